@@ -1,0 +1,82 @@
+/**
+ * Starts the whole spay stack for a test: the gateway (with the demo app seeded) and the demo merchant server,
+ * each on 127.0.0.1 and a free port, with their SQLite files in a fresh temporary directory.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway } from '../gateway/server.ts';
+import { startDemoServer } from '../demo-server/server.ts';
+
+export interface DemoApp {
+  appId: string;
+  appSecret: string;
+  masterSecret: string;
+  testSecret: string;
+  webhookSecret: string;
+  name: string;
+  mode: 'test' | 'live';
+  channels: string[];
+  webhookUrl: string;
+  liveWebhookUrl: string;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  demoUrl: string;
+  app: DemoApp;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function readDemoApp(): Promise<DemoApp> {
+  const text = await readFile(new URL('../config/demo-app.json', import.meta.url), 'utf8');
+  return JSON.parse(text) as DemoApp;
+}
+
+/** Asks the OS for a free port on 127.0.0.1 (the demo must know its port before the gateway seeds its webhook URL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') return reject(new Error('no port'));
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+export async function startStack(overrides: { webhookRetryScale?: number } = {}): Promise<Stack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'spay-e2e-'));
+  const demoPort = await freePort();
+  const app = { ...(await readDemoApp()), webhookUrl: `http://127.0.0.1:${demoPort}/webhook` };
+  const gateway = await startGateway({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    seedApps: [app],
+    webhookRetryScale: overrides.webhookRetryScale ?? 0.01,
+    logger: false,
+  });
+  const demo = await startDemoServer({
+    host: '127.0.0.1',
+    port: demoPort,
+    dataDir,
+    gatewayUrl: gateway.url,
+    app,
+  });
+  return {
+    gatewayUrl: gateway.url,
+    demoUrl: demo.url,
+    app,
+    dataDir,
+    async stop() {
+      await demo.close();
+      await gateway.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the gateway and the demo merchant, on 127.0.0.1, data under ./data.
+ * Environment: SPAY_HOST, SPAY_GATEWAY_PORT (8080), SPAY_DEMO_PORT (3000), SPAY_DATA_DIR (./data),
+ * SPAY_SEED_APP (config/demo-app.json), SPAY_WEBHOOK_RETRY_SCALE (1).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { startGateway } from '../gateway/server.ts';
+import { startDemoServer } from '../demo-server/server.ts';
+import type { DemoApp } from '../e2e/stack.ts';
+
+const host = process.env.SPAY_HOST ?? '127.0.0.1';
+const gatewayPort = Number(process.env.SPAY_GATEWAY_PORT ?? 8080);
+const demoPort = Number(process.env.SPAY_DEMO_PORT ?? 3000);
+const dataDir = resolve(process.env.SPAY_DATA_DIR ?? 'data');
+const seedFile = resolve(process.env.SPAY_SEED_APP ?? 'config/demo-app.json');
+
+await mkdir(dataDir, { recursive: true });
+const seed = JSON.parse(await readFile(seedFile, 'utf8')) as DemoApp;
+const app: DemoApp = { ...seed, webhookUrl: `http://${host}:${demoPort}/webhook` };
+
+const gateway = await startGateway({
+  host,
+  port: gatewayPort,
+  dataDir,
+  seedApps: [app],
+  webhookRetryScale: Number(process.env.SPAY_WEBHOOK_RETRY_SCALE ?? 1),
+  logger: true,
+});
+const demo = await startDemoServer({ host, port: demoPort, dataDir, gatewayUrl: gateway.url, app });
+
+console.log(`
+spay is running
+  gateway:        ${gateway.url}   (script: ${gateway.url}/1/pay/jsbutton/returnscripts?appId=${app.appId})
+  demo merchant:  ${demo.url}   (orders: ${demo.url}/orders)
+  demo appId:     ${app.appId}
+  data:           ${dataDir}
+Press Ctrl+C to stop.`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping (undelivered webhooks stay in the outbox)`);
+  await demo.close();
+  await gateway.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
