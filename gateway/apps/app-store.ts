@@ -1,0 +1,77 @@
+/** Apps in the database: lookup by appId, seeding from config files, create and update (the apps CLI). */
+import type { Selectable } from 'kysely';
+import type { AppTable, GatewayTx } from '../storage/tables.ts';
+import type { App, SeedApp } from './app.ts';
+
+function toApp(row: Selectable<AppTable>): App {
+  return {
+    appId: row.app_id,
+    name: row.name,
+    appSecret: row.app_secret,
+    masterSecret: row.master_secret,
+    testSecret: row.test_secret,
+    webhookSecret: row.webhook_secret,
+    mode: row.mode,
+    webhookUrl: row.webhook_url,
+    liveWebhookUrl: row.live_webhook_url,
+    channels: JSON.parse(row.channels) as string[],
+    channelSettings: JSON.parse(row.channel_settings) as App['channelSettings'],
+  };
+}
+
+export class AppStore {
+  constructor(private readonly db: GatewayTx) {}
+
+  async findApp(appId: string): Promise<App | undefined> {
+    const row = await this.db.selectFrom('apps').selectAll().where('app_id', '=', appId).executeTakeFirst();
+    return row ? toApp(row) : undefined;
+  }
+
+  async listApps(): Promise<App[]> {
+    const rows = await this.db.selectFrom('apps').selectAll().orderBy('created_at').execute();
+    return rows.map(toApp);
+  }
+
+  /** Creates the app unless one with that appId exists; returns true when it was created. */
+  async seedApp(seed: SeedApp, now = Date.now()): Promise<boolean> {
+    const result = await this.db
+      .insertInto('apps')
+      .values({
+        app_id: seed.appId,
+        name: seed.name,
+        app_secret: seed.appSecret,
+        master_secret: seed.masterSecret,
+        test_secret: seed.testSecret,
+        webhook_secret: seed.webhookSecret,
+        mode: seed.mode,
+        webhook_url: seed.webhookUrl,
+        live_webhook_url: seed.liveWebhookUrl,
+        channels: JSON.stringify(seed.channels),
+        channel_settings: JSON.stringify(seed.channelSettings ?? {}),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('app_id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async updateApp(appId: string, changes: Partial<Omit<SeedApp, 'appId'>>, now = Date.now()): Promise<App> {
+    const values: Partial<AppTable> = { updated_at: now };
+    if (changes.name !== undefined) values.name = changes.name;
+    if (changes.appSecret !== undefined) values.app_secret = changes.appSecret;
+    if (changes.masterSecret !== undefined) values.master_secret = changes.masterSecret;
+    if (changes.testSecret !== undefined) values.test_secret = changes.testSecret;
+    if (changes.webhookSecret !== undefined) values.webhook_secret = changes.webhookSecret;
+    if (changes.mode !== undefined) values.mode = changes.mode;
+    if (changes.webhookUrl !== undefined) values.webhook_url = changes.webhookUrl;
+    if (changes.liveWebhookUrl !== undefined) values.live_webhook_url = changes.liveWebhookUrl;
+    if (changes.channels !== undefined) values.channels = JSON.stringify(changes.channels);
+    if (changes.channelSettings !== undefined)
+      values.channel_settings = JSON.stringify(changes.channelSettings);
+    await this.db.updateTable('apps').set(values).where('app_id', '=', appId).execute();
+    const app = await this.findApp(appId);
+    if (!app) throw new Error(`no app ${appId}`);
+    return app;
+  }
+}

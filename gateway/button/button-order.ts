@@ -1,0 +1,162 @@
+/**
+ * Validation of the order the button sends (reference §2) into a typed order, field by field. Every refusal is a
+ * BeeCloudError whose detail starts with the field name: MISS_PARAM when absent, PARAM_INVALID when malformed.
+ */
+import { BeeCloudError } from '../errors/result-codes.ts';
+import type { OptionalMap } from '../bills/bill.ts';
+
+export interface ButtonOrder {
+  appId: string;
+  title: string;
+  amount: number;
+  outTradeNo: string;
+  sign: string;
+  returnUrl: string | null;
+  optional: OptionalMap | null;
+  openid: string | null;
+  billTimeoutSeconds: number | null;
+}
+
+export const maxAmountFen = 2 ** 31 - 1;
+export const maxTitleBytes = 32;
+const maxOptionalJsonBytes = 4096;
+const maxBillTimeoutSeconds = 30 * 24 * 60 * 60;
+
+/** BeeCloud's title length: ASCII counts 1, anything else (CJK…) counts 2. */
+export function titleLength(title: string): number {
+  let length = 0;
+  for (const char of title) length += (char.codePointAt(0) ?? 0) < 0x80 ? 1 : 2;
+  return length;
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+function requiredString(input: Record<string, unknown>, field: string): string {
+  const value = input[field];
+  if (!present(value)) throw new BeeCloudError('MISS_PARAM', field, 'required');
+  if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
+  return value;
+}
+
+function parseAmount(value: unknown): number {
+  if (!present(value)) throw new BeeCloudError('MISS_PARAM', 'amount', 'required');
+  // Old pages sometimes send the amount as a string of digits; the sign covers the same text either way.
+  const amount = typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : value;
+  if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0) {
+    throw new BeeCloudError('PARAM_INVALID', 'amount', 'must be an integer number of fen > 0');
+  }
+  if (amount > maxAmountFen)
+    throw new BeeCloudError('PARAM_INVALID', 'amount', `must be at most ${maxAmountFen} fen`);
+  return amount;
+}
+
+function parseTitle(value: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new BeeCloudError('PARAM_INVALID', 'title', 'must not contain control characters');
+  }
+  if (titleLength(value) > maxTitleBytes) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'title',
+      `must be at most ${maxTitleBytes} characters (a Chinese character counts 2)`,
+    );
+  }
+  return value;
+}
+
+export function parseReturnUrl(value: unknown, field = 'return_url'): string | null {
+  if (!present(value)) return null;
+  if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
+  if (value.length > 1024) throw new BeeCloudError('PARAM_INVALID', field, 'must be at most 1024 characters');
+  if (!/^https?:\/\//i.test(value))
+    throw new BeeCloudError('PARAM_INVALID', field, 'must start with http:// or https://');
+  if (value.includes('?') || value.includes('#')) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      field,
+      'must not carry a query string or fragment (the result is appended)',
+    );
+  }
+  try {
+    new URL(value);
+  } catch {
+    throw new BeeCloudError('PARAM_INVALID', field, 'is not a valid URL');
+  }
+  return value;
+}
+
+export function parseOptional(value: unknown): OptionalMap | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new BeeCloudError('PARAM_INVALID', 'optional', 'must be a flat {key: value} object');
+  }
+  const map: OptionalMap = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (item !== null && !['string', 'number', 'boolean'].includes(typeof item)) {
+      throw new BeeCloudError(
+        'PARAM_INVALID',
+        'optional',
+        `value of "${key}" must be a string, number or boolean`,
+      );
+    }
+    if (typeof item === 'number' && !Number.isFinite(item)) {
+      throw new BeeCloudError('PARAM_INVALID', 'optional', `value of "${key}" must be a finite number`);
+    }
+    map[key] = item as string | number | boolean | null;
+  }
+  if (Buffer.byteLength(JSON.stringify(map)) > maxOptionalJsonBytes) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'optional',
+      `must be at most ${maxOptionalJsonBytes} bytes as JSON`,
+    );
+  }
+  return map;
+}
+
+export function parseBillTimeout(value: unknown): number | null {
+  if (!present(value)) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > maxBillTimeoutSeconds) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'bill_timeout',
+      `must be an integer number of seconds from 1 to ${maxBillTimeoutSeconds}`,
+    );
+  }
+  return value;
+}
+
+/** Checks the button's fields; `needsOpenid` for WX_JSAPI. The sign is checked separately, against the app. */
+export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid: boolean }): ButtonOrder {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new BeeCloudError('PARAM_INVALID', 'body', 'must be a JSON object');
+  }
+  const fields = input as Record<string, unknown>;
+  const appId = requiredString(fields, 'appId');
+  const outTradeNo = requiredString(fields, 'out_trade_no');
+  if (!/^[A-Za-z0-9]{8,32}$/.test(outTradeNo)) {
+    throw new BeeCloudError('PARAM_INVALID', 'out_trade_no', 'must be 8 to 32 letters or digits');
+  }
+  const title = parseTitle(requiredString(fields, 'title'));
+  const amount = parseAmount(fields.amount);
+  const sign = requiredString(fields, 'sign');
+  if (!/^[0-9a-fA-F]{32}$/.test(sign))
+    throw new BeeCloudError('PARAM_INVALID', 'sign', 'must be 32 hex digits (md5)');
+  const returnUrl = parseReturnUrl(fields.return_url);
+  const optional = parseOptional(fields.optional);
+  let openid: string | null = null;
+  if (needsOpenid) {
+    openid = requiredString(fields, 'openid');
+    if (openid.length > 128 || !/^[A-Za-z0-9_-]+$/.test(openid)) {
+      throw new BeeCloudError(
+        'PARAM_INVALID',
+        'openid',
+        'must be a WeChat openid (letters, digits, _ and -)',
+      );
+    }
+  }
+  const billTimeoutSeconds = parseBillTimeout(fields.bill_timeout);
+  return { appId, title, amount, outTradeNo, sign, returnUrl, optional, openid, billTimeoutSeconds };
+}

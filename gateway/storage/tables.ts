@@ -1,0 +1,103 @@
+/**
+ * The gateway's tables as Kysely sees them. Domain code only talks to the database through these types and
+ * Kysely's query builder (portable SQL), so a PostgreSQL store can replace SQLite without touching it.
+ * Booleans are stored as 0/1 integers, times as milliseconds since the epoch, maps as JSON text.
+ */
+import type { Generated, Kysely, Transaction } from 'kysely';
+
+export interface AppTable {
+  app_id: string;
+  name: string;
+  app_secret: string;
+  master_secret: string;
+  test_secret: string;
+  webhook_secret: string;
+  mode: 'test' | 'live';
+  webhook_url: string;
+  live_webhook_url: string;
+  /** JSON array of the button's channel codes in menu order, e.g. ["ali","wxmp","wx","un"]. */
+  channels: string;
+  /** JSON object: per-channel settings (credentials for live adapters, labels, …). */
+  channel_settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An order of a merchant: one (app, bill_no) with a fixed title and amount, attempted on one or more channels. */
+export interface OrderTable {
+  app_id: string;
+  bill_no: string;
+  title: string;
+  total_fee: number;
+  status: 'open' | 'paid';
+  paid_bill_id: string | null;
+  create_time: number;
+}
+
+/** One payment attempt of an order on one channel: what BeeCloud calls a bill (its `id`). */
+export interface BillTable {
+  id: string;
+  app_id: string;
+  bill_no: string;
+  mode: 'test' | 'live';
+  channel: string;
+  sub_channel: string;
+  title: string;
+  total_fee: number;
+  return_url: string | null;
+  notify_url: string | null;
+  optional: string | null;
+  openid: string | null;
+  status: 'open' | 'paid' | 'closed' | 'expired';
+  spay_result: number;
+  trade_no: string | null;
+  /** JSON of the channel's notify payload (becomes the webhook's message_detail). */
+  channel_detail: string | null;
+  create_time: number;
+  paid_time: number | null;
+  closed_time: number | null;
+  expires_at: number | null;
+  /** 1 when money arrived for an attempt that was already closed or expired: it must be refunded. */
+  refund_required: number;
+  /** Bumped at each change; lets readers see that something moved. */
+  version: number;
+}
+
+export interface WebhookOutboxTable {
+  id: string;
+  app_id: string;
+  bill_id: string | null;
+  refund_id: string | null;
+  transaction_type: 'PAY' | 'REFUND';
+  transaction_id: string;
+  target_url: string;
+  /** The exact JSON body sent at every attempt (its legacy `sign` covers its `timestamp`). */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed' | 'no_endpoint';
+  attempt_count: number;
+  next_attempt_at: number;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  outbox_id: string;
+  attempted_at: number;
+  http_status: number | null;
+  latency_ms: number;
+  response_excerpt: string;
+  error: string | null;
+}
+
+export interface GatewayTables {
+  apps: AppTable;
+  orders: OrderTable;
+  bills: BillTable;
+  webhook_outbox: WebhookOutboxTable;
+  webhook_attempts: WebhookAttemptTable;
+}
+
+export type GatewayDb = Kysely<GatewayTables>;
+/** Either the database or an open transaction: every domain write function accepts both. */
+export type GatewayTx = Kysely<GatewayTables> | Transaction<GatewayTables>;

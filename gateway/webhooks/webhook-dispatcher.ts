@@ -1,0 +1,217 @@
+/**
+ * Delivers the outbox: POSTs each due webhook (JSON body + Standard Webhooks headers), 10 s timeout, and only
+ * the exact body `success` counts as delivered. Every attempt is recorded. Failures are retried on BeeCloud's
+ * schedule; rows stay in the database until delivered, so a restarted gateway resumes them.
+ */
+import type { Selectable } from 'kysely';
+import { standardWebhookSignature } from '../../sdk/sign.ts';
+import { AppStore } from '../apps/app-store.ts';
+import type { GatewayDb, WebhookOutboxTable } from '../storage/tables.ts';
+import { retryDelayMs } from './retry-schedule.ts';
+
+export const webhookTimeoutMs = 10_000;
+const responseExcerptLength = 500;
+/** Even with nothing scheduled, look at the outbox this often (rows written by another process, clock jumps). */
+const idlePollMs = 30_000;
+const maxConcurrentDeliveries = 8;
+
+export interface WebhookDispatcherOptions {
+  db: GatewayDb;
+  retryScale: number;
+  now?: () => number;
+  log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+}
+
+export interface DeliveryResult {
+  delivered: boolean;
+  httpStatus: number | null;
+  error: string | null;
+}
+
+export class WebhookDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = true;
+  private rerun = false;
+  private readonly inFlight = new Map<string, AbortController>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: WebhookDispatcherOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Looks at the outbox now (call after committing an enqueued webhook). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.run();
+  }
+
+  /** Stops scheduling and aborts deliveries in flight; their rows stay pending and are resent after a restart. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const controller of this.inFlight.values()) controller.abort();
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.rerun = false;
+        const due = await this.options.db
+          .selectFrom('webhook_outbox')
+          .selectAll()
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', this.now())
+          .orderBy('next_attempt_at')
+          .limit(maxConcurrentDeliveries * 4)
+          .execute();
+        const queue = due.filter((row) => !this.inFlight.has(row.id));
+        const workers = Array.from({ length: Math.min(maxConcurrentDeliveries, queue.length) }, async () => {
+          for (let row = queue.shift(); row && !this.stopped; row = queue.shift()) await this.deliver(row);
+        });
+        await Promise.all(workers);
+        if (due.length === maxConcurrentDeliveries * 4) this.rerun = true;
+      } while (this.rerun && !this.stopped);
+    } catch (error) {
+      this.options.log?.('warn', 'webhook dispatcher pass failed', { error: String(error) });
+    } finally {
+      this.running = false;
+    }
+    if (!this.stopped) await this.scheduleNext();
+  }
+
+  private async scheduleNext(): Promise<void> {
+    let delay = idlePollMs;
+    try {
+      const next = await this.options.db
+        .selectFrom('webhook_outbox')
+        .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (next?.at !== null && next?.at !== undefined) {
+        delay = Math.min(idlePollMs, Math.max(0, Number(next.at) - this.now()));
+      }
+    } catch {
+      // The store is closing; the idle poll will notice if it is not.
+    }
+    if (this.stopped || this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+
+  /** One attempt at one webhook; records it and moves the row to delivered, the next retry, or failed. */
+  async deliver(row: Selectable<WebhookOutboxTable>): Promise<DeliveryResult> {
+    const controller = new AbortController();
+    this.inFlight.set(row.id, controller);
+    const timeout = setTimeout(() => controller.abort(), webhookTimeoutMs);
+    const startedAt = this.now();
+    let httpStatus: number | null = null;
+    let excerpt = '';
+    let error: string | null = null;
+    let delivered = false;
+    try {
+      const app = await new AppStore(this.options.db).findApp(row.app_id);
+      const timestampSeconds = Math.floor(this.now() / 1000);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'spay-webhook/1',
+        'webhook-id': row.id,
+        'webhook-timestamp': String(timestampSeconds),
+      };
+      if (app) {
+        headers['webhook-signature'] = standardWebhookSignature(
+          app.webhookSecret,
+          row.id,
+          timestampSeconds,
+          row.body,
+        );
+      }
+      const response = await fetch(row.target_url, {
+        method: 'POST',
+        headers,
+        body: row.body,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      httpStatus = response.status;
+      const text = await response.text();
+      excerpt = text.slice(0, responseExcerptLength);
+      delivered = text.trim() === 'success';
+      if (!delivered) error = `answer was not "success"`;
+    } catch (caught) {
+      error = controller.signal.aborted && this.stopped ? 'gateway stopping' : describeFetchError(caught);
+    } finally {
+      clearTimeout(timeout);
+      this.inFlight.delete(row.id);
+    }
+    if (this.stopped && !delivered) {
+      // Shutting down mid-attempt: leave the row as it was so it is sent again after the restart.
+      return { delivered, httpStatus, error };
+    }
+    const finishedAt = this.now();
+    const failedAttempts = row.attempt_count + 1;
+    const retryIn = retryDelayMs(failedAttempts, this.options.retryScale);
+    await this.options.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('webhook_attempts')
+        .values({
+          outbox_id: row.id,
+          attempted_at: startedAt,
+          http_status: httpStatus,
+          latency_ms: finishedAt - startedAt,
+          response_excerpt: excerpt,
+          error,
+        })
+        .execute();
+      await tx
+        .updateTable('webhook_outbox')
+        .set(
+          delivered
+            ? { status: 'delivered', attempt_count: failedAttempts, delivered_at: finishedAt }
+            : retryIn === null
+              ? { status: 'failed', attempt_count: failedAttempts }
+              : { attempt_count: failedAttempts, next_attempt_at: finishedAt + retryIn },
+        )
+        .where('id', '=', row.id)
+        .where('status', '=', 'pending')
+        .execute();
+    });
+    this.options.log?.(
+      delivered ? 'info' : 'warn',
+      delivered ? 'webhook delivered' : 'webhook attempt failed',
+      {
+        webhookId: row.id,
+        transactionId: row.transaction_id,
+        attempt: failedAttempts,
+        httpStatus,
+        error,
+      },
+    );
+    return { delivered, httpStatus, error };
+  }
+}
+
+function describeFetchError(caught: unknown): string {
+  if (caught instanceof Error) {
+    if (caught.name === 'AbortError' || caught.name === 'TimeoutError')
+      return `no answer within ${webhookTimeoutMs} ms`;
+    const cause = (caught as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? caught.message;
+  }
+  return String(caught);
+}
