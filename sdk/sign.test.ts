@@ -12,13 +12,15 @@ import {
 // Vectors computed independently with Python's hashlib/hmac.
 describe('BeeCloud signatures', () => {
   it('signs a button order as md5(appId + title + amount + out_trade_no + appSecret)', () => {
-    expect(buttonOrderSign('e66e760b-0f78-44bb-a9ae-b22729d51678', 'product', 1, 'bc1234567', 'secret-1')).toBe(
-      '59c4b5db51d52739af8f07139a2c47e7',
-    );
+    expect(
+      buttonOrderSign('e66e760b-0f78-44bb-a9ae-b22729d51678', 'product', 1, 'bc1234567', 'secret-1'),
+    ).toBe('59c4b5db51d52739af8f07139a2c47e7');
   });
 
   it('hashes CJK titles as UTF-8', () => {
-    expect(buttonOrderSign('app', '你的订单', 100, 'order123456', 's3cr3t')).toBe('c0e850f6dbbd633043c282344d34bed1');
+    expect(buttonOrderSign('app', '你的订单', 100, 'order123456', 's3cr3t')).toBe(
+      'c0e850f6dbbd633043c282344d34bed1',
+    );
   });
 
   it('signs a REST request as md5(app_id + timestamp + secret)', () => {
@@ -57,7 +59,11 @@ describe('signature comparison', () => {
   });
 
   it('compares hex digests without regard to case', () => {
-    expect(hexSignaturesEqual('59c4b5db51d52739af8f07139a2c47e7', '59C4B5DB51D52739AF8F07139A2C47E7')).toBe(true);
-    expect(hexSignaturesEqual('59c4b5db51d52739af8f07139a2c47e7', '59c4b5db51d52739af8f07139a2c47e8')).toBe(false);
+    expect(hexSignaturesEqual('59c4b5db51d52739af8f07139a2c47e7', '59C4B5DB51D52739AF8F07139A2C47E7')).toBe(
+      true,
+    );
+    expect(hexSignaturesEqual('59c4b5db51d52739af8f07139a2c47e7', '59c4b5db51d52739af8f07139a2c47e8')).toBe(
+      false,
+    );
   });
 });

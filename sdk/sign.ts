@@ -38,7 +38,9 @@ export function webhookSignature(
   transactionFee: number,
   masterSecret: string,
 ): string {
-  return md5Hex(appId + transactionId + transactionType + channelType + String(transactionFee) + masterSecret);
+  return md5Hex(
+    appId + transactionId + transactionType + channelType + String(transactionFee) + masterSecret,
+  );
 }
 
 /** Decodes a Standard Webhooks secret (`whsec_` + base64) into its key bytes. */
@@ -48,7 +50,12 @@ export function webhookSecretKey(whsec: string): Buffer {
 }
 
 /** Standard Webhooks: `v1,` + base64(HMAC-SHA256(key, `${id}.${timestamp}.${body}`)), timestamp in seconds. */
-export function standardWebhookSignature(whsec: string, id: string, timestampSeconds: number, body: string): string {
+export function standardWebhookSignature(
+  whsec: string,
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): string {
   const mac = createHmac('sha256', webhookSecretKey(whsec))
     .update(`${id}.${timestampSeconds}.${body}`, 'utf8')
     .digest('base64');

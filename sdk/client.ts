@@ -1,0 +1,196 @@
+/**
+ * The merchant's REST client for the gateway (reference §4): one method per endpoint, each resolving to a
+ * `SpayResult` — `ok: true` with the answer's fields, or `ok: false` with result_code / result_msg / err_detail
+ * (network failures and timeouts are result_code 15, NETWORK_ERROR). `client.orThrow` has the same methods
+ * returning the success or throwing a `SpayError`.
+ */
+import type { SpayApp } from './app.ts';
+import { SpayError, type SpayResult, type Success } from './result.ts';
+import type {
+  BillListQuery,
+  BillQuery,
+  BillRecord,
+  PayAnswer,
+  PayRequest,
+  RefundAnswer,
+  RefundApprovalAnswer,
+  RefundApprovalRequest,
+  RefundListQuery,
+  RefundQuery,
+  RefundRecord,
+  RefundRequest,
+  RefundStatusRequest,
+} from './rest-types.ts';
+import { sendRestRequest, type RestRequest, type TransportOptions } from './rest-transport.ts';
+
+export type ClientOptions = TransportOptions;
+
+export class SpayClient {
+  /** The same methods, returning the success or throwing a `SpayError`. */
+  readonly orThrow: ThrowingClient;
+  /** The sandbox paths (`/2/rest/sandbox/*`), signed with the test secret. */
+  readonly sandbox: SandboxClient;
+
+  constructor(
+    readonly app: SpayApp,
+    private readonly options: ClientOptions = {},
+  ) {
+    this.sandbox = new SandboxClient(this);
+    this.orThrow = throwingVariant(this);
+  }
+
+  /** @internal */
+  send<T>(request: RestRequest): Promise<SpayResult<T>> {
+    return sendRestRequest<T>(this.app, request, this.options);
+  }
+
+  /** `POST /2/rest/bill`: creates a bill on a channel. */
+  pay(request: PayRequest): Promise<SpayResult<PayAnswer>> {
+    return this.send({ method: 'POST', path: 'rest/bill', purpose: 'pay', payload: { ...request } });
+  }
+
+  /** `POST /2/rest/refund`: refunds (part of) a paid bill; `need_approval: true` makes a pre-refund. */
+  refund(request: RefundRequest): Promise<SpayResult<RefundAnswer>> {
+    return this.send({ method: 'POST', path: 'rest/refund', purpose: 'refund', payload: { ...request } });
+  }
+
+  /** `PUT /2/rest/refund`: agrees to (refunds) or denies pre-refunds. */
+  approveRefunds(request: RefundApprovalRequest): Promise<SpayResult<RefundApprovalAnswer>> {
+    return this.send({ method: 'PUT', path: 'rest/refund', purpose: 'refund', payload: { ...request } });
+  }
+
+  /** `GET /2/rest/bills`. */
+  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[] }>> {
+    return this.send({ method: 'GET', path: 'rest/bills', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/rest/bills/count`. */
+  billsCount(query: BillQuery = {}): Promise<SpayResult<{ count: number }>> {
+    return this.send({ method: 'GET', path: 'rest/bills/count', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/rest/bill/{id}`. */
+  billById(id: string): Promise<SpayResult<{ pay: BillRecord }>> {
+    return this.send({ method: 'GET', path: `rest/bill/${encodeURIComponent(id)}`, purpose: 'query' });
+  }
+
+  /** `GET /2/rest/refunds`. */
+  refunds(query: RefundListQuery = {}): Promise<SpayResult<{ refunds: RefundRecord[] }>> {
+    return this.send({ method: 'GET', path: 'rest/refunds', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/rest/refunds/count`. */
+  refundsCount(query: RefundQuery = {}): Promise<SpayResult<{ count: number }>> {
+    return this.send({ method: 'GET', path: 'rest/refunds/count', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/rest/refund/{id}`. */
+  refundById(id: string): Promise<SpayResult<{ refund: RefundRecord }>> {
+    return this.send({ method: 'GET', path: `rest/refund/${encodeURIComponent(id)}`, purpose: 'query' });
+  }
+
+  /** `GET /2/rest/refund/status`: a refund's current status by channel and refund_no. */
+  refundStatus(request: RefundStatusRequest): Promise<SpayResult<{ refund_status: string }>> {
+    return this.send({
+      method: 'GET',
+      path: 'rest/refund/status',
+      purpose: 'query',
+      payload: { ...request },
+    });
+  }
+}
+
+export class SandboxClient {
+  constructor(private readonly client: SpayClient) {}
+
+  /** `POST /2/rest/sandbox/bill`: creates a sandbox bill. */
+  pay(request: PayRequest): Promise<SpayResult<PayAnswer>> {
+    return this.client.send({
+      method: 'POST',
+      path: 'rest/sandbox/bill',
+      purpose: 'sandbox',
+      payload: { ...request },
+    });
+  }
+
+  /** `GET /2/rest/sandbox/bills`. */
+  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[] }>> {
+    return this.client.send({
+      method: 'GET',
+      path: 'rest/sandbox/bills',
+      purpose: 'sandbox',
+      payload: { ...query },
+    });
+  }
+
+  /** `GET /2/rest/sandbox/bills/count`. */
+  billsCount(query: BillQuery = {}): Promise<SpayResult<{ count: number }>> {
+    return this.client.send({
+      method: 'GET',
+      path: 'rest/sandbox/bills/count',
+      purpose: 'sandbox',
+      payload: { ...query },
+    });
+  }
+
+  /** `GET /2/rest/sandbox/notify/{appId}/{billId}`: the sandbox pays the bill, as a channel's notify would. */
+  notify(billId: string): Promise<SpayResult<object>> {
+    const app = encodeURIComponent(this.client.app.appId);
+    return this.client.send({
+      method: 'GET',
+      path: `rest/sandbox/notify/${app}/${encodeURIComponent(billId)}`,
+      purpose: 'sandbox',
+    });
+  }
+}
+
+type Unwrapped<F> = F extends (...args: infer A) => Promise<SpayResult<infer T>>
+  ? (...args: A) => Promise<Success<T>>
+  : never;
+
+export type ThrowingClient = {
+  [
+    K in
+      | 'pay'
+      | 'refund'
+      | 'approveRefunds'
+      | 'bills'
+      | 'billsCount'
+      | 'billById'
+      | 'refunds'
+      | 'refundsCount'
+      | 'refundById'
+      | 'refundStatus'
+  ]: Unwrapped<SpayClient[K]>;
+} & {
+  sandbox: { [K in 'pay' | 'bills' | 'billsCount' | 'notify']: Unwrapped<SandboxClient[K]> };
+};
+
+/** Returns the success or throws a `SpayError` naming the result code and detail. */
+export async function unwrap<T>(result: Promise<SpayResult<T>> | SpayResult<T>): Promise<Success<T>> {
+  const settled = await result;
+  if (!settled.ok) throw new SpayError(settled);
+  return settled;
+}
+
+function throwingVariant(client: SpayClient): ThrowingClient {
+  const sandbox = client.sandbox;
+  return {
+    pay: (request) => unwrap(client.pay(request)),
+    refund: (request) => unwrap(client.refund(request)),
+    approveRefunds: (request) => unwrap(client.approveRefunds(request)),
+    bills: (query) => unwrap(client.bills(query)),
+    billsCount: (query) => unwrap(client.billsCount(query)),
+    billById: (id) => unwrap(client.billById(id)),
+    refunds: (query) => unwrap(client.refunds(query)),
+    refundsCount: (query) => unwrap(client.refundsCount(query)),
+    refundById: (id) => unwrap(client.refundById(id)),
+    refundStatus: (request) => unwrap(client.refundStatus(request)),
+    sandbox: {
+      pay: (request) => unwrap(sandbox.pay(request)),
+      bills: (query) => unwrap(sandbox.bills(query)),
+      billsCount: (query) => unwrap(sandbox.billsCount(query)),
+      notify: (billId) => unwrap(sandbox.notify(billId)),
+    },
+  };
+}

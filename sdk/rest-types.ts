@@ -1,0 +1,167 @@
+/**
+ * The requests and answers of the gateway's REST API (reference §4), with BeeCloud's field names, so code
+ * written for BeeCloud's SDKs reads the same. Money is integer fen; times are milliseconds since the epoch.
+ */
+
+/** The channels a bill can be paid on. */
+export type PayChannel = 'ALI_WEB' | 'ALI_WAP' | 'WX_NATIVE' | 'WX_JSAPI' | 'WX_WAP' | 'UN_WEB' | 'UN_WAP';
+/** A channel family (WX, ALI, UN) or one channel: the channel filter of queries and refunds. */
+export type ChannelFilter = 'WX' | 'ALI' | 'UN' | PayChannel;
+
+export type FlatMap = Record<string, string | number | boolean>;
+
+export interface PayRequest {
+  channel: PayChannel;
+  /** Integer fen, > 0. */
+  total_fee: number;
+  /** 8–32 letters and digits, unique per app. */
+  bill_no: string;
+  /** At most 32 bytes, a Chinese character counting 2. */
+  title: string;
+  optional?: FlatMap;
+  /** Required for ALI_WEB and UN_WEB; no `?` or `#`. */
+  return_url?: string;
+  notify_url?: string;
+  /** Seconds until the bill closes unpaid. */
+  bill_timeout?: number;
+  /** Required for WX_JSAPI. */
+  openid?: string;
+  buyer_id?: string;
+  coupon_id?: string;
+  analysis?: FlatMap;
+}
+
+/** What a created bill answers; which fields are set depends on the channel. */
+export interface PayAnswer {
+  /** The bill's id at the gateway. */
+  id: string;
+  /** WX_NATIVE: the QR code's content. */
+  code_url?: string;
+  /** ALI_*, WX_WAP: where to send the payer. */
+  url?: string;
+  /** ALI_*, UN_*: an auto-submitting form. */
+  html?: string;
+  /** WX_JSAPI: the parameters of `getBrandWCPayRequest`. */
+  app_id?: string;
+  package?: string;
+  nonce_str?: string;
+  timestamp?: string;
+  pay_sign?: string;
+  sign_type?: string;
+}
+
+export interface BillRecord {
+  id: string;
+  bill_no: string;
+  total_fee: number;
+  channel: string;
+  sub_channel: string;
+  title: string;
+  spay_result: boolean;
+  create_time: number;
+  trade_no: string;
+  /** JSON text of the bill's optional map. */
+  optional: string;
+  revert_result: boolean;
+  refund_result: boolean;
+  buyer_id?: string;
+  [field: string]: unknown;
+}
+
+export interface RefundRecord {
+  id: string;
+  bill_no: string;
+  refund_no: string;
+  total_fee: number;
+  refund_fee: number;
+  channel: string;
+  sub_channel: string;
+  /** The refund has finished (succeeded or failed). */
+  finish: boolean;
+  /** The refund succeeded. */
+  result: boolean;
+  create_time: number;
+  title?: string;
+  optional?: string;
+  [field: string]: unknown;
+}
+
+export interface TimeFilter {
+  start_time?: number;
+  end_time?: number;
+}
+
+export interface Paging {
+  skip?: number;
+  /** Default 10, at most 50. */
+  limit?: number;
+}
+
+export interface BillQuery extends TimeFilter {
+  channel?: ChannelFilter;
+  bill_no?: string;
+  spay_result?: boolean;
+  refund_result?: boolean;
+}
+
+export interface BillListQuery extends BillQuery, Paging {
+  need_detail?: boolean;
+}
+
+export interface RefundRequest {
+  /** yyyyMMdd + 3–24 letters/digits (see `newRefundNo`). */
+  refund_no: string;
+  bill_no: string;
+  /** Integer fen, > 0; all refunds of a bill together at most its amount. */
+  refund_fee: number;
+  channel?: ChannelFilter;
+  optional?: FlatMap;
+  /** A pre-refund: recorded only, until `approveRefunds` agrees. */
+  need_approval?: boolean;
+}
+
+export interface RefundAnswer {
+  id: string;
+  /** Where to send the merchant to confirm, for channels that need it. */
+  url?: string;
+}
+
+export interface RefundApprovalRequest {
+  channel: ChannelFilter;
+  /** The pre-refunds' ids. */
+  ids: string[];
+  agree: boolean;
+  deny_reason?: string;
+}
+
+export interface RefundApprovalAnswer {
+  /** Each id's outcome ("OK" or why not). */
+  result_map: Record<string, string>;
+  url?: string;
+}
+
+export interface RefundQuery extends TimeFilter {
+  channel?: ChannelFilter;
+  bill_no?: string;
+  refund_no?: string;
+  need_approval?: boolean;
+}
+
+export interface RefundListQuery extends RefundQuery, Paging {
+  need_detail?: boolean;
+}
+
+export interface RefundStatusRequest {
+  channel: ChannelFilter;
+  refund_no: string;
+}
+
+/** A fresh refund_no: today's date (yyyyMMdd, UTC+8 like BeeCloud) + 16 letters and digits. */
+export function newRefundNo(now: Date = new Date()): string {
+  const china = new Date(now.getTime() + 8 * 3600 * 1000);
+  const date =
+    String(china.getUTCFullYear()) +
+    String(china.getUTCMonth() + 1).padStart(2, '0') +
+    String(china.getUTCDate()).padStart(2, '0');
+  return date + crypto.randomUUID().replace(/-/g, '').slice(0, 16);
+}
