@@ -3,7 +3,6 @@
  * Never edit a released migration: add the next number.
  */
 import type { Kysely, Migration } from 'kysely';
-import { m002_refunds } from './migrations/002-refunds.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -109,5 +108,4 @@ const m001_initial: Migration = {
 /** Every migration by name; names sort in the order they run. */
 export const gatewayMigrations: Record<string, Migration> = {
   '001_initial': m001_initial,
-  '002_refunds': m002_refunds,
 };

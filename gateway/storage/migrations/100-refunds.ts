@@ -1,11 +1,11 @@
 /**
- * Migration 002: the refunds table (one row per refund or pre-refund) and bill_extras (buyer_id, coupon_id and
+ * Migration 100_refunds (registered by the REST API module, gateway/rest/rest-module.ts): the refunds table (one row per refund or pre-refund) and bill_extras (buyer_id, coupon_id and
  * analysis of REST payments). A refund_no is unique per app except among denied pre-refunds, so a denied
  * refund request may be made again with the same number, as BeeCloud allowed.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 
-export const m002_refunds: Migration = {
+export const m100_refunds: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('refunds')

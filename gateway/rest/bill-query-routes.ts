@@ -1,0 +1,53 @@
+/**
+ * GET /2/rest/bills, /2/rest/bills/count, /2/rest/bill/{id} — the app's bills (app secret; test secret too in
+ * test mode) — and their sandbox twins under /2/rest/sandbox/ (test secret, test bills).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppMode } from '../apps/app.ts';
+import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
+import type { SecretScope } from './app-auth.ts';
+import { readBillListQuery, readBillQuery } from './list-query.ts';
+import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+
+interface BillPaths {
+  prefix: string;
+  scope: SecretScope;
+  /** The bills' mode: the app's own, or always test for the sandbox paths. */
+  mode(appMode: AppMode): AppMode;
+}
+
+const LIVE_PATHS: BillPaths = { prefix: '/2/rest', scope: 'payment', mode: (appMode) => appMode };
+const SANDBOX_PATHS: BillPaths = { prefix: '/2/rest/sandbox', scope: 'sandbox', mode: () => 'test' };
+
+function registerBillQueries(server: FastifyInstance, rest: RestContext, paths: BillPaths): void {
+  server.get(`${paths.prefix}/bills`, restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, paths.scope);
+    const query = readBillListQuery(fields);
+    const bills = await rest.billListing.list({ appId: app.appId, mode: paths.mode(app.mode) }, query);
+    return { ...okAnswer(), count: bills.length, bills };
+  });
+
+  server.get(`${paths.prefix}/bills/count`, restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, paths.scope);
+    const count = await rest.billListing.count(
+      { appId: app.appId, mode: paths.mode(app.mode) },
+      readBillQuery(fields),
+    );
+    return { ...okAnswer(), count };
+  });
+
+  server.get<{ Params: { id: string } }>(`${paths.prefix}/bill/:id`, restRouteOptions, async (request) => {
+    const { app } = await authenticated(rest, request, paths.scope);
+    const bill = await rest.gateway.bills.findById(request.params.id);
+    if (bill === undefined || bill.appId !== app.appId || bill.mode !== paths.mode(app.mode)) {
+      throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${request.params.id.slice(0, 64)}`);
+    }
+    const [pay] = await rest.billListing.records([bill], true);
+    return { ...okAnswer(), pay };
+  });
+}
+
+export function registerBillQueryRoutes(server: FastifyInstance, rest: RestContext): void {
+  registerBillQueries(server, rest, LIVE_PATHS);
+  registerBillQueries(server, rest, SANDBOX_PATHS);
+}

@@ -1,0 +1,62 @@
+/**
+ * What `POST /2/rest/bill` answers, by channel (reference §4): WX_NATIVE → code_url; WX_JSAPI → app_id, package,
+ * nonce_str, timestamp, pay_sign, sign_type; ALI_WEB / ALI_WAP → html and url; UN_WEB / UN_WAP → html;
+ * WX_WAP → url. `html` is a self-submitting form the merchant writes into the payer's page, as BeeCloud's was.
+ */
+import type { ButtonChannel } from '../channels/channels.ts';
+import type { PaymentStart } from '../channels/channel-adapter.ts';
+import { html } from '../pages/html.ts';
+
+export interface PayChannelFields {
+  code_url?: string;
+  app_id?: string;
+  package?: string;
+  nonce_str?: string;
+  timestamp?: string;
+  pay_sign?: string;
+  sign_type?: string;
+  html?: string;
+  url?: string;
+}
+
+/** The redirect as one URL (GET parameters appended), for the channels that answer `url`. */
+export function redirectUrl(start: Extract<PaymentStart, { kind: 'redirect' }>): string {
+  const entries = Object.entries(start.param);
+  if (start.method === 'POST' || entries.length === 0) return start.url;
+  const url = new URL(start.url);
+  for (const [name, value] of entries) url.searchParams.set(name, value);
+  return url.toString();
+}
+
+/** A form that submits itself to the channel's cashier with the channel's parameters as hidden fields. */
+export function autoSubmitForm(start: Extract<PaymentStart, { kind: 'redirect' }>): string {
+  const inputs = Object.entries(start.param).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
+  );
+  return html`<form id="spaysubmit" name="spaysubmit" action="${start.url}" method="${start.method}">
+      ${inputs}<noscript><input type="submit" value="支付" /></noscript>
+    </form>
+    <script>
+      document.forms['spaysubmit'].submit();
+    </script>`.value;
+}
+
+export function payChannelFields(channel: ButtonChannel, start: PaymentStart): PayChannelFields {
+  switch (start.kind) {
+    case 'qr':
+      return { code_url: start.codeUrl };
+    case 'jsapi':
+      return {
+        app_id: start.params.appId,
+        package: start.params.package,
+        nonce_str: start.params.nonceStr,
+        timestamp: start.params.timeStamp,
+        pay_sign: start.params.paySign,
+        sign_type: start.params.signType,
+      };
+    case 'redirect':
+      if (channel === 'WX_WAP') return { url: redirectUrl(start) };
+      if (channel === 'UN_WEB' || channel === 'UN_WAP') return { html: autoSubmitForm(start) };
+      return { html: autoSubmitForm(start), url: redirectUrl(start) };
+  }
+}

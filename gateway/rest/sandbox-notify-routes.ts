@@ -1,0 +1,37 @@
+/**
+ * GET /2/rest/sandbox/notify/{appId}/{billId} — the sandbox pays a test bill (test secret), exactly as the
+ * sandbox cashier's "支付" button does: a signed sandbox notify through the channel notify path, so the bill,
+ * its siblings, the PAY webhook and the SSE stream all change as for a real payment. Paying an attempt that was
+ * closed or expired simulates a late payment, which the refunds side refunds automatically.
+ */
+import type { FastifyInstance } from 'fastify';
+import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
+import { sandboxPay } from '../sandbox/sandbox-payment.ts';
+import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+
+export function registerSandboxNotifyRoutes(server: FastifyInstance, rest: RestContext): void {
+  server.get<{ Params: { appId: string; billId: string } }>(
+    '/2/rest/sandbox/notify/:appId/:billId',
+    restRouteOptions,
+    async (request) => {
+      const { app } = await authenticated(rest, request, 'sandbox');
+      if (request.params.appId !== app.appId) {
+        throw new BeeCloudError('APP_INVALID', 'app_id', 'does not match the app in the path');
+      }
+      const bill = await rest.gateway.bills.findById(request.params.billId);
+      if (bill === undefined || bill.appId !== app.appId || bill.mode !== 'test') {
+        throw new BeeCloudError(
+          'NO_SUCH_BILL',
+          'billId',
+          `no test bill ${request.params.billId.slice(0, 64)}`,
+        );
+      }
+      // A closed or expired attempt is paid too: that is the race a real channel can lose (the payer paid just as
+      // another attempt won), and the gateway records it as a late payment and refunds it.
+      const result = await sandboxPay(rest.gateway, bill);
+      if (result.result !== 'paid') throw new BeeCloudError('CHANNEL_ERROR', 'billId', result.reason);
+      const [pay] = await rest.billListing.records([result.bill], false);
+      return { ...okAnswer(), id: result.bill.id, outcome: result.outcome, pay };
+    },
+  );
+}
