@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { SpayApp } from './app.ts';
+import { standardWebhookSignature } from './sign.ts';
+import { signedWebhookBody, standardWebhookHeaders } from './testing/webhook-sender.ts';
+import { verifyWebhook } from './webhook.ts';
+
+const app: SpayApp = {
+  appId: 'app-id',
+  appSecret: 'app-secret',
+  masterSecret: 'master',
+  testSecret: 'test-secret',
+  webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  testMode: false,
+  gatewayUrl: 'http://127.0.0.1:8080',
+};
+
+// A body whose signatures were computed independently (Python hashlib): sign = md5("app-id" + "app-secret" +
+// "1700000000000"), signature = md5("app-id" + "bill20240101" + "PAY" + "ALI" + "1" + "master").
+const knownBody = JSON.stringify({
+  sign: 'fe8d5d8076b3a98e921d31bb8270e468',
+  signature: 'a411e015a864df01c7095614d49e2f4c',
+  timestamp: 1700000000000,
+  channel_type: 'ALI',
+  sub_channel_type: 'ALI_WEB',
+  transaction_type: 'PAY',
+  transaction_id: 'bill20240101',
+  transaction_fee: 1,
+  trade_success: true,
+  optional: {},
+});
+
+describe('verifyWebhook', () => {
+  it('accepts a body with known-good legacy sign and signature', () => {
+    const result = verifyWebhook(knownBody, {}, app);
+    expect(result).toMatchObject({ ok: true, checked: ['sign', 'signature'] });
+    if (result.ok) expect(result.webhook.transaction_fee).toBe(1);
+  });
+
+  it('accepts upper-case hex signatures, as BeeCloud did', () => {
+    const body = JSON.parse(knownBody);
+    body.sign = body.sign.toUpperCase();
+    expect(verifyWebhook(JSON.stringify(body), {}, app).ok).toBe(true);
+  });
+
+  it('checks the legacy sign with the test secret in test mode', () => {
+    const testApp = { ...app, testMode: true };
+    expect(verifyWebhook(knownBody, {}, testApp)).toMatchObject({ ok: false, failure: 'sign' });
+    const testBody = signedWebhookBody(testApp, {
+      transactionType: 'PAY',
+      transactionId: 'bill20240101',
+      transactionFee: 1,
+    });
+    expect(verifyWebhook(JSON.stringify(testBody), {}, testApp).ok).toBe(true);
+  });
+
+  it('names the signature when a field it covers was changed', () => {
+    const tampered = knownBody.replace('"transaction_fee":1', '"transaction_fee":100');
+    expect(verifyWebhook(tampered, {}, app)).toMatchObject({ ok: false, failure: 'signature' });
+  });
+
+  it('refuses a wrong master secret', () => {
+    expect(verifyWebhook(knownBody, {}, { ...app, masterSecret: 'other' })).toMatchObject({
+      ok: false,
+      failure: 'signature',
+    });
+  });
+
+  it('names the body or field at fault', () => {
+    expect(verifyWebhook('nope', {}, app)).toMatchObject({ ok: false, failure: 'body' });
+    expect(verifyWebhook('null', {}, app)).toMatchObject({ ok: false, failure: 'body' });
+    const body = JSON.parse(knownBody);
+    body.transaction_fee = '1';
+    expect(verifyWebhook(JSON.stringify(body), {}, app)).toMatchObject({
+      ok: false,
+      failure: 'field',
+      message: 'transaction_fee: missing or not an integer number of fen',
+    });
+  });
+
+  it('accepts a raw Buffer body', () => {
+    expect(verifyWebhook(Buffer.from(knownBody, 'utf8'), {}, app).ok).toBe(true);
+  });
+
+  describe('Standard Webhooks headers', () => {
+    const now = () => 1_700_000_100_000;
+    const seconds = 1_700_000_100;
+
+    it('are checked over the exact body when present (Node headers or fetch Headers)', () => {
+      const headers = standardWebhookHeaders(app.webhookSecret!, knownBody, {
+        id: 'msg_1',
+        timestampSeconds: seconds,
+      });
+      expect(verifyWebhook(knownBody, headers, app, { now })).toMatchObject({
+        ok: true,
+        checked: ['standard-signature', 'sign', 'signature'],
+      });
+      expect(verifyWebhook(knownBody, new Headers(headers), app, { now }).ok).toBe(true);
+    });
+
+    it('match the specification example signature', () => {
+      const body = '{"test": 2432232314}';
+      const signature = standardWebhookSignature(
+        app.webhookSecret!,
+        'msg_p5jXN8AQM9LWM0D4loKWxJek',
+        1614265330,
+        body,
+      );
+      expect(signature).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    });
+
+    it('accept one matching signature among several (key rotation)', () => {
+      const headers = standardWebhookHeaders(app.webhookSecret!, knownBody, {
+        id: 'msg_1',
+        timestampSeconds: seconds,
+      });
+      headers['webhook-signature'] = `v1,AAAA ${headers['webhook-signature']}`;
+      expect(verifyWebhook(knownBody, headers, app, { now }).ok).toBe(true);
+    });
+
+    it('refuse a body changed after signing, even with valid BeeCloud signatures', () => {
+      const headers = standardWebhookHeaders(app.webhookSecret!, knownBody, {
+        id: 'msg_1',
+        timestampSeconds: seconds,
+      });
+      const reordered = JSON.stringify(JSON.parse(knownBody), null, 1);
+      expect(verifyWebhook(reordered, headers, app, { now })).toMatchObject({
+        ok: false,
+        failure: 'standard-signature',
+      });
+    });
+
+    it('refuse a timestamp outside the tolerance, either way', () => {
+      const old = standardWebhookHeaders(app.webhookSecret!, knownBody, { timestampSeconds: seconds - 301 });
+      expect(verifyWebhook(knownBody, old, app, { now })).toMatchObject({ ok: false, failure: 'timestamp' });
+      const future = standardWebhookHeaders(app.webhookSecret!, knownBody, {
+        timestampSeconds: seconds + 301,
+      });
+      expect(verifyWebhook(knownBody, future, app, { now })).toMatchObject({
+        ok: false,
+        failure: 'timestamp',
+      });
+      expect(verifyWebhook(knownBody, old, app, { now, toleranceSeconds: 600 }).ok).toBe(true);
+    });
+
+    it('refuse incomplete headers and a missing secret', () => {
+      const headers = standardWebhookHeaders(app.webhookSecret!, knownBody, { timestampSeconds: seconds });
+      const { ['webhook-id']: _id, ...withoutId } = headers;
+      expect(verifyWebhook(knownBody, withoutId, app, { now })).toMatchObject({
+        ok: false,
+        failure: 'standard-signature',
+      });
+      expect(verifyWebhook(knownBody, headers, { ...app, webhookSecret: undefined }, { now })).toMatchObject({
+        ok: false,
+        failure: 'standard-signature',
+      });
+    });
+
+    it('can be required', () => {
+      expect(verifyWebhook(knownBody, {}, app, { requireStandardSignature: true })).toMatchObject({
+        ok: false,
+        failure: 'standard-signature',
+      });
+    });
+  });
+});
