@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { restAppSign } from '../../sdk/sign.ts';
+import { BeeCloudError } from '../errors/result-codes.ts';
+import { authenticateApp, type AppCredentials, type SecretScope } from './app-auth.ts';
+import { RequestFields } from './request-fields.ts';
+
+const NOW = 1_790_000_000_000;
+
+const testApp: AppCredentials = {
+  appId: 'app-test',
+  appSecret: 'app-secret',
+  masterSecret: 'master-secret',
+  testSecret: 'test-secret',
+  mode: 'test',
+};
+const liveApp: AppCredentials = { ...testApp, appId: 'app-live', mode: 'live' };
+
+function findApp(appId: string): Promise<AppCredentials | undefined> {
+  return Promise.resolve([testApp, liveApp].find((app) => app.appId === appId));
+}
+
+function signedFields(app: AppCredentials, secret: string, timestamp = NOW): RequestFields {
+  return new RequestFields(
+    { app_id: app.appId, timestamp, app_sign: restAppSign(app.appId, timestamp, secret) },
+    'json',
+  );
+}
+
+async function refusal(fields: RequestFields, scope: SecretScope = 'payment'): Promise<BeeCloudError> {
+  try {
+    await authenticateApp(fields, { findApp, scope, now: NOW });
+  } catch (error) {
+    if (error instanceof BeeCloudError) return error;
+    throw error;
+  }
+  throw new Error('the request was accepted');
+}
+
+describe('REST request authentication', () => {
+  it('accepts the secret each endpoint requires', async () => {
+    const cases: [AppCredentials, string, SecretScope][] = [
+      [liveApp, liveApp.appSecret, 'payment'],
+      [testApp, testApp.testSecret, 'payment'],
+      [testApp, testApp.appSecret, 'payment'],
+      [liveApp, liveApp.masterSecret, 'refund'],
+      [testApp, testApp.masterSecret, 'refund'],
+      [liveApp, liveApp.testSecret, 'sandbox'],
+      [testApp, testApp.testSecret, 'sandbox'],
+    ];
+    for (const [app, secret, scope] of cases) {
+      const authenticated = await authenticateApp(signedFields(app, secret), { findApp, scope, now: NOW });
+      expect(authenticated.appId).toBe(app.appId);
+    }
+  });
+
+  it('refuses a secret meant for another endpoint, naming app_sign and the expected secret', async () => {
+    const cases: [AppCredentials, string, SecretScope, string][] = [
+      [liveApp, liveApp.masterSecret, 'payment', 'app_secret'],
+      [liveApp, liveApp.testSecret, 'payment', 'app_secret'],
+      [liveApp, liveApp.appSecret, 'refund', 'master_secret'],
+      [testApp, testApp.testSecret, 'refund', 'master_secret'],
+      [liveApp, liveApp.appSecret, 'sandbox', 'test_secret'],
+    ];
+    for (const [app, secret, scope, expected] of cases) {
+      const error = await refusal(signedFields(app, secret), scope);
+      expect(error.toAnswer()).toMatchObject({ result_code: 1, result_msg: 'APP_INVALID' });
+      expect(error.detail).toMatch(/^app_sign: /);
+      expect(error.detail).toContain(expected);
+    }
+  });
+
+  it('compares the sign without regard to case', async () => {
+    const fields = signedFields(liveApp, liveApp.appSecret);
+    const upper = new RequestFields(
+      { ...fields.values, app_sign: String(fields.values.app_sign).toUpperCase() },
+      'json',
+    );
+    await expect(authenticateApp(upper, { findApp, scope: 'payment', now: NOW })).resolves.toMatchObject({
+      appId: liveApp.appId,
+    });
+  });
+
+  it('refuses timestamps outside the window, in both directions, and honours a configured window', async () => {
+    for (const timestamp of [NOW - 5 * 60_000 - 1, NOW + 5 * 60_000 + 1]) {
+      const error = await refusal(signedFields(liveApp, liveApp.appSecret, timestamp));
+      expect(error.toAnswer().result_msg).toBe('APP_INVALID');
+      expect(error.detail).toMatch(/^timestamp: /);
+    }
+    const edge = signedFields(liveApp, liveApp.appSecret, NOW - 5 * 60_000);
+    await expect(authenticateApp(edge, { findApp, scope: 'payment', now: NOW })).resolves.toBeDefined();
+    const narrow = signedFields(liveApp, liveApp.appSecret, NOW - 2_000);
+    await expect(
+      authenticateApp(narrow, { findApp, scope: 'payment', now: NOW, timestampWindowMs: 1_000 }),
+    ).rejects.toThrow(/^timestamp: /);
+  });
+
+  it('names the missing or malformed field', async () => {
+    const good = signedFields(liveApp, liveApp.appSecret).values;
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ ...good, app_id: undefined }, 'MISS_PARAM', 'app_id'],
+      [{ ...good, timestamp: undefined }, 'MISS_PARAM', 'timestamp'],
+      [{ ...good, app_sign: undefined }, 'MISS_PARAM', 'app_sign'],
+      [{ ...good, app_id: 42 }, 'PARAM_INVALID', 'app_id'],
+      [{ ...good, timestamp: '1790000000000' }, 'PARAM_INVALID', 'timestamp'],
+      [{ ...good, timestamp: 1.5 }, 'PARAM_INVALID', 'timestamp'],
+      [{ ...good, app_sign: 'not-hex' }, 'APP_INVALID', 'app_sign'],
+      [{ ...good, app_id: 'nobody' }, 'APP_INVALID', 'app_id'],
+    ];
+    for (const [values, resultMsg, field] of cases) {
+      const error = await refusal(new RequestFields(values, 'json'));
+      expect(error.toAnswer().result_msg).toBe(resultMsg);
+      expect(error.detail.startsWith(`${field}: `)).toBe(true);
+    }
+  });
+
+  it('accepts the timestamp as text in plain query parameters', async () => {
+    const values = signedFields(liveApp, liveApp.appSecret).values;
+    const fields = new RequestFields({ ...values, timestamp: String(values.timestamp) }, 'query');
+    await expect(authenticateApp(fields, { findApp, scope: 'payment', now: NOW })).resolves.toBeDefined();
+  });
+});
