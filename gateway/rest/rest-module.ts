@@ -32,7 +32,7 @@ export function registerRestApi(
   server: FastifyInstance,
   gateway: GatewayContext,
   options: RestApiOptions = {},
-): { rest: RestContext; stop(): void } {
+): RestContext {
   const refunds = new RefundService({
     db: gateway.store.db,
     channelFor: (app, bill) => gateway.adapterFor(app, bill.mode),
@@ -52,25 +52,21 @@ export function registerRestApi(
   registerRefundRoutes(server, rest);
   registerSandboxNotifyRoutes(server, rest);
 
-  const stop = refunds.listenForLatePayments(gateway.billEvents);
+  const stopListening = refunds.listenForLatePayments(gateway.billEvents);
+  server.addHook('onClose', async () => stopListening());
   server.addHook('onReady', async () => {
     await refunds.resumeUnfinished().catch((error: unknown) => {
       gateway.log.warn({ err: error }, 'resuming unfinished refunds failed');
     });
   });
-  return { rest, stop };
+  return rest;
 }
 
-export function restApiModule(options: RestApiOptions = {}): GatewayModule {
-  let stop: (() => void) | undefined;
-  return {
-    name: 'rest-api',
-    migrations: { '100_refunds': m100_refunds },
-    register(server, gateway) {
-      stop = registerRestApi(server, gateway, options).stop;
-    },
-    close() {
-      stop?.();
-    },
-  };
-}
+/** The module to install (gateway/modules.ts). Stateless: one instance serves any number of gateways. */
+export const restApiModule: GatewayModule = {
+  name: 'rest-api',
+  migrations: { '100_refunds': m100_refunds },
+  register(server, gateway) {
+    registerRestApi(server, gateway);
+  },
+};

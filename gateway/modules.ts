@@ -1,0 +1,5 @@
+/** The modules every gateway runs besides the core (see gateway-module.ts). Add a module here to ship it. */
+import type { GatewayModule } from './gateway-module.ts';
+import { restApiModule } from './rest/rest-module.ts';
+
+export const installedModules: GatewayModule[] = [restApiModule];
