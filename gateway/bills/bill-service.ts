@@ -7,13 +7,13 @@
  * order and closes the others; money that still arrives for a closed or expired attempt is recorded with
  * `refund_required` and announced through `BillEvents.onLatePayment` for the refunds side.
  */
-import { randomUUID } from 'node:crypto';
 import { AppStore } from '../apps/app-store.ts';
 import type { App } from '../apps/app.ts';
 import { channelInfo, type ButtonChannel } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayDb, GatewayTx } from '../storage/tables.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
+import { newBillId } from './bill-id.ts';
 import { billFromRow, type Bill, type OptionalMap } from './bill.ts';
 import type { BillEvents } from './bill-events.ts';
 
@@ -133,7 +133,7 @@ export class BillService {
           );
         }
       }
-      const id = randomUUID();
+      const id = newBillId();
       await tx
         .insertInto('bills')
         .values({

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { gatewayMigrations } from './migrations.ts';
 import type { GatewayDb, GatewayTables } from './tables.ts';
 
@@ -16,20 +16,30 @@ export interface GatewayStore {
   close(): Promise<void>;
 }
 
-const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return gatewayMigrations;
-  },
-};
-
-export async function migrateToLatest(db: GatewayDb): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/** Runs the core's migrations and any module's (`extraMigrations`) that have not run yet. */
+export async function migrateToLatest(
+  db: GatewayDb,
+  extraMigrations: Record<string, Migration> = {},
+): Promise<void> {
+  for (const name of Object.keys(extraMigrations)) {
+    if (name in gatewayMigrations) throw new Error(`migration name ${name} is used twice`);
+  }
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      return { ...gatewayMigrations, ...extraMigrations };
+    },
+  };
+  // Modules may be added after later core migrations ran: their migrations still run once, in name order.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** Opens (creating if needed) `<dataDir>/gateway.sqlite` in WAL mode with foreign keys and a busy timeout. */
-export async function openSqliteStore(dataDir: string): Promise<GatewayStore> {
+export async function openSqliteStore(
+  dataDir: string,
+  extraMigrations: Record<string, Migration> = {},
+): Promise<GatewayStore> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'gateway.sqlite');
   const sqlite = new Database(file);
@@ -38,7 +48,7 @@ export async function openSqliteStore(dataDir: string): Promise<GatewayStore> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<GatewayTables>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db);
+  await migrateToLatest(db, extraMigrations);
   return {
     db,
     description: `sqlite:${file}`,

@@ -1,0 +1,71 @@
+/**
+ * GET /2/rest/bill_public/{id}         — the bill's public status (what the old widget polled).
+ * GET /2/rest/bill_public/{id}/events  — server-sent events: `event: status` with the same `pay` object at
+ *                                        connect and at every change, a heartbeat comment every 15 s.
+ */
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { publicBillStatus, type Bill } from '../bills/bill.ts';
+import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
+import type { GatewayContext } from '../gateway-context.ts';
+import { looksLikeBillId } from '../bills/bill-id.ts';
+
+export const heartbeatMs = 15_000;
+
+export async function findPublicBill(ctx: GatewayContext, id: string): Promise<Bill> {
+  if (!looksLikeBillId(id)) throw new BeeCloudError('NO_SUCH_BILL', 'id', 'is not a bill id', 404);
+  const bill = await ctx.bills.findById(id);
+  if (!bill) throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${id}`, 404);
+  return bill;
+}
+
+function statusEvent(bill: Bill): string {
+  return `event: status\nid: ${bill.version}\ndata: ${JSON.stringify(publicBillStatus(bill))}\n\n`;
+}
+
+export function registerBillStatusRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  const openStreams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const stream of openStreams) stream.end();
+  });
+
+  app.get<{ Params: { id: string } }>('/2/rest/bill_public/:id', async (request, reply) => {
+    const bill = await findPublicBill(ctx, request.params.id);
+    reply.header('cache-control', 'no-store');
+    return { ...okAnswer(), pay: publicBillStatus(bill) };
+  });
+
+  app.get<{ Params: { id: string } }>('/2/rest/bill_public/:id/events', async (request, reply) => {
+    const bill = await findPublicBill(ctx, request.params.id);
+    reply.hijack();
+    const stream = reply.raw;
+    const origin = request.headers.origin;
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...(origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+    });
+    openStreams.add(stream);
+    let lastVersion = -1;
+    const send = (current: Bill) => {
+      if (current.version <= lastVersion || stream.writableEnded) return;
+      lastVersion = current.version;
+      stream.write(statusEvent(current));
+    };
+    const unsubscribe = ctx.billEvents.onBillChange(bill.id, send);
+    stream.write('retry: 3000\n\n');
+    // Read again after subscribing so a change between the first read and the subscription is not missed.
+    send((await ctx.bills.findById(bill.id)) ?? bill);
+    const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), heartbeatMs);
+    heartbeat.unref();
+    const cleanUp = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      openStreams.delete(stream);
+    };
+    request.raw.on('close', cleanUp);
+    stream.on('close', cleanUp);
+  });
+}

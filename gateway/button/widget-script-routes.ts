@@ -1,0 +1,75 @@
+/**
+ * GET /1/pay/jsbutton/returnscripts?appId=  — BCConfig prelude + widget (or the problem script).
+ * GET /1/pay/jsbutton/assets/:file          — lazily loaded widget chunks from the build directory.
+ */
+import type { FastifyInstance } from 'fastify';
+import { publicAppConfig } from '../apps/app.ts';
+import { BeeCloudError } from '../errors/result-codes.ts';
+import type { GatewayContext } from '../gateway-context.ts';
+import { sendVariant } from '../http/send-variant.ts';
+import { configPrelude, problemScript, VariantCache, WidgetFiles, widgetFileName } from './widget-script.ts';
+
+const javascript = 'application/javascript; charset=utf-8';
+const assetTypes: Record<string, string> = {
+  '.js': javascript,
+  '.mjs': javascript,
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+const safeAssetName = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
+export function registerWidgetScriptRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  const files = new WidgetFiles(ctx.widgetDir);
+  const variants = new VariantCache();
+
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/1/pay/jsbutton/returnscripts',
+    async (request, reply) => {
+      const appId = request.query.appId;
+      const options = { contentType: javascript, cacheControl: 'public, max-age=300' };
+      const problem = (error: BeeCloudError) =>
+        sendVariant(
+          request,
+          reply,
+          variants.get(`problem:${error.detail}`, () =>
+            problemScript(error.code, error.toAnswer().result_msg, error.detail),
+          ),
+          { contentType: javascript, cacheControl: 'no-cache' },
+        );
+      if (typeof appId !== 'string' || appId === '') {
+        return problem(new BeeCloudError('MISS_PARAM', 'appId', 'the script URL needs ?appId=YOUR_APP_ID'));
+      }
+      const found = appId.length <= 128 ? await ctx.apps.findApp(appId) : undefined;
+      if (!found)
+        return problem(
+          new BeeCloudError('APP_INVALID', 'appId', `no app ${appId.slice(0, 64)} on this gateway`),
+        );
+      const widget = await files.read(widgetFileName);
+      if (!widget) {
+        request.log.error({ widgetDir: ctx.widgetDir }, 'widget build missing: run npm run build');
+        return problem(
+          new BeeCloudError('RUNTIME_ERROR', 'widget', 'the payment button is not built on this gateway'),
+        );
+      }
+      const prelude = configPrelude(publicAppConfig(found), ctx.publicUrl());
+      const variant = variants.get(`${prelude}\u0000${widget.version}`, () => `${prelude}${widget.text}`);
+      return sendVariant(request, reply, variant, options);
+    },
+  );
+
+  app.get<{ Params: { file: string } }>('/1/pay/jsbutton/assets/:file', async (request, reply) => {
+    const name = request.params.file;
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.')) : '';
+    const contentType = assetTypes[extension];
+    if (!safeAssetName.test(name) || name.includes('..') || !contentType) {
+      throw new BeeCloudError('PARAM_INVALID', 'file', 'no such widget asset', 404);
+    }
+    const asset = await files.read(name);
+    if (!asset) throw new BeeCloudError('PARAM_INVALID', 'file', 'no such widget asset', 404);
+    const cacheControl = 'public, max-age=3600';
+    const variant = variants.get(`asset:${name}:${asset.version}`, () => asset.text);
+    return sendVariant(request, reply, variant, { contentType, cacheControl });
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * `npm run gateway`: the gateway alone, configured by the environment.
+ *   SPAY_GATEWAY_HOST (127.0.0.1)  SPAY_GATEWAY_PORT (8080)  SPAY_DATA_DIR (./data)
+ *   SPAY_SEED_APP (config/demo-app.json; "" for none)  SPAY_WIDGET_DIR (dist/widget)
+ *   SPAY_WEBHOOK_RETRY_SCALE (1)  SPAY_PUBLIC_URL (http://HOST:PORT)  SPAY_LOG (1; 0 for quiet)
+ * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { SeedApp } from './apps/app.ts';
+import { startGateway } from './server.ts';
+
+function numberFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got "${text}"`);
+  return value;
+}
+
+const host = process.env.SPAY_GATEWAY_HOST || '127.0.0.1';
+const port = numberFromEnv('SPAY_GATEWAY_PORT', 8080);
+const dataDir = resolve(process.env.SPAY_DATA_DIR || 'data');
+const seedFile = process.env.SPAY_SEED_APP ?? 'config/demo-app.json';
+const seedApps: SeedApp[] = seedFile
+  ? [JSON.parse(await readFile(resolve(seedFile), 'utf8')) as SeedApp]
+  : [];
+
+const gateway = await startGateway({
+  host,
+  port,
+  dataDir,
+  seedApps,
+  widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
+  webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
+  publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
+  logger: process.env.SPAY_LOG !== '0',
+});
+
+console.log(`spay gateway listening on ${gateway.url}`);
+for (const seed of seedApps) console.log(`seeded app: ${seed.appId}`);
+console.log(`data: ${dataDir}`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping (undelivered webhooks stay in the outbox)`);
+  await gateway.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

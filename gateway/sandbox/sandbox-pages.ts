@@ -1,0 +1,74 @@
+/** The sandbox's pages: the cashier (ALI_*, UN_*, WX_WAP), the WeChat scan page (WX_NATIVE), simple notices. */
+import type { Bill } from '../bills/bill.ts';
+import { channelInfo } from '../channels/channels.ts';
+import { formatYuan, html, page, type SafeHtml } from '../pages/html.ts';
+
+const statusText: Record<Bill['status'], string> = {
+  open: '待支付',
+  paid: '已支付',
+  closed: '订单已关闭',
+  expired: '订单已过期',
+};
+
+function billFacts(bill: Bill): SafeHtml {
+  return html`<dl>
+    <dt>商品</dt>
+    <dd data-field="title">${bill.title}</dd>
+    <dt>金额</dt>
+    <dd class="amount" data-field="amount">${formatYuan(bill.totalFee)}</dd>
+    <dt>订单号</dt>
+    <dd data-field="bill_no">${bill.billNo}</dd>
+    <dt>状态</dt>
+    <dd data-field="status">${statusText[bill.status]}</dd>
+  </dl>`;
+}
+
+export function cashierPage(bill: Bill): string {
+  const info = channelInfo(bill.subChannel);
+  const action = (verb: string) => `/sandbox/cashier/${bill.id}/${verb}`;
+  const actions =
+    bill.status === 'open'
+      ? html`<div class="actions">
+          <form method="post" action="${action('pay')}">
+            <button class="primary" type="submit">支付</button>
+          </form>
+          <form method="post" action="${action('fail')}"><button type="submit">支付失败</button></form>
+          <form method="post" action="${action('cancel')}"><button type="submit">取消支付</button></form>
+        </div>`
+      : html`<p class="notice" role="status">${statusText[bill.status]}</p>`;
+  return page(
+    `${info.label} · 沙箱收银台`,
+    html`<span class="sandbox">沙箱环境 · ${info.label}</span>
+      <h1>${info.label}收银台</h1>
+      ${billFacts(bill)} ${actions}`,
+  );
+}
+
+export function wxScanPage(bill: Bill): string {
+  const actions =
+    bill.status === 'open'
+      ? html`<div class="actions">
+          <form method="post" action="/sandbox/wx/scan/${bill.id}/pay">
+            <button class="primary" type="submit">确认支付</button>
+          </form>
+          <form method="post" action="/sandbox/wx/scan/${bill.id}/cancel">
+            <button type="submit">取消</button>
+          </form>
+        </div>`
+      : html`<p class="notice" role="status">${statusText[bill.status]}</p>`;
+  return page(
+    '微信支付 · 沙箱',
+    html`<span class="sandbox">沙箱环境 · 微信扫码</span>
+      <h1>微信支付</h1>
+      ${billFacts(bill)} ${actions}`,
+  );
+}
+
+export function noticePage(title: string, message: string, bill?: Bill): string {
+  return page(
+    title,
+    html`<h1>${title}</h1>
+      <p class="notice" role="status">${message}</p>
+      ${bill ? billFacts(bill) : ''}`,
+  );
+}
