@@ -144,7 +144,7 @@ describe('the button script', () => {
 
 describe('creating a bill', () => {
   it('with a wrong sign is refused with APP_INVALID naming sign, and no bill exists', async () => {
-    const order = { ...signedOrder(gateway.app), sign: '0'.repeat(32) };
+    const order: Record<string, unknown> = { ...signedOrder(gateway.app), sign: '0'.repeat(32) };
     const { json } = await postJson(`${gateway.url}/2/rest/jsbutton/ALI_WEB`, order);
     expect(json).toMatchObject({ resultCode: 1, result_code: 1, result_msg: 'APP_INVALID' });
     expect(String(json.err_detail)).toMatch(/^sign: /);
