@@ -1,19 +1,37 @@
 import { defineConfig } from 'vite';
-import preact from '@preact/preset-vite';
 
-// Builds the browser widget into one classic script, dist/widget/spay.js, which the gateway serves
-// after the BCConfig prelude at /1/pay/jsbutton/returnscripts?appId=….
-export default defineConfig({
-  plugins: [preact()],
-  build: {
-    outDir: 'dist/widget',
-    emptyOutDir: true,
-    target: 'es2019',
-    lib: {
-      entry: 'widget/index.ts',
-      name: 'spayWidget',
-      formats: ['iife'],
-      fileName: () => 'spay.js',
+/**
+ * Builds the browser widget as classic scripts in dist/widget/:
+ *   `vite build`            → spay.js, the first script (the gateway serves it after the BCConfig prelude at
+ *                             /1/pay/jsbutton/returnscripts?appId=…);
+ *   `vite build --mode qr`  → spay-qr.js, the QR panel and encoder, loaded only when a payer picks WeChat's QR payment
+ *                             (served at /1/pay/jsbutton/assets/spay-qr.js). It renders with spay.js's Preact
+ *                             core: `preact` is external there, read from window.__spayPreact.
+ * `npm run build` runs both.
+ */
+export default defineConfig(({ mode }) => {
+  const qr = mode === 'qr';
+  return {
+    // Classic JSX (`h` from preact's core) rather than preact/jsx-runtime: the same output, ~0.35 KB gzip less per script.
+    oxc: {
+      jsx: { runtime: 'classic', pragma: 'jsxElement' },
+      jsxInject: `import { h as jsxElement } from 'preact'`,
     },
-  },
+    build: {
+      outDir: 'dist/widget',
+      emptyOutDir: !qr,
+      target: 'es2020',
+      minify: true,
+      sourcemap: false,
+      lib: {
+        entry: qr ? 'widget/qr/chunk.ts' : 'widget/index.ts',
+        name: qr ? 'spayQr' : 'spayWidget',
+        formats: ['iife'],
+        fileName: () => (qr ? 'spay-qr.js' : 'spay.js'),
+      },
+      rollupOptions: qr
+        ? { external: ['preact'], output: { globals: { preact: '__spayPreact' } } }
+        : undefined,
+    },
+  };
 });

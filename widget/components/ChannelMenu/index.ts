@@ -1,0 +1,1 @@
+export { ChannelMenu, type ChannelMenuProps } from './ChannelMenu.tsx';

@@ -1,0 +1,60 @@
+import { Component } from 'preact';
+import type { Messages } from '../../i18n.ts';
+import { crossedAnnouncement, formatClock } from './announcements.ts';
+
+export interface CountdownProps {
+  /** ms since epoch, from the gateway. */
+  expiresAt: number;
+  messages: Messages;
+  onExpire(): void;
+  /** Puts a sentence in the dialog's live region. */
+  announce(text: string): void;
+  now?: () => number;
+}
+
+/** "剩余 mm:ss" until the bill expires; calls onExpire once at zero; announces the time left now and then. */
+export class Countdown extends Component<CountdownProps, { left: number }> {
+  timer?: ReturnType<typeof setInterval>;
+  done = false;
+
+  constructor(props: CountdownProps) {
+    super(props);
+    this.state = { left: this.secondsLeft() };
+  }
+
+  secondsLeft() {
+    const now = this.props.now ?? Date.now;
+    return Math.max(0, Math.ceil((this.props.expiresAt - now()) / 1000));
+  }
+
+  tick = () => {
+    const { messages, announce, onExpire } = this.props;
+    const left = this.secondsLeft();
+    const moment = crossedAnnouncement(this.state.left, left);
+    this.setState({ left });
+    if (moment)
+      announce(moment >= 60 ? messages.minutesLeft(Math.round(moment / 60)) : messages.secondsLeft(moment));
+    if (left === 0 && !this.done) {
+      this.done = true;
+      clearInterval(this.timer);
+      onExpire();
+    }
+  };
+
+  override componentDidMount() {
+    this.timer = setInterval(this.tick, 1000);
+    this.tick();
+  }
+
+  override componentWillUnmount() {
+    clearInterval(this.timer);
+  }
+
+  render({ messages }: CountdownProps, { left }: { left: number }) {
+    return (
+      <p class="countdown muted" role="timer" aria-live="off">
+        {messages.remaining(formatClock(left))}
+      </p>
+    );
+  }
+}

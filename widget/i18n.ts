@@ -1,0 +1,120 @@
+/** The payer-facing texts: zh-CN (the original's) by default, English on request. */
+import { channelFamily, type ChannelCode } from './channels.ts';
+
+export type Locale = 'zh-CN' | 'en';
+
+export interface Messages {
+  pay: string;
+  close: string;
+  channels: string;
+  total: (amount: string) => string;
+  confirm: string;
+  creating: string;
+  /** Labels by channel family: wx* share WeChat's, un* share UnionPay's. */
+  channelLabel: Record<string, string>;
+  qrTitle: string;
+  qrInstruction: string;
+  qrImage: string;
+  copyLink: string;
+  linkCopied: string;
+  paymentLink: string;
+  remaining: (time: string) => string;
+  minutesLeft: (minutes: number) => string;
+  secondsLeft: (seconds: number) => string;
+  paid: string;
+  returning: string;
+  expiredTitle: string;
+  expiredText: string;
+  refresh: string;
+  errorTitle: string;
+  retry: string;
+  waitingWechat: string;
+}
+
+const zhCN: Messages = {
+  pay: '支付',
+  close: '关闭',
+  channels: '支付方式',
+  total: (amount) => `合计：¥${amount}`,
+  confirm: '确认',
+  creating: '正在创建订单…',
+  channelLabel: {
+    ali: '支付宝支付',
+    wx: '微信支付',
+    un: '银联支付',
+    jd: '京东支付',
+    bd: '百度钱包',
+    yee: '易宝支付',
+    kuaiqian: '快钱支付',
+  },
+  qrTitle: '微信扫码付款',
+  qrInstruction: '请使用微信扫码付款',
+  qrImage: '微信付款二维码',
+  copyLink: '复制付款链接',
+  linkCopied: '链接已复制',
+  paymentLink: '付款链接',
+  remaining: (time) => `剩余 ${time}`,
+  minutesLeft: (minutes) => `二维码将在 ${minutes} 分钟后过期`,
+  secondsLeft: (seconds) => `二维码将在 ${seconds} 秒后过期`,
+  paid: '支付成功',
+  returning: '正在返回商户页面…',
+  expiredTitle: '二维码已过期',
+  expiredText: '请刷新后重新扫码付款',
+  refresh: '刷新',
+  errorTitle: '无法发起支付',
+  retry: '重试',
+  waitingWechat: '正在打开微信支付…',
+};
+
+const en: Messages = {
+  pay: 'Pay',
+  close: 'Close',
+  channels: 'Payment method',
+  total: (amount) => `Total: ¥${amount}`,
+  confirm: 'Confirm',
+  creating: 'Creating the order…',
+  channelLabel: {
+    ali: 'Alipay',
+    wx: 'WeChat Pay',
+    un: 'UnionPay',
+    jd: 'JD Pay',
+    bd: 'Baidu Wallet',
+    yee: 'YeePay',
+    kuaiqian: '99Bill',
+  },
+  qrTitle: 'Scan with WeChat to pay',
+  qrInstruction: 'Open WeChat and scan the code to pay',
+  qrImage: 'WeChat Pay QR code',
+  copyLink: 'Copy payment link',
+  linkCopied: 'Link copied',
+  paymentLink: 'Payment link',
+  remaining: (time) => `${time} left`,
+  minutesLeft: (minutes) => `The QR code expires in ${minutes} min`,
+  secondsLeft: (seconds) => `The QR code expires in ${seconds} seconds`,
+  paid: 'Payment successful',
+  returning: 'Returning to the shop…',
+  expiredTitle: 'The QR code has expired',
+  expiredText: 'Refresh to get a new code',
+  refresh: 'Refresh',
+  errorTitle: 'The payment could not start',
+  retry: 'Try again',
+  waitingWechat: 'Opening WeChat Pay…',
+};
+
+export function messagesFor(locale: Locale): Messages {
+  return locale === 'en' ? en : zhCN;
+}
+
+/**
+ * `locale: 'en'` or `'zh-CN'` wins; `'auto'` follows the browser's first language. Without it the widget speaks
+ * zh-CN like the original, so BeeCloud pages keep their Chinese menu whatever the payer's browser.
+ */
+export function resolveLocale(requested: string | undefined, browserLanguages: readonly string[]): Locale {
+  if (requested === 'en') return 'en';
+  if (requested === 'auto') return /^en\b/i.test(browserLanguages[0] ?? '') ? 'en' : 'zh-CN';
+  return 'zh-CN';
+}
+
+export function channelLabel(messages: Messages, code: ChannelCode): string {
+  return messages.channelLabel[channelFamily(code)];
+}

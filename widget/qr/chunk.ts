@@ -1,0 +1,13 @@
+/**
+ * The lazily loaded QR chunk (dist/widget/spay-qr.js): the QR panel, its countdown, the bill status watcher and
+ * the `qrcode` encoder. Loaded only when a payer picks WeChat's QR payment, so the first script stays small. Its
+ * `preact` import is the first script's Preact (vite.config.ts maps it to window.__spayPreact): one per page.
+ */
+import { QrPanel } from '../components/QrPanel/index.ts';
+import { QR_GLOBAL } from './qr-global.ts';
+
+export interface QrChunk {
+  QrPanel: typeof QrPanel;
+}
+
+(window as unknown as Record<string, QrChunk>)[QR_GLOBAL] = { QrPanel };

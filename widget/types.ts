@@ -1,0 +1,111 @@
+/** The shapes shared by the widget's modules: the merchant's BC.click data, its events, and errors. */
+
+/** The config prelude the gateway prepends to the script (`var BCConfig = {…}`). */
+export interface BCConfig {
+  appId: string;
+  /** Channel codes in the merchant's menu order, e.g. ["ali", "wxmp", "wx", "un"]. */
+  channels: string[];
+  /** Gateway base URLs; the widget uses the first. */
+  urls: string[];
+  mode?: 'test' | 'live';
+}
+
+/** A primitive the `optional` map may carry (echoed to the merchant's webhook). */
+export type OptionalValue = string | number | boolean | null;
+
+/** What a merchant page passes to BC.click (BeeCloud's fields plus spay's `locale`). */
+export interface ClickData {
+  out_trade_no?: unknown;
+  title?: unknown;
+  amount?: unknown;
+  sign?: unknown;
+  return_url?: unknown;
+  debug?: unknown;
+  optional?: unknown;
+  instant_channel?: unknown;
+  need_ali_guide?: unknown;
+  openid?: unknown;
+  use_app?: unknown;
+  locale?: unknown;
+  [field: string]: unknown;
+}
+
+/** A BC.click order after validation: every field has its checked type. */
+export interface Order {
+  outTradeNo: string;
+  title: string;
+  /** Integer fen, > 0. */
+  amount: number;
+  sign: string;
+  returnUrl?: string;
+  debug: boolean;
+  optional?: Record<string, OptionalValue>;
+  instantChannel?: string;
+  needAliGuide: boolean;
+  openid?: string;
+  useApp: boolean;
+  locale?: 'zh-CN' | 'en' | 'auto';
+}
+
+/**
+ * What `dataError` receives: a BeeCloud result name as `code` (MISS_PARAM, PARAM_INVALID, CHANNEL_INVALID,
+ * APP_INVALID, NETWORK_ERROR …), the data field at fault (empty when none), and a message naming it.
+ */
+export interface DataError {
+  code: string;
+  field: string;
+  message: string;
+}
+
+/** A bill as the gateway's public status endpoint shows it. */
+export interface PublicBill {
+  id: string;
+  bill_no: string;
+  title: string;
+  total_fee: number;
+  channel: string;
+  sub_channel: string;
+  spay_result: boolean;
+  status: 'open' | 'paid' | 'closed' | 'expired';
+  create_time: number;
+  trade_no: string;
+  expires_at?: number;
+}
+
+/** WeChat's answer to getBrandWCPayRequest. */
+export interface WxJsapiResult {
+  err_msg: string;
+  [key: string]: unknown;
+}
+
+/** The merchant's callbacks: BeeCloud's four plus spay's lifecycle callbacks. */
+export interface ClickEvents {
+  dataError?: (error: DataError) => void;
+  wxJsapiFinish?: (result: WxJsapiResult) => void;
+  wxJsapiSuccess?: (result: WxJsapiResult) => void;
+  wxJsapiFail?: (result: WxJsapiResult) => void;
+  open?: (detail: LifecycleDetail) => void;
+  channel?: (detail: LifecycleDetail) => void;
+  qrshown?: (detail: LifecycleDetail) => void;
+  paid?: (detail: LifecycleDetail) => void;
+  failed?: (detail: LifecycleDetail) => void;
+  expired?: (detail: LifecycleDetail) => void;
+  close?: (detail: LifecycleDetail) => void;
+}
+
+export type LifecycleName = 'open' | 'channel' | 'qrshown' | 'paid' | 'failed' | 'expired' | 'close';
+
+/** The detail of a lifecycle event (also the argument of the callback of the same name). */
+export interface LifecycleDetail {
+  out_trade_no: string;
+  channel?: string;
+  rest_channel?: string;
+  bill_id?: string;
+  code_url?: string;
+  bill?: PublicBill;
+  error?: DataError;
+  wx_result?: WxJsapiResult;
+}
+
+/** The browser the payer is in, per reference §3. */
+export type Environment = 'wechat' | 'mobile' | 'desktop';

@@ -1,0 +1,30 @@
+import { Component } from 'preact';
+import type { QrPanelProps } from '../components/QrPanel/QrPanel.tsx';
+import { StatusMessage } from '../components/StatusMessage/index.ts';
+import type { QrPanelComponent } from '../qr-loader.ts';
+
+export interface LazyQrPanelProps extends QrPanelProps {
+  load(): Promise<QrPanelComponent>;
+  onLoadError(message: string): void;
+}
+
+/** Shows a spinner while the QR chunk loads, then the QR panel. */
+export class LazyQrPanel extends Component<LazyQrPanelProps, { Panel?: QrPanelComponent }> {
+  mounted = false;
+
+  override componentDidMount() {
+    this.mounted = true;
+    this.props.load().then(
+      (Panel) => this.mounted && this.setState({ Panel }),
+      (error: unknown) => this.mounted && this.props.onLoadError(String(error)),
+    );
+  }
+
+  override componentWillUnmount() {
+    this.mounted = false;
+  }
+
+  render({ load, onLoadError, ...panel }: LazyQrPanelProps, { Panel }: { Panel?: QrPanelComponent }) {
+    return Panel ? <Panel {...panel} /> : <StatusMessage kind="progress" title={panel.messages.qrTitle} />;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Puts the checkout in its own Shadow DOM root: the host page's CSS cannot reach in, ours cannot leak out.
+ * Styles are a constructable stylesheet (adoptedStyleSheets), which a strict CSP without 'unsafe-inline' allows.
+ */
+import { h, render } from 'preact';
+import css from './styles.css?inline';
+import { Checkout, type CheckoutProps } from './Checkout.tsx';
+
+export const HOST_TAG = 'spay-checkout';
+
+let sharedSheet: CSSStyleSheet | undefined;
+
+function adoptStyles(shadow: ShadowRoot): void {
+  if (
+    'adoptedStyleSheets' in shadow &&
+    typeof CSSStyleSheet === 'function' &&
+    'replaceSync' in CSSStyleSheet.prototype
+  ) {
+    if (!sharedSheet) {
+      sharedSheet = new CSSStyleSheet();
+      sharedSheet.replaceSync(css);
+    }
+    shadow.adoptedStyleSheets = [sharedSheet];
+    return;
+  }
+  // Browsers without constructable stylesheets (and jsdom): a <style> element inside the shadow root.
+  const style = document.createElement('style');
+  style.textContent = css;
+  shadow.appendChild(style);
+}
+
+export interface MountedCheckout {
+  host: HTMLElement;
+  shadow: ShadowRoot;
+  unmount(): void;
+}
+
+export function mountCheckout(
+  props: Omit<CheckoutProps, 'onClose'>,
+  onClose: () => void,
+  doc: Document = document,
+): MountedCheckout {
+  const returnFocusTo = doc.activeElement instanceof HTMLElement ? doc.activeElement : null;
+  const host = doc.createElement(HOST_TAG);
+  const shadow = host.attachShadow({ mode: 'open' });
+  adoptStyles(shadow);
+  const container = doc.createElement('div');
+  shadow.appendChild(container);
+  (doc.body ?? doc.documentElement).appendChild(host);
+
+  let mounted = true;
+  const unmount = () => {
+    if (!mounted) return;
+    mounted = false;
+    render(null, container);
+    host.remove();
+    if (returnFocusTo && returnFocusTo.isConnected) returnFocusTo.focus();
+  };
+  render(h(Checkout, { ...props, onClose }), container);
+  return { host, shadow, unmount };
+}
