@@ -60,7 +60,7 @@ export class SpayClient {
   }
 
   /** `GET /2/rest/bills`. */
-  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[] }>> {
+  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[]; count?: number }>> {
     return this.send({ method: 'GET', path: 'rest/bills', purpose: 'query', payload: { ...query } });
   }
 
@@ -75,7 +75,7 @@ export class SpayClient {
   }
 
   /** `GET /2/rest/refunds`. */
-  refunds(query: RefundListQuery = {}): Promise<SpayResult<{ refunds: RefundRecord[] }>> {
+  refunds(query: RefundListQuery = {}): Promise<SpayResult<{ refunds: RefundRecord[]; count?: number }>> {
     return this.send({ method: 'GET', path: 'rest/refunds', purpose: 'query', payload: { ...query } });
   }
 
@@ -114,7 +114,7 @@ export class SandboxClient {
   }
 
   /** `GET /2/rest/sandbox/bills`. */
-  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[] }>> {
+  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[]; count?: number }>> {
     return this.client.send({
       method: 'GET',
       path: 'rest/sandbox/bills',
@@ -134,7 +134,7 @@ export class SandboxClient {
   }
 
   /** `GET /2/rest/sandbox/notify/{appId}/{billId}`: the sandbox pays the bill, as a channel's notify would. */
-  notify(billId: string): Promise<SpayResult<object>> {
+  notify(billId: string): Promise<SpayResult<{ id: string; outcome?: string; pay?: BillRecord }>> {
     const app = encodeURIComponent(this.client.app.appId);
     return this.client.send({
       method: 'GET',

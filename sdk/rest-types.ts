@@ -65,6 +65,10 @@ export interface BillRecord {
   revert_result: boolean;
   refund_result: boolean;
   buyer_id?: string;
+  /** spay: the bill's state (open, paid, closed, expired). */
+  status?: string;
+  /** With need_detail: the channel's raw payload, as JSON text. */
+  message_detail?: string;
   [field: string]: unknown;
 }
 
@@ -83,6 +87,16 @@ export interface RefundRecord {
   create_time: number;
   title?: string;
   optional?: string;
+  /** A pre-refund (waiting for, or decided by, approval). */
+  need_approval?: boolean;
+  /** spay: pending_approval, processing, succeeded, failed or denied. */
+  status?: string;
+  /** As `GET refund/status` words it: SUCCESS, PROCESSING, FAIL, PENDING_APPROVAL, DENIED. */
+  refund_status?: string;
+  deny_reason?: string;
+  /** spay: the gateway refunded a payment that arrived for an attempt already closed. */
+  late_payment?: boolean;
+  message_detail?: string;
   [field: string]: unknown;
 }
 
