@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../gateway/server.ts';
 import { appFromConfig, type SpayApp } from './app.ts';
 import { SpayClient } from './client.ts';
-import { SpayError, type SpayResult } from './result.ts';
+import { SpayError, type SpayResult, type Success } from './result.ts';
 import { newRefundNo } from './rest-types.ts';
 import { verifyWebhook, type WebhookBody, type WebhookVerification } from './webhook.ts';
 
