@@ -25,7 +25,7 @@ export function parseJsonText(text: string, field: string): unknown {
 export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   app.post<{ Params: { channel: string } }>('/2/rest/jsbutton/:channel', async (request) => {
     const body = typeof request.body === 'string' ? parseJsonText(request.body, 'body') : request.body;
-    return createButtonBill(ctx, request.params.channel, body ?? {});
+    return createButtonBill(ctx, request.params.channel, body);
   });
 
   app.get<{ Params: { channel: string }; Querystring: Record<string, unknown> }>(
