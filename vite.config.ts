@@ -20,7 +20,7 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: 'dist/widget',
       emptyOutDir: !qr,
-      target: 'es2020',
+      target: 'es2022',
       minify: true,
       sourcemap: false,
       lib: {

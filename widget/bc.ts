@@ -32,17 +32,13 @@ export function defaultPlatform(config: BCConfig, win: Window): Platform {
 }
 
 function configProblem(config: BCConfig | undefined): DataError | undefined {
-  if (!config || typeof config.appId !== 'string' || !config.appId) {
+  if (!config?.appId || typeof config.urls?.[0] !== 'string') {
     return {
       code: 'APP_INVALID',
       field: 'appId',
       message: 'appId: the script was loaded without its BCConfig prelude',
     };
   }
-  if (!Array.isArray(config.urls) || typeof config.urls[0] !== 'string') {
-    return { code: 'APP_INVALID', field: 'urls', message: 'urls: BCConfig names no gateway URL' };
-  }
-  return undefined;
 }
 
 export function createBC(
@@ -120,6 +116,7 @@ export function createBC(
           environment,
           channels,
           messages: messagesFor(locale),
+          locale,
           gateway: createGatewayClient(config.urls[0], config.appId),
           platform,
           callbacks,

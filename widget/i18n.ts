@@ -12,15 +12,8 @@ export interface Messages {
   creating: string;
   /** Labels by channel family: wx* share WeChat's, un* share UnionPay's. */
   channelLabel: Record<string, string>;
+  /** The QR panel's title (its other texts ship with it, in components/QrPanel/qr-texts.ts). */
   qrTitle: string;
-  qrInstruction: string;
-  qrImage: string;
-  copyLink: string;
-  linkCopied: string;
-  paymentLink: string;
-  remaining: (time: string) => string;
-  minutesLeft: (minutes: number) => string;
-  secondsLeft: (seconds: number) => string;
   paid: string;
   returning: string;
   expiredTitle: string;
@@ -48,14 +41,6 @@ const zhCN: Messages = {
     kuaiqian: '快钱支付',
   },
   qrTitle: '微信扫码付款',
-  qrInstruction: '请使用微信扫码付款',
-  qrImage: '微信付款二维码',
-  copyLink: '复制付款链接',
-  linkCopied: '链接已复制',
-  paymentLink: '付款链接',
-  remaining: (time) => `剩余 ${time}`,
-  minutesLeft: (minutes) => `二维码将在 ${minutes} 分钟后过期`,
-  secondsLeft: (seconds) => `二维码将在 ${seconds} 秒后过期`,
   paid: '支付成功',
   returning: '正在返回商户页面…',
   expiredTitle: '二维码已过期',
@@ -83,14 +68,6 @@ const en: Messages = {
     kuaiqian: '99Bill',
   },
   qrTitle: 'Scan with WeChat to pay',
-  qrInstruction: 'Open WeChat and scan the code to pay',
-  qrImage: 'WeChat Pay QR code',
-  copyLink: 'Copy payment link',
-  linkCopied: 'Link copied',
-  paymentLink: 'Payment link',
-  remaining: (time) => `${time} left`,
-  minutesLeft: (minutes) => `The QR code expires in ${minutes} min`,
-  secondsLeft: (seconds) => `The QR code expires in ${seconds} seconds`,
   paid: 'Payment successful',
   returning: 'Returning to the shop…',
   expiredTitle: 'The QR code has expired',

@@ -10,7 +10,7 @@ import { Modal } from '../components/Modal/index.ts';
 import { StatusMessage } from '../components/StatusMessage/index.ts';
 import { emitLifecycle, reportDataError } from '../events.ts';
 import { networkError, type CreatedBill, type GatewayClient, type QrBill } from '../gateway.ts';
-import type { Messages } from '../i18n.ts';
+import type { Locale, Messages } from '../i18n.ts';
 import { payWithJsapi, WX_PAY_OK } from '../jsapi.ts';
 import { formatFen } from '../money.ts';
 import { returnUrlWithResult } from '../return-url.ts';
@@ -41,6 +41,7 @@ export interface CheckoutProps {
   environment: Environment;
   channels: readonly ChannelCode[];
   messages: Messages;
+  locale: Locale;
   gateway: GatewayClient;
   platform: Platform;
   callbacks: ClickEvents;
@@ -164,7 +165,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
   }
 
   content(step: CheckoutStep) {
-    const { messages, order, platform, gateway } = this.props;
+    const { messages, locale, order, platform, gateway } = this.props;
     switch (step.kind) {
       case 'menu':
         return (
@@ -184,12 +185,13 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
           <LazyQrPanel
             key={step.bill.id}
             load={platform.loadQrPanel}
+            title={messages.qrTitle}
             onLoadError={(message) => this.fail(networkError(message), step.channel)}
             billId={step.bill.id}
             codeUrl={step.bill.codeUrl}
             amount={formatFen(step.bill.totalFee || order.amount)}
             expiresAt={step.bill.expiresAt}
-            messages={messages}
+            locale={locale}
             source={gateway}
             openStream={platform.openStream}
             onStatus={(bill) => this.qrStatus(step.channel, bill)}

@@ -4,6 +4,8 @@ import { StatusMessage } from '../components/StatusMessage/index.ts';
 import type { QrPanelComponent } from '../qr-loader.ts';
 
 export interface LazyQrPanelProps extends QrPanelProps {
+  /** Shown with a spinner while the chunk loads. */
+  title: string;
   load(): Promise<QrPanelComponent>;
   onLoadError(message: string): void;
 }
@@ -24,7 +26,7 @@ export class LazyQrPanel extends Component<LazyQrPanelProps, { Panel?: QrPanelCo
     this.mounted = false;
   }
 
-  render({ load, onLoadError, ...panel }: LazyQrPanelProps, { Panel }: { Panel?: QrPanelComponent }) {
-    return Panel ? <Panel {...panel} /> : <StatusMessage kind="progress" title={panel.messages.qrTitle} />;
+  render({ load, onLoadError, title, ...panel }: LazyQrPanelProps, { Panel }: { Panel?: QrPanelComponent }) {
+    return Panel ? <Panel {...panel} /> : <StatusMessage kind="progress" title={title} />;
   }
 }

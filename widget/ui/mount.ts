@@ -4,30 +4,10 @@
  */
 import { h, render } from 'preact';
 import css from './styles.css?inline';
+import { adoptStyles } from './adopt-styles.ts';
 import { Checkout, type CheckoutProps } from './Checkout.tsx';
 
 export const HOST_TAG = 'spay-checkout';
-
-let sharedSheet: CSSStyleSheet | undefined;
-
-function adoptStyles(shadow: ShadowRoot): void {
-  if (
-    'adoptedStyleSheets' in shadow &&
-    typeof CSSStyleSheet === 'function' &&
-    'replaceSync' in CSSStyleSheet.prototype
-  ) {
-    if (!sharedSheet) {
-      sharedSheet = new CSSStyleSheet();
-      sharedSheet.replaceSync(css);
-    }
-    shadow.adoptedStyleSheets = [sharedSheet];
-    return;
-  }
-  // Browsers without constructable stylesheets (and jsdom): a <style> element inside the shadow root.
-  const style = document.createElement('style');
-  style.textContent = css;
-  shadow.appendChild(style);
-}
 
 export interface MountedCheckout {
   host: HTMLElement;
@@ -43,7 +23,7 @@ export function mountCheckout(
   const returnFocusTo = doc.activeElement instanceof HTMLElement ? doc.activeElement : null;
   const host = doc.createElement(HOST_TAG);
   const shadow = host.attachShadow({ mode: 'open' });
-  adoptStyles(shadow);
+  adoptStyles(shadow, css);
   const container = doc.createElement('div');
   shadow.appendChild(container);
   (doc.body ?? doc.documentElement).appendChild(host);

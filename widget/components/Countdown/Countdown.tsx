@@ -1,11 +1,11 @@
 import { Component } from 'preact';
-import type { Messages } from '../../i18n.ts';
+import type { QrTexts } from '../QrPanel/qr-texts.ts';
 import { crossedAnnouncement, formatClock } from './announcements.ts';
 
 export interface CountdownProps {
   /** ms since epoch, from the gateway. */
   expiresAt: number;
-  messages: Messages;
+  texts: QrTexts;
   onExpire(): void;
   /** Puts a sentence in the dialog's live region. */
   announce(text: string): void;
@@ -28,12 +28,12 @@ export class Countdown extends Component<CountdownProps, { left: number }> {
   }
 
   tick = () => {
-    const { messages, announce, onExpire } = this.props;
+    const { texts, announce, onExpire } = this.props;
     const left = this.secondsLeft();
     const moment = crossedAnnouncement(this.state.left, left);
     this.setState({ left });
     if (moment)
-      announce(moment >= 60 ? messages.minutesLeft(Math.round(moment / 60)) : messages.secondsLeft(moment));
+      announce(moment >= 60 ? texts.minutesLeft(Math.round(moment / 60)) : texts.secondsLeft(moment));
     if (left === 0 && !this.done) {
       this.done = true;
       clearInterval(this.timer);
@@ -50,10 +50,10 @@ export class Countdown extends Component<CountdownProps, { left: number }> {
     clearInterval(this.timer);
   }
 
-  render({ messages }: CountdownProps, { left }: { left: number }) {
+  render({ texts }: CountdownProps, { left }: { left: number }) {
     return (
       <p class="countdown muted" role="timer" aria-live="off">
-        {messages.remaining(formatClock(left))}
+        {texts.remaining(formatClock(left))}
       </p>
     );
   }

@@ -5,10 +5,13 @@ import {
   type StatusSource,
   type StatusStreamFactory,
 } from '../../hooks/watchBillStatus.ts';
-import type { Messages } from '../../i18n.ts';
+import type { Locale } from '../../i18n.ts';
 import { encodeQr, type QrDrawing } from '../../qr/qr-path.ts';
 import type { PublicBill } from '../../types.ts';
+import { adoptStyles } from '../../ui/adopt-styles.ts';
 import { Countdown } from '../Countdown/index.ts';
+import css from './qr-panel.css?inline';
+import { qrTexts, type QrTexts } from './qr-texts.ts';
 
 export interface QrPanelProps {
   billId: string;
@@ -17,7 +20,7 @@ export interface QrPanelProps {
   amount: string;
   /** ms since epoch, from the gateway. */
   expiresAt: number;
-  messages: Messages;
+  locale: Locale;
   /** Where the bill's status comes from (the gateway client). */
   source: StatusSource;
   openStream?: StatusStreamFactory | null;
@@ -36,7 +39,11 @@ export class QrPanel extends Component<QrPanelProps, { showLink: boolean }> {
   watch?: BillWatch;
   override state = { showLink: false };
 
+  texts: QrTexts = qrTexts(this.props.locale);
+
   override componentDidMount() {
+    const root = this.base?.getRootNode();
+    if (root instanceof ShadowRoot) adoptStyles(root, css);
     const { billId, source, openStream } = this.props;
     this.watch = watchBillStatus({
       billId,
@@ -51,27 +58,27 @@ export class QrPanel extends Component<QrPanelProps, { showLink: boolean }> {
   }
 
   copyLink = async () => {
-    const { codeUrl, messages, announce } = this.props;
+    const { codeUrl, announce } = this.props;
     this.setState({ showLink: true });
     try {
       await navigator.clipboard.writeText(codeUrl);
-      announce(messages.linkCopied);
+      announce(this.texts.linkCopied);
     } catch {
       // No clipboard permission: the link stays visible in the field below for the payer to copy.
     }
   };
 
   render(props: QrPanelProps, { showLink }: { showLink: boolean }) {
-    const { messages } = props;
+    const texts = this.texts;
     const box = this.drawing.size + 8;
     return (
       <div class="body">
         <div class="centered">
-          <h3>{messages.qrTitle}</h3>
+          <h3>{texts.title}</h3>
           <div class="qr">
             <svg
               role="img"
-              aria-label={messages.qrImage}
+              aria-label={texts.image}
               viewBox={`-4 -4 ${box} ${box}`}
               shape-rendering="crispEdges"
             >
@@ -80,23 +87,23 @@ export class QrPanel extends Component<QrPanelProps, { showLink: boolean }> {
             </svg>
           </div>
           <p class="amount">¥{props.amount}</p>
-          <p>{messages.qrInstruction}</p>
+          <p>{texts.instruction}</p>
           <Countdown
             expiresAt={props.expiresAt}
-            messages={messages}
+            texts={texts}
             onExpire={props.onExpire}
             announce={props.announce}
             now={props.now}
           />
           <button type="button" class="link-button" onClick={this.copyLink}>
-            {messages.copyLink}
+            {texts.copyLink}
           </button>
           {showLink && (
             <input
               class="link-field"
               readOnly
               value={props.codeUrl}
-              aria-label={messages.paymentLink}
+              aria-label={texts.paymentLink}
               onFocus={(event) => event.currentTarget.select()}
             />
           )}
