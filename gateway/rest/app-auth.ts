@@ -4,7 +4,7 @@
  *
  * Which secret signs a request depends on what it does:
  * - payments and queries: the app secret (a test-mode app also accepts its test secret);
- * - refunds and refund approval: the master secret;
+ * - refunds, refund approval and webhook resends: the master secret;
  * - the sandbox paths (`/2/rest/sandbox/*`): the test secret.
  * A timestamp outside the replay window (±5 min by default) is refused as APP_INVALID naming `timestamp`.
  */

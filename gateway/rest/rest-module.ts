@@ -15,6 +15,7 @@ import { registerPayRoutes } from './pay-routes.ts';
 import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
+import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
 
 export interface RestApiOptions {
   /** How far a request's `timestamp` may be from the server's clock (default ±5 min, or SPAY_REST_TIMESTAMP_WINDOW_MS). */
@@ -51,6 +52,7 @@ export function registerRestApi(
   registerBillQueryRoutes(server, rest);
   registerRefundRoutes(server, rest);
   registerSandboxNotifyRoutes(server, rest);
+  registerWebhookDeliveryRoutes(server, rest);
 
   const stopListening = refunds.listenForLatePayments(gateway.billEvents);
   server.addHook('onClose', async () => stopListening());

@@ -1,0 +1,134 @@
+/** Webhook deliveries over the REST API: the list with attempts, and resending (spay additions). */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { newBillNo, rest } from './testing/rest-caller.ts';
+
+let gateway: TestGateway;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  gateway = await startTestGateway({ app: { webhookUrl: receiver.url } });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await receiver.close();
+});
+
+async function paidBill(target: TestGateway): Promise<string> {
+  const billNo = newBillNo();
+  const made = await rest(target, {
+    method: 'POST',
+    path: 'rest/bill',
+    payload: { channel: 'WX_NATIVE', total_fee: 9, bill_no: billNo, title: 'hook' },
+  });
+  await rest(target, {
+    method: 'GET',
+    path: `rest/sandbox/notify/${target.app.appId}/${String(made.json.id)}`,
+  });
+  return billNo;
+}
+
+async function deliveries(transactionId: string, status?: string) {
+  for (let tries = 0; tries < 400; tries += 1) {
+    const answer = await rest(gateway, {
+      method: 'GET',
+      path: 'rest/webhooks',
+      payload: { transaction_id: transactionId },
+    });
+    const webhooks = answer.json.webhooks as Record<string, unknown>[];
+    if (status === undefined || webhooks.every((webhook) => webhook.status === status)) return webhooks;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`deliveries of ${transactionId} never became ${status}`);
+}
+
+it('lists deliveries with their attempts and resends one with the same webhook-id', async () => {
+  const billNo = await paidBill(gateway);
+  await receiver.waitFor(1);
+  const [delivered] = await deliveries(billNo, 'delivered');
+  expect(delivered).toMatchObject({
+    transaction_type: 'PAY',
+    transaction_id: billNo,
+    target_url: receiver.url,
+  });
+  expect(delivered.attempts).toMatchObject([{ http_status: 200, response_excerpt: 'success', error: null }]);
+
+  const resent = await rest(gateway, {
+    method: 'POST',
+    path: 'rest/webhook/resend',
+    secret: 'masterSecret',
+    payload: { transaction_id: billNo, transaction_type: 'PAY' },
+  });
+  expect(resent.json).toMatchObject({ result_code: 0, count: 1 });
+  const [first, second] = await receiver.waitFor(2);
+  expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
+  expect(second.body).toBe(first.body);
+  const [again] = await deliveries(billNo, 'delivered');
+  expect((again.attempts as unknown[]).length).toBe(2);
+});
+
+it('refuses resends that are unsigned by the master secret, unknown, or have nowhere to go', async () => {
+  const wrongSecret = await rest(gateway, {
+    method: 'POST',
+    path: 'rest/webhook/resend',
+    secret: 'appSecret',
+    payload: { transaction_id: 'x' },
+  });
+  expect(wrongSecret.json).toMatchObject({ result_code: 1 });
+  expect(String(wrongSecret.json.err_detail)).toMatch(/^app_sign: /);
+
+  const nothing = await rest(gateway, {
+    method: 'POST',
+    path: 'rest/webhook/resend',
+    secret: 'masterSecret',
+  });
+  expect(nothing.json).toMatchObject({ result_code: 4 });
+  expect(String(nothing.json.err_detail)).toMatch(/^transaction_id: /);
+
+  const unknown = await rest(gateway, {
+    method: 'POST',
+    path: 'rest/webhook/resend',
+    secret: 'masterSecret',
+    payload: { transaction_id: newBillNo() },
+  });
+  expect(unknown.json).toMatchObject({ result_code: 8, result_msg: 'NO_SUCH_BILL' });
+  expect(String(unknown.json.err_detail)).toMatch(/^transaction_id: /);
+
+  const badType = await rest(gateway, {
+    method: 'GET',
+    path: 'rest/webhooks',
+    payload: { transaction_type: 'TRANSFER' },
+  });
+  expect(badType.json).toMatchObject({ result_code: 5 });
+  expect(String(badType.json.err_detail)).toMatch(/^transaction_type: /);
+
+  const silent = await startTestGateway();
+  try {
+    const billNo = await paidBill(silent);
+    const listed = await rest(silent, {
+      method: 'GET',
+      path: 'rest/webhooks',
+      payload: { transaction_id: billNo },
+    });
+    expect(listed.json).toMatchObject({ count: 1, webhooks: [{ status: 'no_endpoint' }] });
+    const resend = await rest(silent, {
+      method: 'POST',
+      path: 'rest/webhook/resend',
+      secret: 'masterSecret',
+      payload: { transaction_id: billNo },
+    });
+    expect(resend.json).toMatchObject({ result_code: 5 });
+    expect(String(resend.json.err_detail)).toMatch(/^webhook_url: /);
+    const unchanged = await rest(silent, {
+      method: 'GET',
+      path: 'rest/webhooks',
+      payload: { transaction_id: billNo },
+    });
+    expect(unchanged.json).toMatchObject({ webhooks: [{ status: 'no_endpoint' }] });
+  } finally {
+    await silent.close();
+  }
+});
