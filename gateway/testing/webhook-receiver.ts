@@ -31,20 +31,20 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
     answer: () => ({ status: 200, body: 'success' }),
     waitFor(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
-        const check = () => {
-          if (received.length >= count) {
-            clearTimeout(timer);
-            resolve(received.slice(0, count));
-            return true;
-          }
-          return false;
-        };
         const timer = setTimeout(
           () =>
             reject(new Error(`expected ${count} webhooks within ${timeoutMs} ms, got ${received.length}`)),
           timeoutMs,
         );
-        if (!check()) waiters.push(() => void check());
+        const check = () => {
+          if (received.length >= count) {
+            clearTimeout(timer);
+            resolve(received.slice(0, count));
+          } else {
+            waiters.push(check);
+          }
+        };
+        check();
       });
     },
     close() {

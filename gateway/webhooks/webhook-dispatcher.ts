@@ -151,7 +151,7 @@ export class WebhookDispatcher {
       httpStatus = response.status;
       const text = await response.text();
       excerpt = text.slice(0, responseExcerptLength);
-      delivered = text.trim() === 'success';
+      delivered = text === 'success';
       if (!delivered) error = `answer was not "success"`;
     } catch (caught) {
       error = controller.signal.aborted && this.stopped ? 'gateway stopping' : describeFetchError(caught);
