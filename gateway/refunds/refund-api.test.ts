@@ -159,6 +159,31 @@ describe('POST /2/rest/refund', () => {
   });
 });
 
+describe('concurrent refunds', () => {
+  it('never refunds more than was paid, nor one refund_no twice, when requests race', async () => {
+    const { billNo } = await paidBill(100);
+    const racing = await Promise.all(
+      Array.from({ length: 8 }, () => refund({ refund_no: newRefundNo(), bill_no: billNo, refund_fee: 30 })),
+    );
+    const codes = racing.map((answer) => answer.json.result_code).sort();
+    expect(codes).toEqual([0, 0, 0, 12, 12, 12, 12, 12]);
+
+    const other = await paidBill(100);
+    const refundNo = newRefundNo();
+    const sameNo = await Promise.all(
+      Array.from({ length: 5 }, () => refund({ refund_no: refundNo, bill_no: other.billNo, refund_fee: 10 })),
+    );
+    expect(sameNo.map((answer) => answer.json.result_code).sort()).toEqual([0, 11, 11, 11, 11]);
+    const listed = await query('rest/refunds', { bill_no: billNo });
+    const total = (listed.json.refunds as { refund_fee: number }[]).reduce(
+      (sum, item) => sum + item.refund_fee,
+      0,
+    );
+    expect(total).toBe(90);
+    expect(await refundWebhooks(refundNo)).toHaveLength(1);
+  });
+});
+
 describe('pre-refunds (need_approval) and PUT /2/rest/refund', () => {
   it('records a pre-refund without refunding, then refunds it when approved', async () => {
     const { billNo, id: billId } = await paidBill(800, 'UN_WEB');
