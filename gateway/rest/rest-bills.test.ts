@@ -3,6 +3,7 @@
  * what a BeeCloud server SDK sends and reads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restAppSign } from '../../sdk/sign.ts';
 import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 import { newBillNo, rest } from './testing/rest-caller.ts';
@@ -143,6 +144,41 @@ describe('POST /2/rest/bill', () => {
       secret: 'testSecret',
     });
     expect(byIdSandbox.json).toMatchObject({ result_code: 0, pay: { id: made.json.id, total_fee: 5 } });
+  });
+});
+
+describe('request encodings SDKs use', () => {
+  it('reads JSON sent as text/plain and form-encoded bodies like JSON bodies', async () => {
+    const asText = await rest(gateway, {
+      method: 'POST',
+      path: 'rest/bill',
+      contentType: 'text/plain',
+      payload: { channel: 'WX_NATIVE', total_fee: 3, bill_no: newBillNo(), title: 'text' },
+    });
+    expect(asText.json).toMatchObject({ result_code: 0 });
+
+    const timestamp = Date.now();
+    const signedJson = await rest(gateway, { method: 'GET', path: 'rest/bills/count', timestamp });
+    expect(signedJson.json.result_code).toBe(0);
+    const form = new URLSearchParams({
+      app_id: gateway.app.appId,
+      timestamp: String(timestamp),
+      app_sign: restAppSign(gateway.app.appId, timestamp, gateway.app.testSecret),
+      channel: 'WX_NATIVE',
+      total_fee: '4',
+      bill_no: newBillNo(),
+      title: 'form',
+    });
+    const asForm = await rest(gateway, {
+      method: 'POST',
+      path: 'rest/bill',
+      unsigned: true,
+      contentType: 'application/x-www-form-urlencoded',
+      rawBody: form.toString(),
+    });
+    expect(asForm.json).toMatchObject({ result_code: 0 });
+    const record = await rest(gateway, { method: 'GET', path: `rest/bill/${String(asForm.json.id)}` });
+    expect(record.json).toMatchObject({ pay: { total_fee: 4, title: 'form' } });
   });
 });
 
