@@ -42,8 +42,8 @@ describe('REST request authentication', () => {
       [liveApp, liveApp.appSecret, 'payment'],
       [testApp, testApp.testSecret, 'payment'],
       [testApp, testApp.appSecret, 'payment'],
-      [liveApp, liveApp.masterSecret, 'refund'],
-      [testApp, testApp.masterSecret, 'refund'],
+      [liveApp, liveApp.masterSecret, 'master'],
+      [testApp, testApp.masterSecret, 'master'],
       [liveApp, liveApp.testSecret, 'sandbox'],
       [testApp, testApp.testSecret, 'sandbox'],
     ];
@@ -57,8 +57,8 @@ describe('REST request authentication', () => {
     const cases: [AppCredentials, string, SecretScope, string][] = [
       [liveApp, liveApp.masterSecret, 'payment', 'app_secret'],
       [liveApp, liveApp.testSecret, 'payment', 'app_secret'],
-      [liveApp, liveApp.appSecret, 'refund', 'master_secret'],
-      [testApp, testApp.testSecret, 'refund', 'master_secret'],
+      [liveApp, liveApp.appSecret, 'master', 'master_secret'],
+      [testApp, testApp.testSecret, 'master', 'master_secret'],
       [liveApp, liveApp.appSecret, 'sandbox', 'test_secret'],
     ];
     for (const [app, secret, scope, expected] of cases) {

@@ -12,7 +12,8 @@ import { hexSignaturesEqual, restAppSign } from '../../sdk/sign.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { RequestFields } from './request-fields.ts';
 
-export type SecretScope = 'payment' | 'refund' | 'sandbox';
+/** payment: pay and queries; master: refunds, their approval, webhook resends; sandbox: the sandbox paths. */
+export type SecretScope = 'payment' | 'master' | 'sandbox';
 
 export interface AppCredentials {
   appId: string;
@@ -38,7 +39,7 @@ export function acceptedSecrets(app: AppCredentials, scope: SecretScope): Accept
             { name: 'app_secret', value: app.appSecret },
           ]
         : [{ name: 'app_secret', value: app.appSecret }];
-    case 'refund':
+    case 'master':
       return [{ name: 'master_secret', value: app.masterSecret }];
     case 'sandbox':
       return [{ name: 'test_secret', value: app.testSecret }];

@@ -20,7 +20,7 @@ export function registerWebhookDeliveryRoutes(server: FastifyInstance, rest: Res
   });
 
   server.post('/2/rest/webhook/resend', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'refund');
+    const { app, fields } = await authenticated(rest, request, 'master');
     const webhooks = await deliveries.resend(app, readDeliveryFilter(fields));
     rest.gateway.webhooks.wake();
     return { ...okAnswer(), count: webhooks.length, webhooks };
