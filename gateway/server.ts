@@ -146,8 +146,11 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   };
 }
 
-export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const gateway = await buildGateway(options);
+/** Listens on host:port (0 = a free port), sets the public URL unless configured, starts background work. */
+export async function listenGateway(
+  gateway: BuiltGateway,
+  options: Pick<GatewayOptions, 'host' | 'port' | 'publicUrl'>,
+): Promise<string> {
   const host = options.host ?? '127.0.0.1';
   try {
     await gateway.app.listen({ host, port: options.port ?? 0 });
@@ -160,5 +163,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (!options.publicUrl) gateway.setPublicUrl(url);
   gateway.startBackgroundWork();
+  return url;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const gateway = await buildGateway(options);
+  const url = await listenGateway(gateway, options);
   return { url, close: () => gateway.close() };
 }

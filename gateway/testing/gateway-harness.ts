@@ -9,13 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buttonOrderSign } from '../../sdk/sign.ts';
 import type { SeedApp } from '../apps/app.ts';
-import { startGateway, type GatewayOptions } from '../server.ts';
+import type { GatewayContext } from '../gateway-context.ts';
+import { buildGateway, listenGateway, type GatewayOptions } from '../server.ts';
 
 export interface TestGateway {
   url: string;
   app: SeedApp;
   dataDir: string;
   widgetDir: string;
+  /** The running gateway's services, for tests that act as an operator would (resend, inspect). */
+  ctx: GatewayContext;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,7 @@ export async function startTestGateway(
   await writeFile(join(widgetDir, 'spay.js'), testWidgetSource);
   await writeFile(join(widgetDir, 'qr-chunk.js'), 'export const qr = 1;\n');
   const app = testApp(options.app);
-  const gateway = await startGateway({
+  const gatewayOptions: GatewayOptions = {
     host: '127.0.0.1',
     port: 0,
     webhookRetryScale: 0.001,
@@ -57,9 +60,12 @@ export async function startTestGateway(
     dataDir,
     widgetDir,
     seedApps: [app, ...(options.seedApps ?? [])],
-  });
+  };
+  const gateway = await buildGateway(gatewayOptions);
+  const url = await listenGateway(gateway, gatewayOptions);
   return {
-    url: gateway.url,
+    url,
+    ctx: gateway.ctx,
     app,
     dataDir,
     widgetDir,

@@ -1,0 +1,152 @@
+/**
+ * `npm run app -- <command>`: manage the gateway's apps in SPAY_DATA_DIR (./data).
+ *   create --name NAME [--mode test|live] [--channels ali,wxmp,wx,un] [--webhook-url URL] [--live-webhook-url URL]
+ *   show APP_ID           (prints the app with its secrets: operator use only)
+ *   list
+ *   set APP_ID [--name …] [--mode …] [--channels …] [--webhook-url …] [--live-webhook-url …]
+ *   rotate APP_ID --secret app|master|test|webhook
+ * Output is JSON on stdout; errors go to stderr with exit code 1 (2 for usage errors).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { AppStore } from '../apps/app-store.ts';
+import type { App, AppMode, SeedApp } from '../apps/app.ts';
+import { openSqliteStore } from '../storage/store.ts';
+import { CliError, parseCliArgs } from './cli-args.ts';
+import { installedModules } from '../modules.ts';
+
+const knownChannels = ['ali', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
+
+const usage = `usage: npm run app -- create --name NAME [--mode test|live] [--channels ali,wxmp,wx,un] [--webhook-url URL] [--live-webhook-url URL]
+       npm run app -- show APP_ID
+       npm run app -- list
+       npm run app -- set APP_ID [--name NAME] [--mode test|live] [--channels …] [--webhook-url URL] [--live-webhook-url URL]
+       npm run app -- rotate APP_ID --secret app|master|test|webhook`;
+
+function newSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function parseMode(value: string | undefined): AppMode | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'test' && value !== 'live') throw new CliError('--mode must be test or live');
+  return value;
+}
+
+function parseChannels(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const channels = value
+    .split(',')
+    .map((code) => code.trim())
+    .filter(Boolean);
+  const unknown = channels.filter((code) => !knownChannels.includes(code));
+  if (unknown.length > 0)
+    throw new CliError(`--channels: unknown ${unknown.join(', ')} (known: ${knownChannels.join(', ')})`);
+  if (new Set(channels).size !== channels.length) throw new CliError('--channels: a channel is listed twice');
+  return channels;
+}
+
+function parseUrl(value: string | undefined, option: string): string | undefined {
+  if (value === undefined || value === '') return value;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new CliError(`${option} must be an http(s) URL`);
+  }
+  return value;
+}
+
+async function requireApp(apps: AppStore, appId: string | undefined): Promise<App> {
+  if (!appId) throw new CliError('an APP_ID is required');
+  const app = await apps.findApp(appId);
+  if (!app) throw new CliError(`no app ${appId}`);
+  return app;
+}
+
+export async function runAppsCli(argv: string[], dataDir: string): Promise<unknown> {
+  const { positional, options } = parseCliArgs(argv);
+  const [command, appId] = positional;
+  const store = await openSqliteStore(
+    dataDir,
+    Object.assign({}, ...installedModules.map((module) => module.migrations ?? {})),
+  );
+  try {
+    const apps = new AppStore(store.db);
+    switch (command) {
+      case 'create': {
+        const name = options.get('name');
+        if (!name) throw new CliError('--name is required');
+        const id = randomUUID();
+        const seed: SeedApp = {
+          appId: id,
+          name,
+          appSecret: newSecret(),
+          masterSecret: newSecret(),
+          testSecret: newSecret(),
+          webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+          mode: parseMode(options.get('mode')) ?? 'test',
+          channels: parseChannels(options.get('channels')) ?? ['ali', 'wxmp', 'wx', 'un'],
+          webhookUrl: parseUrl(options.get('webhook-url'), '--webhook-url') ?? '',
+          liveWebhookUrl: parseUrl(options.get('live-webhook-url'), '--live-webhook-url') ?? '',
+        };
+        await apps.seedApp(seed);
+        return await apps.findApp(id);
+      }
+      case 'show':
+        return await requireApp(apps, appId);
+      case 'list':
+        return (await apps.listApps()).map((app) => ({
+          appId: app.appId,
+          name: app.name,
+          mode: app.mode,
+          channels: app.channels,
+          webhookUrl: app.webhookUrl,
+        }));
+      case 'set': {
+        const app = await requireApp(apps, appId);
+        const changes: Partial<SeedApp> = {};
+        const name = options.get('name');
+        if (name !== undefined) changes.name = name;
+        const mode = parseMode(options.get('mode'));
+        if (mode) changes.mode = mode;
+        const channels = parseChannels(options.get('channels'));
+        if (channels) changes.channels = channels;
+        const webhookUrl = parseUrl(options.get('webhook-url'), '--webhook-url');
+        if (webhookUrl !== undefined) changes.webhookUrl = webhookUrl;
+        const liveUrl = parseUrl(options.get('live-webhook-url'), '--live-webhook-url');
+        if (liveUrl !== undefined) changes.liveWebhookUrl = liveUrl;
+        if (Object.keys(changes).length === 0) throw new CliError('nothing to set');
+        return await apps.updateApp(app.appId, changes);
+      }
+      case 'rotate': {
+        const app = await requireApp(apps, appId);
+        const which = options.get('secret');
+        const field = {
+          app: 'appSecret',
+          master: 'masterSecret',
+          test: 'testSecret',
+          webhook: 'webhookSecret',
+        }[which ?? ''] as keyof SeedApp | undefined;
+        if (!field) throw new CliError('--secret must be app, master, test or webhook');
+        const value = which === 'webhook' ? `whsec_${randomBytes(32).toString('base64')}` : newSecret();
+        return await apps.updateApp(app.appId, { [field]: value });
+      }
+      default:
+        throw new CliError(command ? `unknown command ${command}` : 'a command is required');
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runAppsCli(process.argv.slice(2), resolve(process.env.SPAY_DATA_DIR || 'data')).then(
+    (result) => console.log(JSON.stringify(result, null, 2)),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      if (error instanceof CliError) console.error(usage);
+      process.exit(error instanceof CliError ? 2 : 1);
+    },
+  );
+}

@@ -1,0 +1,89 @@
+/** The operators' CLIs against a real data directory: apps (create, show, set, rotate, list) and webhooks. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../apps/app.ts';
+import { createBill, pressSandboxButton, startTestGateway } from '../testing/gateway-harness.ts';
+import { runAppsCli } from './apps-cli.ts';
+import { CliError } from './cli-args.ts';
+import { runWebhooksCli } from './webhooks-cli.ts';
+
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'spay-cli-test-'));
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run app', () => {
+  it('creates an app with fresh ids and secrets, shows it, changes it and rotates a secret', async () => {
+    const created = (await runAppsCli(
+      ['create', '--name', '小店', '--channels', 'ali,wxmp', '--webhook-url', 'https://shop.example/webhook'],
+      dataDir,
+    )) as App;
+    expect(created).toMatchObject({ name: '小店', mode: 'test', channels: ['ali', 'wxmp'] });
+    expect(created.appId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.webhookSecret).toMatch(/^whsec_/);
+    expect(new Set([created.appSecret, created.masterSecret, created.testSecret]).size).toBe(3);
+
+    expect(await runAppsCli(['show', created.appId], dataDir)).toEqual(created);
+    const changed = (await runAppsCli(
+      ['set', created.appId, '--mode=live', '--channels', 'un,ali'],
+      dataDir,
+    )) as App;
+    expect(changed).toMatchObject({ mode: 'live', channels: ['un', 'ali'], appSecret: created.appSecret });
+    const rotated = (await runAppsCli(['rotate', created.appId, '--secret', 'app'], dataDir)) as App;
+    expect(rotated.appSecret).not.toBe(created.appSecret);
+    expect(rotated.masterSecret).toBe(created.masterSecret);
+    const list = (await runAppsCli(['list'], dataDir)) as Array<Record<string, unknown>>;
+    expect(list).toEqual([expect.objectContaining({ appId: created.appId, name: '小店' })]);
+    expect(JSON.stringify(list)).not.toContain(created.masterSecret);
+  });
+
+  it.each([
+    [[], /command is required/],
+    [['create'], /--name is required/],
+    [['create', '--name', 'x', '--channels', 'ali,paypal'], /unknown paypal/],
+    [['create', '--name', 'x', '--mode', 'prod'], /--mode/],
+    [['create', '--name', 'x', '--webhook-url', 'ftp://x'], /--webhook-url/],
+    [['show', 'nobody'], /no app nobody/],
+    [['set', 'nobody', '--name', 'x'], /no app nobody/],
+    [['rotate', 'nobody', '--secret', 'app'], /no app nobody/],
+    [['explode'], /unknown command explode/],
+  ])('refuses %j', async (argv, message) => {
+    await expect(runAppsCli(argv as string[], dataDir)).rejects.toThrow(message);
+    await expect(runAppsCli(argv as string[], dataDir)).rejects.toBeInstanceOf(CliError);
+  });
+});
+
+describe('npm run webhooks', () => {
+  it('lists the outbox and schedules a resend', async () => {
+    const kept = await startTestGateway({ dataDir: join(dataDir, 'gw') });
+    let billNo = '';
+    try {
+      const bill = await createBill(kept, 'UN_WEB');
+      await pressSandboxButton(`${kept.url}/sandbox/cashier/${bill.id}/pay`);
+      billNo = (
+        (await (await fetch(`${kept.url}/2/rest/bill_public/${bill.id}`)).json()) as {
+          pay: { bill_no: string };
+        }
+      ).pay.bill_no;
+    } finally {
+      await kept.close();
+    }
+    const listed = (await runWebhooksCli(['list', '--transaction', billNo], join(dataDir, 'gw'))) as Array<{
+      id: string;
+      status: string;
+    }>;
+    expect(listed).toEqual([expect.objectContaining({ transaction_id: billNo, status: 'no_endpoint' })]);
+    expect(await runWebhooksCli(['resend', listed[0]!.id], join(dataDir, 'gw'))).toEqual({ resent: 1 });
+    await expect(runWebhooksCli(['resend', 'msg_none'], join(dataDir, 'gw'))).rejects.toThrow(/no webhook/);
+    await expect(runWebhooksCli(['list', '--status', 'lost'], join(dataDir, 'gw'))).rejects.toThrow(
+      /--status/,
+    );
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * `npm run webhooks -- <command>`: inspect and resend webhooks in SPAY_DATA_DIR (./data).
+ *   list [--app APP_ID] [--transaction BILL_NO] [--status pending|delivered|failed|no_endpoint] [--limit N]
+ *   resend WEBHOOK_ID
+ *   resend --app APP_ID --transaction BILL_NO
+ * A running gateway picks resent webhooks up within 30 s (its periodic look at the outbox).
+ */
+import { resolve } from 'node:path';
+import { installedModules } from '../modules.ts';
+import { openSqliteStore } from '../storage/store.ts';
+import type { WebhookOutboxTable } from '../storage/tables.ts';
+import { listWebhooks, resendTransactionWebhooks, resendWebhook } from '../webhooks/webhook-admin.ts';
+import { CliError, parseCliArgs } from './cli-args.ts';
+
+const usage = `usage: npm run webhooks -- list [--app APP_ID] [--transaction BILL_NO] [--status pending|delivered|failed|no_endpoint] [--limit N]
+       npm run webhooks -- resend WEBHOOK_ID
+       npm run webhooks -- resend --app APP_ID --transaction BILL_NO`;
+const statuses = ['pending', 'delivered', 'failed', 'no_endpoint'];
+
+export async function runWebhooksCli(argv: string[], dataDir: string): Promise<unknown> {
+  const { positional, options } = parseCliArgs(argv);
+  const [command, webhookId] = positional;
+  const store = await openSqliteStore(
+    dataDir,
+    Object.assign({}, ...installedModules.map((module) => module.migrations ?? {})),
+  );
+  try {
+    switch (command) {
+      case 'list': {
+        const status = options.get('status');
+        if (status !== undefined && !statuses.includes(status)) {
+          throw new CliError(`--status must be one of ${statuses.join(', ')}`);
+        }
+        const limitText = options.get('limit');
+        const limit = limitText === undefined ? undefined : Number(limitText);
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+          throw new CliError('--limit must be a positive integer');
+        return await listWebhooks(store.db, {
+          appId: options.get('app'),
+          transactionId: options.get('transaction'),
+          status: status as WebhookOutboxTable['status'] | undefined,
+          limit,
+        });
+      }
+      case 'resend': {
+        if (webhookId) {
+          if (!(await resendWebhook(store.db, webhookId))) throw new CliError(`no webhook ${webhookId}`);
+          return { resent: 1 };
+        }
+        const appId = options.get('app');
+        const transactionId = options.get('transaction');
+        if (!appId || !transactionId)
+          throw new CliError('resend needs a WEBHOOK_ID or --app and --transaction');
+        const resent = await resendTransactionWebhooks(store.db, appId, transactionId);
+        if (resent === 0) throw new CliError(`no webhook for ${transactionId} of ${appId}`);
+        return { resent };
+      }
+      default:
+        throw new CliError(command ? `unknown command ${command}` : 'a command is required');
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runWebhooksCli(process.argv.slice(2), resolve(process.env.SPAY_DATA_DIR || 'data')).then(
+    (result) => console.log(JSON.stringify(result, null, 2)),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      if (error instanceof CliError) console.error(usage);
+      process.exit(error instanceof CliError ? 2 : 1);
+    },
+  );
+}
