@@ -109,6 +109,8 @@ export function validateClickData(data: unknown): Checked<Order> {
   if (isAbsent(title)) return { ok: false, error: missing('title') };
   if (typeof title !== 'string') return { ok: false, error: invalid('title', 'must be a string') };
   if (title.trim() === '') return { ok: false, error: missing('title') };
+  if (/[\u0000-\u001f\u007f]/.test(title))
+    return { ok: false, error: invalid('title', 'must not contain control characters') };
   if (titleWeight(title) > MAX_TITLE_WEIGHT) {
     return { ok: false, error: invalid('title', 'must be at most 16 Chinese or 32 other characters') };
   }
