@@ -3,6 +3,7 @@
  *   SPAY_GATEWAY_HOST (127.0.0.1)  SPAY_GATEWAY_PORT (8080)  SPAY_DATA_DIR (./data)
  *   SPAY_SEED_APP (config/demo-app.json; "" for none)  SPAY_WIDGET_DIR (dist/widget)
  *   SPAY_WEBHOOK_RETRY_SCALE (1)  SPAY_PUBLIC_URL (http://HOST:PORT)  SPAY_LOG (1; 0 for quiet)
+ *   SPAY_RATE_LIMIT_WRITES (600 bill creations per IP per minute; 0 = no limits)  SPAY_RATE_LIMIT_READS (6000)
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
 import { readFile } from 'node:fs/promises';
@@ -36,6 +37,13 @@ const gateway = await startGateway({
   webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
   publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
   logger: process.env.SPAY_LOG !== '0',
+  rateLimit:
+    process.env.SPAY_RATE_LIMIT_WRITES === '0'
+      ? false
+      : {
+          writesPerMinute: numberFromEnv('SPAY_RATE_LIMIT_WRITES', 600),
+          readsPerMinute: numberFromEnv('SPAY_RATE_LIMIT_READS', 6000),
+        },
 });
 
 console.log(`spay gateway listening on ${gateway.url}`);

@@ -21,6 +21,7 @@ import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** How often open attempts past their expiry are closed (default 5 s). */
   expirySweepMs?: number;
+  /** Per-IP limits on the public endpoints; false turns them off (benchmarks). */
+  rateLimit?: RateLimitOptions | false;
   /** Modules besides the core; defaults to those listed in modules.ts. */
   modules?: GatewayModule[];
 }
@@ -108,6 +111,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });
   await app.register(formbody);
   installErrorHandlers(app);
+  if (options.rateLimit !== false) installRateLimits(app, options.rateLimit);
   registerHealthRoutes(app, ctx);
   registerWidgetScriptRoutes(app, ctx);
   registerCreateBillRoutes(app, ctx);

@@ -1,0 +1,35 @@
+/** Rate limits over real HTTP: the limit per minute per IP, the BeeCloud 429 answer, and buckets kept apart. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJson, signedOrder, startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
+
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  gateway = await startTestGateway({ rateLimit: { writesPerMinute: 3, readsPerMinute: 5 } });
+});
+
+afterAll(async () => {
+  await gateway?.close();
+});
+
+describe('rate limits', () => {
+  it('refuses bill creation over the limit with 429, Retry-After and a BeeCloud answer', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const { json } = await postJson(`${gateway.url}/2/rest/jsbutton/ALI_WEB`, signedOrder(gateway.app));
+      expect(json.resultCode).toBe(0);
+    }
+    const refused = await postJson(`${gateway.url}/2/rest/jsbutton/ALI_WEB`, signedOrder(gateway.app));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.json).toMatchObject({ result_code: 15, result_msg: 'NETWORK_ERROR' });
+    expect(String(refused.json.err_detail)).toMatch(/^rate: /);
+  });
+
+  it('counts reads apart from writes, and never limits /healthz', async () => {
+    const url = `${gateway.url}/1/pay/jsbutton/returnscripts?appId=${gateway.app.appId}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await fetch(url)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    for (let i = 0; i < 10; i += 1) expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+  });
+});
