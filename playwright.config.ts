@@ -14,6 +14,7 @@ export default defineConfig({
   workers: process.env.CI ? 2 : 2,
   retries: 0,
   reporter: [['list']],
+  outputDir: process.env.SPAY_E2E_OUTPUT ?? 'test-results',
   use: {
     ...devices['Desktop Chrome'],
     trace: 'retain-on-failure',

@@ -29,7 +29,7 @@ test('one Alipay payment from the product page to a paid order', async ({ page, 
   // The gateway's sandbox cashier.
   await page.waitForURL(`${stack.gatewayUrl}/sandbox/cashier/**`);
   await expect(page.getByText('¥0.01').first()).toBeVisible();
-  const outTradeNo = await page.getByTestId('bill-no').textContent();
+  const outTradeNo = await page.locator('dt:text-is("订单号") + dd').textContent();
   expect(outTradeNo).toMatch(/^[A-Za-z0-9]{8,32}$/);
   await expect(page.getByRole('button', { name: '支付失败' })).toBeVisible();
   await page.getByRole('button', { name: '支付', exact: true }).click();
@@ -51,14 +51,12 @@ test('one Alipay payment from the product page to a paid order', async ({ page, 
 });
 
 test('a wrong sign is reported through dataError and creates no bill', async ({ page, stack }) => {
-  const merchantPage = 'http://merchant.example/shop';
   const outTradeNo = `wrongsign${Date.now()}`;
   const goodSign = buttonOrderSign(stack.app.appId, 'product', 1, outTradeNo, stack.app.appSecret);
   const wrongSign = goodSign.replace(/^./, goodSign[0] === 'a' ? 'b' : 'a');
-  await page.route(merchantPage, (route) =>
-    route.fulfill({
-      contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html><head><meta charset="utf-8">
+  const merchantPage = stack.merchant.page(
+    '/wrong-sign',
+    `<!doctype html><html><head><meta charset="utf-8">
 <script id="spay-script" src="${stack.gatewayUrl}/1/pay/jsbutton/returnscripts?appId=${stack.app.appId}"></script>
 </head><body><button id="test">点我付款</button><pre id="errors"></pre>
 <script>
@@ -68,7 +66,6 @@ document.getElementById('test').onclick = function () {
   });
 };
 </script></body></html>`,
-    }),
   );
 
   const billRequests: string[] = [];

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway } from '../gateway/server.ts';
 import { startDemoServer } from '../demo-server/server.ts';
+import { startMerchantOrigin, type MerchantOrigin } from './merchant-origin.ts';
 
 export interface DemoApp {
   appId: string;
@@ -27,6 +28,8 @@ export interface Stack {
   demoUrl: string;
   app: DemoApp;
   dataDir: string;
+  /** A third origin on 127.0.0.1 for host pages written by tests (hostile CSS, strict CSP, the seed's markup…). */
+  merchant: MerchantOrigin;
   stop(): Promise<void>;
 }
 
@@ -68,12 +71,15 @@ export async function startStack(overrides: { webhookRetryScale?: number } = {})
     gatewayUrl: gateway.url,
     app,
   });
+  const merchant = await startMerchantOrigin();
   return {
     gatewayUrl: gateway.url,
     demoUrl: demo.url,
     app,
     dataDir,
+    merchant,
     async stop() {
+      await merchant.close();
       await demo.close();
       await gateway.close();
       await rm(dataDir, { recursive: true, force: true });
