@@ -140,7 +140,10 @@ describe('refund failures', () => {
       }),
     ).rejects.toMatchObject({ code: 12 });
 
-    await refundService(new SandboxChannel()).resumeUnfinished();
+    const working = refundService(new SandboxChannel());
+    await working.retryProcessing(60_000);
+    expect((await working.findRefund(app.appId, 'test', processing.id))?.status).toBe('processing');
+    await working.retryProcessing(0);
     const [done] = await unreachable.queryRefunds({ appId: app.appId, mode: 'test', billNo: bill.billNo });
     expect(done).toMatchObject({ id: processing.id, status: 'succeeded' });
     expect(await refundWebhookCount()).toBe(1);

@@ -223,10 +223,21 @@ export class RefundService {
    * refund_no) and refunds late payments that were not refunded yet.
    */
   async resumeUnfinished(): Promise<void> {
+    await this.retryProcessing(0);
+    const late = await this.db.selectFrom('bills').selectAll().where('refund_required', '=', 1).execute();
+    for (const row of late) await this.refundLatePayment(billFromRow(row));
+  }
+
+  /**
+   * Sends again the refunds still `processing` whose last change is older than `olderThanMs` (the channel did not
+   * answer). Channels refund idempotently by refund_no, so a refund is never paid out twice.
+   */
+  async retryProcessing(olderThanMs: number): Promise<void> {
     const stuck = await this.db
       .selectFrom('refunds')
       .selectAll()
       .where('status', '=', 'processing')
+      .where('update_time', '<=', this.now() - olderThanMs)
       .execute();
     const apps = new AppStore(this.options.db);
     for (const row of stuck) {
@@ -240,8 +251,6 @@ export class RefundService {
         this.options.log?.('warn', 'resuming a refund failed', { refundId: refund.id, error: String(error) });
       }
     }
-    const late = await this.db.selectFrom('bills').selectAll().where('refund_required', '=', 1).execute();
-    for (const row of late) await this.refundLatePayment(billFromRow(row));
   }
 
   /** Starts refunding late payments as the bill service announces them. Returns the unsubscribe function. */

@@ -17,6 +17,9 @@ import type { RestContext } from './rest-context.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
 
+const STUCK_REFUND_RETRY_MS = 60_000;
+const STUCK_REFUND_AGE_MS = 30_000;
+
 export interface RestApiOptions {
   /** How far a request's `timestamp` may be from the server's clock (default ±5 min, or SPAY_REST_TIMESTAMP_WINDOW_MS). */
   timestampWindowMs?: number;
@@ -55,7 +58,17 @@ export function registerRestApi(
   registerWebhookDeliveryRoutes(server, rest);
 
   const stopListening = refunds.listenForLatePayments(gateway.billEvents);
-  server.addHook('onClose', async () => stopListening());
+  // Refunds a channel did not answer are sent again every minute (and at every start).
+  const retryTimer = setInterval(() => {
+    refunds.retryProcessing(STUCK_REFUND_AGE_MS).catch((error: unknown) => {
+      gateway.log.warn({ err: error }, 'retrying unanswered refunds failed');
+    });
+  }, STUCK_REFUND_RETRY_MS);
+  retryTimer.unref();
+  server.addHook('onClose', async () => {
+    clearInterval(retryTimer);
+    stopListening();
+  });
   server.addHook('onReady', async () => {
     await refunds.resumeUnfinished().catch((error: unknown) => {
       gateway.log.warn({ err: error }, 'resuming unfinished refunds failed');
