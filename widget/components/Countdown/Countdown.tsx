@@ -16,10 +16,13 @@ export interface CountdownProps {
 export class Countdown extends Component<CountdownProps, { left: number }> {
   timer?: ReturnType<typeof setInterval>;
   done = false;
+  /** The seconds left at the last tick (state updates are asynchronous, this is not). */
+  previous: number;
 
   constructor(props: CountdownProps) {
     super(props);
     this.state = { left: this.secondsLeft() };
+    this.previous = this.state.left;
   }
 
   secondsLeft() {
@@ -30,7 +33,8 @@ export class Countdown extends Component<CountdownProps, { left: number }> {
   tick = () => {
     const { texts, announce, onExpire } = this.props;
     const left = this.secondsLeft();
-    const moment = crossedAnnouncement(this.state.left, left);
+    const moment = crossedAnnouncement(this.previous, left);
+    this.previous = left;
     this.setState({ left });
     if (moment)
       announce(moment >= 60 ? texts.minutesLeft(Math.round(moment / 60)) : texts.secondsLeft(moment));
