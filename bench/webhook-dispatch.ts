@@ -1,0 +1,108 @@
+/**
+ * Webhook dispatch rate: a backlog of paid bills' webhooks is written first (a gateway built in this process,
+ * its dispatcher never started), then the gateway process starts on that data directory and drains the outbox
+ * to a local receiver. Deliveries per second = webhooks delivered / (last success − first arrival). Run twice:
+ * the receiver answers `success` to every delivery, then fails 10 % of answers (HTTP 500) so retries join in.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SeedApp } from '../gateway/apps/app.ts';
+import { buildGateway } from '../gateway/server.ts';
+import { startWebhookReceiver } from '../gateway/testing/webhook-receiver.ts';
+import { demoApp } from './lib/demo-app.ts';
+import { startGatewayProcess } from './lib/gateway-process.ts';
+import { payBody, signedAuth } from './lib/rest-requests.ts';
+import { round } from './lib/stats.ts';
+
+export interface DispatchResult {
+  failingShare: number;
+  webhooks: number;
+  delivered: number;
+  attempts: number;
+  failedAnswers: number;
+  seconds: number;
+  deliveriesPerSecond: number;
+  attemptsPerSecond: number;
+}
+
+/** Writes `count` paid bills (and so `count` pending PAY webhooks) into dataDir without sending any. */
+async function writeBacklog(dataDir: string, app: SeedApp, count: number): Promise<void> {
+  const gateway = await buildGateway({ dataDir, seedApps: [app], logger: false, widgetDir: dataDir });
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const created = await gateway.app.inject({
+        method: 'POST',
+        url: '/2/rest/bill',
+        payload: payBody(app, { totalFee: 1 + i, title: 'dispatch bench' }),
+      });
+      const id = String(created.json<{ id: string }>().id);
+      const auth = signedAuth(app, 'test');
+      const paid = await gateway.app.inject({
+        method: 'GET',
+        url: `/2/rest/sandbox/notify/${app.appId}/${id}`,
+        query: { app_id: auth.app_id, timestamp: String(auth.timestamp), app_sign: auth.app_sign },
+      });
+      if (paid.json<{ result_code: number }>().result_code !== 0) throw new Error(`backlog: ${paid.body}`);
+    }
+  } finally {
+    await gateway.close();
+  }
+}
+
+export async function measureDispatch(options: {
+  webhooks?: number;
+  failingShare: number;
+}): Promise<DispatchResult> {
+  const webhooks = options.webhooks ?? 1000;
+  const receiver = await startWebhookReceiver();
+  let failedAnswers = 0;
+  receiver.answer = () => {
+    if (Math.random() < options.failingShare) {
+      failedAnswers += 1;
+      return { status: 500, body: 'fail' };
+    }
+    return { status: 200, body: 'success' };
+  };
+  const dataDir = mkdtempSync(join(tmpdir(), 'spay-bench-dispatch-'));
+  const app = demoApp({ webhookUrl: receiver.url });
+  try {
+    await writeBacklog(dataDir, app, webhooks);
+    const delivered = new Set<string>();
+    let lastSuccessAt = 0;
+    let allDelivered: () => void = () => {};
+    const done = new Promise<void>((resolve) => (allDelivered = resolve));
+    const answer = receiver.answer;
+    receiver.answer = (index, webhook) => {
+      const decided = answer(index, webhook);
+      if (typeof decided === 'object' && decided.body === 'success') {
+        delivered.add(String(webhook.headers['webhook-id']));
+        lastSuccessAt = Date.now();
+        if (delivered.size === webhooks) allDelivered();
+      }
+      return decided;
+    };
+    // Retries after a failure wait 2 s × 0.001: the figure is the dispatcher's pace, not BeeCloud's schedule.
+    const gateway = await startGatewayProcess({ dataDir, app, webhookRetryScale: 0.001 });
+    try {
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    } finally {
+      await gateway.kill('SIGTERM');
+    }
+    const firstArrival = receiver.received[0]?.receivedAt ?? 0;
+    const seconds = Math.max(0.001, (lastSuccessAt - firstArrival) / 1000);
+    return {
+      failingShare: options.failingShare,
+      webhooks,
+      delivered: delivered.size,
+      attempts: receiver.received.length,
+      failedAnswers,
+      seconds: round(seconds, 2),
+      deliveriesPerSecond: round(delivered.size / seconds),
+      attemptsPerSecond: round(receiver.received.length / seconds),
+    };
+  } finally {
+    await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
