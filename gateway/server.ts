@@ -88,6 +88,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     events: billEvents,
     webhookRetryScale,
     onWebhookEnqueued: () => webhooks.wake(),
+    log: (fields, message) => app.log.info(fields, message),
   });
   const sandbox = new SandboxChannel();
   const adapters = new Map<string, ChannelAdapter>([[sandbox.name, sandbox]]);

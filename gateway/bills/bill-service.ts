@@ -72,6 +72,8 @@ export interface BillServiceOptions {
   /** Called after a commit that enqueued a webhook (the dispatcher's wake). */
   onWebhookEnqueued?: () => void;
   now?: () => number;
+  /** Structured log of every state change. */
+  log?: (fields: Record<string, unknown>, message: string) => void;
 }
 
 export class BillService {
@@ -164,6 +166,16 @@ export class BillService {
       return this.requireBill(tx, id);
     });
     this.events.billChanged(bill);
+    this.options.log?.(
+      {
+        billId: bill.id,
+        appId: bill.appId,
+        billNo: bill.billNo,
+        channel: bill.subChannel,
+        totalFee: bill.totalFee,
+      },
+      'bill created',
+    );
     return bill;
   }
 
@@ -263,6 +275,17 @@ export class BillService {
       return { bill: paid, outcome: 'paid', closed };
     });
     if (enqueued) this.options.onWebhookEnqueued?.();
+    this.options.log?.(
+      {
+        billId: result.bill.id,
+        appId: result.bill.appId,
+        billNo: result.bill.billNo,
+        outcome: result.outcome,
+        tradeNo: payment.tradeNo,
+        closedAttempts: result.closed?.map((bill) => bill.id) ?? [],
+      },
+      result.outcome === 'late_payment' ? 'late payment recorded for refund' : 'payment recorded',
+    );
     if (result.outcome === 'paid') {
       this.events.billChanged(result.bill);
       for (const closed of result.closed ?? []) this.events.billChanged(closed);
@@ -294,6 +317,7 @@ export class BillService {
       return this.requireBill(tx, billId);
     });
     if (changed && announce) this.events.billChanged(changed);
+    if (changed) this.options.log?.({ billId: changed.id, appId: changed.appId, status: to }, `bill ${to}`);
     return changed;
   }
 
