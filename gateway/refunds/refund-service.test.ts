@@ -95,7 +95,11 @@ describe('refund failures', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(BeeCloudError);
     await expect(attempt).rejects.toMatchObject({ code: 7, field: 'refund_no' });
-    const [failed] = await declining.queryRefunds({ appId: app.appId, mode: 'test', billNo: bill.billNo });
+    const [failed] = await declining.records.queryRefunds({
+      appId: app.appId,
+      mode: 'test',
+      billNo: bill.billNo,
+    });
     expect(failed).toMatchObject({
       status: 'failed',
       refundFee: 100,
@@ -125,7 +129,7 @@ describe('refund failures', () => {
         needApproval: false,
       }),
     ).rejects.toMatchObject({ code: 7 });
-    const [processing] = await unreachable.queryRefunds({
+    const [processing] = await unreachable.records.queryRefunds({
       appId: app.appId,
       mode: 'test',
       billNo: bill.billNo,
@@ -142,9 +146,13 @@ describe('refund failures', () => {
 
     const working = refundService(new SandboxChannel());
     await working.retryProcessing(60_000);
-    expect((await working.findRefund(app.appId, 'test', processing.id))?.status).toBe('processing');
+    expect((await working.records.findRefund(app.appId, 'test', processing.id))?.status).toBe('processing');
     await working.retryProcessing(0);
-    const [done] = await unreachable.queryRefunds({ appId: app.appId, mode: 'test', billNo: bill.billNo });
+    const [done] = await unreachable.records.queryRefunds({
+      appId: app.appId,
+      mode: 'test',
+      billNo: bill.billNo,
+    });
     expect(done).toMatchObject({ id: processing.id, status: 'succeeded' });
     expect(await refundWebhookCount()).toBe(1);
   });
@@ -164,6 +172,6 @@ describe('refund failures', () => {
       agree: true,
     });
     expect(results[pre.id]).toMatch(/^CHANNEL_ERROR/);
-    expect((await declining.findRefund(app.appId, 'test', pre.id))?.status).toBe('failed');
+    expect((await declining.records.findRefund(app.appId, 'test', pre.id))?.status).toBe('failed');
   });
 });

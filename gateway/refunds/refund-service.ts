@@ -17,7 +17,8 @@ import { channelFilterMatches } from '../rest/channel-filter.ts';
 import type { GatewayDb } from '../storage/tables.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { RESERVING_STATUSES, refundFromRow, type Refund } from './refund.ts';
-import type { RefundApprovalRequest, RefundQuery, RefundRequest } from './refund-request.ts';
+import { RefundRecords } from './refund-records.ts';
+import type { RefundApprovalRequest, RefundRequest } from './refund-request.ts';
 import { asGatewayTx, withRefundTables, type RefundTx } from './refund-tables.ts';
 
 export interface RefundServiceOptions {
@@ -31,13 +32,6 @@ export interface RefundServiceOptions {
   now?: () => number;
 }
 
-export interface RefundListing extends RefundQuery {
-  appId: string;
-  mode: 'test' | 'live';
-  skip?: number;
-  limit?: number;
-}
-
 /** One id's answer in PUT /2/rest/refund's result_map: "OK" or the reason. */
 export type ApprovalResults = Record<string, string>;
 
@@ -49,9 +43,11 @@ function refundDate(now: number): string {
 export class RefundService {
   private readonly db: RefundTx;
   private readonly now: () => number;
+  readonly records: RefundRecords;
 
   constructor(private readonly options: RefundServiceOptions) {
     this.db = withRefundTables(options.db);
+    this.records = new RefundRecords(options.db);
     this.now = options.now ?? Date.now;
   }
 
@@ -140,7 +136,7 @@ export class RefundService {
     const results: ApprovalResults = {};
     let found = 0;
     for (const id of approval.ids) {
-      const refund = await this.findRefund(app.appId, app.mode, id);
+      const refund = await this.records.findRefund(app.appId, app.mode, id);
       if (
         refund === undefined ||
         !channelFilterMatches(approval.channel, refund.channel, refund.subChannel)
@@ -214,7 +210,7 @@ export class RefundService {
       return await this.sendToChannel(app, created, bill);
     } catch (error) {
       this.options.log?.('warn', 'late payment refund failed', { billId: bill.id, error: String(error) });
-      return this.findRefund(bill.appId, bill.mode, created.id);
+      return this.records.findRefund(bill.appId, bill.mode, created.id);
     }
   }
 
@@ -260,83 +256,6 @@ export class RefundService {
         this.options.log?.('warn', 'late payment refund failed', { billId: bill.id, error: String(error) });
       });
     });
-  }
-
-  async findRefund(appId: string, mode: 'test' | 'live', id: string): Promise<Refund | undefined> {
-    const row = await this.db
-      .selectFrom('refunds')
-      .selectAll()
-      .where('app_id', '=', appId)
-      .where('mode', '=', mode)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? refundFromRow(row) : undefined;
-  }
-
-  /** The live (not denied) refund with this refund_no, else the latest denied one. */
-  async findByRefundNo(appId: string, mode: 'test' | 'live', refundNo: string): Promise<Refund | undefined> {
-    const rows = await this.db
-      .selectFrom('refunds')
-      .selectAll()
-      .where('app_id', '=', appId)
-      .where('mode', '=', mode)
-      .where('refund_no', '=', refundNo)
-      .orderBy('create_time', 'desc')
-      .execute();
-    const refunds = rows.map(refundFromRow);
-    return refunds.find((refund) => refund.status !== 'denied') ?? refunds[0];
-  }
-
-  /** Refunds of an app, newest first, with BeeCloud's filters. */
-  async queryRefunds(listing: RefundListing): Promise<Refund[]> {
-    const rows = await this.filtered(listing)
-      .selectAll()
-      .orderBy('create_time', 'desc')
-      .orderBy('id')
-      .limit(listing.limit ?? 10)
-      .offset(listing.skip ?? 0)
-      .execute();
-    return rows.map(refundFromRow);
-  }
-
-  async countRefunds(listing: RefundListing): Promise<number> {
-    const row = await this.filtered(listing)
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
-  }
-
-  /** Which of these bills have a succeeded refund (the bill record's refund_result). */
-  async refundedBillIds(billIds: string[]): Promise<Set<string>> {
-    if (billIds.length === 0) return new Set();
-    const rows = await this.db
-      .selectFrom('refunds')
-      .select('bill_id')
-      .distinct()
-      .where('bill_id', 'in', billIds)
-      .where('status', '=', 'succeeded')
-      .execute();
-    return new Set(rows.map((row) => row.bill_id));
-  }
-
-  private filtered(listing: RefundListing) {
-    let q = this.db
-      .selectFrom('refunds')
-      .where('app_id', '=', listing.appId)
-      .where('mode', '=', listing.mode);
-    const channel = listing.channel;
-    if (channel !== undefined) {
-      q =
-        'family' in channel
-          ? q.where('channel', '=', channel.family)
-          : q.where('sub_channel', '=', channel.subChannel);
-    }
-    if (listing.billNo !== undefined) q = q.where('bill_no', '=', listing.billNo);
-    if (listing.refundNo !== undefined) q = q.where('refund_no', '=', listing.refundNo);
-    if (listing.needApproval !== undefined) q = q.where('need_approval', '=', listing.needApproval ? 1 : 0);
-    if (listing.startTime !== undefined) q = q.where('create_time', '>=', listing.startTime);
-    if (listing.endTime !== undefined) q = q.where('create_time', '<=', listing.endTime);
-    return q;
   }
 
   private async approve(app: App, refund: Refund): Promise<string> {

@@ -32,7 +32,7 @@ export function registerRefundRoutes(server: FastifyInstance, rest: RestContext)
   server.get('/2/rest/refunds', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');
     const query = readRefundListQuery(fields);
-    const refunds = await rest.refunds.queryRefunds({ ...query, appId: app.appId, mode: app.mode });
+    const refunds = await rest.refunds.records.queryRefunds({ ...query, appId: app.appId, mode: app.mode });
     return {
       ...okAnswer(),
       count: refunds.length,
@@ -42,7 +42,7 @@ export function registerRefundRoutes(server: FastifyInstance, rest: RestContext)
 
   server.get('/2/rest/refunds/count', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');
-    const count = await rest.refunds.countRefunds({
+    const count = await rest.refunds.records.countRefunds({
       ...readRefundQuery(fields),
       appId: app.appId,
       mode: app.mode,
@@ -53,7 +53,7 @@ export function registerRefundRoutes(server: FastifyInstance, rest: RestContext)
   server.get('/2/rest/refund/status', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');
     const { channel, refundNo } = readRefundStatusRequest(fields);
-    const refund = await rest.refunds.findByRefundNo(app.appId, app.mode, refundNo);
+    const refund = await rest.refunds.records.findByRefundNo(app.appId, app.mode, refundNo);
     if (refund === undefined || !channelFilterMatches(channel, refund.channel, refund.subChannel)) {
       throw new BeeCloudError('NO_SUCH_REFUND', 'refund_no', `no refund ${refundNo} on this channel`);
     }
@@ -62,7 +62,7 @@ export function registerRefundRoutes(server: FastifyInstance, rest: RestContext)
 
   server.get<{ Params: { id: string } }>('/2/rest/refund/:id', restRouteOptions, async (request) => {
     const { app } = await authenticated(rest, request, 'payment');
-    const refund = await rest.refunds.findRefund(app.appId, app.mode, request.params.id);
+    const refund = await rest.refunds.records.findRefund(app.appId, app.mode, request.params.id);
     if (refund === undefined)
       throw new BeeCloudError('NO_SUCH_REFUND', 'id', `no refund ${request.params.id.slice(0, 64)}`);
     return { ...okAnswer(), refund: refundRecord(refund, true) };
