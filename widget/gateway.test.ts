@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { classifyAnswer, orderBody, rejection } from './gateway.ts';
+import type { Order } from './types.ts';
+
+const order: Order = {
+  outTradeNo: 'bc1234567',
+  title: 't',
+  amount: 1,
+  sign: 'a'.repeat(32),
+  debug: false,
+  needAliGuide: true,
+  useApp: true,
+  openid: 'o1',
+  optional: { k: 'v' },
+  returnUrl: 'https://shop.example/done',
+};
+
+describe('gateway answers', () => {
+  it('turns an error answer into a DataError naming the field', () => {
+    expect(
+      rejection({
+        resultCode: 5,
+        result_code: 5,
+        result_msg: 'PARAM_INVALID',
+        err_detail: 'amount: must be an integer number of fen > 0',
+      }),
+    ).toEqual({
+      code: 'PARAM_INVALID',
+      field: 'amount',
+      message: 'amount: must be an integer number of fen > 0',
+    });
+    expect(rejection({ resultCode: 14 })).toEqual({
+      code: 'RUNTIME_ERROR',
+      field: '',
+      message: 'RUNTIME_ERROR',
+    });
+  });
+
+  it('reads the three kinds of success', () => {
+    expect(
+      classifyAnswer('ALI_WEB', {
+        resultCode: 0,
+        id: 'b1',
+        url: 'http://g/c',
+        method: 'POST',
+        param: { a: 1 },
+        guide_url: 'http://g/guide',
+      }),
+    ).toEqual({
+      kind: 'redirect',
+      id: 'b1',
+      url: 'http://g/c',
+      method: 'POST',
+      param: { a: 1 },
+      guideUrl: 'http://g/guide',
+    });
+    expect(
+      classifyAnswer('WX_NATIVE', {
+        resultCode: 0,
+        id: 'b2',
+        code_url: 'weixin://x',
+        total_fee: 5,
+        expires_at: 9,
+      }),
+    ).toEqual({
+      kind: 'qr',
+      id: 'b2',
+      codeUrl: 'weixin://x',
+      totalFee: 5,
+      expiresAt: 9,
+    });
+    expect(classifyAnswer('WX_JSAPI', { resultCode: 0, id: 'b3', app_id: 'wx' })).toMatchObject({
+      kind: 'jsapi',
+      id: 'b3',
+    });
+  });
+
+  it('sends the openid only for JSAPI, and never a secret', () => {
+    expect(orderBody(order, 'app1', false)).toEqual({
+      appId: 'app1',
+      title: 't',
+      amount: 1,
+      out_trade_no: 'bc1234567',
+      sign: 'a'.repeat(32),
+      return_url: 'https://shop.example/done',
+      optional: { k: 'v' },
+    });
+    expect(orderBody(order, 'app1', true).openid).toBe('o1');
+  });
+});
