@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdir } from 'node:fs/promises';
 import { appFromConfig } from '../sdk/app.ts';
 import { SpayClient } from '../sdk/client.ts';
-import type { DemoAppConfig } from './config.ts';
+import { checkDemoApp, type DemoAppConfig } from './config.ts';
 import type { DemoContext } from './demo-context.ts';
 import { OrderStore } from './orders/order-store.ts';
 import { registerAssetRoutes } from './routes/asset-routes.ts';
@@ -37,9 +37,10 @@ export interface DemoServer {
 }
 
 export async function buildDemoServer(options: DemoServerOptions): Promise<DemoServer> {
+  const appConfig = checkDemoApp(options.app, 'DemoServerOptions.app');
+  const gatewayUrl = checkGatewayUrl(options.gatewayUrl);
   await mkdir(options.dataDir, { recursive: true });
-  const gatewayUrl = options.gatewayUrl.replace(/\/+$/, '');
-  const app = appFromConfig(options.app, gatewayUrl);
+  const app = appFromConfig(appConfig, gatewayUrl);
   const orders = OrderStore.inDataDir(options.dataDir);
   const client = new SpayClient(app, { timeoutMs: options.gatewayTimeoutMs });
   const context: DemoContext = { app, gatewayUrl, orders, client };
@@ -63,6 +64,19 @@ export async function buildDemoServer(options: DemoServerOptions): Promise<DemoS
   registerWebhookRoute(server, context);
   await registerAssetRoutes(server);
   return { server, orders, context };
+}
+
+/** The gateway's base URL without a trailing slash; it must be http(s). */
+function checkGatewayUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`gatewayUrl: not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`gatewayUrl: must be http(s): ${value}`);
+  return value.replace(/\/+$/, '');
 }
 
 export async function startDemoServer(
