@@ -38,17 +38,8 @@ export interface RefundTable {
   finish_time: number | null;
 }
 
-/** What a REST payment carried that the bill itself does not keep (BeeCloud echoed buyer_id in bill records). */
-export interface BillExtrasTable {
-  bill_id: string;
-  buyer_id: string | null;
-  coupon_id: string | null;
-  analysis: string | null;
-}
-
 export type RefundTables = {
   refunds: RefundTable;
-  bill_extras: BillExtrasTable;
 };
 
 export type RefundDb = Kysely<GatewayTables & RefundTables>;

@@ -6,6 +6,7 @@ import type { ExpressionBuilder } from 'kysely';
 import { billFromRow, type Bill } from '../bills/bill.ts';
 import { withRefundTables, type RefundTables, type RefundTx } from '../refunds/refund-tables.ts';
 import type { GatewayDb, GatewayTables } from '../storage/tables.ts';
+import { buyerIdsOf } from './bill-extras.ts';
 import { billRecord, type BillRecord } from './bill-record.ts';
 import type { BillListQuery, BillQuery } from './list-query.ts';
 
@@ -17,8 +18,8 @@ export interface BillScope {
 export class BillListing {
   private readonly db: RefundTx;
 
-  constructor(db: GatewayDb) {
-    this.db = withRefundTables(db);
+  constructor(private readonly gatewayDb: GatewayDb) {
+    this.db = withRefundTables(gatewayDb);
   }
 
   async list(scope: BillScope, query: BillListQuery): Promise<BillRecord[]> {
@@ -50,8 +51,7 @@ export class BillListing {
       .where('status', '=', 'succeeded')
       .execute();
     const refundedIds = new Set(refunded.map((row) => row.bill_id));
-    const extras = await this.db.selectFrom('bill_extras').selectAll().where('bill_id', 'in', ids).execute();
-    const buyers = new Map(extras.map((row) => [row.bill_id, row.buyer_id]));
+    const buyers = await buyerIdsOf(this.gatewayDb, ids);
     return bills.map((bill) =>
       billRecord(
         bill,

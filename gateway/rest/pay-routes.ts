@@ -9,7 +9,7 @@ import type { Bill } from '../bills/bill.ts';
 import { isChannelEnabled } from '../channels/channels.ts';
 import type { PaymentStart } from '../channels/channel-adapter.ts';
 import { BeeCloudError, okAnswer, resultName } from '../errors/result-codes.ts';
-import { withRefundTables } from '../refunds/refund-tables.ts';
+import { saveBillExtras } from './bill-extras.ts';
 import { payChannelFields } from './pay-answer.ts';
 import { readPayRequest, type PayRequest } from './pay-request.ts';
 import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
@@ -66,21 +66,7 @@ async function pay(rest: RestContext, app: App, mode: AppMode, payRequest: PayRe
     );
   }
   const bill = await createBill(rest, app, mode, payRequest);
-  if (
-    payRequest.buyerId !== undefined ||
-    payRequest.couponId !== undefined ||
-    payRequest.analysis !== undefined
-  ) {
-    await withRefundTables(gateway.store.db)
-      .insertInto('bill_extras')
-      .values({
-        bill_id: bill.id,
-        buyer_id: payRequest.buyerId ?? null,
-        coupon_id: payRequest.couponId ?? null,
-        analysis: payRequest.analysis ? JSON.stringify(payRequest.analysis) : null,
-      })
-      .execute();
-  }
+  await saveBillExtras(gateway.store.db, bill.id, payRequest);
   let start: PaymentStart;
   try {
     start = await adapter.createPayment(bill, { gatewayUrl: gateway.publicUrl() });
