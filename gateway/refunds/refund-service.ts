@@ -54,7 +54,38 @@ export class RefundService {
   /** POST /2/rest/refund: a refund (sent to the channel at once) or, with need_approval, a pre-refund. */
   async createRefund(app: App, request: RefundRequest): Promise<Refund> {
     const now = this.now();
-    const { refund, bill } = await this.db.transaction().execute(async (tx) => {
+    const { refund, bill } = await this.reserve(app, request, now);
+    if (refund.status === 'pending_approval') return refund;
+    return this.sendToChannel(app, refund, bill);
+  }
+
+  /** Writes the refund as `pending_approval` or `processing` after every check, in one transaction. */
+  private async reserve(
+    app: App,
+    request: RefundRequest,
+    now: number,
+  ): Promise<{ refund: Refund; bill: Bill }> {
+    try {
+      return await this.reserveIn(app, request, now);
+    } catch (error) {
+      // Another process wrote the same refund_no between our check and our insert: the unique index said no.
+      if (
+        error instanceof Error &&
+        (error as Error & { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+      ) {
+        const code = request.needApproval ? 'PREREFUND_DUPLICATE' : 'ALREADY_REFUNDING';
+        throw new BeeCloudError(code, 'refund_no', `refund ${request.refundNo} already exists`);
+      }
+      throw error;
+    }
+  }
+
+  private async reserveIn(
+    app: App,
+    request: RefundRequest,
+    now: number,
+  ): Promise<{ refund: Refund; bill: Bill }> {
+    return this.db.transaction().execute(async (tx) => {
       const attempts = (
         await tx
           .selectFrom('bills')
@@ -127,8 +158,6 @@ export class RefundService {
         .execute();
       return { refund: await this.requireRefund(tx, id), bill: paid };
     });
-    if (refund.status === 'pending_approval') return refund;
-    return this.sendToChannel(app, refund, bill);
   }
 
   /** PUT /2/rest/refund: approves (sends to the channel) or denies pre-refunds, one answer per id. */
