@@ -22,6 +22,13 @@ export interface LoadFigures {
   requests: number;
   /** Connection errors, timeouts, non-2xx answers, and answers whose result_code was not 0. */
   errors: number;
+  errorKinds: {
+    connection: number;
+    timeouts: number;
+    non2xx: number;
+    refused: number;
+    firstRefusal?: string;
+  };
 }
 
 export interface ThroughputResult {
@@ -50,8 +57,15 @@ interface LoadOptions {
   succeeded?(body: string): boolean;
 }
 
+/** A 2 s run that is not counted (JIT, SQLite caches), then the measured run. */
 async function load(options: LoadOptions): Promise<LoadFigures> {
+  await loadOnce({ ...options, durationSeconds: 2 });
+  return loadOnce(options);
+}
+
+async function loadOnce(options: LoadOptions): Promise<LoadFigures> {
   let refused = 0;
+  let firstRefusal: string | undefined;
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -65,7 +79,10 @@ async function load(options: LoadOptions): Promise<LoadFigures> {
           return { ...request, path, ...(body !== undefined ? { body } : {}) };
         },
         onResponse(status, body) {
-          if (status === 200 && options.succeeded && !options.succeeded(body)) refused += 1;
+          if (status === 200 && options.succeeded && !options.succeeded(body)) {
+            refused += 1;
+            firstRefusal ??= body.slice(0, 300);
+          }
         },
       },
     ],
@@ -77,6 +94,13 @@ async function load(options: LoadOptions): Promise<LoadFigures> {
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx + refused,
+    errorKinds: {
+      connection: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      refused,
+      ...(firstRefusal ? { firstRefusal } : {}),
+    },
   };
 }
 

@@ -28,7 +28,13 @@ export interface DispatchResult {
 
 /** Writes `count` paid bills (and so `count` pending PAY webhooks) into dataDir without sending any. */
 async function writeBacklog(dataDir: string, app: SeedApp, count: number): Promise<void> {
-  const gateway = await buildGateway({ dataDir, seedApps: [app], logger: false, widgetDir: dataDir });
+  const gateway = await buildGateway({
+    dataDir,
+    seedApps: [app],
+    logger: false,
+    widgetDir: dataDir,
+    rateLimit: false,
+  });
   try {
     for (let i = 0; i < count; i += 1) {
       const created = await gateway.app.inject({
@@ -85,7 +91,7 @@ export async function measureDispatch(options: {
     // Retries after a failure wait 2 s × 0.001: the figure is the dispatcher's pace, not BeeCloud's schedule.
     const gateway = await startGatewayProcess({ dataDir, app, webhookRetryScale: 0.001 });
     try {
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     } finally {
       await gateway.kill('SIGTERM');
     }

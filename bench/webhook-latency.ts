@@ -61,7 +61,7 @@ export async function measureWebhookLatency(options: {
       await new Promise((resolve) => setTimeout(resolve, spacingMs));
     }
     await Promise.all(payingAll);
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
     const latencies = [...paidAt].map(([billNo, at]) => at - sentAt.get(billNo)!);
     return {
       retryScale: options.retryScale,

@@ -17,6 +17,11 @@ export interface GatewayProcessOptions {
   widgetDir?: string;
   /** The script to run instead of the gateway (the bare Fastify baseline). */
   entry?: string;
+  /**
+   * Keep the gateway's per-IP rate limits on (default off: every benchmark and reliability client is 127.0.0.1,
+   * and the limits would turn a load test into a test of the limiter).
+   */
+  rateLimits?: boolean;
 }
 
 export interface GatewayProcess {
@@ -55,6 +60,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
       SPAY_SEED_APP: seedFile,
       SPAY_WEBHOOK_RETRY_SCALE: String(options.webhookRetryScale ?? 1),
       ...(options.widgetDir ? { SPAY_WIDGET_DIR: options.widgetDir } : {}),
+      ...(options.rateLimits ? {} : { SPAY_RATE_LIMIT_WRITES: '0' }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

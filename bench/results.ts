@@ -1,0 +1,32 @@
+/** The shape of bench/results.json: every figure of one `npm run bench` run, with when and where it ran. */
+import { cpus } from 'node:os';
+import type { ThroughputResult } from './gateway-throughput.ts';
+import type { DispatchResult } from './webhook-dispatch.ts';
+import type { WebhookLatencyResult } from './webhook-latency.ts';
+import type { WidgetSizeResult } from './widget-size.ts';
+import type { WidgetTimingResult } from './widget-timing.ts';
+
+export interface BenchResults {
+  date: string;
+  machine: { cores: number; cpu: string; node: string; platform: string };
+  widgetSize?: WidgetSizeResult;
+  widgetTiming?: WidgetTimingResult;
+  webhookLatency: WebhookLatencyResult[];
+  throughput?: ThroughputResult;
+  webhookDispatch: DispatchResult[];
+  seconds?: number;
+}
+
+export function newResults(): BenchResults {
+  return {
+    date: new Date().toISOString(),
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    webhookLatency: [],
+    webhookDispatch: [],
+  };
+}
