@@ -36,6 +36,7 @@ export class ChannelMenu extends Component<ChannelMenuProps, { chosen?: ChannelC
                   name="bc-channel"
                   value={code}
                   checked={chosen === code}
+                  data-autofocus={chosen === code ? '' : undefined}
                   onChange={() => this.setState({ chosen: code })}
                 />
                 <span class="row-body">
