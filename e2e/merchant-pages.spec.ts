@@ -9,7 +9,10 @@ async function seriousViolations(page: import('@playwright/test').Page): Promise
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help}`);
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
 }
 
 test('the product, result and orders pages pass an accessibility scan', async ({ page, stack }) => {
@@ -25,6 +28,7 @@ test('the product, result and orders pages pass an accessibility scan', async ({
 
   await page.goto(stack.demoUrl + '/orders');
   await expect(page.locator(`#order-${outTradeNo}`)).toBeVisible();
+  await expect(page.getByText('（实时更新中）')).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 });
 
@@ -49,4 +53,11 @@ test('paying from the product page breaks no rule of its Content-Security-Policy
   await menu.getByRole('button', { name: '确认' }).click();
   await page.waitForURL(`${stack.gatewayUrl}/sandbox/cashier/**`);
   expect(violations).toEqual([]);
+});
+
+test('a product page whose widget could not load says so when the payer clicks', async ({ page, stack }) => {
+  await page.route('**/1/pay/jsbutton/returnscripts**', (route) => route.abort('connectionrefused'));
+  await page.goto(stack.demoUrl + '/');
+  await page.getByRole('button', { name: '点我付款' }).click();
+  await expect(page.getByRole('alert')).toHaveText('支付组件未能加载，请检查网络后刷新页面。');
 });

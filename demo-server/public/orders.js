@@ -12,6 +12,7 @@
     var row = template.content.firstElementChild;
     if (!row || !row.id) return;
     var existing = document.getElementById(row.id);
+    if (existing && existing.outerHTML === row.outerHTML) return; // unchanged: leave the DOM (and focus) alone
     if (existing) existing.replaceWith(row);
     else tbody.insertBefore(row, tbody.firstChild);
     var empty = document.getElementById('no-orders');

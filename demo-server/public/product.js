@@ -38,12 +38,15 @@
   var waiting = false;
   function asyncPay() {
     if (typeof BC == 'undefined') {
+      // The widget's script is in <head>: once the page has loaded, a missing BC means it failed to load.
+      if (document.readyState === 'complete') show(errorBox, '支付组件未能加载，请检查网络后刷新页面。');
       if (waiting) return;
       waiting = true;
       document.addEventListener(
         'beecloud:onready',
         function () {
           waiting = false;
+          errorBox.hidden = true;
           bcPay();
         },
         { once: true },
