@@ -281,6 +281,45 @@ describe('POST /orders/{out_trade_no}/refund', () => {
   });
 });
 
+describe('a refund while the gateway is unreachable', () => {
+  it('keeps the order paid and shows why the refund did not happen', async () => {
+    const closedPort = await freePort();
+    const offlineDir = await mkdtemp(join(tmpdir(), 'spay-demo-offline-'));
+    const offline = await startDemoServer({
+      dataDir: offlineDir,
+      gatewayUrl: `http://127.0.0.1:${closedPort}`,
+      app: config,
+      gatewayTimeoutMs: 2000,
+    });
+    try {
+      const html = await (await fetch(`${offline.url}/`)).text();
+      const outTradeNo = String(orderData(html).order.out_trade_no);
+      const raw = JSON.stringify(
+        signedWebhookBody(sdkApp(), { transactionType: 'PAY', transactionId: outTradeNo, transactionFee: 1 }),
+      );
+      const paid = await fetch(`${offline.url}/webhook`, {
+        method: 'POST',
+        headers: standardWebhookHeaders(config.webhookSecret, raw),
+        body: raw,
+      });
+      expect(await paid.text()).toBe('success');
+
+      const refund = await fetch(`${offline.url}/orders/${outTradeNo}/refund`, {
+        method: 'POST',
+        redirect: 'manual',
+      });
+      expect(refund.status).toBe(303);
+      const page = await (await fetch(`${offline.url}/orders`)).text();
+      expect(page).toContain(`<tr id="order-${outTradeNo}" data-status="paid">`);
+      expect(page).toContain('退款被拒绝：NETWORK_ERROR (15)');
+      expect(page).toContain(`action="/orders/${outTradeNo}/refund"`);
+    } finally {
+      await offline.close();
+      await rm(offlineDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('GET /orders/events', () => {
   it('pushes a changed order row as it happens', async () => {
     const outTradeNo = await newOrder();
