@@ -22,6 +22,8 @@ export interface GatewayProcessOptions {
    * and the limits would turn a load test into a test of the limiter).
    */
   rateLimits?: boolean;
+  /** A fixed port (to restart on the same address after a crash); default 0, a free port. */
+  port?: number;
 }
 
 export interface GatewayProcess {
@@ -54,7 +56,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     env: {
       ...process.env,
       SPAY_GATEWAY_HOST: '127.0.0.1',
-      SPAY_GATEWAY_PORT: '0',
+      SPAY_GATEWAY_PORT: String(options.port ?? 0),
       SPAY_LOG: '0',
       SPAY_DATA_DIR: options.dataDir,
       SPAY_SEED_APP: seedFile,
