@@ -31,6 +31,8 @@ interface BCClickData {
   openid?: string;
   /** Alipay on phones: try the Alipay app (default true). */
   use_app?: boolean | 'true' | 'false';
+  /** spay: seconds until the bill expires (1 to 2592000; the gateway's default otherwise: 2 h for QR bills). */
+  bill_timeout?: number;
   /** The dialog's language: zh-CN (default), en, or auto (the browser's first language). */
   locale?: 'zh-CN' | 'en' | 'auto';
 }

@@ -60,6 +60,7 @@ export function orderBody(order: Order, appId: string, includeOpenid: boolean): 
   if (order.returnUrl) body.return_url = order.returnUrl;
   if (order.optional) body.optional = order.optional;
   if (includeOpenid && order.openid) body.openid = order.openid;
+  if (order.billTimeout) body.bill_timeout = order.billTimeout;
   return body;
 }
 

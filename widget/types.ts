@@ -27,6 +27,7 @@ export interface ClickData {
   openid?: unknown;
   use_app?: unknown;
   locale?: unknown;
+  bill_timeout?: unknown;
   [field: string]: unknown;
 }
 
@@ -44,6 +45,8 @@ export interface Order {
   needAliGuide: boolean;
   openid?: string;
   useApp: boolean;
+  /** spay: seconds until the bill expires (the gateway's default otherwise, 2 h for QR bills). */
+  billTimeout?: number;
   locale?: 'zh-CN' | 'en' | 'auto';
 }
 

@@ -131,6 +131,16 @@ const bad: [string, unknown, DataError][] = [
   ],
   ['openid a number', { ...good, openid: 12 }, invalid('openid', 'must be a string')],
   ['use_app 1', { ...good, use_app: 1 }, invalid('use_app', 'must be true or false')],
+  [
+    'bill_timeout 0',
+    { ...good, bill_timeout: 0 },
+    invalid('bill_timeout', 'must be an integer number of seconds from 1 to 2592000'),
+  ],
+  [
+    'bill_timeout a float',
+    { ...good, bill_timeout: 1.5 },
+    invalid('bill_timeout', 'must be an integer number of seconds from 1 to 2592000'),
+  ],
   ['locale fr', { ...good, locale: 'fr' }, invalid('locale', 'must be "zh-CN", "en" or "auto"')],
 ];
 
@@ -168,6 +178,7 @@ const accepted: [string, unknown, Partial<Order>][] = [
   ['instant_channel ali', { ...good, instant_channel: 'ali' }, { instantChannel: 'ali' }],
   ['debug true', { ...good, debug: true }, { debug: true }],
   ['locale en', { ...good, locale: 'en' }, { locale: 'en' }],
+  ['bill_timeout 300', { ...good, bill_timeout: 300 }, { billTimeout: 300 }],
   ['unknown fields are ignored', { ...good, colour: 'red' }, { amount: 1 }],
 ];
 

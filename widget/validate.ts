@@ -14,6 +14,8 @@ const POSITIVE_INTEGER_TEXT = /^[1-9][0-9]*$/;
 export const MAX_AMOUNT = 2 ** 31 - 1;
 /** "< 16 Chinese characters or < 32 characters": a character outside ASCII weighs 2, at most 32 in all. */
 export const MAX_TITLE_WEIGHT = 32;
+/** The gateway's limit for bill_timeout: 30 days. */
+export const MAX_BILL_TIMEOUT = 30 * 24 * 60 * 60;
 
 export function missing(field: string): DataError {
   return { code: 'MISS_PARAM', field, message: `${field}: is required` };
@@ -153,6 +155,21 @@ export function validateClickData(data: unknown): Checked<Order> {
     return { ok: false, error: invalid('locale', 'must be "zh-CN", "en" or "auto"') };
   }
 
+  const billTimeout = fields.bill_timeout;
+  if (
+    !isAbsent(billTimeout) &&
+    !(
+      Number.isInteger(billTimeout) &&
+      (billTimeout as number) > 0 &&
+      (billTimeout as number) <= MAX_BILL_TIMEOUT
+    )
+  ) {
+    return {
+      ok: false,
+      error: invalid('bill_timeout', `must be an integer number of seconds from 1 to ${MAX_BILL_TIMEOUT}`),
+    };
+  }
+
   return {
     ok: true,
     value: {
@@ -168,6 +185,7 @@ export function validateClickData(data: unknown): Checked<Order> {
       openid: isAbsent(openid) ? undefined : (openid as string),
       useApp: useApp.value,
       locale: isAbsent(locale) ? undefined : (locale as Order['locale']),
+      billTimeout: isAbsent(billTimeout) ? undefined : (billTimeout as number),
     },
   };
 }
