@@ -10,8 +10,8 @@ export interface ModalProps {
   children: ComponentChildren;
 }
 
-const FOCUSABLE =
-  'button:not([disabled]),[href],input:not([disabled]),select,textarea,[tabindex]:not([tabindex="-1"])';
+/** The dialog's content only has buttons and inputs. */
+const FOCUSABLE = 'button:not([disabled]),input:not([disabled])';
 
 export function focusableIn(container: HTMLElement): HTMLElement[] {
   return Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
