@@ -18,6 +18,8 @@ const maxConcurrentDeliveries = 8;
 export interface WebhookDispatcherOptions {
   db: GatewayDb;
   retryScale: number;
+  /** How long a receiver may take to answer (default 10 s). */
+  timeoutMs?: number;
   now?: () => number;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
@@ -118,7 +120,8 @@ export class WebhookDispatcher {
   async deliver(row: Selectable<WebhookOutboxTable>): Promise<DeliveryResult> {
     const controller = new AbortController();
     this.inFlight.set(row.id, controller);
-    const timeout = setTimeout(() => controller.abort(), webhookTimeoutMs);
+    const timeoutMs = this.options.timeoutMs ?? webhookTimeoutMs;
+    const timeout = setTimeout(() => controller.abort(), timeoutMs);
     const startedAt = this.now();
     let httpStatus: number | null = null;
     let excerpt = '';
@@ -154,7 +157,12 @@ export class WebhookDispatcher {
       delivered = text === 'success';
       if (!delivered) error = `answer was not "success"`;
     } catch (caught) {
-      error = controller.signal.aborted && this.stopped ? 'gateway stopping' : describeFetchError(caught);
+      error =
+        controller.signal.aborted && this.stopped
+          ? 'gateway stopping'
+          : controller.signal.aborted
+            ? `no answer within ${timeoutMs} ms`
+            : describeFetchError(caught);
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(row.id);

@@ -1,0 +1,93 @@
+/**
+ * The dispatcher on its own, with a real store and a real receiver: a receiver that never answers is cut off at the
+ * timeout and retried, and a stopped dispatcher leaves its in-flight delivery pending.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppStore } from '../apps/app-store.ts';
+import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import { testApp } from '../testing/gateway-harness.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { enqueueWebhook } from './outbox.ts';
+import { WebhookDispatcher } from './webhook-dispatcher.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp(
+  receiver: WebhookReceiver,
+): Promise<{ store: GatewayStore; enqueue(): Promise<string> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'spay-dispatcher-test-'));
+  const store = await openSqliteStore(dir);
+  cleanups.push(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const seed = testApp({ webhookUrl: receiver.url });
+  const apps = new AppStore(store.db);
+  await apps.seedApp(seed);
+  const app = (await apps.findApp(seed.appId))!;
+  return {
+    store,
+    async enqueue() {
+      const { id } = await enqueueWebhook(
+        store.db,
+        {
+          app,
+          mode: 'test',
+          transactionType: 'PAY',
+          transactionId: 'order0001',
+          channelType: 'ALI',
+          subChannelType: 'ALI_WEB',
+          transactionFee: 1,
+          optional: null,
+          messageDetail: {},
+          channelTransactionId: 'T1',
+        },
+        { now: Date.now(), retryScale: 0.001 },
+      );
+      return id;
+    },
+  };
+}
+
+async function row(store: GatewayStore, id: string) {
+  return store.db.selectFrom('webhook_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+describe('the webhook dispatcher', () => {
+  it('gives up on a receiver that does not answer within the timeout, and retries', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.answer = (index) => (index === 0 ? 'hang' : { status: 200, body: 'success' });
+    const { store, enqueue } = await setUp(receiver);
+    const dispatcher = new WebhookDispatcher({ db: store.db, retryScale: 0.001, timeoutMs: 300 });
+    cleanups.push(() => dispatcher.stop());
+    const id = await enqueue();
+    dispatcher.start();
+    await expect.poll(async () => (await row(store, id)).status, { timeout: 5000 }).toBe('delivered');
+    const attempts = await store.db.selectFrom('webhook_attempts').selectAll().orderBy('id').execute();
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]).toMatchObject({ http_status: null, error: 'no answer within 300 ms' });
+    expect(attempts[0]!.latency_ms).toBeGreaterThanOrEqual(290);
+    expect(attempts[1]).toMatchObject({ http_status: 200, response_excerpt: 'success', error: null });
+  });
+
+  it('stopping mid-delivery leaves the webhook pending with no attempt recorded', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.answer = () => 'hang';
+    const { store, enqueue } = await setUp(receiver);
+    const dispatcher = new WebhookDispatcher({ db: store.db, retryScale: 0.001 });
+    const id = await enqueue();
+    dispatcher.start();
+    await receiver.waitFor(1);
+    await dispatcher.stop();
+    expect(await row(store, id)).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(await store.db.selectFrom('webhook_attempts').selectAll().execute()).toEqual([]);
+  });
+});
