@@ -35,7 +35,7 @@ interface BenchState {
   billId?: string;
 }
 
-async function waitForMark(page: Page, kind: 'marks' | 'times', name: string, timeoutMs = 15_000) {
+export async function waitForMark(page: Page, kind: 'marks' | 'times', name: string, timeoutMs = 15_000) {
   await page.waitForFunction(
     ([kind, name]) => {
       const bench = (window as unknown as { __spayBench?: BenchState }).__spayBench;

@@ -1,0 +1,56 @@
+/**
+ * `npm run test:reliability` (after `npm run build`): the reliability scenarios one after the other, each
+ * printing what it tried and what held, then a summary. Exits 1 when anything did not hold.
+ *   SPAY_RELIABILITY_ONLY=crash,outage,load,fuzz-click,fuzz-rest,security   run a subset
+ *   SPAY_FUZZ_SEED=N                                                       replay a fuzz run
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../lib/demo-app.ts';
+import { crashScenario } from './crash.ts';
+import { clickFuzzScenario } from './fuzz-click.ts';
+import { restFuzzScenario } from './fuzz-rest.ts';
+import type { CheckResult, Checks } from './lib/checks.ts';
+import { loadScenario } from './load.ts';
+import { outageScenario } from './outage.ts';
+import { securityScenario } from './security.ts';
+
+const scenarios: [string, () => Promise<Checks>][] = [
+  ['crash', () => crashScenario(500, 3)],
+  ['outage', () => outageScenario(100, 6000)],
+  ['load', () => loadScenario(200, 30)],
+  ['fuzz-click', () => clickFuzzScenario(2000, 300)],
+  ['fuzz-rest', () => restFuzzScenario(1500)],
+  ['security', () => securityScenario()],
+];
+const only = process.env.SPAY_RELIABILITY_ONLY?.split(',');
+const results: CheckResult[] = [];
+const startedAt = Date.now();
+for (const [name, run] of scenarios) {
+  if (only && !only.includes(name)) continue;
+  const began = Date.now();
+  console.log(`\n== ${name}`);
+  try {
+    results.push(...(await run()).results);
+  } catch (error) {
+    console.log(
+      `  [${name}] FAILED the scenario stopped: ${error instanceof Error ? error.stack : String(error)}`,
+    );
+    results.push({
+      scenario: name,
+      name: 'the scenario ran to the end',
+      held: false,
+      figures: String(error),
+    });
+  }
+  console.log(`  (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+}
+const failed = results.filter((result) => !result.held);
+const seconds = Math.round((Date.now() - startedAt) / 1000);
+writeFileSync(
+  join(repoRoot, 'bench/reliability-results.json'),
+  JSON.stringify({ date: new Date().toISOString(), seconds, results }, null, 2) + '\n',
+);
+console.log(`\n${results.length - failed.length}/${results.length} checks held in ${seconds} s`);
+for (const result of failed) console.log(`  FAILED [${result.scenario}] ${result.name} — ${result.figures}`);
+process.exit(failed.length === 0 ? 0 : 1);
