@@ -148,4 +148,27 @@ describe('an order attempted on several channels', () => {
     expect(page).toContain(`/sandbox/cashier/${bill.id}`);
     expect(await status(bill.id)).toMatchObject({ status: 'open', spay_result: false });
   });
+
+  it('two attempts paid at the same moment: exactly one pays the order, the other is recorded for refund', async () => {
+    const billNo = newOrderNo();
+    const attempts = await Promise.all(
+      ['ALI_WEB', 'UN_WEB', 'ALI_WAP', 'UN_WAP'].map((channel) =>
+        createBill(gateway, channel, { out_trade_no: billNo }),
+      ),
+    );
+    await Promise.all(
+      attempts.map((bill) => pressSandboxButton(`${gateway.url}/sandbox/cashier/${bill.id}/pay`)),
+    );
+    const statuses = await Promise.all(attempts.map((bill) => status(bill.id)));
+    expect(statuses.filter((pay) => pay.status === 'paid')).toHaveLength(1);
+    expect(statuses.filter((pay) => pay.status === 'closed')).toHaveLength(3);
+    const db = new Database(join(gateway.dataDir, 'gateway.sqlite'), { readonly: true });
+    const late = db
+      .prepare('SELECT count(*) AS n FROM bills WHERE bill_no = ? AND refund_required = 1')
+      .get(billNo);
+    db.close();
+    expect(late).toEqual({ n: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(webhooksFor(billNo)).toHaveLength(1);
+  });
 });

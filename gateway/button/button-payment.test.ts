@@ -3,6 +3,7 @@
  * an ALI_WEB bill is paid on the sandbox cashier, the browser is sent to return_url with BeeCloud's parameters,
  * and the merchant's webhook receiver gets a PAY webhook whose three signatures verify.
  */
+import { join } from 'node:path';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -123,6 +124,20 @@ describe('the button script', () => {
         err_detail: 'appId: no app no-such-app on this gateway',
       }),
     ]);
+  });
+
+  it('when the widget is not built, serves a script that reports it instead of a broken page', async () => {
+    const bare = await startTestGateway({ widgetDir: join(gateway.dataDir, 'nothing-built-here') });
+    try {
+      const script = await (
+        await fetch(`${bare.url}/1/pay/jsbutton/returnscripts?appId=${bare.app.appId}`)
+      ).text();
+      expect(script).toContain('"result_msg":"RUNTIME_ERROR"');
+      expect(script).toContain('widget: the payment button is not built on this gateway');
+      expect(script).toContain('dataError');
+    } finally {
+      await bare.close();
+    }
   });
 
   it('serves lazily loaded widget chunks and refuses paths outside the build', async () => {

@@ -58,7 +58,7 @@ export async function startTestGateway(
     logger: false,
     ...options,
     dataDir,
-    widgetDir,
+    widgetDir: options.widgetDir ?? widgetDir,
     seedApps: [app, ...(options.seedApps ?? [])],
   };
   const gateway = await buildGateway(gatewayOptions);
