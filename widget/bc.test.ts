@@ -68,13 +68,14 @@ interface Departures {
   alerts: string[];
 }
 
-function makeBC(channels = app.channels): { bc: BC; left: Departures } {
+function makeBC(channels = app.channels, extra: Partial<Platform> = {}): { bc: BC; left: Departures } {
   const left: Departures = { forms: [], navigations: [], alerts: [] };
   const config: BCConfig = { appId: app.appId, channels, urls: [gateway.url], mode: 'test' };
   const platform: Partial<Platform> = {
     submitForm: (url, method, param) => void left.forms.push({ url, method, param }),
     navigate: (url) => void left.navigations.push(url),
     alert: (text) => void left.alerts.push(text),
+    ...extra,
   };
   return { bc: createBC(config, window, platform), left };
 }
@@ -150,6 +151,37 @@ describe('BC.click', () => {
     expect(shown[0]).toMatch(new RegExp(`^${gateway.url}/sandbox/wx/scan/`));
     // jsdom does not run the chunk's classic script; the panel waits for it with a spinner and the title.
     expect(dialog().getByText('微信扫码付款')).toBeInTheDocument();
+  });
+
+  it('QR: follows the real bill by polling (jsdom has no EventSource) until paid, then goes to return_url', async () => {
+    // The QR chunk's classic script cannot run in jsdom: hand the widget the same panel module directly.
+    const { QrPanel } = await import('./components/QrPanel/index.ts');
+    const { bc, left } = makeBC(app.channels, {
+      loadQrPanel: async () => QrPanel,
+      openStream: null,
+      paidPauseMs: 10,
+    });
+    const data = order({ instant_channel: 'wxmp', return_url: 'https://shop.example/done', amount: 250 });
+    let codeUrl = '';
+    bc.click(data, { qrshown: (detail) => void (codeUrl = detail.code_url!) });
+    const panel = await waitFor(() => dialog().getByRole('img', { name: '微信付款二维码' }));
+    expect(panel.querySelector('path')!.getAttribute('d')).toMatch(/^M\d+ \d+h\d+v1h-\d+z/);
+    expect(dialog().getByText('¥2.50')).toBeInTheDocument();
+    expect(dialog().getByRole('timer')).toHaveTextContent(/剩余 1[12]\d:\d\d/);
+
+    // The payer approves on the sandbox's phone page (what scanning the code opens).
+    const approved = await fetch(`${codeUrl}/pay`, { method: 'POST', redirect: 'manual' });
+    expect(approved.status).toBeLessThan(400);
+    await waitFor(() => expect(dialog().getByRole('heading', { name: '支付成功' })).toBeInTheDocument(), {
+      timeout: 8000,
+    });
+    await waitFor(() => expect(left.navigations).toHaveLength(1));
+    const result = new URL(left.navigations[0]);
+    expect(result.origin + result.pathname).toBe('https://shop.example/done');
+    expect(result.searchParams.get('bill_no')).toBe(data.out_trade_no);
+    expect(result.searchParams.get('total_fee')).toBe('250');
+    expect(result.searchParams.get('spay_result')).toBe('true');
+    bc.close();
   });
 
   it("passes the gateway's refusal (a wrong sign) to dataError and shows it", async () => {
