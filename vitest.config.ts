@@ -15,7 +15,12 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['gateway/**/*.test.ts', 'sdk/**/*.test.ts', 'demo-server/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'gateway/**/*.test.ts',
+            'sdk/**/*.test.ts',
+            'demo-server/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 20000,
         },
