@@ -34,10 +34,30 @@ export interface QrPanelProps {
  * WeChat's QR payment: "微信扫码付款", the QR of code_url drawn here, "¥x.xx", the instruction, the countdown and
  * a copy-link fallback. While it shows, the bill's status is followed live (watchBillStatus); unmounting stops it.
  */
-export class QrPanel extends Component<QrPanelProps, { showLink: boolean }> {
+interface QrPanelState {
+  showLink: boolean;
+  /** When the code expires, in this browser's clock. */
+  deadline: number;
+}
+
+export class QrPanel extends Component<QrPanelProps, QrPanelState> {
   drawing: QrDrawing = encodeQr(this.props.codeUrl);
   watch?: BillWatch;
-  override state = { showLink: false };
+  shownAt = (this.props.now ?? Date.now)();
+  override state = { showLink: false, deadline: this.props.expiresAt };
+
+  /**
+   * expires_at is in the gateway's clock; a payer's clock can be off by minutes. The first status carries the
+   * bill's create_time (the gateway's clock, just before the code was shown): when the two clocks disagree by
+   * more than a minute, count the bill's lifetime from the moment the code appeared here instead.
+   */
+  onStatus = (bill: PublicBill) => {
+    const fromHere = this.shownAt + (bill.expires_at ?? 0) - bill.create_time;
+    if (bill.expires_at && bill.create_time && Math.abs(fromHere - this.props.expiresAt) > 60_000) {
+      this.setState({ deadline: fromHere });
+    }
+    this.props.onStatus(bill);
+  };
 
   texts: QrTexts = qrTexts(this.props.locale);
 
@@ -49,7 +69,7 @@ export class QrPanel extends Component<QrPanelProps, { showLink: boolean }> {
       billId,
       source,
       openStream,
-      onStatus: (bill) => this.props.onStatus(bill),
+      onStatus: this.onStatus,
     });
   }
 
@@ -68,7 +88,7 @@ export class QrPanel extends Component<QrPanelProps, { showLink: boolean }> {
     }
   };
 
-  render(props: QrPanelProps, { showLink }: { showLink: boolean }) {
+  render(props: QrPanelProps, { showLink, deadline }: QrPanelState) {
     const texts = this.texts;
     const box = this.drawing.size + 8;
     return (
@@ -89,7 +109,7 @@ export class QrPanel extends Component<QrPanelProps, { showLink: boolean }> {
           <p class="amount">¥{props.amount}</p>
           <p>{texts.instruction}</p>
           <Countdown
-            expiresAt={props.expiresAt}
+            expiresAt={deadline}
             texts={texts}
             onExpire={props.onExpire}
             announce={props.announce}
