@@ -10,6 +10,9 @@ import { expect, spayLog, test } from './host-pages/widget-fixtures.ts';
 let pageCounter = 0;
 
 test.describe("the seed tutorial's page", () => {
+  // The tutorial's page declares no language: the dialog follows the browser's, here a Chinese payer's.
+  test.use({ locale: 'zh-CN' });
+
   test('pays with Alipay and comes back to its return_url', async ({ page, stack, host }) => {
     const outTradeNo = `seed${Date.now()}`;
     const url = host.serve(`/tutorial${pageCounter++}`, {
@@ -61,6 +64,24 @@ test.describe("the seed tutorial's page", () => {
     releaseScript();
     await expect(page.getByRole('dialog', { name: '支付' })).toBeVisible();
   });
+});
+
+test("an English browser on the tutorial's page (no declared language) gets the English dialog", async ({
+  browser,
+  stack,
+  host,
+}) => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const url = host.serve(`/tutorial${pageCounter++}`, {
+    html: tutorialPage(stack.gatewayUrl, stack.app, `seed${Date.now()}`, {}),
+  });
+  await page.goto(url);
+  await page.getByRole('button', { name: '点我付款' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Pay' });
+  await expect(dialog.getByRole('radio', { name: 'Alipay' })).toBeVisible();
+  await expect(dialog.getByText('Total: ¥0.01')).toBeVisible();
+  await context.close();
 });
 
 test('no network request before the first click, then only what the payment needs', async ({

@@ -33,7 +33,7 @@ interface BCClickData {
   use_app?: boolean | 'true' | 'false';
   /** spay: seconds until the bill expires (1 to 2592000; the gateway's default otherwise: 2 h for QR bills). */
   bill_timeout?: number;
-  /** The dialog's language: zh-CN (default), en, or auto (the browser's first language). */
+  /** The dialog's language; default (or 'auto'): the page's <html lang>, else English for an English browser, else zh-CN. */
   locale?: 'zh-CN' | 'en' | 'auto';
 }
 

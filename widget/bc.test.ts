@@ -27,6 +27,7 @@ let dataDir: string;
 let app: DemoApp;
 
 beforeAll(async () => {
+  document.documentElement.lang = 'zh-CN'; // a Chinese shop, like BeeCloud's merchants
   app = JSON.parse(await readFile(join(process.cwd(), 'config/demo-app.json'), 'utf8')) as DemoApp;
   dataDir = await mkdtemp(join(tmpdir(), 'spay-widget-'));
   gateway = await startGateway({
@@ -222,6 +223,19 @@ describe('BC.click', () => {
     expect(document.querySelector(HOST_TAG)).toBeNull();
     expect(button).toHaveFocus();
     button.remove();
+  });
+
+  it("speaks English on a page without a declared language in jsdom's English browser", () => {
+    document.documentElement.lang = '';
+    try {
+      const { bc } = makeBC();
+      bc.click(order());
+      expect(dialog().getByRole('dialog', { name: 'Pay' })).toBeInTheDocument();
+      expect(dialog().getByRole('radio', { name: 'Alipay' })).toBeInTheDocument();
+      bc.close();
+    } finally {
+      document.documentElement.lang = 'zh-CN';
+    }
   });
 
   it('BC.ready() resolves with BC', async () => {

@@ -96,7 +96,8 @@ export function createBC(
 
       const locale = resolveLocale(
         checked.ok ? checked.value.locale : undefined,
-        win.navigator.languages ?? [win.navigator.language],
+        win.document.documentElement.lang,
+        win.navigator.languages,
       );
       if (error) {
         reportDataError(error, callbacks, debug, platform.alert);

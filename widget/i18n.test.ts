@@ -4,15 +4,19 @@ import { formatFen } from './money.ts';
 import { returnUrlWithResult } from './return-url.ts';
 
 describe('resolveLocale', () => {
-  it('speaks zh-CN by default, whatever the browser (BeeCloud pages keep their Chinese menu)', () => {
-    expect(resolveLocale(undefined, ['en-US'])).toBe('zh-CN');
+  it("follows locale: 'en' or 'zh-CN' whatever the page and the browser", () => {
+    expect(resolveLocale('en', 'zh-CN', ['zh-CN'])).toBe('en');
+    expect(resolveLocale('zh-CN', 'en', ['en-US'])).toBe('zh-CN');
   });
-  it("follows locale: 'en'", () => {
-    expect(resolveLocale('en', ['zh-CN'])).toBe('en');
+  it("follows the page's declared language first (a Chinese shop keeps its Chinese menu)", () => {
+    expect(resolveLocale(undefined, 'zh-CN', ['en-US'])).toBe('zh-CN');
+    expect(resolveLocale('auto', 'en-GB', ['zh-CN'])).toBe('en');
   });
-  it("follows an English browser with locale: 'auto'", () => {
-    expect(resolveLocale('auto', ['en-GB', 'zh-CN'])).toBe('en');
-    expect(resolveLocale('auto', ['zh-TW', 'en'])).toBe('zh-CN');
+  it('follows an English browser on a page that declares no language', () => {
+    expect(resolveLocale(undefined, '', ['en-US', 'zh-CN'])).toBe('en');
+    expect(resolveLocale(undefined, '', ['zh-TW', 'en'])).toBe('zh-CN');
+    expect(resolveLocale(undefined, '', ['fr-FR'])).toBe('zh-CN');
+    expect(resolveLocale(undefined, '', [])).toBe('zh-CN');
   });
 });
 

@@ -83,13 +83,17 @@ export function messagesFor(locale: Locale): Messages {
 }
 
 /**
- * `locale: 'en'` or `'zh-CN'` wins; `'auto'` follows the browser's first language. Without it the widget speaks
- * zh-CN like the original, so BeeCloud pages keep their Chinese menu whatever the payer's browser.
+ * `locale: 'en'` or `'zh-CN'` wins. Otherwise the page's declared language (`<html lang>`), then the browser's
+ * first language: English for an English browser on a page that does not say it is Chinese, zh-CN otherwise
+ * (the original's language, so BeeCloud's Chinese pages keep their Chinese menu).
  */
-export function resolveLocale(requested: string | undefined, browserLanguages: readonly string[]): Locale {
-  if (requested === 'en') return 'en';
-  if (requested === 'auto') return /^en\b/i.test(browserLanguages[0] ?? '') ? 'en' : 'zh-CN';
-  return 'zh-CN';
+export function resolveLocale(
+  requested: string | undefined,
+  pageLanguage: string,
+  browserLanguages: readonly string[],
+): Locale {
+  if (requested === 'en' || requested === 'zh-CN') return requested;
+  return /^en\b/i.test(pageLanguage || browserLanguages[0] || '') ? 'en' : 'zh-CN';
 }
 
 export function channelLabel(messages: Messages, code: ChannelCode): string {
