@@ -124,6 +124,16 @@ test('copy link shows the payment link for the payer to copy', async ({ page, st
   await expect(dialog.getByRole('textbox', { name: '付款链接' })).toHaveValue(codeUrl);
 });
 
+/**
+ * The README's screenshots are written to docs/screenshots only when SPAY_UPDATE_SCREENSHOTS=1 (a machine with CJK
+ * fonts, e.g. Debian's fonts-wqy-microhei); otherwise to the test's output folder, so test runs never touch docs/.
+ */
+function screenshotPath(name: string): string {
+  return process.env.SPAY_UPDATE_SCREENSHOTS === '1'
+    ? `docs/screenshots/${name}`
+    : test.info().outputPath(name);
+}
+
 test.describe('screenshots for the README', () => {
   test('desktop menu and QR panel', async ({ page, stack, host }) => {
     const url = host.serve(`/shot${pageCounter++}`, {
@@ -136,13 +146,13 @@ test.describe('screenshots for the README', () => {
     await page.goto(url);
     await page.getByRole('button', { name: '点我付款' }).click();
     await expect(page.getByRole('dialog')).toBeVisible();
-    await page.screenshot({ path: 'docs/screenshots/menu-desktop.png', animations: 'disabled' });
+    await page.screenshot({ path: screenshotPath('menu-desktop.png'), animations: 'disabled' });
     await page.getByRole('button', { name: '确认' }).focus();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('微信支付', { exact: true }).click();
     await dialog.getByRole('button', { name: '确认' }).click();
     await expect(dialog.getByRole('img', { name: '微信付款二维码' })).toBeVisible();
-    await page.screenshot({ path: 'docs/screenshots/qr-desktop.png', animations: 'disabled' });
+    await page.screenshot({ path: screenshotPath('qr-desktop.png'), animations: 'disabled' });
   });
 
   test.describe('phone', () => {
@@ -158,12 +168,12 @@ test.describe('screenshots for the README', () => {
       await page.goto(url);
       await page.getByRole('button', { name: '点我付款' }).click();
       await expect(page.getByRole('dialog')).toBeVisible();
-      await page.screenshot({ path: 'docs/screenshots/menu-phone.png', animations: 'disabled' });
+      await page.screenshot({ path: screenshotPath('menu-phone.png'), animations: 'disabled' });
       const dialog = page.getByRole('dialog');
       await dialog.getByText('微信支付', { exact: true }).click();
       await dialog.getByRole('button', { name: '确认' }).click();
       await expect(dialog.getByRole('img', { name: '微信付款二维码' })).toBeVisible();
-      await page.screenshot({ path: 'docs/screenshots/qr-phone.png', animations: 'disabled' });
+      await page.screenshot({ path: screenshotPath('qr-phone.png'), animations: 'disabled' });
     });
   });
 });
