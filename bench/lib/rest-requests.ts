@@ -29,6 +29,9 @@ export interface RestAnswer {
   json: Record<string, unknown>;
 }
 
+/** Sees every answer `callGateway` gets (the reliability suite scans them all for secrets). */
+export const observedResponses: { listener?: (source: string, text: string) => void } = {};
+
 export async function callGateway(
   url: string,
   init: { method?: string; body?: string; headers?: Record<string, string> } = {},
@@ -39,6 +42,7 @@ export async function callGateway(
     body: init.body,
   });
   const text = await response.text();
+  observedResponses.listener?.(`${init.method ?? 'GET'} ${url}`, text);
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(text) as Record<string, unknown>;

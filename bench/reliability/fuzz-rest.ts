@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoApp } from '../lib/demo-app.ts';
 import { startGatewayProcess } from '../lib/gateway-process.ts';
-import { createBill, sandboxPay } from '../lib/rest-requests.ts';
+import { createBill, observedResponses, sandboxPay } from '../lib/rest-requests.ts';
 import { Checks } from './lib/checks.ts';
 import { fuzzRequest } from './fuzz/rest-mutations.ts';
 import { seededRandom } from './fuzz/random.ts';
@@ -79,6 +79,7 @@ export async function restFuzzScenario(requests = 1500): Promise<Checks> {
         body: request.body,
       });
       const text = await response.text();
+      observedResponses.listener?.(`${request.method} ${request.path}`, text);
       byStatus.set(response.status, (byStatus.get(response.status) ?? 0) + 1);
       const where = `${request.label} → ${response.status} ${text.slice(0, 160)}`;
       if (response.status >= 500) serverErrors.push(where);

@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../lib/demo-app.ts';
+import { appSecrets, demoApp, repoRoot } from '../lib/demo-app.ts';
+import { observedResponses } from '../lib/rest-requests.ts';
 import { crashScenario } from './crash.ts';
 import { clickFuzzScenario } from './fuzz-click.ts';
 import { restFuzzScenario } from './fuzz-rest.ts';
@@ -25,6 +26,17 @@ const scenarios: [string, () => Promise<Checks>][] = [
 ];
 const only = process.env.SPAY_RELIABILITY_ONLY?.split(',');
 const results: CheckResult[] = [];
+
+// Every answer any scenario receives is scanned for the app's secrets as it arrives.
+const secrets = appSecrets(demoApp()).flatMap((secret) =>
+  secret.startsWith('whsec_') ? [secret, secret.slice('whsec_'.length)] : [secret],
+);
+let responsesScanned = 0;
+const leaks: string[] = [];
+observedResponses.listener = (source, text) => {
+  responsesScanned += 1;
+  if (secrets.some((secret) => text.includes(secret))) leaks.push(source);
+};
 const startedAt = Date.now();
 for (const [name, run] of scenarios) {
   if (only && !only.includes(name)) continue;
@@ -45,6 +57,15 @@ for (const [name, run] of scenarios) {
   }
   console.log(`  (${((Date.now() - began) / 1000).toFixed(1)} s)`);
 }
+results.push({
+  scenario: 'all',
+  name: 'no secret in any answer of the whole suite',
+  held: leaks.length === 0 && responsesScanned > 0,
+  figures: `${responsesScanned} answers scanned, ${leaks.length} with a secret${leaks[0] ? ` (first: ${leaks[0]})` : ''}`,
+});
+console.log(
+  `\n== all\n  [all] ${leaks.length === 0 ? 'held  ' : 'FAILED'} ${results.at(-1)!.name} — ${results.at(-1)!.figures}`,
+);
 const failed = results.filter((result) => !result.held);
 const seconds = Math.round((Date.now() - startedAt) / 1000);
 writeFileSync(

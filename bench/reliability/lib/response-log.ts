@@ -3,6 +3,7 @@
  * scanned afterwards for secrets that must never leave the gateway or the merchant's server.
  */
 import type { Page } from '@playwright/test';
+import { observedResponses } from '../../lib/rest-requests.ts';
 
 export class ResponseLog {
   readonly entries: { source: string; text: string }[] = [];
@@ -16,6 +17,7 @@ export class ResponseLog {
   }
 
   record(source: string, text: string, headers?: Headers | Record<string, string>): void {
+    observedResponses.listener?.(source, text);
     const headerText =
       headers instanceof Headers
         ? [...headers].map(([name, value]) => `${name}: ${value}`).join('\n')
