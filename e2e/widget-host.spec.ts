@@ -104,10 +104,19 @@ test('no network request before the first click, then only what the payment need
     url,
     `${stack.gatewayUrl}/1/pay/jsbutton/returnscripts?appId=${stack.app.appId}`,
   ]);
+  const pageStyles = () =>
+    page.evaluate(() => [
+      document.styleSheets.length,
+      document.adoptedStyleSheets.length,
+      document.querySelectorAll('[style]').length,
+    ]);
+  const stylesBefore = await pageStyles();
   await page.getByRole('button', { name: '点我付款' }).click();
   await expect(page.getByRole('dialog')).toBeVisible();
   await page.waitForTimeout(500);
   expect(requests).toHaveLength(2); // showing the menu needs nothing from the network
+  // Nothing was added to the page's own styles: ours live in the widget's shadow root.
+  expect(await pageStyles()).toEqual(stylesBefore);
 });
 
 test.describe('a hostile page with a strict Content-Security-Policy', () => {
