@@ -84,10 +84,21 @@ test.describe('desktop', () => {
   });
 
   test('instant_channel skips the menu', async ({ page, stack, host }) => {
+    const billRequest = page.waitForRequest((request) => request.url().includes('/2/rest/jsbutton/'));
+    const radios: number[] = [];
+    page.on('request', async (request) => {
+      if (request.url().includes('/2/rest/jsbutton/'))
+        radios.push(
+          await page
+            .getByRole('radio')
+            .count()
+            .catch(() => 0),
+        );
+    });
     await openShop(page, stack, host, { instant_channel: 'un' });
+    expect(new URL((await billRequest).url()).pathname).toBe('/2/rest/jsbutton/UN_WEB');
     await page.waitForURL(`${stack.gatewayUrl}/sandbox/cashier/**`);
-    const names = await spayLogNames(page).catch(() => []);
-    expect(names).toEqual([]); // the page has been left: nothing more to read there
+    expect(radios).toEqual([0]); // no channel menu was shown
   });
 
   test('the menu works with the keyboard alone and Esc returns the focus', async ({ page, stack, host }) => {
