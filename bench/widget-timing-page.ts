@@ -2,7 +2,7 @@
  * The script of the timing page (served as /shop.js, before the 秒支付 script tag). It records in
  * `window.__spayBench`: `beecloud:onready`; the click on "menu" and the first painted frame where the channel
  * menu is visible; the click on "qr" (instant_channel wxmp) and the first frame where the QR is visible; and,
- * as wall-clock times, when the widget shows "支付成功" (its push stream) and when a poller doing what the
+ * as wall-clock times, when the widget shows "支付成功" ("Payment successful" in English; its push stream) and when a poller doing what the
  * original did — `GET /2/rest/bill_public/{id}` every 3 s, at a random phase as a payer's scan would be — first
  * sees the bill paid.
  */
@@ -27,7 +27,10 @@ export const timingPageScript = String.raw`(function () {
   }
   function paidHeading(root) {
     var headings = root.querySelectorAll('h3');
-    for (var i = 0; i < headings.length; i++) if (headings[i].textContent === '支付成功') return headings[i];
+    for (var i = 0; i < headings.length; i++) {
+      var text = headings[i].textContent;
+      if (text === '支付成功' || text === 'Payment successful') return headings[i];
+    }
     return null;
   }
   function order(extra) {

@@ -67,7 +67,7 @@ export async function measureWidgetTiming(options: { pageLoads?: number } = {}):
   try {
     // One warm-up load (browser process, gateway JIT) that is not counted.
     for (let load = -1; load < pageLoads; load += 1) {
-      const context = await browser.newContext();
+      const context = await browser.newContext({ locale: 'zh-CN' });
       const page = await context.newPage();
       try {
         await page.goto(`${site.url}/shop`);

@@ -57,7 +57,7 @@ async function inspect(page: Page, payload: string, dialogs: { count: number }):
 }
 
 async function openPage(browser: Browser, log: ResponseLog, userAgent?: string) {
-  const context = await browser.newContext(userAgent ? { userAgent } : {});
+  const context = await browser.newContext({ locale: 'zh-CN', ...(userAgent ? { userAgent } : {}) });
   const page = await context.newPage();
   const dialogs = { count: 0 };
   page.on('dialog', (dialog) => {
