@@ -12,6 +12,9 @@ type Host = { url: string; serve(path: string, page: { html: string }): string }
 
 let pageCounter = 0;
 
+// Scan the settled dialog, not a frame of its fade-in (contrast is computed with the current opacity).
+test.use({ reducedMotion: 'reduce' });
+
 async function open(page: Page, stack: Stack, host: Host, data: Record<string, unknown> = {}) {
   const url = host.serve(`/a11y${pageCounter++}`, {
     html: merchantPage({

@@ -2,7 +2,7 @@
  * WeChat's QR payment (wxmp) in the built widget: the QR chunk loads, the code is drawn in the browser, the payer
  * "scans" it (opens code_url in a second page, the sandbox's phone page) and approves; the widget hears it
  * (server-sent events, or polling when the stream is blocked), shows success and goes to return_url. Expiry:
- * the countdown reaches zero (the page's clock is fast-forwarded), "刷新" asks the gateway for a new code.
+ * a bill with a short bill_timeout expires, "刷新" asks the gateway for a new code.
  */
 import type { Page } from '@playwright/test';
 import { merchantPage, signedOrder } from './host-pages/merchant-page.ts';
@@ -59,9 +59,10 @@ test('the QR panel reaches paid and returns to return_url with the result parame
   await expect(dialog.getByText('请使用微信扫码付款')).toBeVisible();
   await expect(dialog.getByRole('timer')).toContainText(/剩余 1[12]\d:\d\d/);
 
+  // The success state shows for a moment before return_url: watch for it from before the payer approves.
+  const success = expect(dialog.getByRole('heading', { name: '支付成功' })).toBeVisible({ timeout: 15_000 });
   await approveOnPhone(page, codeUrl);
-  await expect(dialog.getByRole('heading', { name: '支付成功' })).toBeVisible();
-  await expect(dialog.getByRole('status')).toHaveText('支付成功');
+  await success;
   await page.waitForURL(`${returnUrl}?**`);
   const result = new URL(page.url()).searchParams;
   expect(result.get('bill_no')).toBe(order.out_trade_no);
@@ -79,8 +80,9 @@ test('without the event stream, polling notices the payment', async ({ page, sta
   });
   const { dialog, codeUrl } = await openQr(page, stack, host);
   await expect.poll(() => polls.length).toBeGreaterThan(0);
+  const success = expect(dialog.getByRole('heading', { name: '支付成功' })).toBeVisible({ timeout: 15_000 });
   await approveOnPhone(page, codeUrl);
-  await expect(dialog.getByRole('heading', { name: '支付成功' })).toBeVisible();
+  await success;
 });
 
 test('closing the QR panel stops all network activity', async ({ page, stack, host }) => {
