@@ -54,9 +54,8 @@ test('a wrong sign is reported through dataError and creates no bill', async ({ 
   const outTradeNo = `wrongsign${Date.now()}`;
   const goodSign = buttonOrderSign(stack.app.appId, 'product', 1, outTradeNo, stack.app.appSecret);
   const wrongSign = goodSign.replace(/^./, goodSign[0] === 'a' ? 'b' : 'a');
-  const merchantPage = stack.merchant.page(
-    '/wrong-sign',
-    `<!doctype html><html><head><meta charset="utf-8">
+  const merchantPage = stack.merchant.serve('/wrong-sign', {
+    html: `<!doctype html><html><head><meta charset="utf-8">
 <script id="spay-script" src="${stack.gatewayUrl}/1/pay/jsbutton/returnscripts?appId=${stack.app.appId}"></script>
 </head><body><button id="test">点我付款</button><pre id="errors"></pre>
 <script>
@@ -66,7 +65,7 @@ document.getElementById('test').onclick = function () {
   });
 };
 </script></body></html>`,
-  );
+  });
 
   const billRequests: string[] = [];
   page.on('request', (request) => {

@@ -1,20 +1,14 @@
 /**
- * The widget e2e tests' fixture: the integrator's stack (gateway + demo merchant, per worker) plus a merchant
- * host server on 127.0.0.1 for the test pages, and helpers to read what the page logged.
+ * The widget e2e tests' fixture: the stack (gateway + demo merchant + merchant origin, per worker) with the
+ * merchant origin as `host`, and helpers to read what the page logged.
  */
 import type { Page } from '@playwright/test';
 import { expect, test as stackTest } from '../fixtures.ts';
-import { startHostServer, type HostServer } from './host-server.ts';
+import type { MerchantOrigin } from '../merchant-origin.ts';
 
-export const test = stackTest.extend<object, { host: HostServer }>({
-  host: [
-    async ({}, use) => {
-      const host = await startHostServer();
-      await use(host);
-      await host.close();
-    },
-    { scope: 'worker' },
-  ],
+/** `host` is the stack's merchant origin: the server on 127.0.0.1 that serves a test's own pages. */
+export const test = stackTest.extend<object, { host: MerchantOrigin }>({
+  host: [async ({ stack }, use) => use(stack.merchant), { scope: 'worker' }],
 });
 
 export { expect };
