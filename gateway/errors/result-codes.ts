@@ -1,31 +1,13 @@
 /**
- * BeeCloud's result codes (reference §4) and the error every gateway route throws to answer with one.
+ * The error every gateway route throws to answer with one of BeeCloud's result codes (reference §4; the list
+ * itself lives in the SDK, which describes the wire format).
  * Routes never build error bodies by hand: they throw `BeeCloudError` and the error handler answers
  * `{resultCode, result_code, result_msg, err_detail}`.
  */
 
-export const ResultCode = {
-  OK: 0,
-  APP_INVALID: 1,
-  PAY_FACTOR_NOT_SET: 2,
-  CHANNEL_INVALID: 3,
-  MISS_PARAM: 4,
-  PARAM_INVALID: 5,
-  CERT_FILE_ERROR: 6,
-  CHANNEL_ERROR: 7,
-  NO_SUCH_BILL: 8,
-  BILL_UNSUCCESS: 9,
-  REFUND_EXCEED_TIME: 10,
-  ALREADY_REFUNDING: 11,
-  REFUND_AMOUNT_TOO_LARGE: 12,
-  NO_SUCH_REFUND: 13,
-  RUNTIME_ERROR: 14,
-  NETWORK_ERROR: 15,
-  PREREFUND_DUPLICATE: 16,
-  BILL_NO_DUPLICATE: 17,
-} as const;
+import { ResultCode, type ResultName } from '../../sdk/result.ts';
 
-export type ResultName = keyof typeof ResultCode;
+export { ResultCode, type ResultName };
 export type ResultCodeNumber = (typeof ResultCode)[ResultName];
 
 const namesByCode = new Map<number, ResultName>(
