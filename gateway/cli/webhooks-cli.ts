@@ -8,14 +8,17 @@
 import { resolve } from 'node:path';
 import { installedModules } from '../modules.ts';
 import { openSqliteStore } from '../storage/store.ts';
-import type { WebhookOutboxTable } from '../storage/tables.ts';
-import { listWebhooks, resendTransactionWebhooks, resendWebhook } from '../webhooks/webhook-admin.ts';
+import {
+  DELIVERY_STATUSES,
+  listDeliveries,
+  resendDeliveries,
+  type DeliveryStatus,
+} from '../webhooks/webhook-deliveries.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 
 const usage = `usage: npm run webhooks -- list [--app APP_ID] [--transaction BILL_NO] [--status pending|delivered|failed|no_endpoint] [--limit N]
        npm run webhooks -- resend WEBHOOK_ID
        npm run webhooks -- resend --app APP_ID --transaction BILL_NO`;
-const statuses = ['pending', 'delivered', 'failed', 'no_endpoint'];
 
 export async function runWebhooksCli(argv: string[], dataDir: string): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
@@ -28,32 +31,36 @@ export async function runWebhooksCli(argv: string[], dataDir: string): Promise<u
     switch (command) {
       case 'list': {
         const status = options.get('status');
-        if (status !== undefined && !statuses.includes(status)) {
-          throw new CliError(`--status must be one of ${statuses.join(', ')}`);
+        if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
+          throw new CliError(`--status must be one of ${DELIVERY_STATUSES.join(', ')}`);
         }
         const limitText = options.get('limit');
         const limit = limitText === undefined ? undefined : Number(limitText);
         if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
           throw new CliError('--limit must be a positive integer');
-        return await listWebhooks(store.db, {
-          appId: options.get('app'),
-          transactionId: options.get('transaction'),
-          status: status as WebhookOutboxTable['status'] | undefined,
-          limit,
-        });
+        return await listDeliveries(
+          store.db,
+          {
+            appId: options.get('app'),
+            transactionId: options.get('transaction'),
+            status: status as DeliveryStatus | undefined,
+          },
+          { skip: 0, limit: Math.min(limit ?? 20, 200) },
+        );
       }
       case 'resend': {
         if (webhookId) {
-          if (!(await resendWebhook(store.db, webhookId))) throw new CliError(`no webhook ${webhookId}`);
+          const resent = await resendDeliveries(store.db, { webhookId });
+          if (resent.length === 0) throw new CliError(`no webhook ${webhookId}`);
           return { resent: 1 };
         }
         const appId = options.get('app');
         const transactionId = options.get('transaction');
         if (!appId || !transactionId)
           throw new CliError('resend needs a WEBHOOK_ID or --app and --transaction');
-        const resent = await resendTransactionWebhooks(store.db, appId, transactionId);
-        if (resent === 0) throw new CliError(`no webhook for ${transactionId} of ${appId}`);
-        return { resent };
+        const resent = await resendDeliveries(store.db, { appId, transactionId });
+        if (resent.length === 0) throw new CliError(`no webhook for ${transactionId} of ${appId}`);
+        return { resent: resent.length };
       }
       default:
         throw new CliError(command ? `unknown command ${command}` : 'a command is required');

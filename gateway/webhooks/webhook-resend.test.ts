@@ -7,7 +7,7 @@ import {
   type TestGateway,
 } from '../testing/gateway-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
-import { listWebhooks, resendTransactionWebhooks, resendWebhook } from './webhook-admin.ts';
+import { listDeliveries, resendDeliveries, type DeliveryFilter } from './webhook-deliveries.ts';
 
 let gateway: TestGateway;
 let receiver: WebhookReceiver;
@@ -31,6 +31,10 @@ async function paidBillNo(): Promise<string> {
   return status.pay.bill_no;
 }
 
+function listWebhooks(filter: DeliveryFilter) {
+  return listDeliveries(gateway.ctx.store.db, filter, { skip: 0, limit: 20 });
+}
+
 function deliveriesOf(billNo: string) {
   return receiver.received.filter(
     (w) => (JSON.parse(w.body) as { transaction_id: string }).transaction_id === billNo,
@@ -41,26 +45,26 @@ describe('webhook resend', () => {
   it('sends a delivered webhook again with the same webhook-id and body', async () => {
     const billNo = await paidBillNo();
     await expect.poll(() => deliveriesOf(billNo).length).toBe(1);
-    const [record] = await listWebhooks(gateway.ctx.store.db, {
+    const [record] = await listWebhooks({
       appId: gateway.app.appId,
       transactionId: billNo,
     });
     await expect
-      .poll(async () => (await listWebhooks(gateway.ctx.store.db, { transactionId: billNo }))[0]?.status)
+      .poll(async () => (await listWebhooks({ transactionId: billNo }))[0]?.status)
       .toBe('delivered');
     expect(record).toMatchObject({ transaction_type: 'PAY', transaction_id: billNo });
 
-    expect(await resendWebhook(gateway.ctx.store.db, record!.id, { appId: gateway.app.appId })).toBe(true);
+    expect(
+      await resendDeliveries(gateway.ctx.store.db, { webhookId: record!.id, appId: gateway.app.appId }),
+    ).toEqual([record!.id]);
     gateway.ctx.webhooks.wake();
     await expect.poll(() => deliveriesOf(billNo).length).toBe(2);
     const [first, second] = deliveriesOf(billNo);
     expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
     expect(second!.body).toBe(first!.body);
-    const [after] = await listWebhooks(gateway.ctx.store.db, { transactionId: billNo });
+    const [after] = await listWebhooks({ transactionId: billNo });
     await expect
-      .poll(
-        async () => (await listWebhooks(gateway.ctx.store.db, { transactionId: billNo }))[0]?.attempts.length,
-      )
+      .poll(async () => (await listWebhooks({ transactionId: billNo }))[0]?.attempts.length)
       .toBe(2);
     expect(after!.id).toBe(record!.id);
   });
@@ -68,10 +72,14 @@ describe('webhook resend', () => {
   it('resends every webhook of a transaction, and refuses another app’s webhook', async () => {
     const billNo = await paidBillNo();
     await expect.poll(() => deliveriesOf(billNo).length).toBe(1);
-    const [record] = await listWebhooks(gateway.ctx.store.db, { transactionId: billNo });
-    expect(await resendWebhook(gateway.ctx.store.db, record!.id, { appId: 'someone-else' })).toBe(false);
-    expect(await resendWebhook(gateway.ctx.store.db, 'msg_nothing')).toBe(false);
-    expect(await resendTransactionWebhooks(gateway.ctx.store.db, gateway.app.appId, billNo)).toBe(1);
+    const [record] = await listWebhooks({ transactionId: billNo });
+    expect(
+      await resendDeliveries(gateway.ctx.store.db, { webhookId: record!.id, appId: 'someone-else' }),
+    ).toEqual([]);
+    expect(await resendDeliveries(gateway.ctx.store.db, { webhookId: 'msg_nothing' })).toEqual([]);
+    expect(
+      await resendDeliveries(gateway.ctx.store.db, { appId: gateway.app.appId, transactionId: billNo }),
+    ).toEqual([record!.id]);
     gateway.ctx.webhooks.wake();
     await expect.poll(() => deliveriesOf(billNo).length).toBe(2);
   });
