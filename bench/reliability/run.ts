@@ -68,10 +68,12 @@ console.log(
 );
 const failed = results.filter((result) => !result.held);
 const seconds = Math.round((Date.now() - startedAt) / 1000);
-writeFileSync(
-  join(repoRoot, 'bench/reliability-results.json'),
-  JSON.stringify({ date: new Date().toISOString(), seconds, results }, null, 2) + '\n',
-);
+if (!only) {
+  writeFileSync(
+    join(repoRoot, 'bench/reliability-results.json'),
+    JSON.stringify({ date: new Date().toISOString(), seconds, results }, null, 2) + '\n',
+  );
+}
 console.log(`\n${results.length - failed.length}/${results.length} checks held in ${seconds} s`);
 for (const result of failed) console.log(`  FAILED [${result.scenario}] ${result.name} — ${result.figures}`);
 process.exit(failed.length === 0 ? 0 : 1);
