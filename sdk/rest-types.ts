@@ -32,9 +32,16 @@ export interface PayRequest {
 }
 
 /** What a created bill answers; which fields are set depends on the channel. */
-export interface PayAnswer {
+export interface PayAnswer extends PayChannelFields {
   /** The bill's id at the gateway. */
   id: string;
+}
+
+/**
+ * The channel's part of a pay answer: WX_NATIVE code_url; WX_JSAPI app_id … sign_type; ALI_* html and url;
+ * UN_* html; WX_WAP url.
+ */
+export interface PayChannelFields {
   /** WX_NATIVE: the QR code's content. */
   code_url?: string;
   /** ALI_*, WX_WAP: where to send the payer. */
@@ -50,6 +57,10 @@ export interface PayAnswer {
   sign_type?: string;
 }
 
+/** A bill's state at the gateway (spay). */
+export type BillStatus = 'open' | 'paid' | 'closed' | 'expired';
+
+/** A bill as `GET bills` and `GET bill/{id}` show it: BeeCloud's fields plus spay's `status`. */
 export interface BillRecord {
   id: string;
   bill_no: string;
@@ -64,38 +75,44 @@ export interface BillRecord {
   optional: string;
   revert_result: boolean;
   refund_result: boolean;
-  buyer_id?: string;
-  /** spay: the bill's state (open, paid, closed, expired). */
-  status?: string;
+  buyer_id: string;
+  /** spay: the bill's state. */
+  status: BillStatus;
   /** With need_detail: the channel's raw payload, as JSON text. */
   message_detail?: string;
   [field: string]: unknown;
 }
 
+/** A refund's state at the gateway (spay): pending_approval → denied, or processing → succeeded | failed. */
+export type RefundStatus = 'pending_approval' | 'processing' | 'succeeded' | 'failed' | 'denied';
+
+/** A refund as `GET refunds` and `GET refund/{id}` show it: BeeCloud's fields plus spay's. */
 export interface RefundRecord {
   id: string;
   bill_no: string;
   refund_no: string;
   total_fee: number;
   refund_fee: number;
+  title: string;
   channel: string;
   sub_channel: string;
-  /** The refund has finished (succeeded or failed). */
+  /** The refund has finished (succeeded, failed or denied). */
   finish: boolean;
   /** The refund succeeded. */
   result: boolean;
+  /** JSON text of the refund's optional map (else the bill's). */
+  optional: string;
   create_time: number;
-  title?: string;
-  optional?: string;
   /** A pre-refund (waiting for, or decided by, approval). */
-  need_approval?: boolean;
-  /** spay: pending_approval, processing, succeeded, failed or denied. */
-  status?: string;
+  need_approval: boolean;
+  /** spay: the refund's state. */
+  status: RefundStatus;
   /** As `GET refund/status` words it: SUCCESS, PROCESSING, FAIL, PENDING_APPROVAL, DENIED. */
-  refund_status?: string;
-  deny_reason?: string;
+  refund_status: string;
+  deny_reason: string;
   /** spay: the gateway refunded a payment that arrived for an attempt already closed. */
-  late_payment?: boolean;
+  late_payment: boolean;
+  /** With need_detail: the channel's raw payload, as JSON text. */
   message_detail?: string;
   [field: string]: unknown;
 }

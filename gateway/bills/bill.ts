@@ -1,10 +1,11 @@
 /** A bill (one payment attempt of an order on one channel) and its public status view. */
 import type { Selectable } from 'kysely';
+import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
 import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
 import type { BillTable } from '../storage/tables.ts';
 
-export type BillStatus = 'open' | 'paid' | 'closed' | 'expired';
+export type { BillStatus };
 export type OptionalMap = Record<string, string | number | boolean | null>;
 
 export interface Bill {

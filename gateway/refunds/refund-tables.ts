@@ -3,13 +3,14 @@
  * `db.withTables<RefundTables>()`, so the core's schema types stay unaware of refunds.
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { RefundStatus } from '../../sdk/rest-types.ts';
 import type { GatewayTables, GatewayTx } from '../storage/tables.ts';
 
 /**
  * A refund's life: `pending_approval` (a pre-refund waiting for PUT /2/rest/refund) → `processing` (sent to the
  * channel) → `succeeded` | `failed`; or `pending_approval` → `denied`. Only forward.
  */
-export type RefundStatus = 'pending_approval' | 'processing' | 'succeeded' | 'failed' | 'denied';
+export type { RefundStatus };
 
 export interface RefundTable {
   id: string;

@@ -1,6 +1,9 @@
 /** A refund (or pre-refund) of a paid bill, and its BeeCloud record (`GET refunds`, `GET refund/{id}`). */
 import type { Selectable } from 'kysely';
+import type { RefundRecord } from '../../sdk/rest-types.ts';
 import type { RefundStatus, RefundTable } from './refund-tables.ts';
+
+export type { RefundRecord };
 
 export interface Refund {
   id: string;
@@ -72,28 +75,7 @@ export function refundStatusWord(status: RefundStatus): string {
   }
 }
 
-/** A refund as the REST API shows it: BeeCloud's fields, plus spay's status, need_approval and late_payment. */
-export interface RefundRecord {
-  id: string;
-  bill_no: string;
-  refund_no: string;
-  total_fee: number;
-  refund_fee: number;
-  title: string;
-  channel: string;
-  sub_channel: string;
-  finish: boolean;
-  result: boolean;
-  optional: string;
-  create_time: number;
-  need_approval: boolean;
-  status: RefundStatus;
-  refund_status: string;
-  deny_reason: string;
-  late_payment: boolean;
-  message_detail?: string;
-}
-
+/** A refund as the REST API shows it (the record's type is the SDK's). */
 export function refundRecord(refund: Refund, needDetail: boolean): RefundRecord {
   const record: RefundRecord = {
     id: refund.id,

@@ -1,24 +1,8 @@
-/** A bill as the REST API shows it (`GET bills`, `GET bill/{id}`): BeeCloud's fields plus spay's `status`. */
+/** A bill as the REST API shows it (`GET bills`, `GET bill/{id}`); the record's type is the SDK's. */
+import type { BillRecord } from '../../sdk/rest-types.ts';
 import type { Bill } from '../bills/bill.ts';
 
-export interface BillRecord {
-  id: string;
-  bill_no: string;
-  total_fee: number;
-  channel: string;
-  sub_channel: string;
-  title: string;
-  spay_result: boolean;
-  create_time: number;
-  trade_no: string;
-  /** JSON text of the merchant's optional map, as BeeCloud sent it. */
-  optional: string;
-  revert_result: boolean;
-  refund_result: boolean;
-  buyer_id: string;
-  status: Bill['status'];
-  message_detail?: string;
-}
+export type { BillRecord };
 
 export interface BillRecordFacts {
   refunded: boolean;

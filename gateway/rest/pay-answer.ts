@@ -3,21 +3,10 @@
  * nonce_str, timestamp, pay_sign, sign_type; ALI_WEB / ALI_WAP → html and url; UN_WEB / UN_WAP → html;
  * WX_WAP → url. `html` is a self-submitting form the merchant writes into the payer's page, as BeeCloud's was.
  */
+import type { PayChannelFields } from '../../sdk/rest-types.ts';
 import type { ButtonChannel } from '../channels/channels.ts';
 import type { PaymentStart } from '../channels/channel-adapter.ts';
 import { html } from '../pages/html.ts';
-
-export interface PayChannelFields {
-  code_url?: string;
-  app_id?: string;
-  package?: string;
-  nonce_str?: string;
-  timestamp?: string;
-  pay_sign?: string;
-  sign_type?: string;
-  html?: string;
-  url?: string;
-}
 
 /** The redirect as one URL (GET parameters appended), for the channels that answer `url`. */
 export function redirectUrl(start: Extract<PaymentStart, { kind: 'redirect' }>): string {

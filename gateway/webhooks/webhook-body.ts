@@ -1,8 +1,7 @@
-/** The webhook body of reference §5, with BeeCloud's two signatures (from sdk/sign.ts). */
+/** Builds the webhook body of reference §5 (its type is the SDK's), with BeeCloud's two signatures (sdk/sign.ts). */
 import { webhookLegacySign, webhookSignature } from '../../sdk/sign.ts';
+import type { TransactionType, WebhookBody } from '../../sdk/webhook.ts';
 import { paySecretFor, type App, type AppMode } from '../apps/app.ts';
-
-export type TransactionType = 'PAY' | 'REFUND';
 
 export interface WebhookFacts {
   app: App;
@@ -18,22 +17,6 @@ export interface WebhookFacts {
   channelTransactionId: string;
   /** Further fields for this transaction type (e.g. a refund's bill_no). */
   extraFields?: Record<string, unknown>;
-}
-
-export interface WebhookBody {
-  sign: string;
-  signature: string;
-  timestamp: number;
-  channel_type: string;
-  sub_channel_type: string;
-  transaction_type: TransactionType;
-  transaction_id: string;
-  transaction_fee: number;
-  trade_success: boolean;
-  message_detail: Record<string, unknown>;
-  optional: Record<string, unknown>;
-  channel_transaction_id: string;
-  [extra: string]: unknown;
 }
 
 export function buildWebhookBody(facts: WebhookFacts, timestampMs: number): WebhookBody {

@@ -6,13 +6,13 @@
  * relies on the running gateway's periodic look at the outbox instead.
  */
 import type { Selectable } from 'kysely';
+import type { TransactionType } from '../../sdk/webhook.ts';
 import { AppStore } from '../apps/app-store.ts';
 import { webhookUrlFor } from '../apps/app.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayDb, WebhookAttemptTable, WebhookOutboxTable } from '../storage/tables.ts';
 
 export type DeliveryStatus = WebhookOutboxTable['status'];
-export type TransactionType = 'PAY' | 'REFUND';
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed', 'no_endpoint'];
 
