@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   hexSignaturesEqual,
   signaturesEqual,
@@ -21,28 +21,20 @@ import {
   signedOrder,
   startTestGateway,
   testWidgetSource,
-  type TestGateway,
 } from '../testing/gateway-harness.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
+import { webhooksFor } from '../testing/webhook-receiver.ts';
 
-let gateway: TestGateway;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  gateway = await startTestGateway({ app: { webhookUrl: receiver.url } });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await receiver?.close();
-});
+const harness = useGatewayWithReceiver();
 
 describe('the button script', () => {
   it('is the BCConfig prelude with the app’s channels and this gateway’s URL, then the widget build', async () => {
-    const response = await fetch(`${gateway.url}/1/pay/jsbutton/returnscripts?appId=${gateway.app.appId}`, {
-      headers: { 'accept-encoding': 'identity' },
-    });
+    const response = await fetch(
+      `${harness.gateway.url}/1/pay/jsbutton/returnscripts?appId=${harness.gateway.app.appId}`,
+      {
+        headers: { 'accept-encoding': 'identity' },
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/javascript/);
     const text = await response.text();
@@ -52,19 +44,19 @@ describe('the button script', () => {
       unknown
     >;
     expect(config).toEqual({
-      appId: gateway.app.appId,
+      appId: harness.gateway.app.appId,
       channels: ['ali', 'wxmp', 'wx', 'un'],
-      urls: [gateway.url],
+      urls: [harness.gateway.url],
       mode: 'test',
     });
     expect(text.slice(prelude.length + 1)).toBe(testWidgetSource);
-    expect(text).not.toContain(gateway.app.appSecret);
-    expect(text).not.toContain(gateway.app.testSecret);
-    expect(text).not.toContain(gateway.app.masterSecret);
+    expect(text).not.toContain(harness.gateway.app.appSecret);
+    expect(text).not.toContain(harness.gateway.app.testSecret);
+    expect(text).not.toContain(harness.gateway.app.masterSecret);
   });
 
   it('is served compressed (br, gzip) with an ETag that answers 304', async () => {
-    const url = `${gateway.url}/1/pay/jsbutton/returnscripts?appId=${gateway.app.appId}`;
+    const url = `${harness.gateway.url}/1/pay/jsbutton/returnscripts?appId=${harness.gateway.app.appId}`;
     const plain = await (await fetch(url, { headers: { 'accept-encoding': 'identity' } })).text();
     // Node's fetch decompresses by itself, so read the raw bytes with node:http semantics via a Range-less request.
     const { request } = await import('node:http');
@@ -93,7 +85,7 @@ describe('the button script', () => {
   });
 
   it('for an unknown appId reports the problem through console.error and dataError instead of breaking the page', async () => {
-    const response = await fetch(`${gateway.url}/1/pay/jsbutton/returnscripts?appId=no-such-app`);
+    const response = await fetch(`${harness.gateway.url}/1/pay/jsbutton/returnscripts?appId=no-such-app`);
     expect(response.status).toBe(200);
     const script = await response.text();
     const errors: string[] = [];
@@ -127,7 +119,7 @@ describe('the button script', () => {
   });
 
   it('when the widget is not built, serves a script that reports it instead of a broken page', async () => {
-    const bare = await startTestGateway({ widgetDir: join(gateway.dataDir, 'nothing-built-here') });
+    const bare = await startTestGateway({ widgetDir: join(harness.gateway.dataDir, 'nothing-built-here') });
     try {
       const script = await (
         await fetch(`${bare.url}/1/pay/jsbutton/returnscripts?appId=${bare.app.appId}`)
@@ -141,7 +133,7 @@ describe('the button script', () => {
   });
 
   it('serves lazily loaded widget chunks and refuses paths outside the build', async () => {
-    const chunk = await fetch(`${gateway.url}/1/pay/jsbutton/assets/qr-chunk.js`);
+    const chunk = await fetch(`${harness.gateway.url}/1/pay/jsbutton/assets/qr-chunk.js`);
     expect(chunk.status).toBe(200);
     expect(await chunk.text()).toBe('export const qr = 1;\n');
     for (const path of [
@@ -151,7 +143,7 @@ describe('the button script', () => {
       '.hidden.js',
       'missing.js',
     ]) {
-      const response = await fetch(`${gateway.url}/1/pay/jsbutton/assets/${path}`);
+      const response = await fetch(`${harness.gateway.url}/1/pay/jsbutton/assets/${path}`);
       expect(response.status, path).toBe(404);
     }
   });
@@ -159,21 +151,21 @@ describe('the button script', () => {
 
 describe('creating a bill', () => {
   it('with a wrong sign is refused with APP_INVALID naming sign, and no bill exists', async () => {
-    const order: Record<string, unknown> = { ...signedOrder(gateway.app), sign: '0'.repeat(32) };
-    const { json } = await postJson(`${gateway.url}/2/rest/jsbutton/ALI_WEB`, order);
+    const order: Record<string, unknown> = { ...signedOrder(harness.gateway.app), sign: '0'.repeat(32) };
+    const { json } = await postJson(`${harness.gateway.url}/2/rest/jsbutton/ALI_WEB`, order);
     expect(json).toMatchObject({ resultCode: 1, result_code: 1, result_msg: 'APP_INVALID' });
     expect(String(json.err_detail)).toMatch(/^sign: /);
     expect(json.id).toBeUndefined();
     // The same order number signed correctly is a fresh order (nothing was recorded for it).
     const good = await postJson(
-      `${gateway.url}/2/rest/jsbutton/ALI_WEB`,
-      signedOrder(gateway.app, { out_trade_no: String(order.out_trade_no), title: '另一个标题' }),
+      `${harness.gateway.url}/2/rest/jsbutton/ALI_WEB`,
+      signedOrder(harness.gateway.app, { out_trade_no: String(order.out_trade_no), title: '另一个标题' }),
     );
     expect(good.json.resultCode).toBe(0);
   });
 
   it('answers CORS for the merchant’s origin', async () => {
-    const preflight = await fetch(`${gateway.url}/2/rest/jsbutton/ALI_WEB`, {
+    const preflight = await fetch(`${harness.gateway.url}/2/rest/jsbutton/ALI_WEB`, {
       method: 'OPTIONS',
       headers: {
         origin: 'https://shop.example',
@@ -184,8 +176,8 @@ describe('creating a bill', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     const { headers, json } = await postJson(
-      `${gateway.url}/2/rest/jsbutton/ALI_WEB`,
-      signedOrder(gateway.app),
+      `${harness.gateway.url}/2/rest/jsbutton/ALI_WEB`,
+      signedOrder(harness.gateway.app),
       {
         origin: 'https://shop.example',
       },
@@ -195,9 +187,9 @@ describe('creating a bill', () => {
   });
 
   it('works through the old JSONP form', async () => {
-    const para = encodeURIComponent(JSON.stringify(signedOrder(gateway.app)));
+    const para = encodeURIComponent(JSON.stringify(signedOrder(harness.gateway.app)));
     const response = await fetch(
-      `${gateway.url}/2/rest/jsbutton/ALI_WEB?para=${para}&callback=jQuery123_456`,
+      `${harness.gateway.url}/2/rest/jsbutton/ALI_WEB?para=${para}&callback=jQuery123_456`,
     );
     expect(response.headers.get('content-type')).toMatch(/^application\/javascript/);
     const text = await response.text();
@@ -205,22 +197,22 @@ describe('creating a bill', () => {
     expect(match).not.toBeNull();
     const answer = JSON.parse(match![1]!) as Record<string, unknown>;
     expect(answer).toMatchObject({ resultCode: 0, method: 'GET' });
-    expect(String(answer.url)).toBe(`${gateway.url}/sandbox/cashier/${String(answer.id)}`);
+    expect(String(answer.url)).toBe(`${harness.gateway.url}/sandbox/cashier/${String(answer.id)}`);
   });
 });
 
 describe('one payment, end to end', () => {
   it('ALI_WEB: cashier → pay → return_url with BeeCloud’s parameters → signed PAY webhook', async () => {
     const outTradeNo = newOrderNo();
-    const bill = await createBill(gateway, 'ALI_WEB', {
+    const bill = await createBill(harness.gateway, 'ALI_WEB', {
       title: '测试商品',
       amount: 1234,
       out_trade_no: outTradeNo,
       return_url: 'https://shop.example/paid',
       optional: { user: 'u1', vip: true },
     });
-    expect(bill.url).toBe(`${gateway.url}/sandbox/cashier/${bill.id}`);
-    expect(bill.guide_url).toBe(`${gateway.url}/1/pay/jsbutton/guide/${bill.id}`);
+    expect(bill.url).toBe(`${harness.gateway.url}/sandbox/cashier/${bill.id}`);
+    expect(bill.guide_url).toBe(`${harness.gateway.url}/1/pay/jsbutton/guide/${bill.id}`);
 
     const cashier = await fetch(String(bill.url));
     const page = await cashier.text();
@@ -232,7 +224,7 @@ describe('one payment, end to end', () => {
     expect(page).toMatch(/>\s*支付失败\s*</);
     expect(page).not.toContain('<script');
 
-    const paid = await pressSandboxButton(`${gateway.url}/sandbox/cashier/${bill.id}/pay`);
+    const paid = await pressSandboxButton(`${harness.gateway.url}/sandbox/cashier/${bill.id}/pay`);
     expect(paid.status).toBe(303);
     const location = new URL(String(paid.location));
     expect(`${location.origin}${location.pathname}`).toBe('https://shop.example/paid');
@@ -257,14 +249,14 @@ describe('one payment, end to end', () => {
     });
     expect(params.trade_no).not.toBe('');
 
-    const status = await (await fetch(`${gateway.url}/2/rest/bill_public/${bill.id}`)).json();
+    const status = await (await fetch(`${harness.gateway.url}/2/rest/bill_public/${bill.id}`)).json();
     expect(status).toMatchObject({
       result_code: 0,
       pay: { id: bill.id, status: 'paid', spay_result: true, total_fee: 1234 },
     });
 
-    const [webhook] = await receiver.waitFor(1);
-    const deliveries = receiver.received.filter((w) => JSON.parse(w.body).transaction_id === outTradeNo);
+    const [webhook] = await harness.receiver.waitFor(1);
+    const deliveries = webhooksFor(harness.receiver, outTradeNo);
     expect(deliveries.length).toBeGreaterThanOrEqual(1);
     const delivery = deliveries[0] ?? webhook!;
     expect(delivery.headers['content-type']).toMatch(/^application\/json/);
@@ -280,7 +272,7 @@ describe('one payment, end to end', () => {
       channel_transaction_id: params.trade_no,
     });
     expect(typeof body.message_detail).toBe('object');
-    const { app } = gateway;
+    const { app } = harness.gateway;
     // Legacy sign: md5(app_id + test_secret + timestamp) in test mode.
     expect(
       hexSignaturesEqual(
@@ -306,9 +298,9 @@ describe('one payment, end to end', () => {
   });
 
   it('without return_url sends the payer to the gateway’s result page', async () => {
-    const bill = await createBill(gateway, 'UN_WEB', { amount: 5 });
-    const paid = await pressSandboxButton(`${gateway.url}/sandbox/cashier/${bill.id}/pay`);
-    expect(paid.location).toBe(`${gateway.url}/1/pay/jsbutton/result/${bill.id}`);
+    const bill = await createBill(harness.gateway, 'UN_WEB', { amount: 5 });
+    const paid = await pressSandboxButton(`${harness.gateway.url}/sandbox/cashier/${bill.id}/pay`);
+    expect(paid.location).toBe(`${harness.gateway.url}/1/pay/jsbutton/result/${bill.id}`);
     const page = await (await fetch(String(paid.location))).text();
     expect(page).toContain('支付成功');
     expect(page).toContain('¥0.05');

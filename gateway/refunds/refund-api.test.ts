@@ -2,29 +2,17 @@
  * Refunds over real HTTP against a real gateway: full, partial, too large, twice, pre-refunds approved and denied,
  * the REFUND webhook at a local receiver, the refund queries, and the automatic refund of a late payment.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookSignature } from '../../sdk/sign.ts';
 import { newBillNo, newRefundNo, rest } from '../rest/testing/rest-caller.ts';
-import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
 
-let gateway: TestGateway;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  gateway = await startTestGateway({ app: { webhookUrl: receiver.url } });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await receiver.close();
-});
+const harness = useGatewayWithReceiver();
 
 /** A bill paid through the sandbox; returns its bill_no and id. */
 async function paidBill(totalFee: number, channel = 'WX_NATIVE'): Promise<{ billNo: string; id: string }> {
   const billNo = newBillNo();
-  const made = await rest(gateway, {
+  const made = await rest(harness.gateway, {
     method: 'POST',
     path: 'rest/bill',
     payload: {
@@ -36,28 +24,31 @@ async function paidBill(totalFee: number, channel = 'WX_NATIVE'): Promise<{ bill
     },
   });
   const id = String(made.json.id);
-  const paid = await rest(gateway, { method: 'GET', path: `rest/sandbox/notify/${gateway.app.appId}/${id}` });
+  const paid = await rest(harness.gateway, {
+    method: 'GET',
+    path: `rest/sandbox/notify/${harness.gateway.app.appId}/${id}`,
+  });
   expect(paid.json.outcome).toBe('paid');
   return { billNo, id };
 }
 
 function refund(payload: Record<string, unknown>) {
-  return rest(gateway, { method: 'POST', path: 'rest/refund', secret: 'masterSecret', payload });
+  return rest(harness.gateway, { method: 'POST', path: 'rest/refund', secret: 'masterSecret', payload });
 }
 
 function decide(payload: Record<string, unknown>) {
-  return rest(gateway, { method: 'PUT', path: 'rest/refund', secret: 'masterSecret', payload });
+  return rest(harness.gateway, { method: 'PUT', path: 'rest/refund', secret: 'masterSecret', payload });
 }
 
 function query(path: string, payload: Record<string, unknown> = {}) {
-  return rest(gateway, { method: 'GET', path, payload });
+  return rest(harness.gateway, { method: 'GET', path, payload });
 }
 
 /** The REFUND webhooks received for a refund_no (waits until `count` have arrived). */
 async function refundWebhooks(refundNo: string, count = 1): Promise<Record<string, unknown>[]> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const bodies = receiver.received
+    const bodies = harness.receiver.received
       .map((webhook) => JSON.parse(webhook.body) as Record<string, unknown>)
       .filter((body) => body.transaction_type === 'REFUND' && body.transaction_id === refundNo);
     if (bodies.length >= count || Date.now() > deadline) return bodies;
@@ -89,7 +80,7 @@ describe('POST /2/rest/refund', () => {
       trade_success: true,
       optional: { why: 'broken' },
     });
-    const app = gateway.app;
+    const app = harness.gateway.app;
     expect(webhook.signature).toBe(
       webhookSignature(app.appId, refundNo, 'REFUND', 'WX', 500, app.masterSecret),
     );
@@ -147,7 +138,7 @@ describe('POST /2/rest/refund', () => {
     expect((await refundWebhooks(refundNo)).length).toBe(1);
 
     const unpaidNo = newBillNo();
-    await rest(gateway, {
+    await rest(harness.gateway, {
       method: 'POST',
       path: 'rest/bill',
       payload: { channel: 'WX_NATIVE', total_fee: 10, bill_no: unpaidNo, title: 'unpaid' },
@@ -289,7 +280,7 @@ describe('late payments', () => {
   it('refunds in full, by itself, a sandbox payment that arrives for an attempt already closed', async () => {
     const billNo = newBillNo();
     const attempt = (channel: string) =>
-      rest(gateway, {
+      rest(harness.gateway, {
         method: 'POST',
         path: 'rest/bill',
         payload: {
@@ -303,7 +294,10 @@ describe('late payments', () => {
     const first = String((await attempt('WX_NATIVE')).json.id);
     const second = String((await attempt('UN_WEB')).json.id);
     const notify = (id: string) =>
-      rest(gateway, { method: 'GET', path: `rest/sandbox/notify/${gateway.app.appId}/${id}` });
+      rest(harness.gateway, {
+        method: 'GET',
+        path: `rest/sandbox/notify/${harness.gateway.app.appId}/${id}`,
+      });
     expect((await notify(first)).json.outcome).toBe('paid');
     expect((await query(`rest/bill/${second}`)).json).toMatchObject({ pay: { status: 'closed' } });
     expect((await notify(second)).json.outcome).toBe('late_payment');

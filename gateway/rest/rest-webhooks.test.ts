@@ -1,21 +1,10 @@
 /** Webhook deliveries over the REST API: the list with attempts, and resending (spay additions). */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
 import { newBillNo, rest } from './testing/rest-caller.ts';
 
-let gateway: TestGateway;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  gateway = await startTestGateway({ app: { webhookUrl: receiver.url } });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await receiver.close();
-});
+const harness = useGatewayWithReceiver();
 
 async function paidBill(target: TestGateway): Promise<string> {
   const billNo = newBillNo();
@@ -33,7 +22,7 @@ async function paidBill(target: TestGateway): Promise<string> {
 
 async function deliveries(transactionId: string, status?: string) {
   for (let tries = 0; tries < 400; tries += 1) {
-    const answer = await rest(gateway, {
+    const answer = await rest(harness.gateway, {
       method: 'GET',
       path: 'rest/webhooks',
       payload: { transaction_id: transactionId },
@@ -46,24 +35,24 @@ async function deliveries(transactionId: string, status?: string) {
 }
 
 it('lists deliveries with their attempts and resends one with the same webhook-id', async () => {
-  const billNo = await paidBill(gateway);
-  await receiver.waitFor(1);
+  const billNo = await paidBill(harness.gateway);
+  await harness.receiver.waitFor(1);
   const [delivered] = await deliveries(billNo, 'delivered');
   expect(delivered).toMatchObject({
     transaction_type: 'PAY',
     transaction_id: billNo,
-    target_url: receiver.url,
+    target_url: harness.receiver.url,
   });
   expect(delivered.attempts).toMatchObject([{ http_status: 200, response_excerpt: 'success', error: null }]);
 
-  const resent = await rest(gateway, {
+  const resent = await rest(harness.gateway, {
     method: 'POST',
     path: 'rest/webhook/resend',
     secret: 'masterSecret',
     payload: { transaction_id: billNo, transaction_type: 'PAY' },
   });
   expect(resent.json).toMatchObject({ result_code: 0, count: 1 });
-  const [first, second] = await receiver.waitFor(2);
+  const [first, second] = await harness.receiver.waitFor(2);
   expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
   expect(second.body).toBe(first.body);
   const [again] = await deliveries(billNo, 'delivered');
@@ -71,7 +60,7 @@ it('lists deliveries with their attempts and resends one with the same webhook-i
 });
 
 it('refuses resends that are unsigned by the master secret, unknown, or have nowhere to go', async () => {
-  const wrongSecret = await rest(gateway, {
+  const wrongSecret = await rest(harness.gateway, {
     method: 'POST',
     path: 'rest/webhook/resend',
     secret: 'appSecret',
@@ -80,7 +69,7 @@ it('refuses resends that are unsigned by the master secret, unknown, or have now
   expect(wrongSecret.json).toMatchObject({ result_code: 1 });
   expect(String(wrongSecret.json.err_detail)).toMatch(/^app_sign: /);
 
-  const nothing = await rest(gateway, {
+  const nothing = await rest(harness.gateway, {
     method: 'POST',
     path: 'rest/webhook/resend',
     secret: 'masterSecret',
@@ -88,7 +77,7 @@ it('refuses resends that are unsigned by the master secret, unknown, or have now
   expect(nothing.json).toMatchObject({ result_code: 4 });
   expect(String(nothing.json.err_detail)).toMatch(/^transaction_id: /);
 
-  const unknown = await rest(gateway, {
+  const unknown = await rest(harness.gateway, {
     method: 'POST',
     path: 'rest/webhook/resend',
     secret: 'masterSecret',
@@ -97,7 +86,7 @@ it('refuses resends that are unsigned by the master secret, unknown, or have now
   expect(unknown.json).toMatchObject({ result_code: 8, result_msg: 'NO_SUCH_BILL' });
   expect(String(unknown.json.err_detail)).toMatch(/^transaction_id: /);
 
-  const badType = await rest(gateway, {
+  const badType = await rest(harness.gateway, {
     method: 'GET',
     path: 'rest/webhooks',
     payload: { transaction_type: 'TRANSFER' },

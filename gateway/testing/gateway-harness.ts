@@ -42,9 +42,9 @@ export function testApp(overrides: Partial<SeedApp> = {}): SeedApp {
   };
 }
 
-export async function startTestGateway(
-  options: { app?: Partial<SeedApp>; dataDir?: string } & Partial<GatewayOptions> = {},
-): Promise<TestGateway> {
+export type TestGatewayOptions = { app?: Partial<SeedApp>; dataDir?: string } & Partial<GatewayOptions>;
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'spay-gateway-test-')));
   const widgetDir = join(dataDir, 'widget');
   await mkdir(widgetDir, { recursive: true });
@@ -146,4 +146,12 @@ export async function pressSandboxButton(url: string) {
     redirect: 'manual',
   });
   return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+}
+
+/** The bill's public status (`GET /2/rest/bill_public/{id}`): its `pay` object. */
+export async function billStatus(gateway: { url: string }, id: string): Promise<Record<string, unknown>> {
+  const answer = (await (await fetch(`${gateway.url}/2/rest/bill_public/${id}`)).json()) as {
+    pay: Record<string, unknown>;
+  };
+  return answer.pay;
 }

@@ -81,3 +81,10 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
   receiver.url = `http://127.0.0.1:${address.port}/webhook`;
   return receiver;
 }
+
+/** The deliveries received so far for one transaction (a bill_no or refund_no). */
+export function webhooksFor(receiver: WebhookReceiver, transactionId: string): ReceivedWebhook[] {
+  return receiver.received.filter(
+    (webhook) => (JSON.parse(webhook.body) as { transaction_id?: unknown }).transaction_id === transactionId,
+  );
+}

@@ -1,44 +1,24 @@
 /** Resending webhooks: the same message (id and body) goes out again, for one webhook or a whole transaction. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBill,
-  pressSandboxButton,
-  startTestGateway,
-  type TestGateway,
-} from '../testing/gateway-harness.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { describe, expect, it } from 'vitest';
+import { billStatus, createBill, pressSandboxButton } from '../testing/gateway-harness.ts';
+import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
+import { webhooksFor } from '../testing/webhook-receiver.ts';
 import { listDeliveries, resendDeliveries, type DeliveryFilter } from './webhook-deliveries.ts';
 
-let gateway: TestGateway;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  gateway = await startTestGateway({ app: { webhookUrl: receiver.url } });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await receiver?.close();
-});
+const harness = useGatewayWithReceiver();
 
 async function paidBillNo(): Promise<string> {
-  const bill = await createBill(gateway, 'ALI_WEB', { amount: 66 });
-  await pressSandboxButton(`${gateway.url}/sandbox/cashier/${bill.id}/pay`);
-  const status = (await (await fetch(`${gateway.url}/2/rest/bill_public/${bill.id}`)).json()) as {
-    pay: { bill_no: string };
-  };
-  return status.pay.bill_no;
+  const bill = await createBill(harness.gateway, 'ALI_WEB', { amount: 66 });
+  await pressSandboxButton(`${harness.gateway.url}/sandbox/cashier/${bill.id}/pay`);
+  return String((await billStatus(harness.gateway, bill.id)).bill_no);
 }
 
 function listWebhooks(filter: DeliveryFilter) {
-  return listDeliveries(gateway.ctx.store.db, filter, { skip: 0, limit: 20 });
+  return listDeliveries(harness.gateway.ctx.store.db, filter, { skip: 0, limit: 20 });
 }
 
 function deliveriesOf(billNo: string) {
-  return receiver.received.filter(
-    (w) => (JSON.parse(w.body) as { transaction_id: string }).transaction_id === billNo,
-  );
+  return webhooksFor(harness.receiver, billNo);
 }
 
 describe('webhook resend', () => {
@@ -46,7 +26,7 @@ describe('webhook resend', () => {
     const billNo = await paidBillNo();
     await expect.poll(() => deliveriesOf(billNo).length).toBe(1);
     const [record] = await listWebhooks({
-      appId: gateway.app.appId,
+      appId: harness.gateway.app.appId,
       transactionId: billNo,
     });
     await expect
@@ -55,9 +35,12 @@ describe('webhook resend', () => {
     expect(record).toMatchObject({ transaction_type: 'PAY', transaction_id: billNo });
 
     expect(
-      await resendDeliveries(gateway.ctx.store.db, { webhookId: record!.id, appId: gateway.app.appId }),
+      await resendDeliveries(harness.gateway.ctx.store.db, {
+        webhookId: record!.id,
+        appId: harness.gateway.app.appId,
+      }),
     ).toEqual([record!.id]);
-    gateway.ctx.webhooks.wake();
+    harness.gateway.ctx.webhooks.wake();
     await expect.poll(() => deliveriesOf(billNo).length).toBe(2);
     const [first, second] = deliveriesOf(billNo);
     expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
@@ -74,13 +57,16 @@ describe('webhook resend', () => {
     await expect.poll(() => deliveriesOf(billNo).length).toBe(1);
     const [record] = await listWebhooks({ transactionId: billNo });
     expect(
-      await resendDeliveries(gateway.ctx.store.db, { webhookId: record!.id, appId: 'someone-else' }),
+      await resendDeliveries(harness.gateway.ctx.store.db, { webhookId: record!.id, appId: 'someone-else' }),
     ).toEqual([]);
-    expect(await resendDeliveries(gateway.ctx.store.db, { webhookId: 'msg_nothing' })).toEqual([]);
+    expect(await resendDeliveries(harness.gateway.ctx.store.db, { webhookId: 'msg_nothing' })).toEqual([]);
     expect(
-      await resendDeliveries(gateway.ctx.store.db, { appId: gateway.app.appId, transactionId: billNo }),
+      await resendDeliveries(harness.gateway.ctx.store.db, {
+        appId: harness.gateway.app.appId,
+        transactionId: billNo,
+      }),
     ).toEqual([record!.id]);
-    gateway.ctx.webhooks.wake();
+    harness.gateway.ctx.webhooks.wake();
     await expect.poll(() => deliveriesOf(billNo).length).toBe(2);
   });
 });
