@@ -1,0 +1,108 @@
+/**
+ * The gateway as a separate process (`gateway/main.ts` under node + tsx), the way it runs in production: its own
+ * CPU, its own memory (peak RSS from /proc), and killable with SIGKILL. It is started on 127.0.0.1 and a free port
+ * (SPAY_GATEWAY_PORT=0) and reports its URL on stdout. `node --import tsx` rather than `npx tsx` so the process
+ * we measure and kill is the gateway itself, not a launcher in front of it. Used by the crash tests and bench/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SeedApp } from '../apps/app.ts';
+
+const repoRoot = new URL('../../', import.meta.url).pathname;
+
+export interface GatewayProcessOptions {
+  dataDir: string;
+  app: SeedApp;
+  webhookRetryScale?: number;
+  widgetDir?: string;
+  /** The script to run instead of the gateway (the bare Fastify baseline). */
+  entry?: string;
+  /**
+   * Keep the gateway's per-IP rate limits on (default off: every benchmark and reliability client is 127.0.0.1,
+   * and the limits would turn a load test into a test of the limiter).
+   */
+  rateLimits?: boolean;
+  /** A fixed port (to restart on the same address after a crash); default 0, a free port. */
+  port?: number;
+}
+
+export interface GatewayProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resident memory now, in bytes (0 once exited). */
+  rssBytes(): number;
+  /** The kernel's high-water mark of resident memory for this process, in bytes. */
+  peakRssBytes(): number;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
+  const seedFile = join(options.dataDir, 'seed-app.json');
+  writeFileSync(seedFile, JSON.stringify(options.app));
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'gateway/main.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      SPAY_GATEWAY_HOST: '127.0.0.1',
+      SPAY_GATEWAY_PORT: String(options.port ?? 0),
+      SPAY_LOG: '0',
+      SPAY_DATA_DIR: options.dataDir,
+      SPAY_SEED_APP: seedFile,
+      SPAY_WEBHOOK_RETRY_SCALE: String(options.webhookRetryScale ?? 1),
+      ...(options.widgetDir ? { SPAY_WIDGET_DIR: options.widgetDir } : {}),
+      ...(options.rateLimits ? {} : { SPAY_RATE_LIMIT_WRITES: '0' }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the gateway did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`the gateway exited before listening:\n${output}`));
+    });
+  });
+  // Keep draining its output so a chatty process never blocks on a full pipe.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    child,
+    exited,
+    rssBytes: () => procStatusKb(pid, 'VmRSS') * 1024,
+    peakRssBytes: () => procStatusKb(pid, 'VmHWM') * 1024,
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
