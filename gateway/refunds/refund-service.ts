@@ -32,6 +32,16 @@ export interface RefundServiceOptions {
   now?: () => number;
 }
 
+/** What a new refund row takes beyond its bill's fields. */
+interface NewRefund {
+  refundNo: string;
+  refundFee: number;
+  /** JSON text of the refund's optional map. */
+  optional: string | null;
+  needApproval: boolean;
+  latePayment: boolean;
+}
+
 /** One id's answer in PUT /2/rest/refund's result_map: "OK" or the reason. */
 export type ApprovalResults = Record<string, string>;
 
@@ -129,34 +139,19 @@ export class RefundService {
           `${request.refundFee} fen is more than the ${refundable} fen that may still be refunded of ${paid.totalFee} fen`,
         );
       }
-      const id = randomUUID();
-      await tx
-        .insertInto('refunds')
-        .values({
-          id,
-          app_id: app.appId,
-          bill_id: paid.id,
-          bill_no: paid.billNo,
-          refund_no: request.refundNo,
-          mode: paid.mode,
-          channel: paid.channel,
-          sub_channel: paid.subChannel,
-          title: paid.title,
-          total_fee: paid.totalFee,
-          refund_fee: request.refundFee,
+      const refund = await this.insertRefund(
+        tx,
+        paid,
+        {
+          refundNo: request.refundNo,
+          refundFee: request.refundFee,
           optional: request.optional ? JSON.stringify(request.optional) : null,
-          status: request.needApproval ? 'pending_approval' : 'processing',
-          need_approval: request.needApproval ? 1 : 0,
-          deny_reason: null,
-          late_payment: 0,
-          channel_refund_no: null,
-          channel_detail: null,
-          create_time: now,
-          update_time: now,
-          finish_time: null,
-        })
-        .execute();
-      return { refund: await this.requireRefund(tx, id), bill: paid };
+          needApproval: request.needApproval,
+          latePayment: false,
+        },
+        now,
+      );
+      return { refund, bill: paid };
     });
   }
 
@@ -203,34 +198,18 @@ export class RefundService {
         .where('status', '!=', 'failed')
         .executeTakeFirst();
       if (existing) return undefined;
-      const id = randomUUID();
-      await tx
-        .insertInto('refunds')
-        .values({
-          id,
-          app_id: bill.appId,
-          bill_id: bill.id,
-          bill_no: bill.billNo,
-          refund_no: `${refundDate(now)}LATE${randomBytes(8).toString('hex').toUpperCase()}`,
-          mode: bill.mode,
-          channel: bill.channel,
-          sub_channel: bill.subChannel,
-          title: bill.title,
-          total_fee: bill.totalFee,
-          refund_fee: bill.totalFee,
+      return this.insertRefund(
+        tx,
+        bill,
+        {
+          refundNo: `${refundDate(now)}LATE${randomBytes(8).toString('hex').toUpperCase()}`,
+          refundFee: bill.totalFee,
           optional: null,
-          status: 'processing',
-          need_approval: 0,
-          deny_reason: null,
-          late_payment: 1,
-          channel_refund_no: null,
-          channel_detail: null,
-          create_time: now,
-          update_time: now,
-          finish_time: null,
-        })
-        .execute();
-      return this.requireRefund(tx, id);
+          needApproval: false,
+          latePayment: true,
+        },
+        now,
+      );
     });
     if (created === undefined) return undefined;
     const app = await new AppStore(this.options.db).findApp(bill.appId);
@@ -346,25 +325,11 @@ export class RefundService {
     const now = this.now();
     let enqueued = false;
     const done = await this.db.transaction().execute(async (tx) => {
-      if (!answer.accepted) {
-        await tx
-          .updateTable('refunds')
-          .set({
-            status: 'failed',
-            channel_detail: JSON.stringify(answer.detail),
-            update_time: now,
-            finish_time: now,
-          })
-          .where('id', '=', refund.id)
-          .where('status', '=', 'processing')
-          .execute();
-        return this.requireRefund(tx, refund.id);
-      }
       const moved = await tx
         .updateTable('refunds')
         .set({
-          status: 'succeeded',
-          channel_refund_no: answer.channelRefundNo,
+          status: answer.accepted ? 'succeeded' : 'failed',
+          ...(answer.accepted ? { channel_refund_no: answer.channelRefundNo } : {}),
           channel_detail: JSON.stringify(answer.detail),
           update_time: now,
           finish_time: now,
@@ -373,7 +338,7 @@ export class RefundService {
         .where('status', '=', 'processing')
         .executeTakeFirst();
       // Only the transition to `succeeded` announces the refund (a second completion changes nothing).
-      if (Number(moved.numUpdatedRows) === 1 && !refund.latePayment) {
+      if (answer.accepted && Number(moved.numUpdatedRows) === 1 && !refund.latePayment) {
         await enqueueWebhook(
           asGatewayTx(tx),
           {
@@ -403,6 +368,38 @@ export class RefundService {
       throw new BeeCloudError('CHANNEL_ERROR', 'refund_no', `the channel refused refund ${refund.refundNo}`);
     }
     return done;
+  }
+
+  /** Writes a new refund of a paid bill: `pending_approval` for a pre-refund, else `processing`. */
+  private async insertRefund(tx: RefundTx, bill: Bill, refund: NewRefund, now: number): Promise<Refund> {
+    const id = randomUUID();
+    await tx
+      .insertInto('refunds')
+      .values({
+        id,
+        app_id: bill.appId,
+        bill_id: bill.id,
+        bill_no: bill.billNo,
+        refund_no: refund.refundNo,
+        mode: bill.mode,
+        channel: bill.channel,
+        sub_channel: bill.subChannel,
+        title: bill.title,
+        total_fee: bill.totalFee,
+        refund_fee: refund.refundFee,
+        optional: refund.optional,
+        status: refund.needApproval ? 'pending_approval' : 'processing',
+        need_approval: refund.needApproval ? 1 : 0,
+        deny_reason: null,
+        late_payment: refund.latePayment ? 1 : 0,
+        channel_refund_no: null,
+        channel_detail: null,
+        create_time: now,
+        update_time: now,
+        finish_time: null,
+      })
+      .execute();
+    return this.requireRefund(tx, id);
   }
 
   private async reservedFee(tx: RefundTx, billId: string): Promise<number> {
