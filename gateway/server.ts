@@ -21,6 +21,7 @@ import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import { installFairAdmission } from './http/request-admission.ts';
 import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
@@ -109,6 +110,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     log: app.log,
   };
 
+  installFairAdmission(app);
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });
   await app.register(formbody);
   installErrorHandlers(app);
