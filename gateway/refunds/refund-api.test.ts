@@ -4,32 +4,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { webhookSignature } from '../../sdk/sign.ts';
-import { newBillNo, newRefundNo, rest } from '../rest/testing/rest-caller.ts';
+import { newBillNo, newRefundNo, paidRestBill, rest } from '../rest/testing/rest-caller.ts';
 import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
 
 const harness = useGatewayWithReceiver();
 
 /** A bill paid through the sandbox; returns its bill_no and id. */
-async function paidBill(totalFee: number, channel = 'WX_NATIVE'): Promise<{ billNo: string; id: string }> {
-  const billNo = newBillNo();
-  const made = await rest(harness.gateway, {
-    method: 'POST',
-    path: 'rest/bill',
-    payload: {
-      channel,
-      total_fee: totalFee,
-      bill_no: billNo,
-      title: '退款测试',
-      return_url: 'https://s.example/r',
-    },
+function paidBill(totalFee: number, channel = 'WX_NATIVE'): Promise<{ billNo: string; id: string }> {
+  return paidRestBill(harness.gateway, {
+    channel,
+    total_fee: totalFee,
+    title: '退款测试',
+    return_url: 'https://s.example/r',
   });
-  const id = String(made.json.id);
-  const paid = await rest(harness.gateway, {
-    method: 'GET',
-    path: `rest/sandbox/notify/${harness.gateway.app.appId}/${id}`,
-  });
-  expect(paid.json.outcome).toBe('paid');
-  return { billNo, id };
 }
 
 function refund(payload: Record<string, unknown>) {

@@ -2,22 +2,12 @@
 import { expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
 import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
-import { newBillNo, rest } from './testing/rest-caller.ts';
+import { newBillNo, paidRestBill, rest } from './testing/rest-caller.ts';
 
 const harness = useGatewayWithReceiver();
 
 async function paidBill(target: TestGateway): Promise<string> {
-  const billNo = newBillNo();
-  const made = await rest(target, {
-    method: 'POST',
-    path: 'rest/bill',
-    payload: { channel: 'WX_NATIVE', total_fee: 9, bill_no: billNo, title: 'hook' },
-  });
-  await rest(target, {
-    method: 'GET',
-    path: `rest/sandbox/notify/${target.app.appId}/${String(made.json.id)}`,
-  });
-  return billNo;
+  return (await paidRestBill(target, { total_fee: 9, title: 'hook' })).billNo;
 }
 
 async function deliveries(transactionId: string, status?: string) {

@@ -101,3 +101,23 @@ export function newRefundNo(): string {
   const china = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
   return `${china}${String(Date.now()).slice(-8)}${String(counter).padStart(5, '0')}`;
 }
+
+/**
+ * A bill made through `POST /2/rest/bill` (WX_NATIVE unless the fields say otherwise) and paid through the
+ * sandbox notify; returns its bill_no and id.
+ */
+export async function paidRestBill(
+  gateway: { url: string; app: SeedApp },
+  fields: Record<string, unknown>,
+): Promise<{ billNo: string; id: string }> {
+  const billNo = newBillNo();
+  const made = await rest(gateway, {
+    method: 'POST',
+    path: 'rest/bill',
+    payload: { channel: 'WX_NATIVE', bill_no: billNo, ...fields },
+  });
+  const id = String(made.json.id);
+  const paid = await rest(gateway, { method: 'GET', path: `rest/sandbox/notify/${gateway.app.appId}/${id}` });
+  if (paid.json.outcome !== 'paid') throw new Error(`the sandbox payment failed: ${paid.text}`);
+  return { billNo, id };
+}
