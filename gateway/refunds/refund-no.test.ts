@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BeeCloudError } from '../errors/result-codes.ts';
+import { refusalOf } from '../testing/refusal.ts';
 import { checkRefundNo } from './refund-no.ts';
 
 function refusal(refundNo: string): BeeCloudError {
-  try {
-    checkRefundNo(refundNo);
-  } catch (error) {
-    if (error instanceof BeeCloudError) return error;
-    throw error;
-  }
-  throw new Error(`${refundNo} was accepted`);
+  return refusalOf(() => checkRefundNo(refundNo), `${refundNo} was accepted`);
 }
 
 describe('refund_no rules', () => {

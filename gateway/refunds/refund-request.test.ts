@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BeeCloudError } from '../errors/result-codes.ts';
 import { RequestFields } from '../rest/request-fields.ts';
+import { refusalOf } from '../testing/refusal.ts';
 import { readRefundApprovalRequest, readRefundListQuery, readRefundRequest } from './refund-request.ts';
 
-function refusal(action: () => unknown): BeeCloudError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof BeeCloudError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
-}
+const refusal = refusalOf;
 
 const refund = { refund_no: '20261123001', bill_no: 'bill20261123001', refund_fee: 1 };
 

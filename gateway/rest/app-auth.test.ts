@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { restAppSign } from '../../sdk/sign.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
+import { asyncRefusalOf } from '../testing/refusal.ts';
 import { authenticateApp, type AppCredentials, type SecretScope } from './app-auth.ts';
 import { RequestFields } from './request-fields.ts';
 
@@ -26,14 +27,11 @@ function signedFields(app: AppCredentials, secret: string, timestamp = NOW): Req
   );
 }
 
-async function refusal(fields: RequestFields, scope: SecretScope = 'payment'): Promise<BeeCloudError> {
-  try {
-    await authenticateApp(fields, { findApp, scope, now: NOW });
-  } catch (error) {
-    if (error instanceof BeeCloudError) return error;
-    throw error;
-  }
-  throw new Error('the request was accepted');
+function refusal(fields: RequestFields, scope: SecretScope = 'payment'): Promise<BeeCloudError> {
+  return asyncRefusalOf(
+    () => authenticateApp(fields, { findApp, scope, now: NOW }),
+    'the request was accepted',
+  );
 }
 
 describe('REST request authentication', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BeeCloudError } from '../errors/result-codes.ts';
+import { refusalOf } from '../testing/refusal.ts';
 import { readPayRequest } from './pay-request.ts';
 import { RequestFields } from './request-fields.ts';
 
@@ -10,13 +11,7 @@ function read(values: Record<string, unknown>) {
 }
 
 function refusal(values: Record<string, unknown>): BeeCloudError {
-  try {
-    read(values);
-  } catch (error) {
-    if (error instanceof BeeCloudError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
+  return refusalOf(() => read(values));
 }
 
 describe('POST /2/rest/bill body', () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BeeCloudError } from '../errors/result-codes.ts';
 import { readBodyFields, readQueryFields, readRestFields } from './request-params.ts';
+import { refusalOf } from '../testing/refusal.ts';
 
-function refusal(action: () => unknown): BeeCloudError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof BeeCloudError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
-}
+const refusal = refusalOf;
 
 describe('reading REST request fields', () => {
   it('decodes para JSON, keeping its types', () => {
