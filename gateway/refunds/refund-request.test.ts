@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RequestFields } from '../rest/request-fields.ts';
-import { refusalOf } from '../testing/refusal.ts';
+import { refusalOf as refusal } from '../testing/refusal.ts';
 import { readRefundApprovalRequest, readRefundListQuery, readRefundRequest } from './refund-request.ts';
-
-const refusal = refusalOf;
 
 const refund = { refund_no: '20261123001', bill_no: 'bill20261123001', refund_fee: 1 };
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBodyFields, readQueryFields, readRestFields } from './request-params.ts';
-import { refusalOf } from '../testing/refusal.ts';
-
-const refusal = refusalOf;
+import { refusalOf as refusal } from '../testing/refusal.ts';
 
 describe('reading REST request fields', () => {
   it('decodes para JSON, keeping its types', () => {
