@@ -76,4 +76,5 @@ if (!only) {
 }
 console.log(`\n${results.length - failed.length}/${results.length} checks held in ${seconds} s`);
 for (const result of failed) console.log(`  FAILED [${result.scenario}] ${result.name} — ${result.figures}`);
+console.log(`reliability: ${results.length - failed.length} passed, ${failed.length} failed`);
 process.exit(failed.length === 0 ? 0 : 1);
