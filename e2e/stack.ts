@@ -6,22 +6,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SeedApp } from '../gateway/apps/app.ts';
 import { startGateway } from '../gateway/server.ts';
 import { startDemoServer } from '../demo-server/server.ts';
 import { startMerchantOrigin, type MerchantOrigin } from './merchant-origin.ts';
 
-export interface DemoApp {
-  appId: string;
-  appSecret: string;
-  masterSecret: string;
-  testSecret: string;
-  webhookSecret: string;
-  name: string;
-  mode: 'test' | 'live';
-  channels: string[];
-  webhookUrl: string;
-  liveWebhookUrl: string;
-}
+/** The demo app of config/demo-app.json, as the gateway seeds it. */
+export type DemoApp = SeedApp;
 
 export interface Stack {
   gatewayUrl: string;

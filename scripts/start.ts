@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { startGateway } from '../gateway/server.ts';
 import { startDemoServer } from '../demo-server/server.ts';
-import type { DemoApp } from '../e2e/stack.ts';
+import type { SeedApp } from '../gateway/apps/app.ts';
 
 const host = process.env.SPAY_HOST ?? '127.0.0.1';
 const gatewayPort = Number(process.env.SPAY_GATEWAY_PORT ?? 8080);
@@ -16,8 +16,8 @@ const dataDir = resolve(process.env.SPAY_DATA_DIR ?? 'data');
 const seedFile = resolve(process.env.SPAY_SEED_APP ?? 'config/demo-app.json');
 
 await mkdir(dataDir, { recursive: true });
-const seed = JSON.parse(await readFile(seedFile, 'utf8')) as DemoApp;
-const app: DemoApp = { ...seed, webhookUrl: `http://${host}:${demoPort}/webhook` };
+const seed = JSON.parse(await readFile(seedFile, 'utf8')) as SeedApp;
+const app: SeedApp = { ...seed, webhookUrl: `http://${host}:${demoPort}/webhook` };
 
 const gateway = await startGateway({
   host,
