@@ -7,14 +7,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { configPrelude } from '../gateway/button/widget-script.ts';
 
 const KB = 1024;
 const FIRST_SCRIPT_BUDGET = 14 * KB;
 const EVERYTHING_BUDGET = 24 * KB;
 const widgetDir = resolve(process.env.SPAY_WIDGET_DIR ?? 'dist/widget');
-/** A realistic prelude, as the gateway prepends it (docs/contracts.md). */
-const prelude =
-  'var BCConfig = {"appId":"c37d661d-7e61-49ea-96a5-68c34e83db3b","channels":["ali","wxmp","wx","un"],"urls":["https://pay.example.com"],"mode":"test"};\n';
+/** The prelude exactly as the gateway prepends it, for an app with the demo's channels behind a public gateway URL. */
+const prelude = configPrelude(
+  { appId: '00000000-0000-4000-8000-000000000000', channels: ['ali', 'wxmp', 'wx', 'un'], mode: 'test' },
+  'https://pay.example.com',
+);
 
 function gzipBytes(text: string): number {
   return gzipSync(Buffer.from(text, 'utf8'), { level: 9 }).length;
