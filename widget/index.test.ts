@@ -1,21 +1,26 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-type TestWindow = Window & { BC?: unknown; BCConfig?: unknown };
+// The page may hold a stub `BC = {q: [...]}` before the script loads, which the shipped `Window.BC` type does not describe.
+type TestWindow = { BC?: unknown; BCConfig?: unknown };
 
 afterEach(() => {
-  delete (window as TestWindow).BC;
-  delete (window as TestWindow).BCConfig;
+  delete (window as unknown as TestWindow).BC;
+  delete (window as unknown as TestWindow).BCConfig;
   vi.resetModules();
 });
 
 describe('the entry script', () => {
   it('defines BC once and dispatches beecloud:onready on document', async () => {
-    (window as TestWindow).BCConfig = { appId: 'a', channels: ['ali'], urls: ['http://gateway.test'] };
+    (window as unknown as TestWindow).BCConfig = {
+      appId: 'a',
+      channels: ['ali'],
+      urls: ['http://gateway.test'],
+    };
     const ready: CustomEvent[] = [];
     const onReady = (event: Event) => ready.push(event as CustomEvent);
     document.addEventListener('beecloud:onready', onReady);
     await import('./index.ts');
-    const first = (window as TestWindow).BC;
+    const first = (window as unknown as TestWindow).BC;
     expect(first).toMatchObject({ version: expect.any(String) });
     expect(ready).toHaveLength(1);
     expect(ready[0].bubbles).toBe(true);
@@ -23,15 +28,19 @@ describe('the entry script', () => {
 
     vi.resetModules();
     await import('./index.ts');
-    expect((window as TestWindow).BC).toBe(first);
+    expect((window as unknown as TestWindow).BC).toBe(first);
     expect(ready).toHaveLength(1);
     document.removeEventListener('beecloud:onready', onReady);
   });
 
   it('replays calls queued on a BC stub', async () => {
-    (window as TestWindow).BCConfig = { appId: 'a', channels: ['ali'], urls: ['http://gateway.test'] };
+    (window as unknown as TestWindow).BCConfig = {
+      appId: 'a',
+      channels: ['ali'],
+      urls: ['http://gateway.test'],
+    };
     const errors: unknown[] = [];
-    (window as TestWindow).BC = {
+    (window as unknown as TestWindow).BC = {
       q: [['click', [{ amount: 1 }, { dataError: (error: unknown) => errors.push(error) }]]],
     };
     await import('./index.ts');

@@ -50,36 +50,19 @@ export interface Order {
   locale?: 'zh-CN' | 'en' | 'auto';
 }
 
-/**
- * What `dataError` receives: a BeeCloud result name as `code` (MISS_PARAM, PARAM_INVALID, CHANNEL_INVALID,
- * APP_INVALID, NETWORK_ERROR …), the data field at fault (empty when none), and a message naming it.
+/*
+ * The wire and callback shapes merchants see are declared once, in the shipped typings (spay-button.d.ts, ambient):
+ * the widget uses those same declarations, so the typings cannot drift from what the widget does.
  */
-export interface DataError {
-  code: string;
-  field: string;
-  message: string;
-}
+
+/** What `dataError` receives: a BeeCloud result name, the field at fault (empty when none), a message naming it. */
+export type DataError = BCDataError;
 
 /** A bill as the gateway's public status endpoint shows it. */
-export interface PublicBill {
-  id: string;
-  bill_no: string;
-  title: string;
-  total_fee: number;
-  channel: string;
-  sub_channel: string;
-  spay_result: boolean;
-  status: 'open' | 'paid' | 'closed' | 'expired';
-  create_time: number;
-  trade_no: string;
-  expires_at?: number;
-}
+export type PublicBill = BCPublicBill;
 
 /** WeChat's answer to getBrandWCPayRequest. */
-export interface WxJsapiResult {
-  err_msg: string;
-  [key: string]: unknown;
-}
+export type WxJsapiResult = BCWxJsapiResult;
 
 /** The merchant's callbacks: BeeCloud's four plus spay's lifecycle callbacks. */
 export interface ClickEvents {

@@ -2,7 +2,7 @@
  * Typings for the spay payment button (a drop-in for BeeCloud's 秒支付 button), for merchant pages written in
  * TypeScript. Load the script with
  *   <script id="spay-script" src="https://GATEWAY/1/pay/jsbutton/returnscripts?appId=APP_ID"></script>
- * and reference this file (`/// <reference path="bc.d.ts" />`) or copy it into your project.
+ * and reference this file (`/// <reference path="spay-button.d.ts" />`) or copy it into your project.
  */
 
 /** A value of the `optional` map: echoed to the merchant's webhook. No nesting. */
