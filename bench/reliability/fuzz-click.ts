@@ -85,6 +85,15 @@ export async function clickFuzzScenario(cases = 2000, browserCases = 300): Promi
       if (request.url().includes('/2/rest/jsbutton/'))
         requests.push({ url: request.url(), body: parseBillRequest(request.url(), request.postData()) });
     });
+    // A fuzzed order can be valid and correctly signed: the widget then submits the payment form, which would
+    // navigate away mid-run. Count those hand-offs instead of following them; the bill request is still checked.
+    await page.addInitScript(() => {
+      const counter = window as unknown as { paymentRedirects: number };
+      counter.paymentRedirects = 0;
+      HTMLFormElement.prototype.submit = function () {
+        counter.paymentRedirects += 1;
+      };
+    });
     await page.goto(`${site.url}/shop`);
     await page.waitForFunction(() => typeof (window as unknown as { BC?: unknown }).BC === 'object');
     // Plain JavaScript text: functions compiled by tsx would carry helper calls the page does not have. The data
