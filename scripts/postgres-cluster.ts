@@ -24,6 +24,8 @@ export interface ThrowawayPostgres {
 }
 
 export interface PostgresSearch {
+  /** The one folder to use (default: SPAY_POSTGRES_BIN); when given, nothing else is searched. */
+  binDir?: string;
   /** Folders holding one folder per installed version, each with a `bin/` (Debian: /usr/lib/postgresql). */
   versionRoots?: readonly string[];
   /** Folders searched after those, in order (default: the PATH). */
@@ -55,11 +57,14 @@ function versionNumber(name: string): number {
 }
 
 /**
- * The folder holding the newest PostgreSQL server's `postgres` and `initdb`: first under the version roots
+ * The folder holding the newest PostgreSQL server's `postgres` and `initdb`: SPAY_POSTGRES_BIN when set (and only
+ * that), else first under the version roots
  * (`/usr/lib/postgresql/<version>/bin`, newest version first), then on the PATH (resolved through symbolic links,
  * so the server finds its own share files). `undefined` when there is none.
  */
 export function findPostgresBinDir(search: PostgresSearch = {}): string | undefined {
+  const only = search.binDir ?? process.env.SPAY_POSTGRES_BIN;
+  if (only) return hasServerBinaries(only) ? only : undefined;
   const versionRoots = search.versionRoots ?? ['/usr/lib/postgresql'];
   const pathDirs = search.pathDirs ?? (process.env.PATH ?? '').split(delimiter).filter(Boolean);
   for (const root of versionRoots) {
@@ -253,7 +258,7 @@ function requireBinDir(): string {
   const bin = findPostgresBinDir();
   if (!bin) {
     throw new Error(
-      'No PostgreSQL server (initdb, postgres) in /usr/lib/postgresql/*/bin or on the PATH: ' +
+      'No PostgreSQL server (initdb, postgres) in SPAY_POSTGRES_BIN, /usr/lib/postgresql/*/bin or on the PATH: ' +
         "run `npm run test:prerequisites` (installs Debian's postgresql when run as root), or set SPAY_DATABASE_URL",
     );
   }
