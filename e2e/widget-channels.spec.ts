@@ -138,6 +138,11 @@ test.describe('phone', () => {
   test.use({ userAgent: PHONE_UA, viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
 
   test('Alipay goes to ALI_WAP; the menu is a bottom sheet', async ({ page, stack, host }) => {
+    // Animations at a twentieth of their speed, as on a slow machine: the sheet takes ~4 s to slide in, and is measured
+    // where it ends, whatever moment the menu becomes visible.
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send('Animation.enable');
+    await devtools.send('Animation.setPlaybackRate', { playbackRate: 0.05 });
     await openShop(page, stack, host);
     expect(await menuChoices(page)).toEqual(['ali', 'wxmp', 'un']);
     const dialog = page.getByRole('dialog', { name: '支付' });
