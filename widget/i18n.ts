@@ -16,10 +16,10 @@ export interface Messages {
   qrTitle: string;
   paid: string;
   returning: string;
-  /** The labels of the ways out of a payer notice (notices.ts). */
+  /** The labels of the ways out of a payer notice (notices.ts NoticeAction; `close` too). */
   refresh: string;
   retry: string;
-  otherChannel: string;
+  menu: string;
   waitingWechat: string;
 }
 
@@ -44,7 +44,7 @@ const zhCN: Messages = {
   returning: '正在返回商户页面…',
   refresh: '刷新',
   retry: '重试',
-  otherChannel: '选择其他支付方式',
+  menu: '选择其他支付方式',
   waitingWechat: '正在打开微信支付…',
 };
 
@@ -69,7 +69,7 @@ const en: Messages = {
   returning: 'Returning to the shop…',
   refresh: 'Refresh',
   retry: 'Try again',
-  otherChannel: 'Choose another method',
+  menu: 'Choose another method',
   waitingWechat: 'Opening WeChat Pay…',
 };
 

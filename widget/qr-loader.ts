@@ -4,7 +4,7 @@
  */
 import { Component, h } from 'preact';
 import type { QrPanel } from './components/QrPanel/QrPanel.tsx';
-import type { NoticeTexts } from './notices.ts';
+import type { NoticeFinder } from './notices.ts';
 import type { QrChunk } from './qr/chunk.ts';
 import { PREACT_GLOBAL, QR_CHUNK_FILE, QR_GLOBAL } from './qr/qr-global.ts';
 
@@ -20,7 +20,7 @@ export function loadQrPanel(gatewayUrl: string, doc: Document = document): Promi
   return loadChunk(gatewayUrl, doc).then((chunk) => chunk.QrPanel);
 }
 
-export function loadNotices(gatewayUrl: string, doc: Document = document): Promise<NoticeTexts> {
+export function loadNotices(gatewayUrl: string, doc: Document = document): Promise<NoticeFinder> {
   return loadChunk(gatewayUrl, doc).then((chunk) => chunk.notices);
 }
 

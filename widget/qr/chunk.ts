@@ -5,13 +5,13 @@
  * `preact` import is the first script's Preact (vite.config.ts maps it to window.__spayPreact): one per page.
  */
 import { QrPanel } from '../components/QrPanel/index.ts';
-import { NOTICE_TEXTS } from '../notice-texts.ts';
-import type { NoticeTexts } from '../notices.ts';
+import { payerNotice } from '../notice-texts.ts';
+import type { NoticeFinder } from '../notices.ts';
 import { QR_GLOBAL } from './qr-global.ts';
 
 export interface QrChunk {
   QrPanel: typeof QrPanel;
-  notices: NoticeTexts;
+  notices: NoticeFinder;
 }
 
-(window as unknown as Record<string, QrChunk>)[QR_GLOBAL] = { QrPanel, notices: NOTICE_TEXTS };
+(window as unknown as Record<string, QrChunk>)[QR_GLOBAL] = { QrPanel, notices: payerNotice };

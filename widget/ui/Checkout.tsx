@@ -13,7 +13,7 @@ import { emitLifecycle, reportDataError } from '../events.ts';
 import { networkError, type CreatedBill, type GatewayClient, type QrBill } from '../gateway.ts';
 import type { Locale, Messages } from '../i18n.ts';
 import { payWithJsapi, WX_PAY_OK } from '../jsapi.ts';
-import { payerNotice, troubleFor, type PayerNotice, type PayerTrouble } from '../notices.ts';
+import { isNetworkTrouble, NETWORK_NOTICE, type PayerNotice, type PayerTrouble } from '../notices.ts';
 import { formatFen } from '../money.ts';
 import { returnUrlWithResult } from '../return-url.ts';
 import type {
@@ -37,9 +37,9 @@ export type CheckoutStep =
   | { kind: 'wechat'; channel: ChannelCode }
   /**
    * The payment stopped: `channel` is the one to retry (absent when the order itself is at fault); no `notice`
-   * while its texts load (the lazy chunk).
+   * while it loads (the lazy chunk).
    */
-  | { kind: 'trouble'; trouble: PayerTrouble; channel?: ChannelCode; notice?: PayerNotice };
+  | { kind: 'trouble'; channel?: ChannelCode; notice?: PayerNotice };
 
 export interface CheckoutProps {
   order: Order;
@@ -74,7 +74,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     this.state = {
       live: '',
       step: initialError
-        ? { kind: 'trouble', trouble: troubleFor(initialError) }
+        ? { kind: 'trouble' }
         : instantChannel
           ? { kind: 'creating', channel: instantChannel }
           : { kind: 'menu' },
@@ -83,7 +83,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
 
   override componentDidMount() {
     const { initialError, instantChannel } = this.props;
-    if (initialError) void this.trouble(troubleFor(initialError));
+    if (initialError) void this.trouble(initialError);
     else if (instantChannel) void this.start(instantChannel);
   }
 
@@ -104,18 +104,21 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
    * Shows the payer's notice for `trouble` (the live region reads its title and text) once its texts are here:
    * without the lazy chunk, the network notice (if the chunk cannot load, the network is the likely cause).
    */
-  async trouble(trouble: PayerTrouble, channel?: ChannelCode) {
+  async trouble(cause: PayerTrouble | DataError, channel?: ChannelCode) {
     const { locale, platform } = this.props;
-    const texts = trouble === 'network' ? undefined : await platform.loadNotices().catch(() => undefined);
-    const shown = texts ? trouble : 'network';
-    const notice = payerNotice(shown, locale, texts);
-    this.show({ kind: 'trouble', trouble: shown, channel, notice }, `${notice.title} ${notice.text}`);
+    const found = isNetworkTrouble(cause)
+      ? undefined
+      : await platform.loadNotices().then(
+          (find) => find(cause, locale),
+          () => undefined,
+        );
+    const notice = found ?? NETWORK_NOTICE[locale];
+    this.show({ kind: 'trouble', channel, notice }, `${notice.title} ${notice.text}`);
   }
 
   fail(error: DataError, channel?: ChannelCode) {
     const { callbacks, order, platform } = this.props;
-    void this.trouble(troubleFor(error), channel);
-    console.warn(`spay: ${error.code} ${error.message}`);
+    void this.trouble(error, channel);
     reportDataError(error, callbacks, order.debug, platform.alert);
     this.emit('failed', { channel, error });
   }
@@ -158,9 +161,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
       bill,
       {
         closeUi: (answer) =>
-          answer?.err_msg === WX_PAY_OK
-            ? this.props.onClose()
-            : void this.trouble('unfinished', channel),
+          answer?.err_msg === WX_PAY_OK ? this.props.onClose() : void this.trouble('unfinished', channel),
         debug: order.debug,
         alert: platform.alert,
         callbacks,
@@ -248,15 +249,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
           <ErrorState
             title={notice.title}
             text={notice.text}
-            actionLabel={
-              action === 'retry'
-                ? messages.retry
-                : action === 'refresh'
-                  ? messages.refresh
-                  : action === 'menu'
-                    ? messages.otherChannel
-                    : messages.close
-            }
+            actionLabel={messages[action]}
             onAction={() =>
               action === 'close'
                 ? this.props.onClose()

@@ -6,21 +6,16 @@ import { ErrorState } from './ErrorState.tsx';
 afterEach(cleanup);
 
 describe('ErrorState', () => {
-  it('says why, with the message naming the field and the code, as an alert', () => {
+  it('says what happened and what to do, as an alert, with one way out', () => {
     const onAction = vi.fn();
     render(
-      <ErrorState
-        title="无法发起支付"
-        error={{ code: 'APP_INVALID', field: 'sign', message: 'sign: does not match' }}
-        actionLabel="关闭"
-        onAction={onAction}
-      />,
+      <ErrorState title="网络连接失败" text="请检查网络后重试。" actionLabel="重试" onAction={onAction} />,
     );
     const alert = screen.getByRole('alert');
-    expect(alert).toHaveTextContent('无法发起支付');
-    expect(alert).toHaveTextContent('sign: does not match');
-    expect(alert).toHaveTextContent('APP_INVALID');
-    fireEvent.click(screen.getByRole('button', { name: '关闭' }));
+    expect(alert).toHaveTextContent('网络连接失败');
+    expect(alert).toHaveTextContent('请检查网络后重试。');
+    expect(screen.getByRole('heading', { name: '网络连接失败' })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: '重试' }));
     expect(onAction).toHaveBeenCalledOnce();
   });
 });
