@@ -44,6 +44,9 @@ describe('githubAnchor', () => {
     expect(githubAnchor("spay — BeeCloud's 秒支付 button, self-hosted")).toBe(
       'spay--beeclouds-秒支付-button-self-hosted',
     );
+    expect(githubAnchor('API (typed in [`spay-button.d.ts`](spay-button.d.ts))')).toBe(
+      'api-typed-in-spay-buttondts',
+    );
     expect(githubAnchor('4. Refund (`POST /2/rest/refund`) and pre-refunds')).toBe(
       '4-refund-post-2restrefund-and-pre-refunds',
     );

@@ -21,9 +21,10 @@ export interface Heading {
 
 const ANCHOR_COMMENT = /\s*<!--\s*([^\s>]*)\s*-->\s*$/;
 
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+/** GitHub's anchor for a heading: a link's text only, lower case, punctuation dropped, spaces to hyphens. */
 export function githubAnchor(text: string): string {
   return text
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .trim()
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
