@@ -180,8 +180,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
   ended(channel: ChannelCode, billId: string, trouble: PayerTrouble, bill?: PublicBill) {
     if (this.state.step.kind !== 'qr') return;
     void this.trouble(trouble, channel);
-    if (trouble === 'unfinished') this.emit('failed', { channel, bill_id: billId, bill });
-    else this.emit('expired', { channel, bill_id: billId });
+    this.emit(trouble === 'unfinished' ? 'failed' : 'expired', { channel, bill_id: billId, bill });
   }
 
   qrStatus(channel: ChannelCode, bill: PublicBill) {
