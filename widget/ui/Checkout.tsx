@@ -6,7 +6,6 @@
 import { Component } from 'preact';
 import { restChannelFor, type ChannelCode } from '../channels.ts';
 import { ChannelMenu } from '../components/ChannelMenu/index.ts';
-import { ErrorState } from '../components/ErrorState/index.ts';
 import { Modal } from '../components/Modal/index.ts';
 import { StatusMessage } from '../components/StatusMessage/index.ts';
 import { emitLifecycle, reportDataError } from '../events.ts';
@@ -245,17 +244,19 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
         if (!notice) return <StatusMessage kind="progress" title={messages.pay} />;
         const action = channel ? notice.action : 'close';
         return (
-          <ErrorState
+          <StatusMessage
+            kind="trouble"
             title={notice.title}
             text={notice.text}
-            actionLabel={messages[action]}
-            onAction={() =>
-              action === 'close'
-                ? this.props.onClose()
-                : action === 'menu'
-                  ? this.show({ kind: 'menu' }, messages.channels)
-                  : void this.start(channel!)
-            }
+            action={{
+              label: messages[action],
+              run: () =>
+                action === 'close'
+                  ? this.props.onClose()
+                  : action === 'menu'
+                    ? this.show({ kind: 'menu' }, messages.channels)
+                    : void this.start(channel!),
+            }}
           />
         );
       }
