@@ -180,7 +180,9 @@ test.describe('WeChat in-app browser', () => {
       await openShop(page, stack, host, { openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' });
       expect(await menuChoices(page)).toEqual(['ali', 'wx', 'un']);
       expect(await pay(page, '微信支付')).toBe('WX_JSAPI');
-      await expect(page.getByRole('dialog')).toHaveCount(0);
+      if (answer === 'ok') await expect(page.getByRole('dialog')).toHaveCount(0);
+      // Cancelled or failed: the dialog stays and tells the payer, who can choose a payment method again.
+      else await expect(page.getByRole('dialog').getByRole('alert')).toContainText('支付未完成');
       await expect
         .poll(async () => (await spayLogNames(page)).filter((name) => name.startsWith('callback:wx')))
         .toEqual([
@@ -205,8 +207,10 @@ test.describe('WeChat in-app browser', () => {
       expect(calls[0].params.package).toMatch(/^prepay_id=/);
       const log = await spayLog(page);
       const names = log.map((entry) => entry.event ?? `callback:${entry.callback}`);
-      // The UI closes before the callbacks (the original's order), then spay's own paid/failed event.
-      expect(names.indexOf('close')).toBeLessThan(names.indexOf('callback:wxJsapiFinish'));
+      // Paid: the UI closes before the callbacks (the original's order); then spay's own paid/failed event.
+      if (answer === 'ok')
+        expect(names.indexOf('close')).toBeLessThan(names.indexOf('callback:wxJsapiFinish'));
+      else expect(names).not.toContain('close');
       expect(names.at(-2)).toBe(answer === 'ok' ? 'paid' : 'failed');
       const finish = log.find((entry) => entry.callback === 'wxJsapiFinish');
       expect(finish!.value).toEqual({ err_msg: `get_brand_wcpay_request:${answer}` });
@@ -221,7 +225,8 @@ test.describe('WeChat in-app browser', () => {
     const dialog = page.getByRole('dialog', { name: '支付' });
     await dialog.getByText('微信支付', { exact: true }).click();
     await dialog.getByRole('button', { name: '确认' }).click();
-    await expect(dialog.getByRole('alert')).toContainText('openid: is required');
+    await expect(dialog.getByRole('alert')).toContainText('请联系商户');
+    await expect(dialog.getByRole('alert')).not.toContainText('openid');
     const errors = (await spayLog(page)).filter((entry) => entry.callback === 'dataError');
     expect(errors.map((entry) => entry.value)).toEqual([
       { code: 'MISS_PARAM', field: 'openid', message: 'openid: is required' },

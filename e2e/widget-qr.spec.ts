@@ -100,7 +100,7 @@ test('closing the QR panel stops all network activity', async ({ page, stack, ho
 test('the bill expires: expired state, then 刷新 shows a new code', async ({ page, stack, host }) => {
   const { dialog, codeUrl } = await openQr(page, stack, host, { bill_timeout: 2 });
   await expect(dialog.getByRole('heading', { name: '二维码已过期' })).toBeVisible();
-  await expect(dialog.getByRole('status')).toHaveText('二维码已过期');
+  await expect(dialog.getByRole('status')).toHaveText('二维码已过期 请刷新后重新扫码付款。');
   expect((await spayLog(page)).some((entry) => entry.event === 'expired')).toBe(true);
   await dialog.getByRole('button', { name: '刷新' }).click();
   await expect
