@@ -9,11 +9,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { AppStore } from '../apps/app-store.ts';
 import type { App, AppMode, SeedApp } from '../apps/app.ts';
-import { openSqliteStore } from '../storage/store.ts';
+import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
-import { installedModules } from '../modules.ts';
 
 const knownChannels = ['ali', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
 
@@ -57,7 +55,7 @@ function parseUrl(value: string | undefined, option: string): string | undefined
   return value;
 }
 
-async function requireApp(apps: AppStore, appId: string | undefined): Promise<App> {
+async function requireApp(apps: GatewayStore['apps'], appId: string | undefined): Promise<App> {
   if (!appId) throw new CliError('an APP_ID is required');
   const app = await apps.findApp(appId);
   if (!app) throw new CliError(`no app ${appId}`);
@@ -67,12 +65,9 @@ async function requireApp(apps: AppStore, appId: string | undefined): Promise<Ap
 export async function runAppsCli(argv: string[], dataDir: string): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
   const [command, appId] = positional;
-  const store = await openSqliteStore(
-    dataDir,
-    Object.assign({}, ...installedModules.map((module) => module.migrations ?? {})),
-  );
+  const store = await openSqliteStore(dataDir);
   try {
-    const apps = new AppStore(store.db);
+    const apps = store.apps;
     switch (command) {
       case 'create': {
         const name = options.get('name');
