@@ -100,7 +100,8 @@ const ledgerFamily: ChannelFamily<LedgerSettings> = {
   parseSettings(input) {
     const value = input as Partial<LedgerSettings>;
     if (typeof value?.merchant_id !== 'string') throw new ChannelSettingsError('merchant_id', 'is required');
-    if (typeof value.notify_secret !== 'string') throw new ChannelSettingsError('notify_secret', 'is required');
+    if (typeof value.notify_secret !== 'string')
+      throw new ChannelSettingsError('notify_secret', 'is required');
     return { merchant_id: value.merchant_id, notify_secret: value.notify_secret };
   },
   maskSettings: (settings) => ({ merchant_id: settings.merchant_id, notify_secret: '••••' }),
@@ -137,7 +138,13 @@ async function livePay(billNo: string, channel: string, totalFee: number) {
     method: 'POST',
     path: 'rest/bill',
     secret: 'appSecret',
-    payload: { channel, bill_no: billNo, total_fee: totalFee, title: '实盘订单', return_url: 'https://shop.example/r' },
+    payload: {
+      channel,
+      bill_no: billNo,
+      total_fee: totalFee,
+      title: '实盘订单',
+      return_url: 'https://shop.example/r',
+    },
   });
 }
 
@@ -145,7 +152,13 @@ async function sandboxPay(billNo: string, totalFee: number) {
   return rest(harness.gateway, {
     method: 'POST',
     path: 'rest/sandbox/bill',
-    payload: { channel: 'ALI_WEB', bill_no: billNo, total_fee: totalFee, title: '实盘订单', return_url: 'https://shop.example/r' },
+    payload: {
+      channel: 'ALI_WEB',
+      bill_no: billNo,
+      total_fee: totalFee,
+      title: '实盘订单',
+      return_url: 'https://shop.example/r',
+    },
   });
 }
 
@@ -186,7 +199,10 @@ describe('orders keyed by mode', () => {
 
     const answer = await ledgerNotify(liveId, 500);
     expect(answer).toEqual({ status: 200, text: 'LEDGER-OK' });
-    expect(await billStatus(harness.gateway, liveId)).toMatchObject({ status: 'paid', trade_no: `LEDGER-${liveId.replaceAll('-', '')}` });
+    expect(await billStatus(harness.gateway, liveId)).toMatchObject({
+      status: 'paid',
+      trade_no: `LEDGER-${liveId.replaceAll('-', '')}`,
+    });
     // The paid attempt closed its live sibling, and the gateway closed it at the channel too.
     const siblingId = String(sibling.json.id);
     expect(await billStatus(harness.gateway, siblingId)).toMatchObject({ status: 'closed' });
@@ -198,7 +214,9 @@ describe('orders keyed by mode', () => {
       secret: 'appSecret',
       payload: { bill_no: billNo },
     });
-    expect((listed.json.bills as { id: string }[]).map((bill) => bill.id).sort()).toEqual([liveId, siblingId].sort());
+    expect((listed.json.bills as { id: string }[]).map((bill) => bill.id).sort()).toEqual(
+      [liveId, siblingId].sort(),
+    );
   });
 
   it('answers a live notify that does not verify with the channel’s own refusal, and books nothing', async () => {
@@ -214,9 +232,9 @@ describe('orders keyed by mode', () => {
     const id = String(live.json.id);
     expect(await ledgerNotify(id, 299)).toEqual({ status: 200, text: 'LEDGER-OK' });
     expect(await billStatus(harness.gateway, id)).toMatchObject({ status: 'open', spay_result: false });
-    expect(harness.receiver.received.some((w) => JSON.parse(w.body).transaction_id === live.json.bill_no)).toBe(
-      false,
-    );
+    expect(
+      harness.receiver.received.some((w) => JSON.parse(w.body).transaction_id === live.json.bill_no),
+    ).toBe(false);
   });
 
   it('refuses a live channel whose family has no settings (2) and an unknown channel (3)', async () => {

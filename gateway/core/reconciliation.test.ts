@@ -24,7 +24,9 @@ describe('reconciliation', () => {
       sandbox.faults.dropNotifies = false;
     }
 
-    await expect.poll(async () => (await billStatus(gateway, bill.id)).status, { timeout: 10_000 }).toBe('paid');
+    await expect
+      .poll(async () => (await billStatus(gateway, bill.id)).status, { timeout: 10_000 })
+      .toBe('paid');
     const billNo = String((await billStatus(gateway, bill.id)).bill_no);
     await expect
       .poll(() => receiver.received.filter((w) => JSON.parse(w.body).transaction_id === billNo).length, {
@@ -47,7 +49,9 @@ describe('reconciliation', () => {
     const bill = await createBill(gateway, 'UN_WEB', { amount: 50 });
     const reconciliation = gateway.ctx.core.reconciliation;
     await expect
-      .poll(async () => (await gateway.ctx.store.bills.findBill(bill.id))?.reconcileCount ?? 0, { timeout: 10_000 })
+      .poll(async () => (await gateway.ctx.store.bills.findBill(bill.id))?.reconcileCount ?? 0, {
+        timeout: 10_000,
+      })
       .toBeGreaterThanOrEqual(1);
     expect(await billStatus(gateway, bill.id)).toMatchObject({ status: 'open' });
     expect(reconciliation.nextDelayMs(1)).toBe(3000);
