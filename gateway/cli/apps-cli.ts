@@ -4,13 +4,15 @@
  *   show APP_ID           (prints the app with its secrets: operator use only)
  *   list
  *   set APP_ID [--name …] [--mode …] [--channels …] [--webhook-url …] [--live-webhook-url …]
+ *              [--allowed-origins https://shop.example,…] [--button-sign legacy|v2] [--request-sign legacy|v2]
  *   rotate APP_ID --secret app|master|test|webhook
  * Output is JSON on stdout; errors go to stderr with exit code 1 (2 for usage errors).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { AppStore } from '../apps/app-store.ts';
-import type { App, AppMode, SeedApp } from '../apps/app.ts';
+import { normaliseOrigin } from '../apps/allowed-origins.ts';
+import type { App, AppMode, SeedApp, SignPolicy } from '../apps/app.ts';
 import { openSqliteStore } from '../storage/store.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 import { installedModules } from '../modules.ts';
@@ -21,6 +23,7 @@ const usage = `usage: npm run app -- create --name NAME [--mode test|live] [--ch
        npm run app -- show APP_ID
        npm run app -- list
        npm run app -- set APP_ID [--name NAME] [--mode test|live] [--channels …] [--webhook-url URL] [--live-webhook-url URL]
+                              [--allowed-origins ORIGIN,ORIGIN] [--button-sign legacy|v2] [--request-sign legacy|v2]
        npm run app -- rotate APP_ID --secret app|master|test|webhook`;
 
 function newSecret(): string {
@@ -57,6 +60,29 @@ function parseUrl(value: string | undefined, option: string): string | undefined
   return value;
 }
 
+/** `--allowed-origins a,b` → normalised origins ("" clears the list). */
+function parseOrigins(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins: string[] = [];
+  for (const text of value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    const result = normaliseOrigin(text);
+    if ('error' in result) throw new CliError(`--allowed-origins: ${result.error}`);
+    if (!origins.includes(result.origin)) origins.push(result.origin);
+  }
+  return origins;
+}
+
+/** `--button-sign` / `--request-sign`: legacy (md5 still accepted) or v2 (required). */
+function parseSignPolicy(value: string | undefined, option: string): SignPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'legacy') return 'legacy_allowed';
+  if (value === 'v2') return 'v2_required';
+  throw new CliError(`${option} must be legacy (md5 signs still accepted) or v2 (only v2 signs)`);
+}
+
 async function requireApp(apps: AppStore, appId: string | undefined): Promise<App> {
   if (!appId) throw new CliError('an APP_ID is required');
   const app = await apps.findApp(appId);
@@ -89,6 +115,9 @@ export async function runAppsCli(argv: string[], dataDir: string): Promise<unkno
           channels: parseChannels(options.get('channels')) ?? ['ali', 'wxmp', 'wx', 'un'],
           webhookUrl: parseUrl(options.get('webhook-url'), '--webhook-url') ?? '',
           liveWebhookUrl: parseUrl(options.get('live-webhook-url'), '--live-webhook-url') ?? '',
+          allowedOrigins: parseOrigins(options.get('allowed-origins')) ?? [],
+          buttonSign: parseSignPolicy(options.get('button-sign'), '--button-sign') ?? 'legacy_allowed',
+          requestSign: parseSignPolicy(options.get('request-sign'), '--request-sign') ?? 'legacy_allowed',
         };
         await apps.seedApp(seed);
         return await apps.findApp(id);
@@ -102,6 +131,9 @@ export async function runAppsCli(argv: string[], dataDir: string): Promise<unkno
           mode: app.mode,
           channels: app.channels,
           webhookUrl: app.webhookUrl,
+          allowedOrigins: app.allowedOrigins,
+          buttonSign: app.buttonSign,
+          requestSign: app.requestSign,
         }));
       case 'set': {
         const app = await requireApp(apps, appId);
@@ -116,6 +148,12 @@ export async function runAppsCli(argv: string[], dataDir: string): Promise<unkno
         if (webhookUrl !== undefined) changes.webhookUrl = webhookUrl;
         const liveUrl = parseUrl(options.get('live-webhook-url'), '--live-webhook-url');
         if (liveUrl !== undefined) changes.liveWebhookUrl = liveUrl;
+        const allowedOrigins = parseOrigins(options.get('allowed-origins'));
+        if (allowedOrigins !== undefined) changes.allowedOrigins = allowedOrigins;
+        const buttonSign = parseSignPolicy(options.get('button-sign'), '--button-sign');
+        if (buttonSign !== undefined) changes.buttonSign = buttonSign;
+        const requestSign = parseSignPolicy(options.get('request-sign'), '--request-sign');
+        if (requestSign !== undefined) changes.requestSign = requestSign;
         if (Object.keys(changes).length === 0) throw new CliError('nothing to set');
         return await apps.updateApp(app.appId, changes);
       }

@@ -3,6 +3,7 @@
  * Never edit a released migration: add the next number.
  */
 import type { Kysely, Migration } from 'kysely';
+import { m010_app_security } from './migrations/010-app-security.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -108,4 +109,5 @@ const m001_initial: Migration = {
 /** Every migration by name; names sort in the order they run. */
 export const gatewayMigrations: Record<string, Migration> = {
   '001_initial': m001_initial,
+  '010_app_security': m010_app_security,
 };
