@@ -2,12 +2,12 @@
  * Creating a bill for the button: validate the order, check the app and its sign (constant time), check that the
  * channel is enabled, create the attempt and ask the channel adapter how the payer continues.
  */
-import { buttonOrderSign, hexSignaturesEqual } from '../../sdk/sign.ts';
 import { channelInfo, isButtonChannel, isChannelEnabled, type ButtonChannel } from '../channels/channels.ts';
 import type { PaymentStart } from '../channels/channel-adapter.ts';
 import { BeeCloudError, okAnswer, type BeeCloudAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { parseButtonOrder } from './button-order.ts';
+import { verifyButtonSign } from './button-sign.ts';
 
 export type CreateBillAnswer = BeeCloudAnswer & { id: string } & Record<string, unknown>;
 
@@ -28,14 +28,7 @@ export async function createButtonBill(
   const order = parseButtonOrder(input, { needsOpenid: channel === 'WX_JSAPI' });
   const app = await ctx.apps.findApp(order.appId);
   if (!app) throw new BeeCloudError('APP_INVALID', 'appId', `no app ${order.appId.slice(0, 64)}`);
-  const expected = buttonOrderSign(app.appId, order.title, order.amount, order.outTradeNo, app.appSecret);
-  if (!hexSignaturesEqual(expected, order.sign)) {
-    throw new BeeCloudError(
-      'APP_INVALID',
-      'sign',
-      'does not match md5(appId + title + amount + out_trade_no + appSecret)',
-    );
-  }
+  verifyButtonSign(app, order);
   if (!isChannelEnabled(channel, app.channels)) {
     throw new BeeCloudError('CHANNEL_INVALID', 'channel', `${channel} is not enabled for this app`);
   }
