@@ -18,13 +18,13 @@ import { authenticated, restRouteOptions, type RestContext } from './rest-contex
 
 export function registerRefundRoutes(server: FastifyInstance, rest: RestContext): void {
   server.post('/2/rest/refund', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'master');
+    const { app, fields } = await authenticated(rest, request, 'master', { oneUse: true });
     const refund = await rest.refunds.createRefund(app, readRefundRequest(fields));
     return { ...okAnswer(), id: refund.id };
   });
 
   server.put('/2/rest/refund', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'master');
+    const { app, fields } = await authenticated(rest, request, 'master', { oneUse: true });
     const result_map = await rest.refunds.decidePreRefunds(app, readRefundApprovalRequest(fields));
     return { ...okAnswer(), result_map };
   });

@@ -14,11 +14,14 @@ import { registerBillQueryRoutes } from './bill-query-routes.ts';
 import { registerPayRoutes } from './pay-routes.ts';
 import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
+import { ReplayGuardStore } from './replay-guard-store.ts';
+import { installSignedBodyCapture } from './request-signature.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
 
 const STUCK_REFUND_RETRY_MS = 60_000;
 const STUCK_REFUND_AGE_MS = 30_000;
+const SEEN_SIGNATURES_CLEANUP_MS = 60_000;
 
 export interface RestApiOptions {
   /** How far a request's `timestamp` may be from the server's clock (default ±5 min, or SPAY_REST_TIMESTAMP_WINDOW_MS). */
@@ -50,7 +53,9 @@ export function registerRestApi(
     billListing: new BillListing(gateway.store.db),
     timestampWindowMs:
       options.timestampWindowMs ?? timestampWindowFromEnvironment() ?? DEFAULT_TIMESTAMP_WINDOW_MS,
+    replayGuard: new ReplayGuardStore(gateway.store.db),
   };
+  installSignedBodyCapture(server);
   registerPayRoutes(server, rest);
   registerBillQueryRoutes(server, rest);
   registerRefundRoutes(server, rest);
@@ -65,8 +70,16 @@ export function registerRestApi(
     });
   }, STUCK_REFUND_RETRY_MS);
   retryTimer.unref();
+  // Used signs and nonces are only needed inside their timestamp window.
+  const cleanupTimer = setInterval(() => {
+    rest.replayGuard.deleteExpired(Date.now()).catch((error: unknown) => {
+      gateway.log.warn({ err: error }, 'deleting expired signs and nonces failed');
+    });
+  }, SEEN_SIGNATURES_CLEANUP_MS);
+  cleanupTimer.unref();
   server.addHook('onClose', async () => {
     clearInterval(retryTimer);
+    clearInterval(cleanupTimer);
     stopListening();
   });
   server.addHook('onReady', async () => {
