@@ -4,6 +4,7 @@
  */
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { OptionalMap } from '../bills/bill.ts';
+import { findCharacterNotInUrl, findInvisibleCharacter, headerSafeUrl } from '../bills/visible-text.ts';
 
 export interface ButtonOrder {
   appId: string;
@@ -58,10 +59,23 @@ function parseAmount(value: unknown): number {
   return amount;
 }
 
+/** A title is shown to the payer: no bidi controls, zero-width or other invisible characters (issue 21 item 10). */
+export function refuseInvisibleTitle(title: string): void {
+  const found = findInvisibleCharacter(title);
+  if (found !== undefined) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'title',
+      `must not contain invisible or text-direction characters (found ${found}): the payer must see what they pay for`,
+    );
+  }
+}
+
 function parseTitle(value: string): string {
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new BeeCloudError('PARAM_INVALID', 'title', 'must not contain control characters');
   }
+  refuseInvisibleTitle(value);
   if (titleLength(value) > maxTitleBytes) {
     throw new BeeCloudError(
       'PARAM_INVALID',
@@ -76,6 +90,14 @@ export function parseReturnUrl(value: unknown, field = 'return_url'): string | n
   if (!present(value)) return null;
   if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
   if (value.length > 1024) throw new BeeCloudError('PARAM_INVALID', field, 'must be at most 1024 characters');
+  const notInUrl = findCharacterNotInUrl(value);
+  if (notInUrl !== undefined) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      field,
+      `must not contain spaces, line breaks, control or invisible characters (found ${notInUrl}); percent-encode them`,
+    );
+  }
   if (!/^https?:\/\//i.test(value))
     throw new BeeCloudError('PARAM_INVALID', field, 'must start with http:// or https://');
   if (value.includes('?') || value.includes('#')) {
@@ -90,7 +112,10 @@ export function parseReturnUrl(value: unknown, field = 'return_url'): string | n
   } catch {
     throw new BeeCloudError('PARAM_INVALID', field, 'is not a valid URL');
   }
-  return value;
+  // Non-ASCII (a Chinese path, an IDN host) is kept percent-encoded / in punycode, as a Location header needs.
+  const safe = headerSafeUrl(value);
+  if (safe === undefined) throw new BeeCloudError('PARAM_INVALID', field, 'is not a valid URL');
+  return safe;
 }
 
 export function parseOptional(value: unknown): OptionalMap | null {
