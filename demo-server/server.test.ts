@@ -41,7 +41,13 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    seedApps: [{ ...file, webhookUrl: `http://127.0.0.1:${demoPort}/webhook` }],
+    seedApps: [
+      {
+        ...file,
+        webhookUrl: `http://127.0.0.1:${demoPort}/webhook`,
+        allowedOrigins: [`http://127.0.0.1:${demoPort}`],
+      },
+    ],
     webhookRetryScale: 0.001,
     logger: false,
   });

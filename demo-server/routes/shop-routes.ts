@@ -40,7 +40,9 @@ export function registerShopRoutes(server: FastifyInstance, context: DemoContext
       if (openid === undefined || openid === '') {
         const state = newOAuthState();
         reply.header('set-cookie', stateCookie(state));
-        return reply.redirect(sandboxOAuthUrl(context.gatewayUrl, `${siteUrl(request)}/`, state));
+        return reply.redirect(
+          sandboxOAuthUrl(context.gatewayUrl, context.app.appId, `${siteUrl(request)}/`, state),
+        );
       }
       if (!isPlausibleOpenid(openid)) {
         return reply

@@ -9,6 +9,7 @@ import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { toBeeCloudError } from '../http/error-handler.ts';
 import { scriptSafeJson } from './widget-script.ts';
+import { requestPageOrigin } from './bill-origin.ts';
 import { createButtonBill } from './create-bill.ts';
 
 /** A JavaScript identifier path such as `cb`, `jQuery1234_5678` or `window.handlers.pay`. */
@@ -25,7 +26,7 @@ export function parseJsonText(text: string, field: string): unknown {
 export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   app.post<{ Params: { channel: string } }>('/2/rest/jsbutton/:channel', async (request) => {
     const body = typeof request.body === 'string' ? parseJsonText(request.body, 'body') : request.body;
-    return createButtonBill(ctx, request.params.channel, body);
+    return createButtonBill(ctx, request.params.channel, body, requestPageOrigin(request.headers));
   });
 
   app.get<{ Params: { channel: string }; Querystring: Record<string, unknown> }>(
@@ -41,7 +42,12 @@ export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayConte
         if (para === undefined || para === '') throw new BeeCloudError('MISS_PARAM', 'para', 'required');
         if (typeof para !== 'string')
           throw new BeeCloudError('PARAM_INVALID', 'para', 'must be one JSON string');
-        answer = await createButtonBill(ctx, request.params.channel, parseJsonText(para, 'para'));
+        answer = await createButtonBill(
+          ctx,
+          request.params.channel,
+          parseJsonText(para, 'para'),
+          requestPageOrigin(request.headers),
+        );
       } catch (error) {
         const known = toBeeCloudError(error as Error);
         if (!known) throw error;

@@ -7,6 +7,7 @@ import type { PaymentStart } from '../channels/channel-adapter.ts';
 import { BeeCloudError, okAnswer, type BeeCloudAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { parseButtonOrder } from './button-order.ts';
+import { checkPageOrigin } from './bill-origin.ts';
 import { verifyButtonSign } from './button-sign.ts';
 
 export type CreateBillAnswer = BeeCloudAnswer & { id: string } & Record<string, unknown>;
@@ -19,15 +20,18 @@ export function parseChannel(name: string): ButtonChannel {
   return upper;
 }
 
+/** `pageOrigin`: the origin of the page that asks (requestPageOrigin), undefined for a server. */
 export async function createButtonBill(
   ctx: GatewayContext,
   channelName: string,
   input: unknown,
+  pageOrigin?: string,
 ): Promise<CreateBillAnswer> {
   const channel = parseChannel(channelName);
   const order = parseButtonOrder(input, { needsOpenid: channel === 'WX_JSAPI' });
   const app = await ctx.apps.findApp(order.appId);
   if (!app) throw new BeeCloudError('APP_INVALID', 'appId', `no app ${order.appId.slice(0, 64)}`);
+  checkPageOrigin(app, pageOrigin);
   verifyButtonSign(app, order);
   if (!isChannelEnabled(channel, app.channels)) {
     throw new BeeCloudError('CHANNEL_INVALID', 'channel', `${channel} is not enabled for this app`);
