@@ -16,6 +16,11 @@ import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { newBillId } from './bill-id.ts';
 import { billFromRow, type Bill, type OptionalMap } from './bill.ts';
 import type { BillEvents } from './bill-events.ts';
+import {
+  duplicatePaymentsAwaitingRefund,
+  recordDuplicatePayment,
+  type DuplicatePayment,
+} from './duplicate-payment-store.ts';
 
 /** QR bills expire after 2 hours unless the merchant sets bill_timeout. */
 export const defaultQrBillTimeoutSeconds = 2 * 60 * 60;
@@ -49,6 +54,8 @@ interface RecordedPayment {
   outcome: PaymentOutcome;
   /** Sibling attempts this payment closed. */
   closed?: Bill[];
+  /** A second payment (another trade_no) for an attempt already paid, just recorded for refund. */
+  duplicatePayment?: boolean;
 }
 
 export interface BillQuery {
@@ -196,7 +203,19 @@ export class BillService {
         );
       }
       if (bill.spayResult) {
-        return { bill, outcome: 'already_paid' };
+        // Money under another trade number for a paid attempt: the payer paid twice. Kept for refund.
+        const duplicate =
+          bill.tradeNo !== null && payment.tradeNo !== bill.tradeNo
+            ? await recordDuplicatePayment(tx, {
+                billId: bill.id,
+                appId: bill.appId,
+                tradeNo: payment.tradeNo,
+                totalFee: payment.totalFee,
+                detail: payment.detail,
+                receivedAt: this.now(),
+              })
+            : false;
+        return { bill, outcome: 'already_paid', duplicatePayment: duplicate };
       }
       const order = await tx
         .selectFrom('orders')
@@ -284,7 +303,11 @@ export class BillService {
         tradeNo: payment.tradeNo,
         closedAttempts: result.closed?.map((bill) => bill.id) ?? [],
       },
-      result.outcome === 'late_payment' ? 'late payment recorded for refund' : 'payment recorded',
+      result.outcome === 'late_payment'
+        ? 'late payment recorded for refund'
+        : result.duplicatePayment
+          ? 'second payment for a paid attempt recorded for refund'
+          : 'payment recorded',
     );
     if (result.outcome === 'paid') {
       this.events.billChanged(result.bill);
@@ -379,6 +402,11 @@ export class BillService {
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  /** Second payments (another trade_no) for attempts already paid, still to be refunded. */
+  duplicatePaymentsAwaitingRefund(appId?: string): Promise<DuplicatePayment[]> {
+    return duplicatePaymentsAwaitingRefund(this.db, appId);
   }
 
   /** Paid attempts that must be refunded (late payments). */
