@@ -77,6 +77,9 @@ describe('spay v2 signatures (HMAC-SHA256 over named fields)', () => {
     expect(buttonOrderSignV2(fields, 's3cr3t')).toBe(
       '07927285368e8ea46c3c58270602889bcae5d55cecef448fbb826e85a0253eb2',
     );
+    expect(buttonOrderSignV2({ ...fields, returnUrl: '' }, 's3cr3t')).toBe(
+      buttonOrderSignV2({ ...fields, returnUrl: null }, 's3cr3t'),
+    );
     expect(buttonOrderSignV2({ ...fields, returnUrl: 'https://evil.example/paid' }, 's3cr3t')).not.toBe(
       buttonOrderSignV2(fields, 's3cr3t'),
     );

@@ -63,7 +63,8 @@ export function buttonOrderSignV2(fields: ButtonSignFields, appSecret: string): 
     bill_timeout: fields.billTimeout ?? null,
     optional: fields.optional ?? null,
     out_trade_no: fields.outTradeNo,
-    return_url: fields.returnUrl ?? null,
+    // An empty return_url is no return_url (the widget does not send it).
+    return_url: fields.returnUrl || null,
     sign_type: BUTTON_SIGN_TYPE_V2,
     title: fields.title,
   });
