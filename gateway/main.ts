@@ -9,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SeedApp } from './apps/app.ts';
-import { startGateway } from './server.ts';
+import { startGateway, type RunningGateway } from './server.ts';
+import { describeStartupFailure } from './startup-failure.ts';
 
 function numberFromEnv(name: string, fallback: number): number {
   const text = process.env[name];
@@ -28,23 +29,31 @@ const seedApps: SeedApp[] = seedFile
   ? [JSON.parse(await readFile(resolve(seedFile), 'utf8')) as SeedApp]
   : [];
 
-const gateway = await startGateway({
-  host,
-  port,
-  dataDir,
-  seedApps,
-  widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
-  webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
-  publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
-  logger: process.env.SPAY_LOG !== '0',
-  rateLimit:
-    process.env.SPAY_RATE_LIMIT_WRITES === '0'
-      ? false
-      : {
-          writesPerMinute: numberFromEnv('SPAY_RATE_LIMIT_WRITES', 600),
-          readsPerMinute: numberFromEnv('SPAY_RATE_LIMIT_READS', 6000),
-        },
-});
+let gateway: RunningGateway;
+try {
+  gateway = await startGateway({
+    host,
+    port,
+    dataDir,
+    seedApps,
+    widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
+    webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
+    publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
+    logger: process.env.SPAY_LOG !== '0',
+    rateLimit:
+      process.env.SPAY_RATE_LIMIT_WRITES === '0'
+        ? false
+        : {
+            writesPerMinute: numberFromEnv('SPAY_RATE_LIMIT_WRITES', 600),
+            readsPerMinute: numberFromEnv('SPAY_RATE_LIMIT_READS', 6000),
+          },
+  });
+} catch (error) {
+  // One line that says what is wrong and how to recover (a corrupt database, a busy port …), not a stack trace.
+  console.error(describeStartupFailure(error, dataDir));
+  if (process.env.SPAY_DEBUG === '1') console.error(error);
+  process.exit(1);
+}
 
 console.log(`spay gateway listening on ${gateway.url}`);
 for (const seed of seedApps) console.log(`seeded app: ${seed.appId}`);

@@ -17,7 +17,14 @@ const seedFile = resolve(process.env.SPAY_SEED_APP ?? 'config/demo-app.json');
 
 await mkdir(dataDir, { recursive: true });
 const seed = JSON.parse(await readFile(seedFile, 'utf8')) as SeedApp;
-const app: SeedApp = { ...seed, webhookUrl: `http://${host}:${demoPort}/webhook` };
+const demoOrigins = [`http://${host}:${demoPort}`];
+if (host === '127.0.0.1') demoOrigins.push(`http://localhost:${demoPort}`);
+// The demo shop's origin is the app's registered origin (bill creation from its pages, the sandbox OAuth's target).
+const app: SeedApp = {
+  ...seed,
+  webhookUrl: `http://${host}:${demoPort}/webhook`,
+  allowedOrigins: demoOrigins,
+};
 
 const gateway = await startGateway({
   host,

@@ -3,7 +3,7 @@
  * WeChat OAuth first) and `GET /payresult` (return_url, display only).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { newOutTradeNo, signButtonOrder, type ButtonOrder } from '../../sdk/button-order.ts';
+import { newOutTradeNo, signButtonOrderV2, type ButtonOrder } from '../../sdk/button-order.ts';
 import type { DemoContext } from '../demo-context.ts';
 import { messagePage } from '../pages/orders-page.ts';
 import { payResultPage, RETURN_PARAMETERS } from '../pages/pay-result-page.ts';
@@ -40,7 +40,9 @@ export function registerShopRoutes(server: FastifyInstance, context: DemoContext
       if (openid === undefined || openid === '') {
         const state = newOAuthState();
         reply.header('set-cookie', stateCookie(state));
-        return reply.redirect(sandboxOAuthUrl(context.gatewayUrl, `${siteUrl(request)}/`, state));
+        return reply.redirect(
+          sandboxOAuthUrl(context.gatewayUrl, context.app.appId, `${siteUrl(request)}/`, state),
+        );
       }
       if (!isPlausibleOpenid(openid)) {
         return reply
@@ -64,7 +66,9 @@ export function registerShopRoutes(server: FastifyInstance, context: DemoContext
       optional: { ...PRODUCT.optional },
       ...(openid === undefined ? {} : { openid }),
     };
-    const signed = signButtonOrder(context.app, order);
+    // The v2 sign: title, amount, return_url and optional cannot be changed by the payer (the webhook's
+    // transaction_fee is still checked against the stored order, receive-webhook.ts).
+    const signed = signButtonOrderV2(context.app, order);
     context.orders.createOrder({
       outTradeNo: order.out_trade_no,
       title: order.title,

@@ -81,6 +81,12 @@ export class GatewayCore {
       () => this.refunds.settleProcessing(STUCK_REFUND_AGE_MS),
       'settling unanswered refunds',
     );
+    // Used signs and nonces (replay refusal) only matter inside their timestamp window.
+    this.every(
+      60_000,
+      () => this.options.store.seenSignatures.deleteExpired(Date.now()),
+      'deleting expired signs and nonces',
+    );
     this.refunds.resumeUnfinished().catch((error: unknown) => {
       log('warn', 'resuming unfinished refunds failed', { err: String(error) });
     });
