@@ -6,6 +6,7 @@ import type { BillEvents } from './bills/bill-events.ts';
 import type { BillService } from './bills/bill-service.ts';
 import type { ChannelAdapter } from './channels/channel-adapter.ts';
 import type { SandboxChannel } from './channels/sandbox-adapter.ts';
+import type { OutboundHttpClient } from './net/outbound-http.ts';
 import type { GatewayStore } from './storage/store.ts';
 import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
@@ -15,6 +16,8 @@ export interface GatewayContext {
   bills: BillService;
   billEvents: BillEvents;
   webhooks: WebhookDispatcher;
+  /** The one client for calls to addresses the gateway does not control (webhooks; channels via `.http`). */
+  outbound: OutboundHttpClient;
   sandbox: SandboxChannel;
   /** Adapters by name, for POST /notify/{name}. */
   adapters: Map<string, ChannelAdapter>;

@@ -25,6 +25,8 @@ import { installFairAdmission } from './http/request-admission.ts';
 import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
+import { OutboundHttpClient } from './net/outbound-http.ts';
+import { privateTargetsAllowedByEnv, targetRefusal } from './net/target-policy.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
 import { openSqliteStore } from './storage/store.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
@@ -47,6 +49,11 @@ export interface GatewayOptions {
   rateLimit?: RateLimitOptions | false;
   /** Modules besides the core; defaults to those listed in modules.ts. */
   modules?: GatewayModule[];
+  /**
+   * Let webhooks and notify_url point at loopback / private / link-local addresses. For local development only
+   * (`npm start`'s demo shop on 127.0.0.1); default: the SPAY_ALLOW_PRIVATE_TARGETS=1 environment switch, else off.
+   */
+  allowPrivateTargets?: boolean;
 }
 
 export interface RunningGateway {
@@ -70,7 +77,23 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   const extraMigrations = Object.assign({}, ...modules.map((module) => module.migrations ?? {}));
   const store = await openSqliteStore(resolve(options.dataDir), extraMigrations);
   const apps = new AppStore(store.db);
-  for (const seed of options.seedApps ?? []) await apps.seedApp(seed);
+  const allowPrivateTargets = options.allowPrivateTargets ?? privateTargetsAllowedByEnv();
+  for (const seed of options.seedApps ?? []) {
+    for (const [field, url] of [
+      ['webhookUrl', seed.webhookUrl],
+      ['liveWebhookUrl', seed.liveWebhookUrl],
+    ] as const) {
+      const refusal = url ? targetRefusal(url, allowPrivateTargets) : null;
+      if (refusal) {
+        await store.close();
+        throw new Error(
+          `seed app ${seed.appId}: ${field} ${refusal} (set SPAY_ALLOW_PRIVATE_TARGETS=1 for local development)`,
+        );
+      }
+    }
+    await apps.seedApp(seed);
+  }
+  const outbound = new OutboundHttpClient({ allowPrivateTargets });
 
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
@@ -82,6 +105,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   const webhooks = new WebhookDispatcher({
     db: store.db,
     retryScale: webhookRetryScale,
+    outbound,
     log: (level, message, fields) => app.log[level](fields, message),
   });
   const bills = new BillService({
@@ -89,6 +113,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     events: billEvents,
     webhookRetryScale,
     onWebhookEnqueued: () => webhooks.wake(),
+    allowPrivateTargets,
     log: (fields, message) => app.log.info(fields, message),
   });
   const sandbox = new SandboxChannel();
@@ -100,6 +125,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     bills,
     billEvents,
     webhooks,
+    outbound,
     sandbox,
     adapters,
     // Live credentials for real channels are not implemented yet: live apps get PAY_FACTOR_NOT_SET.
@@ -143,6 +169,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
       closed = true;
       if (sweeper) clearInterval(sweeper);
       await webhooks.stop();
+      outbound.close();
       await app.close();
       for (const module of modules) await module.close?.();
       await store.close();

@@ -11,6 +11,7 @@ import { AppStore } from '../apps/app-store.ts';
 import type { App } from '../apps/app.ts';
 import { channelInfo, type ButtonChannel } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
+import { targetRefusal } from '../net/target-policy.ts';
 import type { GatewayDb, GatewayTx } from '../storage/tables.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { newBillId } from './bill-id.ts';
@@ -74,6 +75,8 @@ export interface BillServiceOptions {
   now?: () => number;
   /** Structured log of every state change. */
   log?: (fields: Record<string, unknown>, message: string) => void;
+  /** Accept a notify_url on loopback / private addresses (local development; default false). */
+  allowPrivateTargets?: boolean;
 }
 
 export class BillService {
@@ -89,6 +92,10 @@ export class BillService {
 
   /** Creates a payment attempt for an order, creating the order on its first attempt. */
   async createAttempt(input: NewAttempt): Promise<Bill> {
+    if (input.notifyUrl) {
+      const refusal = targetRefusal(input.notifyUrl, this.options.allowPrivateTargets ?? false);
+      if (refusal) throw new BeeCloudError('PARAM_INVALID', 'notify_url', refusal);
+    }
     const now = this.now();
     const info = channelInfo(input.channel);
     const timeout = input.billTimeoutSeconds ?? (info.kind === 'qr' ? defaultQrBillTimeoutSeconds : null);

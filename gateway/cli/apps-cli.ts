@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { AppStore } from '../apps/app-store.ts';
 import type { App, AppMode, SeedApp } from '../apps/app.ts';
+import { privateTargetsAllowedByEnv, targetRefusal } from '../net/target-policy.ts';
 import { openSqliteStore } from '../storage/store.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 import { installedModules } from '../modules.ts';
@@ -46,6 +47,7 @@ function parseChannels(value: string | undefined): string[] | undefined {
   return channels;
 }
 
+/** A webhook URL: http(s), and not loopback / private / link-local unless SPAY_ALLOW_PRIVATE_TARGETS=1. */
 function parseUrl(value: string | undefined, option: string): string | undefined {
   if (value === undefined || value === '') return value;
   try {
@@ -53,6 +55,10 @@ function parseUrl(value: string | undefined, option: string): string | undefined
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
   } catch {
     throw new CliError(`${option} must be an http(s) URL`);
+  }
+  const refusal = targetRefusal(value, privateTargetsAllowedByEnv());
+  if (refusal) {
+    throw new CliError(`${option} ${refusal} (SPAY_ALLOW_PRIVATE_TARGETS=1 allows it for local development)`);
   }
   return value;
 }

@@ -65,7 +65,12 @@ describe('the webhook dispatcher', () => {
     cleanups.push(() => receiver.close());
     receiver.answer = (index) => (index === 0 ? 'hang' : { status: 200, body: 'success' });
     const { store, enqueue } = await setUp(receiver);
-    const dispatcher = new WebhookDispatcher({ db: store.db, retryScale: 0.001, timeoutMs: 300 });
+    const dispatcher = new WebhookDispatcher({
+      db: store.db,
+      retryScale: 0.001,
+      timeoutMs: 300,
+      allowPrivateTargets: true,
+    });
     cleanups.push(() => dispatcher.stop());
     const id = await enqueue();
     dispatcher.start();
@@ -82,7 +87,7 @@ describe('the webhook dispatcher', () => {
     cleanups.push(() => receiver.close());
     receiver.answer = () => 'hang';
     const { store, enqueue } = await setUp(receiver);
-    const dispatcher = new WebhookDispatcher({ db: store.db, retryScale: 0.001 });
+    const dispatcher = new WebhookDispatcher({ db: store.db, retryScale: 0.001, allowPrivateTargets: true });
     const id = await enqueue();
     dispatcher.start();
     await receiver.waitFor(1);
