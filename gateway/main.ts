@@ -7,6 +7,8 @@
  *     development only)
  *   SPAY_WEBHOOK_RETRY_SCALE (1)  SPAY_PUBLIC_URL (http://HOST:PORT)  SPAY_LOG (1; 0 for quiet)
  *   SPAY_RATE_LIMIT_WRITES (600 bill creations per IP per minute; 0 = no limits)  SPAY_RATE_LIMIT_READS (6000)
+ *   SPAY_RATE_LIMIT_REST (3000 /2/rest/* requests per IP per minute)  SPAY_RATE_LIMIT_REST_APP (6000 per app)
+ *   SPAY_MAX_CONNECTIONS_PER_IP (256)  SPAY_MAX_CONNECTIONS (file limit - 128, at most 10,000)
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
 import { readFile } from 'node:fs/promises';
@@ -46,7 +48,13 @@ const gateway = await startGateway({
       : {
           writesPerMinute: numberFromEnv('SPAY_RATE_LIMIT_WRITES', 600),
           readsPerMinute: numberFromEnv('SPAY_RATE_LIMIT_READS', 6000),
+          restPerMinutePerIp: numberFromEnv('SPAY_RATE_LIMIT_REST', 3000),
+          restPerMinutePerApp: numberFromEnv('SPAY_RATE_LIMIT_REST_APP', 6000),
         },
+  connectionLimits: {
+    maxConnectionsPerIp: numberFromEnv('SPAY_MAX_CONNECTIONS_PER_IP', 256),
+    ...(process.env.SPAY_MAX_CONNECTIONS ? { maxConnections: numberFromEnv('SPAY_MAX_CONNECTIONS', 0) } : {}),
+  },
 });
 
 console.log(`spay gateway listening on ${gateway.url}`);

@@ -21,6 +21,12 @@ import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import {
+  installConnectionLimits,
+  resolveConnectionLimits,
+  serverTimeoutOptions,
+  type ConnectionLimits,
+} from './http/connection-limits.ts';
 import { installFairAdmission } from './http/request-admission.ts';
 import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
@@ -45,8 +51,10 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** How often open attempts past their expiry are closed (default 5 s). */
   expirySweepMs?: number;
-  /** Per-IP limits on the public endpoints; false turns them off (benchmarks). */
+  /** Per-IP limits on the public endpoints and per-IP / per-app limits on /2/rest/*; false turns them off (benchmarks). */
   rateLimit?: RateLimitOptions | false;
+  /** Request / header timeouts and caps on connections and event streams (per IP and in total). */
+  connectionLimits?: ConnectionLimits;
   /** Modules besides the core; defaults to those listed in modules.ts. */
   modules?: GatewayModule[];
   /**
@@ -95,11 +103,14 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   }
   const outbound = new OutboundHttpClient({ allowPrivateTargets });
 
+  const connectionLimits = resolveConnectionLimits(options.connectionLimits);
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 64 * 1024,
     forceCloseConnections: 'idle',
+    ...serverTimeoutOptions(connectionLimits),
   });
+  installConnectionLimits(app, connectionLimits);
   const webhookRetryScale = options.webhookRetryScale ?? 1;
   const billEvents = new BillEvents();
   const webhooks = new WebhookDispatcher({
