@@ -45,6 +45,12 @@ export interface OutboundHttpOptions {
   connectTimeoutMs?: number;
   /** Sockets per agent across all hosts (default 256). */
   maxSockets?: number;
+  /** Name resolution (default: the system's, `dns.lookup`); tests stand in a resolver for DNS. */
+  dnsLookup?: (
+    hostname: string,
+    options: LookupAllOptions,
+    callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  ) => void;
 }
 
 export interface OutboundCall extends OutboundRequest {
@@ -99,7 +105,8 @@ export class OutboundHttpClient {
     lookupOptions: LookupOneOptions | LookupAllOptions,
     callback: LookupCallback,
   ): void => {
-    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+    const resolveName = this.options.dnsLookup ?? dnsLookup;
+    resolveName(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, '');
       const allowed = this.options.allowPrivateTargets
         ? addresses
@@ -171,7 +178,7 @@ export class OutboundHttpClient {
             );
           }
         };
-        if (socket.connecting) {
+        if (socket.pending || socket.connecting) {
           connectTimer = setTimeout(
             () =>
               finish(
