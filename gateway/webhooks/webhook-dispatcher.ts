@@ -243,17 +243,18 @@ export class WebhookDispatcher {
   private async scheduleNext(): Promise<void> {
     let delay = idlePollMs;
     try {
+      const now = this.now();
+      // The next row that is not due yet. Rows already due are waiting for a free slot (a finished delivery
+      // wakes the dispatcher) or for the end of their receiver's pause.
       const next = await this.options.db
         .selectFrom('webhook_outbox')
         .select((eb) => eb.fn.min('next_attempt_at').as('at'))
         .where('status', '=', 'pending')
+        .where('next_attempt_at', '>', now)
         .executeTakeFirst();
-      const now = this.now();
-      if (next?.at !== null && next?.at !== undefined && Number(next.at) > now) {
-        delay = Math.min(idlePollMs, Number(next.at) - now);
+      if (next?.at !== null && next?.at !== undefined) {
+        delay = Math.min(idlePollMs, Math.max(0, Number(next.at) - now));
       }
-      // Rows already due are waiting for a free slot (a finished delivery wakes the dispatcher) or for the end
-      // of their receiver's pause.
       if (this.pausedRowsWakeAt > 0) delay = Math.min(delay, Math.max(0, this.pausedRowsWakeAt - now));
     } catch {
       // The store is closing; the idle poll will notice if it is not.
