@@ -47,6 +47,8 @@ export interface WebhookDispatcherOptions {
   outbound?: OutboundHttpClient;
   /** For the dispatcher's own client: allow loopback / private targets (local development). */
   allowPrivateTargets?: boolean;
+  /** Overrides of the caps and back-off (tests). */
+  limits?: Partial<typeof dispatchLimits>;
 }
 
 export interface DeliveryResult {
@@ -89,10 +91,12 @@ export class WebhookDispatcher {
   private readonly now: () => number;
   private readonly outbound: OutboundHttpClient;
   private readonly ownsOutbound: boolean;
+  private readonly limits: typeof dispatchLimits;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? Date.now;
     this.ownsOutbound = !options.outbound;
+    this.limits = { ...dispatchLimits, ...options.limits };
     this.outbound =
       options.outbound ??
       new OutboundHttpClient({ allowPrivateTargets: options.allowPrivateTargets ?? false });
@@ -160,7 +164,7 @@ export class WebhookDispatcher {
   }
 
   private receiverCap(state: ReceiverState): number {
-    return state.consecutiveTimeouts >= dispatchLimits.backOffAfterTimeouts ? 1 : dispatchLimits.perReceiver;
+    return state.consecutiveTimeouts >= this.limits.backOffAfterTimeouts ? 1 : this.limits.perReceiver;
   }
 
   /** Starts due rows round-robin over apps, then over each app's receivers, within the caps. */
@@ -186,11 +190,11 @@ export class WebhookDispatcher {
     }
     const apps = [...byApp.keys()];
     let startedOne = true;
-    while (startedOne && this.inFlight.size < dispatchLimits.total && apps.length > 0) {
+    while (startedOne && this.inFlight.size < this.limits.total && apps.length > 0) {
       startedOne = false;
-      for (let i = 0; i < apps.length && this.inFlight.size < dispatchLimits.total; i += 1) {
+      for (let i = 0; i < apps.length && this.inFlight.size < this.limits.total; i += 1) {
         const appId = apps[(this.turn + i) % apps.length]!;
-        if ((this.appsActive.get(appId) ?? 0) >= dispatchLimits.perApp) continue;
+        if ((this.appsActive.get(appId) ?? 0) >= this.limits.perApp) continue;
         for (const [key, queue] of byApp.get(appId)!) {
           const state = this.receiver(key);
           if (queue.length === 0 || state.active >= this.receiverCap(state)) continue;
@@ -215,10 +219,10 @@ export class WebhookDispatcher {
       .then((result) => {
         if (result.timedOut) {
           state.consecutiveTimeouts += 1;
-          const over = state.consecutiveTimeouts - dispatchLimits.backOffAfterTimeouts;
+          const over = state.consecutiveTimeouts - this.limits.backOffAfterTimeouts;
           if (over >= 0) {
             state.pausedUntil =
-              this.now() + Math.min(dispatchLimits.firstPauseMs * 2 ** over, dispatchLimits.maxPauseMs);
+              this.now() + Math.min(this.limits.firstPauseMs * 2 ** over, this.limits.maxPauseMs);
           }
         } else if (result.httpStatus !== null) {
           state.consecutiveTimeouts = 0;

@@ -212,4 +212,28 @@ describe('fair dispatch', () => {
     // The hanging receiver holds only a few of the dispatcher's connections.
     expect(hanging.received.length).toBeLessThanOrEqual(4);
   });
+
+  it('backs off a receiver that keeps timing out: one delivery at a time, with a growing pause', async () => {
+    const hanging = await startWebhookReceiver();
+    hanging.answer = () => 'hang';
+    cleanups.push(() => hanging.close());
+    const store = await openStore();
+    const app = await seededApp(store, hanging.url);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i += 1) ids.push(await enqueue(store, app));
+    startDispatcher(store, { timeoutMs: 200, limits: { firstPauseMs: 50 } });
+    await hanging.waitFor(9, 10_000);
+    const times = hanging.received.map((webhook) => webhook.receivedAt);
+    // The first four at once (the per-receiver cap); the two started as the first two timed out overlap; once
+    // three timed out in a row, one at a time, each after the timeout and a pause that doubles.
+    expect(times[3]! - times[0]!).toBeLessThan(150);
+    const gaps = [7, 8].map((i) => times[i]! - times[i - 1]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(200 + 50 * 2 ** 4 - 30);
+    expect(gaps[1]).toBeGreaterThan(gaps[0]!);
+    // Rows held back by the pause are not charged an attempt.
+    const rows = await store.db.selectFrom('webhook_outbox').select('attempt_count').execute();
+    const attempts = await store.db.selectFrom('webhook_attempts').selectAll().execute();
+    expect(rows.reduce((sum, row) => sum + row.attempt_count, 0)).toBe(attempts.length);
+    expect(attempts.length).toBeLessThanOrEqual(hanging.received.length);
+  });
 });
