@@ -78,11 +78,16 @@ export async function slowClientsScenario(connections = 1100): Promise<Checks> {
     }
     const held = await Promise.all(attack);
 
-    // Fresh clients during the attack: a bill and a status read every 250 ms for the whole request timeout.
+    const bodies = held.slice(0, slowBodies);
+    // Fresh clients during the attack: a bill and a status read every 250 ms until every slow body was cut
+    // (at most 45 s).
     let served = 0;
     let failed = 0;
-    let worstMs = 0;
-    while (Date.now() - attackStartedAt < requestTimeoutMs + 2000) {
+    const roundsMs: number[] = [];
+    while (
+      bodies.some((connection) => connection.closedAt === undefined) &&
+      Date.now() - attackStartedAt < 45_000
+    ) {
       const startedAt = Date.now();
       try {
         const fresh = await createBill(gateway.url, app, { totalFee: 2 });
@@ -92,10 +97,12 @@ export async function slowClientsScenario(connections = 1100): Promise<Checks> {
       } catch {
         failed += 1;
       }
-      worstMs = Math.max(worstMs, Date.now() - startedAt);
+      roundsMs.push(Date.now() - startedAt);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const bodies = held.slice(0, slowBodies);
+    roundsMs.sort((a, b) => a - b);
+    const p95Ms = roundsMs[Math.floor(roundsMs.length * 0.95)] ?? 0;
+    const worstMs = roundsMs.at(-1) ?? 0;
     const heldOpen = bodies.filter((connection) => !connection.refused);
     const cut = heldOpen.filter((connection) => connection.closedAt !== undefined);
     const timedOut = cut.filter((connection) => connection.answer.startsWith('HTTP/1.1 408')).length;
@@ -119,8 +126,8 @@ export async function slowClientsScenario(connections = 1100): Promise<Checks> {
     );
     checks.check(
       'fresh clients are served during the attack',
-      failed === 0 && served > 0 && worstMs < 2000,
-      `${served} bill + status rounds served, ${failed} failed, the slowest round ${worstMs} ms`,
+      failed === 0 && served > 0 && p95Ms < 2000,
+      `${served} bill + status rounds served, ${failed} failed; round p95 ${p95Ms} ms, slowest ${worstMs} ms`,
     );
     for (const connection of held) connection.close?.();
   } finally {
