@@ -84,10 +84,18 @@ export class WebhookDispatcher {
   private readonly deliveries = new Set<Promise<void>>();
   private readonly receivers = new Map<string, ReceiverState>();
   private readonly appsActive = new Map<string, number>();
+  /**
+   * Due rows of the last pass not started yet (waiting for a slot): a finished delivery starts the next of them
+   * without reading the outbox again; the outbox is read again once they are all started, on every wake (a new
+   * webhook) and on the timer.
+   */
+  private readonly waitingRows = new Map<string, Selectable<WebhookOutboxTable>>();
   /** Round-robin position over apps, kept between passes. */
   private turn = 0;
   /** The earliest end of a receiver's pause that holds due rows back (0: none). */
   private pausedRowsWakeAt = 0;
+  /** The time the last pass read the outbox with: rows due by then were seen. */
+  private lastPassAt = 0;
   private readonly now: () => number;
   private readonly outbound: OutboundHttpClient;
   private readonly ownsOutbound: boolean;
@@ -136,15 +144,19 @@ export class WebhookDispatcher {
     try {
       do {
         this.rerun = false;
+        const passAt = this.now();
+        this.lastPassAt = passAt;
         const due = await this.options.db
           .selectFrom('webhook_outbox')
           .selectAll()
           .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', this.now())
+          .where('next_attempt_at', '<=', passAt)
           .orderBy('next_attempt_at')
           .limit(dueBatch)
           .execute();
-        if (!this.stopped) this.startFairly(due);
+        this.waitingRows.clear();
+        for (const row of due) if (!this.inFlight.has(row.id)) this.waitingRows.set(row.id, row);
+        if (!this.stopped) this.startFairly();
       } while (this.rerun && !this.stopped);
     } catch (error) {
       this.options.log?.('warn', 'webhook dispatcher pass failed', { error: String(error) });
@@ -168,7 +180,8 @@ export class WebhookDispatcher {
   }
 
   /** Starts due rows round-robin over apps, then over each app's receivers, within the caps. */
-  private startFairly(due: Selectable<WebhookOutboxTable>[]): void {
+  private startFairly(): void {
+    const due = [...this.waitingRows.values()];
     const now = this.now();
     this.pausedRowsWakeAt = 0;
     const byApp = new Map<string, Map<string, Selectable<WebhookOutboxTable>[]>>();
@@ -213,6 +226,7 @@ export class WebhookDispatcher {
     key: string,
     state: ReceiverState,
   ): void {
+    this.waitingRows.delete(row.id);
     state.active += 1;
     this.appsActive.set(appId, (this.appsActive.get(appId) ?? 0) + 1);
     const delivery = this.deliver(row)
@@ -239,7 +253,10 @@ export class WebhookDispatcher {
         else this.appsActive.set(appId, active);
         if (state.active === 0 && state.consecutiveTimeouts === 0) this.receivers.delete(key);
         this.deliveries.delete(delivery);
-        this.wake();
+        if (this.stopped) return;
+        if (this.waitingRows.size > 0 && !this.running) this.startFairly();
+        // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer.
+        if (this.waitingRows.size === 0 || this.inFlight.size === 0) this.wake();
       });
     this.deliveries.add(delivery);
   }
@@ -248,13 +265,13 @@ export class WebhookDispatcher {
     let delay = idlePollMs;
     try {
       const now = this.now();
-      // The next row that is not due yet. Rows already due are waiting for a free slot (a finished delivery
-      // wakes the dispatcher) or for the end of their receiver's pause.
+      // The next row that was not due at the last pass (it may be due by now: then at once). Rows due then
+      // are waiting for a free slot (a finished delivery starts them) or for the end of their receiver's pause.
       const next = await this.options.db
         .selectFrom('webhook_outbox')
         .select((eb) => eb.fn.min('next_attempt_at').as('at'))
         .where('status', '=', 'pending')
-        .where('next_attempt_at', '>', now)
+        .where('next_attempt_at', '>', this.lastPassAt)
         .executeTakeFirst();
       if (next?.at !== null && next?.at !== undefined) {
         delay = Math.min(idlePollMs, Math.max(0, Number(next.at) - now));
