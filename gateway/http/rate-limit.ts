@@ -2,7 +2,7 @@
  * Rate limits, fixed one-minute windows kept in memory (one gateway process). Public endpoints per client IP: bill
  * creation and sandbox actions have a lower limit than reads (script, status, pages). The server-SDK API
  * (`/2/rest/*` but the button's and the status endpoints) per client IP and per app (`app_id` of the body or of
- * `para`). Over a limit: HTTP 429 with Retry-After and a BeeCloud answer naming `rate`.
+ * `para`; only requests that passed authentication count against an app, so naming it spends nothing). Over a limit: HTTP 429 with Retry-After and a BeeCloud answer naming `rate`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BeeCloudError } from '../errors/result-codes.ts';
@@ -88,10 +88,34 @@ export function installRateLimits(app: FastifyInstance, options: RateLimitOption
     const bucket = bucketOf(request);
     if (bucket) take(`${bucket}:${request.ip}`, limits[bucket], reply);
   });
-  // Per app once the body is parsed (an app's servers may call from many IPs).
+  // Per app once the body is parsed (an app's servers may call from many IPs). Only requests that passed
+  // authentication count: anyone can name an app_id, and must not spend that app's budget.
   app.addHook('preHandler', async (request, reply) => {
     if (bucketOf(request) !== 'rest') return;
     const appId = restAppId(request);
-    if (appId !== undefined) take(`app:${appId}`, limits.app, reply);
+    if (appId === undefined) return;
+    const window = windows.get(`app:${appId}`);
+    if (window && Date.now() - window.start < windowMs && window.count >= limits.app) {
+      take(`app:${appId}`, limits.app, reply);
+    }
   });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (bucketOf(request) !== 'rest' || reply.statusCode === 429) return payload;
+    const appId = restAppId(request);
+    if (appId === undefined || (typeof payload === 'string' && failedAuthentication(payload))) return payload;
+    const now = Date.now();
+    let window = windows.get(`app:${appId}`);
+    if (!window || now - window.start >= windowMs) {
+      window = { start: now, count: 0 };
+      windows.set(`app:${appId}`, window);
+    }
+    window.count += 1;
+    return payload;
+  });
+}
+
+/** A BeeCloud answer refusing the request's credentials (APP_INVALID, or app_id / timestamp / app_sign at fault). */
+function failedAuthentication(payload: string): boolean {
+  const head = payload.slice(0, 400);
+  return /"result_msg":"APP_INVALID"/.test(head) || /"err_detail":"(app_id|timestamp|app_sign): /.test(head);
 }
