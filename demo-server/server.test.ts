@@ -50,6 +50,8 @@ beforeAll(async () => {
     ],
     webhookRetryScale: 0.001,
     logger: false,
+    // The demo shop's webhook receiver is on 127.0.0.1.
+    allowPrivateTargets: true,
   });
   demo = await startDemoServer({
     host: '127.0.0.1',

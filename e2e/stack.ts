@@ -60,6 +60,8 @@ export async function startStack(overrides: { webhookRetryScale?: number } = {})
     seedApps: [app],
     webhookRetryScale: overrides.webhookRetryScale ?? 0.01,
     logger: false,
+    // The demo shop's webhook receiver is on 127.0.0.1.
+    allowPrivateTargets: true,
   });
   const demo = await startDemoServer({
     host: '127.0.0.1',

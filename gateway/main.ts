@@ -1,9 +1,14 @@
 /**
  * `npm run gateway`: the gateway alone, configured by the environment.
  *   SPAY_GATEWAY_HOST (127.0.0.1)  SPAY_GATEWAY_PORT (8080)  SPAY_DATA_DIR (./data)
- *   SPAY_SEED_APP (config/demo-app.json; "" for none)  SPAY_WIDGET_DIR (dist/widget)
+ *   SPAY_SEED_APP (a SeedApp JSON file; none by default: the demo app, whose secrets are public, is seeded only
+ *     by `npm start`)  SPAY_WIDGET_DIR (dist/widget)
+ *   SPAY_ALLOW_PRIVATE_TARGETS (0; 1 lets webhooks and notify_url reach loopback / private addresses: local
+ *     development only)
  *   SPAY_WEBHOOK_RETRY_SCALE (1)  SPAY_PUBLIC_URL (http://HOST:PORT)  SPAY_LOG (1; 0 for quiet)
  *   SPAY_RATE_LIMIT_WRITES (600 bill creations per IP per minute; 0 = no limits)  SPAY_RATE_LIMIT_READS (6000)
+ *   SPAY_RATE_LIMIT_REST (3000 /2/rest/* requests per IP per minute)  SPAY_RATE_LIMIT_REST_APP (6000 per app)
+ *   SPAY_MAX_CONNECTIONS_PER_IP (256)  SPAY_MAX_CONNECTIONS (file limit - 128, at most 10,000)
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
 import { readFile } from 'node:fs/promises';
@@ -24,7 +29,7 @@ function numberFromEnv(name: string, fallback: number): number {
 const host = process.env.SPAY_GATEWAY_HOST || '127.0.0.1';
 const port = numberFromEnv('SPAY_GATEWAY_PORT', 8080);
 const dataDir = resolve(process.env.SPAY_DATA_DIR || 'data');
-const seedFile = process.env.SPAY_SEED_APP ?? 'config/demo-app.json';
+const seedFile = process.env.SPAY_SEED_APP ?? '';
 const seedApps: SeedApp[] = seedFile
   ? [JSON.parse(await readFile(resolve(seedFile), 'utf8')) as SeedApp]
   : [];
@@ -46,7 +51,15 @@ try {
         : {
             writesPerMinute: numberFromEnv('SPAY_RATE_LIMIT_WRITES', 600),
             readsPerMinute: numberFromEnv('SPAY_RATE_LIMIT_READS', 6000),
+            restPerMinutePerIp: numberFromEnv('SPAY_RATE_LIMIT_REST', 3000),
+            restPerMinutePerApp: numberFromEnv('SPAY_RATE_LIMIT_REST_APP', 6000),
           },
+    connectionLimits: {
+      maxConnectionsPerIp: numberFromEnv('SPAY_MAX_CONNECTIONS_PER_IP', 256),
+      ...(process.env.SPAY_MAX_CONNECTIONS
+        ? { maxConnections: numberFromEnv('SPAY_MAX_CONNECTIONS', 0) }
+        : {}),
+    },
   });
 } catch (error) {
   // One line that says what is wrong and how to recover (a corrupt database, a busy port …), not a stack trace.

@@ -2,6 +2,8 @@
  * `npm start`: the gateway and the demo merchant, on 127.0.0.1, data under ./data.
  * Environment: SPAY_HOST, SPAY_GATEWAY_PORT (8080), SPAY_DEMO_PORT (3000), SPAY_DATA_DIR (./data),
  * SPAY_SEED_APP (config/demo-app.json), SPAY_WEBHOOK_RETRY_SCALE (1).
+ * The demo shop listens on this machine, so the gateway is allowed to send webhooks to private addresses here
+ * (what SPAY_ALLOW_PRIVATE_TARGETS=1 does for `npm run gateway`): a local development set-up only.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -33,6 +35,7 @@ const gateway = await startGateway({
   seedApps: [app],
   webhookRetryScale: Number(process.env.SPAY_WEBHOOK_RETRY_SCALE ?? 1),
   logger: true,
+  allowPrivateTargets: true,
 });
 const demo = await startDemoServer({ host, port: demoPort, dataDir, gatewayUrl: gateway.url, app });
 

@@ -96,6 +96,8 @@ beforeAll(async () => {
     seedApps: [{ ...config, webhookUrl }],
     webhookRetryScale: 0.001,
     logger: false,
+    // The test's webhook receiver (or the demo app's URL) is on 127.0.0.1.
+    allowPrivateTargets: true,
   });
   app = appFromConfig(config, gateway.url);
   client = new SpayClient(app);

@@ -20,6 +20,7 @@ import { ChannelSettingsError, type ChannelFamily } from '../channels/channel.ts
 import { isChannelFamily } from '../channels/channels.ts';
 import { installedChannelFamilies } from '../channels/families.ts';
 import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import { privateTargetsAllowedByEnv, targetRefusal } from '../net/target-policy.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 
 const knownChannels = ['ali', 'aliqr', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
@@ -56,6 +57,7 @@ function parseChannels(value: string | undefined): string[] | undefined {
   return channels;
 }
 
+/** A webhook URL: http(s), and not loopback / private / link-local unless SPAY_ALLOW_PRIVATE_TARGETS=1. */
 function parseUrl(value: string | undefined, option: string): string | undefined {
   if (value === undefined || value === '') return value;
   try {
@@ -63,6 +65,10 @@ function parseUrl(value: string | undefined, option: string): string | undefined
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
   } catch {
     throw new CliError(`${option} must be an http(s) URL`);
+  }
+  const refusal = targetRefusal(value, privateTargetsAllowedByEnv());
+  if (refusal) {
+    throw new CliError(`${option} ${refusal} (SPAY_ALLOW_PRIVATE_TARGETS=1 allows it for local development)`);
   }
   return value;
 }

@@ -34,6 +34,8 @@ export interface GatewayCoreOptions extends CoreTimings {
   publicUrl(): string;
   log: CoreLog;
   now?: () => number;
+  /** Accept notify URLs on loopback / private addresses (local development only). */
+  allowPrivateTargets?: boolean;
 }
 
 const STUCK_REFUND_AGE_MS = 30_000;
@@ -58,6 +60,7 @@ export class GatewayCore {
       publicUrl: options.publicUrl,
       log: options.log,
       now: options.now ?? Date.now,
+      allowPrivateTargets: options.allowPrivateTargets ?? false,
     };
     const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
     this.registry = options.registry;

@@ -17,6 +17,7 @@ import type { BillExtras, BillListFilter } from '../storage/bill-store.ts';
 import type { Paging, RecordScope } from '../storage/record-filter.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { attemptOf, channelUrlsFor, type CoreDeps } from './core-deps.ts';
+import { targetRefusal } from '../net/target-policy.ts';
 import { DomainError } from './domain-error.ts';
 
 /** QR bills expire after 2 hours unless the merchant sets bill_timeout. */
@@ -82,6 +83,10 @@ export class Payments {
     const { app, channel } = request;
     if (!isChannelEnabled(channel, app.channels)) {
       throw new DomainError('channel_not_enabled', 'channel', `${channel} is not enabled for this app`);
+    }
+    if (request.notifyUrl) {
+      const refusal = targetRefusal(request.notifyUrl, this.deps.allowPrivateTargets);
+      if (refusal) throw new DomainError('target_refused', 'notify_url', refusal);
     }
     const adapter = this.deps.registry.adapterFor(app, request.mode, channel);
     const bill = await this.createAttempt(request);
