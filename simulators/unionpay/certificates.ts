@@ -49,15 +49,12 @@ function rsaKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
 }
 
 function nameAttributes(cn: string, organization: string): forge.pki.CertificateField[] {
-  // UTF8String values (forge encodes them to UTF-8 itself).
+  // UTF8String values (forge encodes them to UTF-8 itself); its typings declare valueTagClass as a tag class.
+  const utf8 = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
   return [
     { shortName: 'C', value: 'CN' },
-    {
-      shortName: 'O',
-      value: organization,
-      valueTagClass: forge.asn1.Type.UTF8,
-    } as forge.pki.CertificateField,
-    { shortName: 'CN', value: cn, valueTagClass: forge.asn1.Type.UTF8 } as forge.pki.CertificateField,
+    { shortName: 'O', value: organization, valueTagClass: utf8 },
+    { shortName: 'CN', value: cn, valueTagClass: utf8 },
   ];
 }
 
@@ -155,6 +152,9 @@ export function createUnionpayHierarchy(signerCn: string = simulatorSignerCn): U
   return { root, middle, signer, expiredSigner, wrongChainSigner };
 }
 
+/** One CA per process issues every test merchant certificate (saves a key generation per merchant). */
+let merchantCa: KeyedCertificate | undefined;
+
 export interface MerchantCertificate extends KeyedCertificate {
   /** The `.pfx` (PKCS#12, 3DES as UnionPay's CFCA files are) as base64, protected by `password`. */
   pfxBase64: string;
@@ -170,7 +170,7 @@ export function createMerchantCertificate(
   options: { password?: string; validDays?: number } = {},
 ): MerchantCertificate {
   const now = Date.now();
-  const ca = issueCertificate({
+  merchantCa ??= issueCertificate({
     subjectCn: 'CFCA SIM MERCHANT CA',
     organization: 'China Financial Certification Authority',
     issuer: null,
@@ -178,6 +178,7 @@ export function createMerchantCertificate(
     notBefore: new Date(now - day),
     notAfter: new Date(now + 3650 * day),
   });
+  const ca = merchantCa;
   const merchant = issueCertificate({
     subjectCn: `041@Z${merId}@${merId}@00000001`,
     organization: 'spay test merchant',
