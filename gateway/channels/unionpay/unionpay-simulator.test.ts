@@ -562,6 +562,29 @@ describe('UnionPay adapter ⇄ simulator: faults', () => {
     expect(await adapter.queryPayment(attempt)).toEqual({ status: 'not_found' });
   });
 
+  it('an answer whose signPubKeyCert does not name the expected signer is refused as BAD_SIGNATURE', async () => {
+    const attempt = newAttempt();
+    await adapter.createPayment(attempt, urls);
+    const strict = unionpayChannel.createAdapter(
+      { ...settings, expected_signer_cn: '中国银联股份有限公司' },
+      { http: plainHttp },
+    );
+    await expect(strict.queryPayment(attempt)).rejects.toMatchObject({
+      code: 'BAD_SIGNATURE',
+      retryable: false,
+    });
+  });
+
+  it('a query signed with an unregistered certificate is answered 11, unsigned, and surfaces as that error', async () => {
+    const attempt = newAttempt();
+    const stranger = createMerchantCertificate(merId);
+    const wrongKey = unionpayChannel.createAdapter(
+      { ...settings, private_key: stranger.privateKeyPem, certificate: stranger.certificatePem },
+      { http: plainHttp },
+    );
+    await expect(wrongKey.queryPayment(attempt)).rejects.toMatchObject({ code: '11', retryable: false });
+  });
+
   it('the control API over HTTP mirrors the helpers', async () => {
     const attempt = newAttempt({ totalFee: 9 });
     const start = await adapter.createPayment(attempt, urls);
