@@ -117,6 +117,22 @@ describe('UnionPay in the gateway', () => {
     expect(await billStatus(gateway, bill.billId)).toMatchObject({ status: 'paid' });
     const attempts = sim.notifies().filter((attempt) => attempt.orderId === bill.orderId);
     expect(attempts.map((attempt) => [attempt.status, attempt.answer])).toEqual([[200, 'ok']]);
+    // UnionPay's front redirect (a form POST to frontUrl) lands on the gateway's result page, which shows the
+    // bill as the gateway knows it (the posted fields are not read).
+    const front = await plainHttp({
+      url: `${gateway.url}/1/pay/jsbutton/result/${bill.billId}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'respCode=00&txnAmt=1',
+    });
+    expect(front.status).toBe(303);
+    expect(front.headers.location).toBe(`/1/pay/jsbutton/result/${bill.billId}`);
+    const result = await plainHttp({
+      url: `${gateway.url}${front.headers.location}`,
+      method: 'GET',
+      headers: {},
+    });
+    expect(result.body).toContain('支付成功');
   });
 
   it('a dropped notify: reconciliation queries UnionPay and books the payment', async () => {
