@@ -157,6 +157,9 @@ export class UnionpayAdapter implements ChannelAdapter {
     if (problem) throw new NotifyRejected(problem);
     if (fields.merId !== this.settings.mer_id)
       throw new NotifyRejected(`merId ${fields.merId ?? '(none)'} is not this app's`);
+    if (fields.currencyCode !== undefined && fields.currencyCode !== '156') {
+      throw new NotifyRejected(`currencyCode ${fields.currencyCode} is not CNY (156)`);
+    }
     const detail: Record<string, unknown> = { ...fields };
     delete detail.signPubKeyCert;
     delete detail.signature;

@@ -21,6 +21,7 @@ import {
   type PaymentStart,
 } from '../channel.ts';
 import { plainHttp } from '../testing/plain-http.ts';
+import { signAsUnionpay } from '../../../simulators/unionpay/acp.ts';
 import { acpSign, chinaTimestamp, encodeForm } from './acp-signature.ts';
 import { unionpayChannel, type UnionpaySettings } from './index.ts';
 import { createPrivateKey } from 'node:crypto';
@@ -526,6 +527,32 @@ describe('UnionPay adapter ⇄ simulator: faults', () => {
     const start = await adapter.createPayment(attempt, urls);
     const { front } = await payerPresses(start, 'pay');
     await expect(otherAdapter.parseNotify({ body: encodeForm(front), headers: {} })).rejects.toThrow(/merId/);
+  });
+
+  it('a genuine UnionPay signature does not make a yuan txnAmt or a foreign currency acceptable', async () => {
+    const attempt = newAttempt();
+    const start = await adapter.createPayment(attempt, urls);
+    const { front } = await payerPresses(start, 'pay');
+    const resign = (changes: Record<string, string>) => {
+      const fields: Record<string, string> = { ...front, ...changes };
+      delete fields.signature;
+      delete fields.signPubKeyCert;
+      return encodeForm(signAsUnionpay(fields, sim.simulator.hierarchy.signer));
+    };
+    await expect(adapter.parseNotify({ body: resign({}), headers: {} })).resolves.toMatchObject({
+      kind: 'payment',
+    });
+    await expect(adapter.parseNotify({ body: resign({ txnAmt: '0.01' }), headers: {} })).rejects.toThrow(
+      /txnAmt/,
+    );
+    await expect(adapter.parseNotify({ body: resign({ currencyCode: '840' }), headers: {} })).rejects.toThrow(
+      /currencyCode/,
+    );
+    await expect(
+      adapter.parseNotify({ body: resign({ txnType: '31' }), headers: {} }),
+    ).resolves.toMatchObject({
+      kind: 'ignored',
+    });
   });
 
   it('api_timeout: a query that is never answered is a retryable TIMEOUT', async () => {
