@@ -2,7 +2,7 @@
  * Every channel path of the built widget, served by the running gateway, on a desktop browser, an emulated phone
  * and WeChat's in-app browser (with a stand-in WeixinJSBridge). The merchant pages are served from 127.0.0.1.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { merchantPage, signedOrder } from './host-pages/merchant-page.ts';
 import {
   expect,
@@ -42,6 +42,16 @@ async function menuChoices(page: Page): Promise<string[]> {
   return dialog
     .getByRole('radio')
     .evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).value));
+}
+
+/**
+ * Resolves when the element's running animations (the bottom sheet sliding in) have finished, so it is measured
+ * where it stays rather than at some moment of its entrance (which depends on how fast the machine renders).
+ */
+async function animationsFinished(element: Locator): Promise<void> {
+  await element.evaluate(async (node) => {
+    await Promise.all(node.getAnimations().map((animation) => animation.finished));
+  });
 }
 
 /** Picks a channel, confirms, and returns the REST channel the widget asked the gateway for. */
@@ -128,9 +138,16 @@ test.describe('phone', () => {
   test.use({ userAgent: PHONE_UA, viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
 
   test('Alipay goes to ALI_WAP; the menu is a bottom sheet', async ({ page, stack, host }) => {
+    // Animations at a twentieth of their speed, as on a slow machine: the sheet takes ~4 s to slide in, and is measured
+    // where it ends, whatever moment the menu becomes visible.
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send('Animation.enable');
+    await devtools.send('Animation.setPlaybackRate', { playbackRate: 0.05 });
     await openShop(page, stack, host);
     expect(await menuChoices(page)).toEqual(['ali', 'wxmp', 'un']);
-    const box = await page.getByRole('dialog', { name: '支付' }).boundingBox();
+    const dialog = page.getByRole('dialog', { name: '支付' });
+    await animationsFinished(dialog);
+    const box = await dialog.boundingBox();
     expect(box!.width).toBe(PHONE_VIEWPORT.width);
     expect(Math.round(box!.y + box!.height)).toBe(PHONE_VIEWPORT.height);
     expect(await pay(page, '支付宝支付')).toBe('ALI_WAP');

@@ -5,6 +5,7 @@
  * a bill with a short bill_timeout expires, "刷新" asks the gateway for a new code.
  */
 import type { Page } from '@playwright/test';
+import { cjkFontsInstalled } from '../scripts/test-prerequisites.ts';
 import { merchantPage, signedOrder } from './host-pages/merchant-page.ts';
 import { expect, PHONE_UA, PHONE_VIEWPORT, spayLog, test } from './host-pages/widget-fixtures.ts';
 
@@ -127,13 +128,18 @@ test('copy link shows the payment link for the payer to copy', async ({ page, st
 });
 
 /**
- * The README's screenshots are written to docs/screenshots only when SPAY_UPDATE_SCREENSHOTS=1 (a machine with CJK
- * fonts, e.g. Debian's fonts-wqy-microhei); otherwise to the test's output folder, so test runs never touch docs/.
+ * The README's screenshots are written to docs/screenshots only when SPAY_UPDATE_SCREENSHOTS=1, and then only on a
+ * machine with CJK fonts (`npm test` installs Debian's fonts-noto-cjk), so the Chinese UI is pictured with real
+ * glyphs, never with boxes; otherwise to the test's output folder, so test runs never touch docs/.
  */
 function screenshotPath(name: string): string {
-  return process.env.SPAY_UPDATE_SCREENSHOTS === '1'
-    ? `docs/screenshots/${name}`
-    : test.info().outputPath(name);
+  if (process.env.SPAY_UPDATE_SCREENSHOTS !== '1') return test.info().outputPath(name);
+  if (!cjkFontsInstalled()) {
+    throw new Error(
+      'SPAY_UPDATE_SCREENSHOTS=1 needs CJK fonts (fc-list :lang=zh lists none): apt-get install -y fonts-noto-cjk',
+    );
+  }
+  return `docs/screenshots/${name}`;
 }
 
 test.describe('screenshots for the README', () => {
