@@ -4,6 +4,7 @@
  *   SPAY_SEED_APP (config/demo-app.json; "" for none)  SPAY_WIDGET_DIR (dist/widget)
  *   SPAY_WEBHOOK_RETRY_SCALE (1)  SPAY_PUBLIC_URL (http://HOST:PORT)  SPAY_LOG (1; 0 for quiet)
  *   SPAY_RATE_LIMIT_WRITES (600 bill creations per IP per minute; 0 = no limits)  SPAY_RATE_LIMIT_READS (6000)
+ *   SPAY_DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in SPAY_DATA_DIR, for several instances)
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
 import { readFile } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const gateway = await startGateway({
   host,
   port,
   dataDir,
+  databaseUrl: process.env.SPAY_DATABASE_URL || undefined,
   seedApps,
   widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
   webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
@@ -48,7 +50,7 @@ const gateway = await startGateway({
 
 console.log(`spay gateway listening on ${gateway.url}`);
 for (const seed of seedApps) console.log(`seeded app: ${seed.appId}`);
-console.log(`data: ${dataDir}`);
+console.log(`data: ${process.env.SPAY_DATABASE_URL ? 'PostgreSQL (SPAY_DATABASE_URL)' : dataDir}`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

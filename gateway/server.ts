@@ -28,7 +28,7 @@ import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
-import { openSqliteStore } from './storage/store.ts';
+import { openStore } from './storage/store.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export type { SeedApp } from './apps/app.ts';
@@ -36,7 +36,13 @@ export type { SeedApp } from './apps/app.ts';
 export interface GatewayOptions {
   host?: string;
   port?: number;
+  /** Where SQLite keeps `gateway.sqlite` (and nothing else needs) when there is no `databaseUrl`. */
   dataDir: string;
+  /**
+   * `postgres://user:password@host:port/database`: keep everything in PostgreSQL instead of SQLite, so several
+   * gateway instances can serve one merchant platform (README "Running several instances").
+   */
+  databaseUrl?: string;
   seedApps?: SeedApp[];
   widgetDir?: string;
   webhookRetryScale?: number;
@@ -76,7 +82,10 @@ export interface BuiltGateway {
 export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
   const modules = options.modules ?? installedModules;
   const extraMigrations = Object.assign({}, ...modules.map((module) => module.migrations ?? {}));
-  const store = await openSqliteStore(resolve(options.dataDir), extraMigrations);
+  const store = await openStore(
+    { dataDir: resolve(options.dataDir), databaseUrl: options.databaseUrl },
+    extraMigrations,
+  );
   for (const seed of options.seedApps ?? []) await store.apps.seedApp(seed);
 
   const app = Fastify({

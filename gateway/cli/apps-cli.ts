@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { App, AppMode, SeedApp } from '../apps/app.ts';
-import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import { openStore, type GatewayStore, type StoreLocation } from '../storage/store.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 
 const knownChannels = ['ali', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
@@ -62,10 +62,11 @@ async function requireApp(apps: GatewayStore['apps'], appId: string | undefined)
   return app;
 }
 
-export async function runAppsCli(argv: string[], dataDir: string): Promise<unknown> {
+/** `where`: the data directory (SQLite), or the store's location (a PostgreSQL URL). */
+export async function runAppsCli(argv: string[], where: string | StoreLocation): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
   const [command, appId] = positional;
-  const store = await openSqliteStore(dataDir);
+  const store = await openStore(typeof where === 'string' ? { dataDir: where } : where);
   try {
     const apps = store.apps;
     switch (command) {
@@ -136,7 +137,10 @@ export async function runAppsCli(argv: string[], dataDir: string): Promise<unkno
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runAppsCli(process.argv.slice(2), resolve(process.env.SPAY_DATA_DIR || 'data')).then(
+  runAppsCli(process.argv.slice(2), {
+    dataDir: resolve(process.env.SPAY_DATA_DIR || 'data'),
+    databaseUrl: process.env.SPAY_DATABASE_URL,
+  }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error));
