@@ -98,6 +98,8 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     store,
     retryScale: webhookRetryScale,
     log: (level, message, fields) => app.log[level](fields, message),
+    // A SQLite database is this gateway's alone: leases found at start are its own killed run's.
+    releaseLeasesAtStart: store.engine === 'sqlite',
   });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const registry = new ChannelRegistry({

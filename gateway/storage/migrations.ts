@@ -8,6 +8,7 @@ import type { Kysely, Migration } from 'kysely';
 import { engineOf } from './dialect.ts';
 import { m100_refunds } from './migrations/100-refunds.ts';
 import { m101_orders_by_mode } from './migrations/101-orders-by-mode.ts';
+import { m102_outbox_leases } from './migrations/102-outbox-leases.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -117,4 +118,5 @@ export const gatewayMigrations: Record<string, Migration> = {
   '001_initial': m001_initial,
   '100_refunds': m100_refunds,
   '101_orders_by_mode': m101_orders_by_mode,
+  '102_outbox_leases': m102_outbox_leases,
 };

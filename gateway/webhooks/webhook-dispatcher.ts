@@ -2,7 +2,13 @@
  * Delivers the outbox: POSTs each due webhook (JSON body + Standard Webhooks headers), 10 s timeout, and only
  * the exact body `success` counts as delivered. Every attempt is recorded. Failures are retried on BeeCloud's
  * schedule; rows stay in the database until delivered, so a restarted gateway resumes them.
+ *
+ * Several gateway instances may drain one outbox (PostgreSQL): each dispatcher claims the rows it sends (a lease
+ * in its name, `OutboxStore.claimDue`), so no webhook is sent by two of them at the same moment, and the rows of an
+ * instance that died are sent by the others once its leases run out. At least once: a delivery whose answer was
+ * lost with its instance is sent again.
  */
+import { randomUUID } from 'node:crypto';
 import { standardWebhookSignature } from '../../sdk/sign.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import type { OutboxRow } from '../storage/outbox-store.ts';
@@ -21,6 +27,13 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
   now?: () => number;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+  /** How long a claimed delivery stays this dispatcher's (default: the timeout + 20 s). */
+  leaseMs?: number;
+  /**
+   * Give back every lease at the first pass: for a store only this gateway uses (SQLite), where leases left are
+   * those of its own previous run, killed mid-delivery.
+   */
+  releaseLeasesAtStart?: boolean;
 }
 
 export interface DeliveryResult {
@@ -36,9 +49,13 @@ export class WebhookDispatcher {
   private rerun = false;
   private readonly inFlight = new Map<string, AbortController>();
   private readonly now: () => number;
+  /** This dispatcher's name on the rows it leases. */
+  readonly owner = `dispatcher-${randomUUID()}`;
+  private releaseAtNextPass: boolean;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.releaseAtNextPass = options.releaseLeasesAtStart ?? false;
   }
 
   start(): void {
@@ -65,6 +82,8 @@ export class WebhookDispatcher {
     this.timer = undefined;
     for (const controller of this.inFlight.values()) controller.abort();
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
+    // What it held is due again at once for the other instances (or this gateway's next start).
+    await this.options.store.outbox.releaseLeases(this.owner).catch(() => {});
   }
 
   private async run(): Promise<void> {
@@ -72,13 +91,19 @@ export class WebhookDispatcher {
     try {
       do {
         this.rerun = false;
-        const due = await this.options.store.outbox.due(this.now(), maxConcurrentDeliveries * 4);
+        if (this.releaseAtNextPass) {
+          await this.options.store.outbox.releaseLeases();
+          this.releaseAtNextPass = false;
+        }
+        // Claimed (leased), no more than are sent at once: a claimed row never waits in a queue here while its
+        // lease runs out.
+        const due = await this.claimDue(maxConcurrentDeliveries);
         const queue = due.filter((row) => !this.inFlight.has(row.id));
         const workers = Array.from({ length: Math.min(maxConcurrentDeliveries, queue.length) }, async () => {
           for (let row = queue.shift(); row && !this.stopped; row = queue.shift()) await this.deliver(row);
         });
         await Promise.all(workers);
-        if (due.length === maxConcurrentDeliveries * 4) this.rerun = true;
+        if (due.length === maxConcurrentDeliveries) this.rerun = true;
       } while (this.rerun && !this.stopped);
     } catch (error) {
       this.options.log?.('warn', 'webhook dispatcher pass failed', { error: String(error) });
@@ -86,6 +111,13 @@ export class WebhookDispatcher {
       this.running = false;
     }
     if (!this.stopped) await this.scheduleNext();
+  }
+
+  private claimDue(limit: number): Promise<OutboxRow[]> {
+    const leaseMs = this.options.leaseMs ?? (this.options.timeoutMs ?? webhookTimeoutMs) + 20_000;
+    return this.options.store.transaction((tx) =>
+      tx.outbox.claimDue(this.now(), limit, { owner: this.owner, leaseMs }),
+    );
   }
 
   private async scheduleNext(): Promise<void> {
@@ -178,6 +210,7 @@ export class WebhookDispatcher {
           : retryIn === null
             ? { status: 'failed', attemptCount: failedAttempts }
             : { status: 'pending', attemptCount: failedAttempts, nextAttemptAt: finishedAt + retryIn },
+        row.leased_by,
       );
     });
     this.options.log?.(
