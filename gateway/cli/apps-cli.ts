@@ -13,7 +13,7 @@ import type { App, AppMode, SeedApp } from '../apps/app.ts';
 import { openStore, type GatewayStore, type StoreLocation } from '../storage/store.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 
-const knownChannels = ['ali', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
+const knownChannels = ['ali', 'aliqr', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
 
 const usage = `usage: npm run app -- create --name NAME [--mode test|live] [--channels ali,wxmp,wx,un] [--webhook-url URL] [--live-webhook-url URL]
        npm run app -- show APP_ID
