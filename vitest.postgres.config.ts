@@ -7,7 +7,6 @@
 import { defineConfig } from 'vitest/config';
 
 export const postgresTestFiles = [
-  'gateway/storage/**/*.test.ts',
   'gateway/core/**/*.test.ts',
   'gateway/bills/multi-attempt.test.ts',
   'gateway/refunds/refund-api.test.ts',
