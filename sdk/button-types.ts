@@ -62,5 +62,6 @@ export interface PublicBill {
   status: BillStatus;
   create_time: number;
   trade_no: string;
-  expires_at: number | null;
+  /** When an open attempt expires (ms); null when it does not. Always sent by this gateway. */
+  expires_at?: number | null;
 }
