@@ -239,7 +239,11 @@ export class Refunds {
    * answered (channels refund idempotently by out_refund_no), else asked about with `queryRefund`.
    */
   async settleProcessing(olderThanMs: number): Promise<void> {
-    const stuck = await this.deps.store.refunds.processingSince(this.deps.now() - olderThanMs);
+    const now = this.deps.now();
+    // Claimed, not just read: with several gateway instances each stuck refund is settled by one of them.
+    const stuck = await this.deps.store.transaction((tx) =>
+      tx.refunds.claimProcessing(now - olderThanMs, now),
+    );
     for (const refund of stuck) {
       const app = await this.deps.store.apps.findApp(refund.appId);
       const bill = await this.deps.store.bills.findBill(refund.billId);
