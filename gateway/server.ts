@@ -28,7 +28,7 @@ import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
-import { openStore } from './storage/store.ts';
+import { openStore, type GatewayStore } from './storage/store.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export type { SeedApp } from './apps/app.ts';
@@ -78,6 +78,31 @@ export interface BuiltGateway {
   close(): Promise<void>;
 }
 
+/**
+ * With several instances on one database: bill changes made here are announced to the others, and theirs are
+ * passed to the payers' status streams open here (the bill read again from the database).
+ */
+async function relayBillChanges(store: GatewayStore, core: GatewayCore, app: FastifyInstance): Promise<void> {
+  const feed = store.billChanges;
+  if (!feed) return;
+  core.events.onLocalBillChange((bill) => {
+    feed.announce(bill.id).catch((error: unknown) => {
+      app.log.warn({ billId: bill.id, err: String(error) }, 'announcing a bill change failed');
+    });
+  });
+  await feed.listen((billId) => {
+    if (!core.events.isWatched(billId)) return;
+    store.bills
+      .findBill(billId)
+      .then((bill) => {
+        if (bill) core.events.billChangedElsewhere(bill);
+      })
+      .catch((error: unknown) => {
+        app.log.warn({ billId, err: String(error) }, 'reading a bill another instance changed failed');
+      });
+  });
+}
+
 /** Builds the gateway without listening (tests may use `app.inject`). */
 export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
   const modules = options.modules ?? installedModules;
@@ -117,6 +142,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     expirySweepMs: options.expirySweepMs,
     ...options.timings,
   });
+  await relayBillChanges(store, core, app);
   const ctx: GatewayContext = {
     core,
     store,

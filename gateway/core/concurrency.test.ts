@@ -2,11 +2,13 @@
  * The rules that read and then write, raced: many requests at once, spread over several gateway instances on one
  * database (PostgreSQL under `npm run test:postgres`, where the rows are locked; one gateway on SQLite, which
  * writes one transaction at a time). Refunds never sum past what was paid, and one order is paid once however
- * many of its attempts are paid at the same moment.
+ * many of its attempts are paid at the same moment. A payer's status stream is pushed whatever instance serves
+ * it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBillNo, newRefundNo, rest } from '../rest/testing/rest-caller.ts';
-import type { TestGateway } from '../testing/gateway-harness.ts';
+import { openEventStream } from '../testing/event-stream.ts';
+import { createBill, pressSandboxButton, type TestGateway } from '../testing/gateway-harness.ts';
 import { startGatewayInstances } from '../testing/gateway-instances.ts';
 import { startWebhookReceiver, webhooksFor, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 
@@ -149,6 +151,23 @@ describe('racing requests on one order', () => {
       // Attempts made before the payment are closed by it; none made after it exists (they were refused).
       expect(attempts.filter((bill) => bill.status === 'open')).toHaveLength(0);
       expect(attempts).toHaveLength(1 + created.filter((answer) => answer.json.result_code === 0).length);
+    }
+  });
+});
+
+describe("the payer's status stream", () => {
+  it('is pushed the payment whatever instance the payment arrived at', async () => {
+    const bill = await createBill(instance(0), 'ALI_WEB', { amount: 150 });
+    const stream = await openEventStream(`${instance(1).url}/2/rest/bill_public/${bill.id}/events`);
+    try {
+      const [opened] = await stream.waitFor(1);
+      expect(JSON.parse(opened!.data)).toMatchObject({ id: bill.id, status: 'open' });
+      const paid = await pressSandboxButton(`${instance(2).url}/sandbox/cashier/${bill.id}/pay`);
+      expect(paid.status).toBe(303);
+      const [, pushed] = await stream.waitFor(2, 5000);
+      expect(JSON.parse(pushed!.data)).toMatchObject({ id: bill.id, status: 'paid', spay_result: true });
+    } finally {
+      stream.close();
     }
   });
 });

@@ -9,6 +9,7 @@
  */
 import { Kysely, PostgresDialect, type Migration } from 'kysely';
 import pg from 'pg';
+import { postgresBillChangeFeed } from './bill-change-feed.ts';
 import type { GatewayStore } from './store.ts';
 import { migrateToLatest, storesOver } from './store.ts';
 import type { GatewayTables } from './tables.ts';
@@ -73,12 +74,15 @@ export async function openPostgresStore(
     await db.destroy();
     throw error;
   }
+  const billChanges = postgresBillChangeFeed(pool, url);
   return {
     ...storesOver(db),
     engine: 'postgres',
+    billChanges,
     transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx))),
     description: describeDatabaseUrl(url),
     async close() {
+      await billChanges.close();
       await db.destroy();
     },
   };

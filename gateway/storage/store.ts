@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Migration } from 'kysely';
 import { AppStore } from './app-store.ts';
+import type { BillChangeFeed } from './bill-change-feed.ts';
 import { BillStore } from './bill-store.ts';
 import type { SqlEngine } from './dialect.ts';
 import { runMigrations } from './migrate.ts';
@@ -32,6 +33,11 @@ export interface GatewayStore extends Stores {
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
   /** `sqlite`: one gateway owns the database; `postgres`: several instances may share it. */
   readonly engine: SqlEngine;
+  /**
+   * Bill changes between the instances sharing the database (PostgreSQL's LISTEN/NOTIFY); absent where one
+   * gateway owns the database (SQLite).
+   */
+  readonly billChanges?: BillChangeFeed;
   /** A short label for /healthz and logs, e.g. "sqlite:/data/gateway.sqlite". */
   readonly description: string;
   close(): Promise<void>;
