@@ -22,6 +22,8 @@ export default defineConfig({
             'bench/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
+          // *.postgres.test.ts need the cluster of `npm run test:postgres` (vitest.postgres.config.ts).
+          exclude: ['**/node_modules/**', '**/*.postgres.test.ts'],
           environment: 'node',
           testTimeout: 20000,
         },

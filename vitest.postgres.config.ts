@@ -7,6 +7,7 @@
 import { defineConfig } from 'vitest/config';
 
 export const postgresTestFiles = [
+  'gateway/**/*.postgres.test.ts',
   'gateway/core/**/*.test.ts',
   'gateway/bills/multi-attempt.test.ts',
   'gateway/refunds/refund-api.test.ts',
