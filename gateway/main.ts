@@ -5,6 +5,7 @@
  *   SPAY_WEBHOOK_RETRY_SCALE (1)  SPAY_PUBLIC_URL (http://HOST:PORT)  SPAY_LOG (1; 0 for quiet)
  *   SPAY_RATE_LIMIT_WRITES (600 bill creations per IP per minute; 0 = no limits)  SPAY_RATE_LIMIT_READS (6000)
  *   SPAY_DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in SPAY_DATA_DIR, for several instances)
+ *   SPAY_TRUST_PROXY (none; "1" = any proxy, else comma-separated addresses/CIDRs whose X-Forwarded-For is believed)
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
 import { readFile } from 'node:fs/promises';
@@ -21,6 +22,15 @@ function numberFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+function trustProxyFromEnv(text: string | undefined): boolean | string[] {
+  if (!text || text === '0') return false;
+  if (text === '1' || text === 'true') return true;
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
 const host = process.env.SPAY_GATEWAY_HOST || '127.0.0.1';
 const port = numberFromEnv('SPAY_GATEWAY_PORT', 8080);
 const dataDir = resolve(process.env.SPAY_DATA_DIR || 'data');
@@ -34,6 +44,7 @@ const gateway = await startGateway({
   port,
   dataDir,
   databaseUrl: process.env.SPAY_DATABASE_URL || undefined,
+  trustProxy: trustProxyFromEnv(process.env.SPAY_TRUST_PROXY),
   seedApps,
   widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
   webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),

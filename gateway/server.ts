@@ -59,6 +59,11 @@ export interface GatewayOptions {
   channelHttp?: OutboundHttp;
   /** Per-IP limits on the public endpoints; false turns them off (benchmarks). */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Behind a load balancer: which proxies' `X-Forwarded-For` names the client (for per-IP limits and logs) —
+   * addresses or CIDRs, or true for any (Fastify's `trustProxy`). Default: none, the peer address is the client.
+   */
+  trustProxy?: boolean | string[];
   /** Modules besides the core; defaults to those listed in modules.ts. */
   modules?: GatewayModule[];
 }
@@ -117,6 +122,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 64 * 1024,
     forceCloseConnections: 'idle',
+    trustProxy: options.trustProxy ?? false,
   });
   const webhookRetryScale = options.webhookRetryScale ?? 1;
   const webhooks = new WebhookDispatcher({
