@@ -5,11 +5,18 @@
  *   list
  *   set APP_ID [--name …] [--mode …] [--channels …] [--webhook-url …] [--live-webhook-url …]
  *   rotate APP_ID --secret app|master|test|webhook
+ *   channel-settings APP_ID --family ALI|WX|UN --file settings.json
+ *                         (checked by the installed channel family's parseSettings; prints them masked)
+ *   clear-channel-settings APP_ID --family ALI|WX|UN
  * Output is JSON on stdout; errors go to stderr with exit code 1 (2 for usage errors).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { App, AppMode, SeedApp } from '../apps/app.ts';
+import { ChannelSettingsError, type ChannelFamily } from '../channels/channel.ts';
+import { isChannelFamily } from '../channels/channels.ts';
+import { installedChannelFamilies } from '../channels/families.ts';
 import { openStore, type GatewayStore, type StoreLocation } from '../storage/store.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 
@@ -19,7 +26,9 @@ const usage = `usage: npm run app -- create --name NAME [--mode test|live] [--ch
        npm run app -- show APP_ID
        npm run app -- list
        npm run app -- set APP_ID [--name NAME] [--mode test|live] [--channels …] [--webhook-url URL] [--live-webhook-url URL]
-       npm run app -- rotate APP_ID --secret app|master|test|webhook`;
+       npm run app -- rotate APP_ID --secret app|master|test|webhook
+       npm run app -- channel-settings APP_ID --family ALI|WX|UN --file settings.json
+       npm run app -- clear-channel-settings APP_ID --family ALI|WX|UN`;
 
 function newSecret(): string {
   return randomBytes(24).toString('base64url');
@@ -62,8 +71,50 @@ async function requireApp(apps: GatewayStore['apps'], appId: string | undefined)
   return app;
 }
 
+/** Reads, checks (the family's parseSettings) and stores an app's live settings for a channel family. */
+async function setChannelSettings(
+  apps: GatewayStore['apps'],
+  app: App,
+  options: Map<string, string>,
+  families: readonly ChannelFamily[],
+  clear: boolean,
+): Promise<unknown> {
+  const name = options.get('family');
+  if (!name || !isChannelFamily(name)) throw new CliError('--family must be ALI, WX or UN');
+  const settings = { ...app.channelSettings };
+  if (clear) {
+    delete settings[name];
+    await apps.updateApp(app.appId, { channelSettings: settings });
+    return { appId: app.appId, family: name, settings: null };
+  }
+  const family = families.find((candidate) => candidate.family === name);
+  if (!family) throw new CliError(`no ${name} channel family is installed in this gateway`);
+  const file = options.get('file');
+  if (!file) throw new CliError('--file (a JSON file of the settings) is required');
+  let input: unknown;
+  try {
+    input = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new CliError(`--file: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = family.parseSettings(input);
+  } catch (error) {
+    if (error instanceof ChannelSettingsError) throw new CliError(`settings ${error.message}`);
+    throw error;
+  }
+  settings[name] = parsed as Record<string, unknown>;
+  await apps.updateApp(app.appId, { channelSettings: settings });
+  return { appId: app.appId, family: name, settings: family.maskSettings(parsed) };
+}
+
 /** `where`: the data directory (SQLite), or the store's location (a PostgreSQL URL). */
-export async function runAppsCli(argv: string[], where: string | StoreLocation): Promise<unknown> {
+export async function runAppsCli(
+  argv: string[],
+  where: string | StoreLocation,
+  families: readonly ChannelFamily[] = installedChannelFamilies,
+): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
   const [command, appId] = positional;
   const store = await openStore(typeof where === 'string' ? { dataDir: where } : where);
@@ -128,6 +179,15 @@ export async function runAppsCli(argv: string[], where: string | StoreLocation):
         const value = which === 'webhook' ? `whsec_${randomBytes(32).toString('base64')}` : newSecret();
         return await apps.updateApp(app.appId, { [field]: value });
       }
+      case 'channel-settings':
+      case 'clear-channel-settings':
+        return await setChannelSettings(
+          apps,
+          await requireApp(apps, appId),
+          options,
+          families,
+          command === 'clear-channel-settings',
+        );
       default:
         throw new CliError(command ? `unknown command ${command}` : 'a command is required');
     }

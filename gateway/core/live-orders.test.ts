@@ -32,6 +32,8 @@ const ledger = {
   created: new Map<string, ChannelAttempt>(),
   closed: new Set<string>(),
   builds: 0,
+  /** How many of the next closePayment calls fail (the channel is down). */
+  failCloses: 0,
 };
 
 function ledgerSign(secret: string, body: string): string {
@@ -82,6 +84,10 @@ class LedgerAdapter implements ChannelAdapter {
   }
 
   async closePayment(attempt: ChannelAttempt): Promise<void> {
+    if (ledger.failCloses > 0) {
+      ledger.failCloses -= 1;
+      throw new Error('ledger is down');
+    }
     ledger.closed.add(attempt.outTradeNo);
   }
 
@@ -217,6 +223,19 @@ describe('orders keyed by mode', () => {
     expect((listed.json.bills as { id: string }[]).map((bill) => bill.id).sort()).toEqual(
       [liveId, siblingId].sort(),
     );
+  });
+
+  it('retries closing an attempt at its channel, through reconciliation, when the channel was down', async () => {
+    const billNo = newBillNo();
+    const first = String((await livePay(billNo, 'ALI_WEB', 800)).json.id);
+    const second = String((await livePay(billNo, 'ALI_WAP', 800)).json.id);
+    ledger.failCloses = 1;
+    expect(await ledgerNotify(first, 800)).toEqual({ status: 200, text: 'LEDGER-OK' });
+    expect(await billStatus(harness.gateway, second)).toMatchObject({ status: 'closed' });
+    await expect.poll(() => ledger.failCloses).toBe(0);
+    expect(ledger.closed.has(second.replaceAll('-', ''))).toBe(false);
+    await harness.gateway.ctx.core.reconciliation.runOnce();
+    await expect.poll(() => ledger.closed.has(second.replaceAll('-', ''))).toBe(true);
   });
 
   it('answers a live notify that does not verify with the channel’s own refusal, and books nothing', async () => {

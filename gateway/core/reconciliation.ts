@@ -2,7 +2,8 @@
  * Reconciliation: asks the channel (`queryPayment`) about attempts that are still open some time after they were
  * created, so a lost notify still ends in a paid bill and one webhook (the booking is the notify's, idempotent).
  * The first question comes `afterMs` after creation, then backing off (×2 each time, at most `maxIntervalMs`).
- * It also retries `closePayment` for closed live attempts whose channel did not confirm the close.
+ * It also retries `closePayment` (with the same back-off) for closed live attempts whose channel did not confirm
+ * the close.
  * Runs for sandbox bills too: the sandbox answers from what its payer pages recorded.
  */
 import { attemptOf, type CoreDeps } from './core-deps.ts';
@@ -67,9 +68,12 @@ export class Reconciliation {
       }
       await this.deps.store.bills.scheduleReconciliation(bill.id, now + this.nextDelayMs(count), count);
     }
-    for (const bill of await this.deps.store.bills.pendingChannelCloses(this.options.batchSize ?? 100)) {
+    const closes = await this.deps.store.bills.pendingChannelCloses(now, this.options.batchSize ?? 100);
+    for (const bill of closes) {
       pass.channelClosesRetried += 1;
-      await this.payments.closeAtChannel(bill);
+      if (await this.payments.closeAtChannel(bill)) continue;
+      const count = bill.reconcileCount + 1;
+      await this.deps.store.bills.scheduleChannelClose(bill.id, now + this.nextDelayMs(count), count);
     }
     return pass;
   }

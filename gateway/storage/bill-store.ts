@@ -306,7 +306,9 @@ export class BillStore {
       .set((eb) => ({
         status: to,
         closed_time: now,
-        reconcile_at: null,
+        // A live attempt keeps a reconciliation time: when its channel close is retried (see pendingChannelCloses).
+        reconcile_at: closeAtChannel ? now : null,
+        reconcile_count: 0,
         channel_close_pending: closeAtChannel ? 1 : 0,
         version: eb('version', '+', 1),
       }))
@@ -382,19 +384,35 @@ export class BillStore {
       .execute();
   }
 
-  /** Closed attempts still to be closed at their channel. */
-  async pendingChannelCloses(limit: number): Promise<Bill[]> {
+  /** Closed attempts still to be closed at their channel whose retry is due. */
+  async pendingChannelCloses(now: number, limit: number): Promise<Bill[]> {
     const rows = await this.db
       .selectFrom('bills')
       .selectAll()
       .where('channel_close_pending', '=', 1)
+      .where('reconcile_at', '<=', now)
+      .orderBy('reconcile_at')
       .limit(limit)
       .execute();
     return rows.map(billFromRow);
   }
 
+  /** The next try at closing an attempt at its channel. */
+  async scheduleChannelClose(billId: string, at: number, count: number): Promise<void> {
+    await this.db
+      .updateTable('bills')
+      .set({ reconcile_at: at, reconcile_count: count })
+      .where('id', '=', billId)
+      .where('channel_close_pending', '=', 1)
+      .execute();
+  }
+
   async channelClosed(billId: string): Promise<void> {
-    await this.db.updateTable('bills').set({ channel_close_pending: 0 }).where('id', '=', billId).execute();
+    await this.db
+      .updateTable('bills')
+      .set({ channel_close_pending: 0, reconcile_at: null })
+      .where('id', '=', billId)
+      .execute();
   }
 
   /** Paid attempts whose money must go back (late payments), oldest first. */
