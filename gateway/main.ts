@@ -5,6 +5,7 @@
  *   SPAY_WEBHOOK_RETRY_SCALE (1)  SPAY_PUBLIC_URL (http://HOST:PORT)  SPAY_LOG (1; 0 for quiet)
  *   SPAY_RATE_LIMIT_WRITES (600 bill creations per IP per minute; 0 = no limits)  SPAY_RATE_LIMIT_READS (6000)
  *   SPAY_DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in SPAY_DATA_DIR, for several instances)
+ *   SPAY_WEBHOOK_LEASE_MS (30000: how long an instance holds a webhook it is sending before others may send it)
  *   SPAY_TRUST_PROXY (none; "1" = any proxy, else comma-separated addresses/CIDRs whose X-Forwarded-For is believed)
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
@@ -48,6 +49,7 @@ const gateway = await startGateway({
   seedApps,
   widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
   webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
+  webhookLeaseMs: numberFromEnv('SPAY_WEBHOOK_LEASE_MS', 0) || undefined,
   publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
   logger: process.env.SPAY_LOG !== '0',
   rateLimit:

@@ -46,6 +46,11 @@ export interface GatewayOptions {
   seedApps?: SeedApp[];
   widgetDir?: string;
   webhookRetryScale?: number;
+  /**
+   * How long a dispatcher holds a webhook it claimed before other instances may send it (default: the delivery
+   * timeout + 20 s). Shorter means a killed instance's webhooks go out sooner.
+   */
+  webhookLeaseMs?: number;
   logger?: boolean;
   /** How browsers reach the gateway, when it is not `http://host:port` (behind a proxy, host 0.0.0.0). */
   publicUrl?: string;
@@ -131,6 +136,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     log: (level, message, fields) => app.log[level](fields, message),
     // A SQLite database is this gateway's alone: leases found at start are its own killed run's.
     releaseLeasesAtStart: store.engine === 'sqlite',
+    leaseMs: options.webhookLeaseMs,
   });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const registry = new ChannelRegistry({

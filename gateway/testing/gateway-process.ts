@@ -25,6 +25,10 @@ export interface GatewayProcessOptions {
   rateLimits?: boolean;
   /** A fixed port (to restart on the same address after a crash); default 0, a free port. */
   port?: number;
+  /** `postgres://…`: the gateway keeps its data there (SPAY_DATABASE_URL) instead of SQLite in `dataDir`. */
+  databaseUrl?: string;
+  /** How long the gateway's dispatcher holds a webhook it claimed (SPAY_WEBHOOK_LEASE_MS). */
+  webhookLeaseMs?: number;
 }
 
 export interface GatewayProcess {
@@ -62,6 +66,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
       SPAY_DATA_DIR: options.dataDir,
       SPAY_SEED_APP: seedFile,
       SPAY_WEBHOOK_RETRY_SCALE: String(options.webhookRetryScale ?? 1),
+      SPAY_DATABASE_URL: options.databaseUrl ?? '',
+      ...(options.webhookLeaseMs ? { SPAY_WEBHOOK_LEASE_MS: String(options.webhookLeaseMs) } : {}),
       ...(options.widgetDir ? { SPAY_WIDGET_DIR: options.widgetDir } : {}),
       ...(options.rateLimits ? {} : { SPAY_RATE_LIMIT_WRITES: '0' }),
     },
