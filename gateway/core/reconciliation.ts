@@ -68,7 +68,9 @@ export class Reconciliation {
       }
       await this.deps.store.bills.scheduleReconciliation(bill.id, now + this.nextDelayMs(count), count);
     }
-    const closes = await this.deps.store.bills.pendingChannelCloses(now, this.options.batchSize ?? 100);
+    const closes = await this.deps.store.transaction((tx) =>
+      tx.bills.claimChannelCloses(now, this.options.batchSize ?? 100, CLAIM_LEASE_MS),
+    );
     for (const bill of closes) {
       pass.channelClosesRetried += 1;
       if (await this.payments.closeAtChannel(bill)) continue;

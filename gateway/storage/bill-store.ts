@@ -397,6 +397,35 @@ export class BillStore {
     return rows.map(billFromRow);
   }
 
+  /**
+   * Takes the closed attempts whose channel close is due (as `pendingChannelCloses`) and moves their next try
+   * `leaseMs` on, so no other gateway instance retries them meanwhile (rows it is taking are skipped). Run it in a
+   * transaction; then `channelClosed` or `scheduleChannelClose`.
+   */
+  async claimChannelCloses(now: number, limit: number, leaseMs: number): Promise<Bill[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('channel_close_pending', '=', 1)
+      .where('reconcile_at', '<=', now)
+      .orderBy('reconcile_at')
+      .limit(limit)
+      .$if(this.rowLocks, (query) => query.forUpdate().skipLocked())
+      .execute();
+    if (rows.length === 0) return [];
+    await this.db
+      .updateTable('bills')
+      .set({ reconcile_at: now + leaseMs })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .where('channel_close_pending', '=', 1)
+      .execute();
+    return rows.map(billFromRow);
+  }
+
   /** The next try at closing an attempt at its channel. */
   async scheduleChannelClose(billId: string, at: number, count: number): Promise<void> {
     await this.db
