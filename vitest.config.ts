@@ -23,6 +23,8 @@ export default defineConfig({
             'simulators/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
+          // *.postgres.test.ts need the cluster of `npm run test:postgres` (vitest.postgres.config.ts).
+          exclude: ['**/node_modules/**', '**/*.postgres.test.ts'],
           environment: 'node',
           testTimeout: 20000,
         },

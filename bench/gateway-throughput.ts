@@ -45,7 +45,7 @@ export interface ThroughputResult {
   bareServerPeakRssBytes: number;
 }
 
-interface LoadOptions {
+export interface LoadOptions {
   name: string;
   url: string;
   method: 'GET' | 'POST';
@@ -58,7 +58,7 @@ interface LoadOptions {
 }
 
 /** A 2 s run that is not counted (JIT, SQLite caches), then the measured run. */
-async function load(options: LoadOptions): Promise<LoadFigures> {
+export async function load(options: LoadOptions): Promise<LoadFigures> {
   await loadOnce({ ...options, durationSeconds: 2 });
   return loadOnce(options);
 }

@@ -106,6 +106,18 @@ export function renderTable(results: BenchResults): string {
         ` (bare Fastify process ${(throughput.bareServerPeakRssBytes / KB / KB).toFixed(1)} MB)`,
     );
   }
+  const instances = results.instances;
+  if (instances) {
+    const cell = (figures: { requestsPerSecond: number; p99Ms: number; errors: number }) =>
+      `${figures.requestsPerSecond.toFixed(0)} (p99 ${figures.p99Ms} ms${figures.errors ? `, ${figures.errors} errors` : ''})`;
+    parts.push(
+      table(
+        `Instances (autocannon, ${instances.connections} connections split over the instances, ${instances.durationSeconds} s each)`,
+        ['setup', 'POST /2/rest/bill req/s', 'GET bill_public req/s'],
+        instances.rows.map((row) => [row.setup, cell(row.billCreation), cell(row.billStatusRead)]),
+      ),
+    );
+  }
   if (results.webhookDispatch.length > 0) {
     parts.push(
       table(

@@ -1,6 +1,7 @@
 /** The shape of bench/results.json: every figure of one `npm run bench` run, with when and where it ran. */
 import { cpus } from 'node:os';
 import type { ThroughputResult } from './gateway-throughput.ts';
+import type { InstancesResult } from './instances-throughput.ts';
 import type { DispatchResult } from './webhook-dispatch.ts';
 import type { WebhookLatencyResult } from './webhook-latency.ts';
 import type { WidgetSizeResult } from './widget-size.ts';
@@ -13,6 +14,8 @@ export interface BenchResults {
   widgetTiming?: WidgetTimingResult;
   webhookLatency: WebhookLatencyResult[];
   throughput?: ThroughputResult;
+  /** Bill creation and status reads for 1 instance on SQLite and 1, 2, 3 on one PostgreSQL. */
+  instances?: InstancesResult;
   webhookDispatch: DispatchResult[];
   seconds?: number;
 }

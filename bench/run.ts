@@ -1,11 +1,12 @@
 /**
  * `npm run bench` (after `npm run build`): every benchmark in one run, one after the other so they do not
  * compete for the 2 cores, then the table on stdout and everything in bench/results.json.
- *   SPAY_BENCH_ONLY=size,timing,webhook,throughput,dispatch   run a subset
+ *   SPAY_BENCH_ONLY=size,timing,webhook,throughput,instances,dispatch   run a subset
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureThroughput } from './gateway-throughput.ts';
+import { measureInstances } from './instances-throughput.ts';
 import { repoRoot } from './lib/demo-app.ts';
 import { renderTable } from './report-table.ts';
 import { newResults } from './results.ts';
@@ -14,7 +15,7 @@ import { measureWebhookLatency } from './webhook-latency.ts';
 import { measureWidgetSize } from './widget-size.ts';
 import { measureWidgetTiming } from './widget-timing.ts';
 
-const only = (process.env.SPAY_BENCH_ONLY ?? 'size,timing,webhook,throughput,dispatch').split(',');
+const only = (process.env.SPAY_BENCH_ONLY ?? 'size,timing,webhook,throughput,instances,dispatch').split(',');
 const results = newResults();
 const startedAt = Date.now();
 
@@ -43,6 +44,12 @@ await step('payment → webhook', 'webhook', async () => {
 });
 await step('gateway throughput', 'throughput', async () => {
   results.throughput = await measureThroughput({ connections: 50, durationSeconds: 10 });
+});
+await step('instances: SQLite, PostgreSQL × 1, 2, 3', 'instances', async () => {
+  results.instances = await measureInstances({
+    connections: 50,
+    durationSeconds: Number(process.env.SPAY_BENCH_SECONDS) || 10,
+  });
 });
 await step('webhook dispatch', 'dispatch', async () => {
   results.webhookDispatch.push(await measureDispatch({ webhooks: 500, failingShare: 0 }));

@@ -9,6 +9,9 @@
  *   SPAY_RATE_LIMIT_WRITES (600 bill creations per IP per minute; 0 = no limits)  SPAY_RATE_LIMIT_READS (6000)
  *   SPAY_RATE_LIMIT_REST (3000 /2/rest/* requests per IP per minute)  SPAY_RATE_LIMIT_REST_APP (6000 per app)
  *   SPAY_MAX_CONNECTIONS_PER_IP (256)  SPAY_MAX_CONNECTIONS (file limit - 128, at most 10,000)
+ *   SPAY_DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in SPAY_DATA_DIR, for several instances)
+ *   SPAY_WEBHOOK_LEASE_MS (30000: how long an instance holds a webhook it is sending before others may send it)
+ *   SPAY_TRUST_PROXY (none; "1" = any proxy, else comma-separated addresses/CIDRs whose X-Forwarded-For is believed)
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
 import { readFile } from 'node:fs/promises';
@@ -26,6 +29,15 @@ function numberFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+function trustProxyFromEnv(text: string | undefined): boolean | string[] {
+  if (!text || text === '0') return false;
+  if (text === '1' || text === 'true') return true;
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
 const host = process.env.SPAY_GATEWAY_HOST || '127.0.0.1';
 const port = numberFromEnv('SPAY_GATEWAY_PORT', 8080);
 const dataDir = resolve(process.env.SPAY_DATA_DIR || 'data');
@@ -40,9 +52,12 @@ try {
     host,
     port,
     dataDir,
+    databaseUrl: process.env.SPAY_DATABASE_URL || undefined,
+    trustProxy: trustProxyFromEnv(process.env.SPAY_TRUST_PROXY),
     seedApps,
     widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
     webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
+    webhookLeaseMs: numberFromEnv('SPAY_WEBHOOK_LEASE_MS', 0) || undefined,
     publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
     logger: process.env.SPAY_LOG !== '0',
     rateLimit:
@@ -70,7 +85,7 @@ try {
 
 console.log(`spay gateway listening on ${gateway.url}`);
 for (const seed of seedApps) console.log(`seeded app: ${seed.appId}`);
-console.log(`data: ${dataDir}`);
+console.log(`data: ${process.env.SPAY_DATABASE_URL ? 'PostgreSQL (SPAY_DATABASE_URL)' : dataDir}`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -35,7 +35,7 @@ import { registerPageRoutes } from './pages/page-routes.ts';
 import { OutboundHttpClient } from './net/outbound-http.ts';
 import { privateTargetsAllowedByEnv, targetRefusal } from './net/target-policy.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
-import { openSqliteStore } from './storage/store.ts';
+import { openStore, type GatewayStore } from './storage/store.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export type { SeedApp } from './apps/app.ts';
@@ -43,10 +43,21 @@ export type { SeedApp } from './apps/app.ts';
 export interface GatewayOptions {
   host?: string;
   port?: number;
+  /** Where SQLite keeps `gateway.sqlite` (and nothing else needs) when there is no `databaseUrl`. */
   dataDir: string;
+  /**
+   * `postgres://user:password@host:port/database`: keep everything in PostgreSQL instead of SQLite, so several
+   * gateway instances can serve one merchant platform (README "Running several instances").
+   */
+  databaseUrl?: string;
   seedApps?: SeedApp[];
   widgetDir?: string;
   webhookRetryScale?: number;
+  /**
+   * How long a dispatcher holds a webhook it claimed before other instances may send it (default: the delivery
+   * timeout + 20 s). Shorter means a killed instance's webhooks go out sooner.
+   */
+  webhookLeaseMs?: number;
   logger?: boolean;
   /** How browsers reach the gateway, when it is not `http://host:port` (behind a proxy, host 0.0.0.0). */
   publicUrl?: string;
@@ -62,6 +73,11 @@ export interface GatewayOptions {
   rateLimit?: RateLimitOptions | false;
   /** Request / header timeouts and caps on connections and event streams (per IP and in total). */
   connectionLimits?: ConnectionLimits;
+  /**
+   * Behind a load balancer: which proxies' `X-Forwarded-For` names the client (for per-IP limits and logs) —
+   * addresses or CIDRs, or true for any (Fastify's `trustProxy`). Default: none, the peer address is the client.
+   */
+  trustProxy?: boolean | string[];
   /** Modules besides the core; defaults to those listed in modules.ts. */
   modules?: GatewayModule[];
   /**
@@ -86,11 +102,39 @@ export interface BuiltGateway {
   close(): Promise<void>;
 }
 
+/**
+ * With several instances on one database: bill changes made here are announced to the others, and theirs are
+ * passed to the payers' status streams open here (the bill read again from the database).
+ */
+async function relayBillChanges(store: GatewayStore, core: GatewayCore, app: FastifyInstance): Promise<void> {
+  const feed = store.billChanges;
+  if (!feed) return;
+  core.events.onLocalBillChange((bill) => {
+    feed.announce(bill.id).catch((error: unknown) => {
+      app.log.warn({ billId: bill.id, err: String(error) }, 'announcing a bill change failed');
+    });
+  });
+  await feed.listen((billId) => {
+    if (!core.events.isWatched(billId)) return;
+    store.bills
+      .findBill(billId)
+      .then((bill) => {
+        if (bill) core.events.billChangedElsewhere(bill);
+      })
+      .catch((error: unknown) => {
+        app.log.warn({ billId, err: String(error) }, 'reading a bill another instance changed failed');
+      });
+  });
+}
+
 /** Builds the gateway without listening (tests may use `app.inject`). */
 export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
   const modules = options.modules ?? installedModules;
   const extraMigrations = Object.assign({}, ...modules.map((module) => module.migrations ?? {}));
-  const store = await openSqliteStore(resolve(options.dataDir), extraMigrations);
+  const store = await openStore(
+    { dataDir: resolve(options.dataDir), databaseUrl: options.databaseUrl },
+    extraMigrations,
+  );
   const allowPrivateTargets = options.allowPrivateTargets ?? privateTargetsAllowedByEnv();
   for (const seed of options.seedApps ?? []) {
     for (const [field, url] of [
@@ -115,6 +159,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     bodyLimit: 64 * 1024,
     forceCloseConnections: 'idle',
     ...serverTimeoutOptions(connectionLimits),
+    trustProxy: options.trustProxy ?? false,
   });
   installConnectionLimits(app, connectionLimits);
   const webhookRetryScale = options.webhookRetryScale ?? 1;
@@ -123,6 +168,9 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     retryScale: webhookRetryScale,
     outbound,
     log: (level, message, fields) => app.log[level](fields, message),
+    // A SQLite database is this gateway's alone: leases found at start are its own killed run's.
+    releaseLeasesAtStart: store.engine === 'sqlite',
+    leaseMs: options.webhookLeaseMs,
   });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const registry = new ChannelRegistry({
@@ -141,6 +189,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     expirySweepMs: options.expirySweepMs,
     ...options.timings,
   });
+  await relayBillChanges(store, core, app);
   const ctx: GatewayContext = {
     core,
     store,

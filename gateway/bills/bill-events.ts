@@ -1,6 +1,8 @@
 /**
  * In-process announcements of bill changes, published after the change is committed. The SSE stream listens
  * per bill; the refunds side listens for late payments (money that arrived for a closed or expired attempt).
+ * With several gateway instances, the changes made here are passed on to the others (`onLocalBillChange`, see
+ * storage/bill-change-feed.ts) and theirs arrive through `billChangedElsewhere`, for this instance's streams only.
  */
 import { EventEmitter } from 'node:events';
 import type { Bill } from './bill.ts';
@@ -15,6 +17,23 @@ export class BillEvents {
 
   billChanged(bill: Bill): void {
     this.emitter.emit(`bill:${bill.id}`, bill);
+    this.emitter.emit('local-change', bill);
+  }
+
+  /** A change another gateway instance made and committed: told to the listeners of that bill here. */
+  billChangedElsewhere(bill: Bill): void {
+    this.emitter.emit(`bill:${bill.id}`, bill);
+  }
+
+  /** Whether anything here (an SSE stream) listens to this bill. */
+  isWatched(billId: string): boolean {
+    return this.emitter.listenerCount(`bill:${billId}`) > 0;
+  }
+
+  /** Every change made by this instance (not those of other instances). */
+  onLocalBillChange(listener: (bill: Bill) => void): () => void {
+    this.emitter.on('local-change', listener);
+    return () => this.emitter.off('local-change', listener);
   }
 
   onBillChange(billId: string, listener: (bill: Bill) => void): () => void {

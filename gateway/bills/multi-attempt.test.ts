@@ -3,8 +3,6 @@
  * other attempts, a late payment is recorded for refund and sends no second PAY webhook, the same bill_no with a
  * different amount or title is refused, a paid order takes no new attempt, and paying twice is idempotent.
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
   billStatus,
@@ -55,13 +53,9 @@ describe('an order attempted on several channels', () => {
     const late = await pressSandboxButton(`${harness.gateway.url}/sandbox/wx/scan/${second.id}/pay`);
     expect(late.text).toContain('款项将原路退回');
     expect(await status(second.id)).toMatchObject({ status: 'closed', spay_result: false });
-    const db = new Database(join(harness.gateway.dataDir, 'gateway.sqlite'), { readonly: true });
-    const row = db
-      .prepare('SELECT status, spay_result, refund_required, trade_no FROM bills WHERE id = ?')
-      .get(second.id);
-    db.close();
-    expect(row).toMatchObject({ status: 'closed', spay_result: 1, refund_required: 1 });
-    expect((row as { trade_no: string }).trade_no).toMatch(/^SANDBOX/);
+    const row = await harness.gateway.ctx.store.bills.findBill(second.id);
+    expect(row).toMatchObject({ status: 'closed', spayResult: true, refundRequired: true });
+    expect(row?.tradeNo).toMatch(/^SANDBOX/);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(webhooksOf(billNo)).toHaveLength(1);
   });
@@ -150,12 +144,9 @@ describe('an order attempted on several channels', () => {
     const statuses = await Promise.all(attempts.map((bill) => status(bill.id)));
     expect(statuses.filter((pay) => pay.status === 'paid')).toHaveLength(1);
     expect(statuses.filter((pay) => pay.status === 'closed')).toHaveLength(3);
-    const db = new Database(join(harness.gateway.dataDir, 'gateway.sqlite'), { readonly: true });
-    const late = db
-      .prepare('SELECT count(*) AS n FROM bills WHERE bill_no = ? AND refund_required = 1')
-      .get(billNo);
-    db.close();
-    expect(late).toEqual({ n: 3 });
+    const { appId, mode } = harness.gateway.app;
+    const all = await harness.gateway.ctx.store.bills.attemptsOf(appId, mode, billNo);
+    expect(all.filter((bill) => bill.refundRequired)).toHaveLength(3);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(webhooksOf(billNo)).toHaveLength(1);
   });

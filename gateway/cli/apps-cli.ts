@@ -19,7 +19,7 @@ import type { App, AppMode, SeedApp, SignPolicy } from '../apps/app.ts';
 import { ChannelSettingsError, type ChannelFamily } from '../channels/channel.ts';
 import { isChannelFamily } from '../channels/channels.ts';
 import { installedChannelFamilies } from '../channels/families.ts';
-import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import { openStore, type GatewayStore, type StoreLocation } from '../storage/store.ts';
 import { privateTargetsAllowedByEnv, targetRefusal } from '../net/target-policy.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 
@@ -141,14 +141,15 @@ async function setChannelSettings(
   return { appId: app.appId, family: name, settings: family.maskSettings(parsed) };
 }
 
+/** `where`: the data directory (SQLite), or the store's location (a PostgreSQL URL). */
 export async function runAppsCli(
   argv: string[],
-  dataDir: string,
+  where: string | StoreLocation,
   families: readonly ChannelFamily[] = installedChannelFamilies,
 ): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
   const [command, appId] = positional;
-  const store = await openSqliteStore(dataDir);
+  const store = await openStore(typeof where === 'string' ? { dataDir: where } : where);
   try {
     const apps = store.apps;
     switch (command) {
@@ -240,7 +241,10 @@ export async function runAppsCli(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runAppsCli(process.argv.slice(2), resolve(process.env.SPAY_DATA_DIR || 'data')).then(
+  runAppsCli(process.argv.slice(2), {
+    dataDir: resolve(process.env.SPAY_DATA_DIR || 'data'),
+    databaseUrl: process.env.SPAY_DATABASE_URL,
+  }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error));

@@ -6,7 +6,7 @@
  * A running gateway picks resent webhooks up within 30 s (its periodic look at the outbox).
  */
 import { resolve } from 'node:path';
-import { openSqliteStore } from '../storage/store.ts';
+import { openStore, type StoreLocation } from '../storage/store.ts';
 import {
   DELIVERY_STATUSES,
   listDeliveries,
@@ -19,10 +19,11 @@ const usage = `usage: npm run webhooks -- list [--app APP_ID] [--transaction BIL
        npm run webhooks -- resend WEBHOOK_ID
        npm run webhooks -- resend --app APP_ID --transaction BILL_NO`;
 
-export async function runWebhooksCli(argv: string[], dataDir: string): Promise<unknown> {
+/** `where`: the data directory (SQLite), or the store's location (a PostgreSQL URL). */
+export async function runWebhooksCli(argv: string[], where: string | StoreLocation): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
   const [command, webhookId] = positional;
-  const store = await openSqliteStore(dataDir);
+  const store = await openStore(typeof where === 'string' ? { dataDir: where } : where);
   try {
     switch (command) {
       case 'list': {
@@ -67,7 +68,10 @@ export async function runWebhooksCli(argv: string[], dataDir: string): Promise<u
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runWebhooksCli(process.argv.slice(2), resolve(process.env.SPAY_DATA_DIR || 'data')).then(
+  runWebhooksCli(process.argv.slice(2), {
+    dataDir: resolve(process.env.SPAY_DATA_DIR || 'data'),
+    databaseUrl: process.env.SPAY_DATABASE_URL,
+  }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error));

@@ -118,7 +118,8 @@ export class Payments {
         now,
       );
       if (created === 'exists') {
-        const order = await tx.bills.findOrder(key.appId, key.mode, key.billNo);
+        // Locked: a payment of another attempt cannot pay the order between this check and the new attempt.
+        const order = await tx.bills.lockOrder(key.appId, key.mode, key.billNo);
         if (order === undefined) throw new Error(`order ${key.billNo} vanished inside its transaction`);
         if (order.totalFee !== request.totalFee) {
           throw new DomainError(
@@ -204,7 +205,12 @@ export class Payments {
     let enqueued = false;
     const now = this.deps.now();
     const result = await this.deps.store.transaction(async (tx) => {
-      const bill = await tx.bills.requireBill(billId);
+      // First paid wins: the order is locked, then the attempt, so payments of one order (on any channel, from
+      // any gateway instance) are booked one after the other and each sees what the one before did.
+      const seen = await tx.bills.requireBill(billId);
+      const order = await tx.bills.lockOrder(seen.appId, seen.mode, seen.billNo);
+      const bill = await tx.bills.lockBill(billId);
+      if (bill === undefined) throw new Error(`bill ${billId} vanished inside its transaction`);
       if (bill.spayResult) {
         // Money under another trade number for a paid attempt: the payer paid twice. Kept for refund.
         const duplicate =
@@ -220,12 +226,11 @@ export class Payments {
             : false;
         return { bill, outcome: 'already_paid' as const, closed: [] as Bill[], duplicate };
       }
-      const order = await tx.bills.findOrder(bill.appId, bill.mode, bill.billNo);
       if (bill.status !== 'open' || order?.status === 'paid') {
         await tx.bills.markLatePayment(bill, payment);
         return { bill: await tx.bills.requireBill(bill.id), outcome: 'late_payment' as const, closed: [] };
       }
-      await tx.bills.markPaid(bill, payment);
+      if (!(await tx.bills.markPaid(bill, payment))) throw new Error(`bill ${bill.id} changed while locked`);
       await tx.bills.markOrderPaid(bill.appId, bill.mode, bill.billNo, bill.id);
       const siblings = await tx.bills.openSiblingIds(bill);
       for (const id of siblings) await tx.bills.closeOpen(id, 'closed', now, bill.mode === 'live');

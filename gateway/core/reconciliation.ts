@@ -9,6 +9,9 @@
 import { attemptOf, type CoreDeps } from './core-deps.ts';
 import type { Payments } from './payments.ts';
 
+/** How long a claimed attempt is left to the instance that claimed it (a channel query takes seconds at most). */
+const CLAIM_LEASE_MS = 60_000;
+
 export interface ReconciliationOptions {
   /** First question this long after an attempt's creation (default 30 s; set in `Payments`). */
   afterMs: number;
@@ -40,7 +43,10 @@ export class Reconciliation {
   async runOnce(): Promise<ReconciliationPass> {
     const pass: ReconciliationPass = { asked: 0, paid: 0, closed: 0, channelClosesRetried: 0 };
     const now = this.deps.now();
-    const due = await this.deps.store.bills.dueForReconciliation(now, this.options.batchSize ?? 100);
+    // Claimed, not just read: with several gateway instances each due attempt is asked about by one of them.
+    const due = await this.deps.store.transaction((tx) =>
+      tx.bills.claimDueForReconciliation(now, this.options.batchSize ?? 100, CLAIM_LEASE_MS),
+    );
     for (const bill of due) {
       pass.asked += 1;
       const count = bill.reconcileCount + 1;
@@ -62,7 +68,9 @@ export class Reconciliation {
       }
       await this.deps.store.bills.scheduleReconciliation(bill.id, now + this.nextDelayMs(count), count);
     }
-    const closes = await this.deps.store.bills.pendingChannelCloses(now, this.options.batchSize ?? 100);
+    const closes = await this.deps.store.transaction((tx) =>
+      tx.bills.claimChannelCloses(now, this.options.batchSize ?? 100, CLAIM_LEASE_MS),
+    );
     for (const bill of closes) {
       pass.channelClosesRetried += 1;
       if (await this.payments.closeAtChannel(bill)) continue;

@@ -1,5 +1,5 @@
 /**
- * The refunds core against a real SQLite store when the channel says no, cannot be reached or answers later —
+ * The refunds core against a real store (SQLite, or PostgreSQL under npm run test:postgres) when the channel says no, cannot be reached or answers later —
  * paths the sandbox channel (which always accepts at once) never takes. The channels here are the sandbox with
  * its refund answer changed, nothing else.
  */
@@ -12,7 +12,8 @@ import type { Bill } from '../bills/bill.ts';
 import type { ChannelAttempt, ChannelRefundRequest, RefundResult } from '../channels/channel.ts';
 import { OutboundHttpClient } from '../net/outbound-http.ts';
 import { SandboxChannel } from '../channels/sandbox-adapter.ts';
-import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import type { GatewayStore } from '../storage/store.ts';
+import { openTestStore } from '../testing/test-database.ts';
 import { testApp } from '../testing/gateway-harness.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { DomainError } from './domain-error.ts';
@@ -49,7 +50,7 @@ let app: App;
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'spay-refunds-'));
-  store = await openSqliteStore(dataDir);
+  store = await openTestStore(dataDir);
   const seed = testApp({ webhookUrl: 'http://127.0.0.1:9/webhook' });
   await store.apps.seedApp(seed);
   app = (await store.apps.findApp(seed.appId)) as App;

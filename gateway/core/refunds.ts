@@ -68,7 +68,10 @@ export class Refunds {
         `refund ${order.refundNo} already exists`,
       );
     return this.deps.store.transaction(async (tx) => {
-      const attempts = await tx.bills.attemptsOf(app.appId, app.mode, order.billNo);
+      // The order is locked first: refunds of one bill reserve one after the other, so what they sum to never
+      // passes what was paid, however many arrive at once at however many gateway instances.
+      const locked = await tx.bills.lockOrder(app.appId, app.mode, order.billNo);
+      const attempts = locked ? await tx.bills.attemptsOf(app.appId, app.mode, order.billNo) : [];
       if (attempts.length === 0) throw new DomainError('bill_unknown', 'bill_no', `no bill ${order.billNo}`);
       const paid = attempts.find((attempt) => attempt.status === 'paid');
       if (paid === undefined) {
@@ -199,6 +202,8 @@ export class Refunds {
     if (!bill.refundRequired || !bill.spayResult || bill.mode !== 'test') return undefined;
     const now = this.deps.now();
     const created = await this.deps.store.transaction(async (tx) => {
+      // Locked: two instances hearing of the same late payment refund it once.
+      await tx.bills.lockBill(bill.id);
       if (await tx.refunds.hasLatePaymentRefund(bill.id)) return undefined;
       const id = randomUUID();
       const inserted = await tx.refunds.insert({
@@ -234,7 +239,11 @@ export class Refunds {
    * answered (channels refund idempotently by out_refund_no), else asked about with `queryRefund`.
    */
   async settleProcessing(olderThanMs: number): Promise<void> {
-    const stuck = await this.deps.store.refunds.processingSince(this.deps.now() - olderThanMs);
+    const now = this.deps.now();
+    // Claimed, not just read: with several gateway instances each stuck refund is settled by one of them.
+    const stuck = await this.deps.store.transaction((tx) =>
+      tx.refunds.claimProcessing(now - olderThanMs, now),
+    );
     for (const refund of stuck) {
       const app = await this.deps.store.apps.findApp(refund.appId);
       const bill = await this.deps.store.bills.findBill(refund.billId);

@@ -289,11 +289,12 @@ describe('late payments', () => {
     expect((await query(`rest/bill/${second}`)).json).toMatchObject({ pay: { status: 'closed' } });
     expect((await notify(second)).json.outcome).toBe('late_payment');
 
+    // The late refund is written, then sent to the channel and settled: wait until it is settled.
     let late: Record<string, unknown> | undefined;
-    for (let tries = 0; tries < 200 && late === undefined; tries += 1) {
+    for (let tries = 0; tries < 200 && late?.finish !== true; tries += 1) {
       const listed = await query('rest/refunds', { bill_no: billNo });
       late = (listed.json.refunds as Record<string, unknown>[]).find((item) => item.late_payment === true);
-      if (late === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
+      if (late?.finish !== true) await new Promise((resolve) => setTimeout(resolve, 25));
     }
     expect(late).toMatchObject({ refund_fee: 66, result: true, finish: true, sub_channel: 'UN_WEB' });
     expect((await query(`rest/bill/${second}`)).json).toMatchObject({ pay: { refund_result: true } });

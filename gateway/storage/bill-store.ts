@@ -1,13 +1,16 @@
 /**
  * The bills store: orders `(app_id, mode, bill_no)` and their payment attempts (`bills`), with the REST payment
  * extras (`bill_extras`). Every transition is a conditional update that answers whether it happened, so the core
- * stays idempotent under retries and races.
+ * stays idempotent under retries and races. A rule that reads and then writes locks what it read first
+ * (`lockOrder`, `lockBill`: `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the one write transaction at a time is
+ * the lock). Lock order, to stay free of deadlocks: the order row, then its attempts.
  */
 import type { Selectable } from 'kysely';
 import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
 import type { Bill, OptionalMap } from '../bills/bill.ts';
 import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
+import { engineOf } from './dialect.ts';
 import { recordConditions, type Paging, type RecordFilter, type RecordScope } from './record-filter.ts';
 import type { BillTable, GatewayTx, OrderTable } from './tables.ts';
 
@@ -88,13 +91,35 @@ export interface BillListFilter extends RecordFilter {
 export class BillStore {
   constructor(private readonly db: GatewayTx) {}
 
+  private get rowLocks(): boolean {
+    return engineOf(this.db) === 'postgres';
+  }
+
   async findOrder(appId: string, mode: AppMode, billNo: string): Promise<Order | undefined> {
+    return this.readOrder(appId, mode, billNo, false);
+  }
+
+  /**
+   * The order, locked until the transaction ends: every rule about an order (a new attempt, booking a payment,
+   * reserving a refund) takes this first, so two of them on one order run one after the other.
+   */
+  async lockOrder(appId: string, mode: AppMode, billNo: string): Promise<Order | undefined> {
+    return this.readOrder(appId, mode, billNo, true);
+  }
+
+  private async readOrder(
+    appId: string,
+    mode: AppMode,
+    billNo: string,
+    lock: boolean,
+  ): Promise<Order | undefined> {
     const row = await this.db
       .selectFrom('orders')
       .selectAll()
       .where('app_id', '=', appId)
       .where('mode', '=', mode)
       .where('bill_no', '=', billNo)
+      .$if(lock && this.rowLocks, (query) => query.forUpdate())
       .executeTakeFirst();
     if (!row) return undefined;
     return {
@@ -173,6 +198,17 @@ export class BillStore {
 
   async findBill(id: string): Promise<Bill | undefined> {
     const row = await this.db.selectFrom('bills').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? billFromRow(row) : undefined;
+  }
+
+  /** The attempt, locked until the transaction ends (take its order's lock first when you need both). */
+  async lockBill(id: string): Promise<Bill | undefined> {
+    const row = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(this.rowLocks, (query) => query.forUpdate())
+      .executeTakeFirst();
     return row ? billFromRow(row) : undefined;
   }
 
@@ -308,6 +344,37 @@ export class BillStore {
     return rows.map(billFromRow);
   }
 
+  /**
+   * Takes up to `limit` open attempts whose reconciliation is due and moves their next question `leaseMs` on, so
+   * no other gateway instance asks about them meanwhile (rows another instance is taking are skipped, not waited
+   * for). Run it in a transaction; answer the question, then `scheduleReconciliation`. An instance that dies
+   * leaves them to be asked again when the lease is over.
+   */
+  async claimDueForReconciliation(now: number, limit: number, leaseMs: number): Promise<Bill[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('status', '=', 'open')
+      .where('reconcile_at', 'is not', null)
+      .where('reconcile_at', '<=', now)
+      .orderBy('reconcile_at')
+      .limit(limit)
+      .$if(this.rowLocks, (query) => query.forUpdate().skipLocked())
+      .execute();
+    if (rows.length === 0) return [];
+    await this.db
+      .updateTable('bills')
+      .set({ reconcile_at: now + leaseMs })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .where('status', '=', 'open')
+      .execute();
+    return rows.map(billFromRow);
+  }
+
   async scheduleReconciliation(billId: string, at: number, count: number): Promise<void> {
     await this.db
       .updateTable('bills')
@@ -326,6 +393,35 @@ export class BillStore {
       .where('reconcile_at', '<=', now)
       .orderBy('reconcile_at')
       .limit(limit)
+      .execute();
+    return rows.map(billFromRow);
+  }
+
+  /**
+   * Takes the closed attempts whose channel close is due (as `pendingChannelCloses`) and moves their next try
+   * `leaseMs` on, so no other gateway instance retries them meanwhile (rows it is taking are skipped). Run it in a
+   * transaction; then `channelClosed` or `scheduleChannelClose`.
+   */
+  async claimChannelCloses(now: number, limit: number, leaseMs: number): Promise<Bill[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('channel_close_pending', '=', 1)
+      .where('reconcile_at', '<=', now)
+      .orderBy('reconcile_at')
+      .limit(limit)
+      .$if(this.rowLocks, (query) => query.forUpdate().skipLocked())
+      .execute();
+    if (rows.length === 0) return [];
+    await this.db
+      .updateTable('bills')
+      .set({ reconcile_at: now + leaseMs })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .where('channel_close_pending', '=', 1)
       .execute();
     return rows.map(billFromRow);
   }

@@ -1,11 +1,15 @@
 /**
- * Numbered schema migrations, written with Kysely's schema builder so they run on SQLite and PostgreSQL.
- * Never edit a released migration: add the next number.
+ * Numbered schema migrations, written with Kysely's schema builder so they run on SQLite and PostgreSQL (one
+ * history; a migration branches on `engineOf(db)` only where the engines differ). Column types stay portable:
+ * money and times `bigint`, booleans 0/1 `integer`, JSON `text`. Never edit a released migration: add the next
+ * number.
  */
 import type { Kysely, Migration } from 'kysely';
+import { engineOf } from './dialect.ts';
 import { m100_refunds } from './migrations/100-refunds.ts';
 import { m101_orders_by_mode } from './migrations/101-orders-by-mode.ts';
 import { m102_app_security } from './migrations/102-app-security.ts';
+import { m103_outbox_leases } from './migrations/103-outbox-leases.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -92,7 +96,9 @@ const m001_initial: Migration = {
 
     await db.schema
       .createTable('webhook_attempts')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', engineOf(db) === 'postgres' ? 'serial' : 'integer', (c) =>
+        engineOf(db) === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
       .addColumn('outbox_id', 'text', (c) => c.notNull().references('webhook_outbox.id'))
       .addColumn('attempted_at', 'bigint', (c) => c.notNull())
       .addColumn('http_status', 'integer')
@@ -114,4 +120,5 @@ export const gatewayMigrations: Record<string, Migration> = {
   '100_refunds': m100_refunds,
   '101_orders_by_mode': m101_orders_by_mode,
   '102_app_security': m102_app_security,
+  '103_outbox_leases': m103_outbox_leases,
 };

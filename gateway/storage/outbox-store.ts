@@ -1,8 +1,12 @@
 /**
  * The outbox store: webhook deliveries (`webhook_outbox`) and every attempt at them (`webhook_attempts`).
  * `enqueue` runs in the caller's transaction, so a webhook exists exactly when the change that caused it does.
+ * Dispatchers `claimDue` what they send: the rows are leased to them for a while (`FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL, so instances claiming at once take different rows), and a lease that runs out (its instance died)
+ * makes the row due again.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import { engineOf } from './dialect.ts';
 import type { GatewayTx, WebhookAttemptTable, WebhookOutboxTable } from './tables.ts';
 
 export type OutboxRow = Selectable<WebhookOutboxTable>;
@@ -27,30 +31,99 @@ export interface NewAttempt {
   error: string | null;
 }
 
+export interface OutboxLease {
+  /** The dispatcher taking the rows (one id per running dispatcher). */
+  owner: string;
+  /** How long they are its own: longer than one delivery attempt takes. */
+  leaseMs: number;
+}
+
 export class OutboxStore {
   constructor(private readonly db: GatewayTx) {}
 
-  async enqueue(row: OutboxRow): Promise<void> {
-    await this.db.insertInto('webhook_outbox').values(row).execute();
+  async enqueue(row: Omit<OutboxRow, 'lease_until' | 'leased_by'>): Promise<void> {
+    await this.db
+      .insertInto('webhook_outbox')
+      .values({ ...row, lease_until: null, leased_by: null })
+      .execute();
   }
 
-  /** Pending deliveries due at `now`, earliest first. */
+  /**
+   * Takes up to `limit` pending deliveries due at `now` that nobody holds (earliest first) and leases them to
+   * `lease.owner`. Run it in a transaction (`store.transaction`); rows another instance is claiming at that moment
+   * are skipped, not waited for.
+   */
+  async claimDue(now: number, limit: number, lease: OutboxLease): Promise<OutboxRow[]> {
+    const rows = await this.db
+      .selectFrom('webhook_outbox')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .$if(engineOf(this.db) === 'postgres', (query) => query.forUpdate().skipLocked())
+      .execute();
+    if (rows.length === 0) return [];
+    const leaseUntil = now + lease.leaseMs;
+    await this.db
+      .updateTable('webhook_outbox')
+      .set({ lease_until: leaseUntil, leased_by: lease.owner })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
+    return rows.map((row) => ({ ...row, lease_until: leaseUntil, leased_by: lease.owner }));
+  }
+
+  /** Leases one due row to `lease.owner`; undefined when it is leased by another or no longer pending. */
+  async claimRow(id: string, now: number, lease: OutboxLease): Promise<OutboxRow | undefined> {
+    const leaseUntil = now + lease.leaseMs;
+    const result = await this.db
+      .updateTable('webhook_outbox')
+      .set({ lease_until: leaseUntil, leased_by: lease.owner })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return this.db.selectFrom('webhook_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Gives back the leases of `owner` (a dispatcher stopping), or every lease (a SQLite gateway starting). */
+  async releaseLeases(owner?: string): Promise<void> {
+    let query = this.db
+      .updateTable('webhook_outbox')
+      .set({ lease_until: null, leased_by: null })
+      .where('leased_by', 'is not', null);
+    if (owner !== undefined) query = query.where('leased_by', '=', owner);
+    await query.execute();
+  }
+
+  /** Pending deliveries due at `now` and leased by nobody (or by a lease that ran out), earliest first. */
   async due(now: number, limit: number): Promise<OutboxRow[]> {
     return this.db
       .selectFrom('webhook_outbox')
       .selectAll()
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
       .orderBy('next_attempt_at')
       .limit(limit)
       .execute();
   }
 
-  /** When the earliest pending delivery is due; undefined when none is pending. */
+  /** When the earliest pending delivery is due (or its lease runs out); undefined when none is pending. */
   async nextDueAt(): Promise<number | undefined> {
     const next = await this.db
       .selectFrom('webhook_outbox')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .select(
+        sql<number>`min(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END)`.as(
+          'at',
+        ),
+      )
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return next?.at === null || next?.at === undefined ? undefined : Number(next.at);
@@ -90,26 +163,37 @@ export class OutboxStore {
       .execute();
   }
 
-  /** Moves a pending delivery on after an attempt (delivered, failed, or its next retry). */
+  /**
+   * Moves a pending delivery on after an attempt (delivered, failed, or its next retry) and ends the lease. With
+   * `leasedBy`, only while that dispatcher still holds it (a lease that ran out belongs to whoever took it next).
+   */
   async afterAttempt(
     id: string,
     change:
       | { status: 'delivered'; attemptCount: number; deliveredAt: number }
       | { status: 'failed'; attemptCount: number }
       | { status: 'pending'; attemptCount: number; nextAttemptAt: number },
+    leasedBy?: string | null,
   ): Promise<void> {
-    await this.db
+    const released = { lease_until: null, leased_by: null };
+    let query = this.db
       .updateTable('webhook_outbox')
       .set(
         change.status === 'delivered'
-          ? { status: 'delivered', attempt_count: change.attemptCount, delivered_at: change.deliveredAt }
+          ? {
+              status: 'delivered',
+              attempt_count: change.attemptCount,
+              delivered_at: change.deliveredAt,
+              ...released,
+            }
           : change.status === 'failed'
-            ? { status: 'failed', attempt_count: change.attemptCount }
-            : { attempt_count: change.attemptCount, next_attempt_at: change.nextAttemptAt },
+            ? { status: 'failed', attempt_count: change.attemptCount, ...released }
+            : { attempt_count: change.attemptCount, next_attempt_at: change.nextAttemptAt, ...released },
       )
       .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .execute();
+      .where('status', '=', 'pending');
+    if (leasedBy) query = query.where('leased_by', '=', leasedBy);
+    await query.execute();
   }
 
   /** Deliveries newest first. */

@@ -4,6 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { Refund, RefundStatus } from '../refunds/refund.ts';
+import { engineOf } from './dialect.ts';
 import { recordConditions, type Paging, type RecordFilter, type RecordScope } from './record-filter.ts';
 import type { GatewayTx, RefundTable } from './tables.ts';
 
@@ -199,6 +200,33 @@ export class RefundStore {
       .where('update_time', '<=', before)
       .execute();
     return rows.map(refundFromRow);
+  }
+
+  /**
+   * Takes the refunds still processing whose last change is at or before `before`, marking them changed at `now`,
+   * so that no other gateway instance settles them meanwhile (rows it is taking are skipped, not waited for). Run
+   * it in a transaction.
+   */
+  async claimProcessing(before: number, now: number): Promise<Refund[]> {
+    const rows = await this.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('status', '=', 'processing')
+      .where('update_time', '<=', before)
+      .$if(engineOf(this.db) === 'postgres', (query) => query.forUpdate().skipLocked())
+      .execute();
+    if (rows.length === 0) return [];
+    await this.db
+      .updateTable('refunds')
+      .set({ update_time: now })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .where('status', '=', 'processing')
+      .execute();
+    return rows.map((row) => refundFromRow({ ...row, update_time: now }));
   }
 
   async list(scope: RecordScope, filter: RefundListFilter, paging: Paging): Promise<Refund[]> {

@@ -2,18 +2,22 @@
  * The gateway's storage: one store per aggregate (apps, bills with their orders, refunds, the webhook outbox with
  * its delivery attempts) — the only code that writes SQL — and one way to run a unit of work in a transaction
  * (`transaction(stores => …)`: every store handed to the callback works inside it). `openSqliteStore` is the
- * embedded default; a PostgreSQL store would implement the same `GatewayStore`.
+ * embedded default; `openPostgresStore` (postgres-store.ts) serves several gateway instances on one database.
+ * `openStore` picks one: a `postgres://` database URL, else `<dataDir>/gateway.sqlite`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Migration } from 'kysely';
 import { AppStore } from './app-store.ts';
+import type { BillChangeFeed } from './bill-change-feed.ts';
 import { BillStore } from './bill-store.ts';
 import { DuplicatePaymentStore } from './duplicate-payment-store.ts';
+import type { SqlEngine } from './dialect.ts';
 import { runMigrations } from './migrate.ts';
 import { gatewayMigrations } from './migrations.ts';
 import { OutboxStore } from './outbox-store.ts';
+import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
 import { RefundStore } from './refund-store.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
@@ -33,6 +37,13 @@ export interface Stores {
 export interface GatewayStore extends Stores {
   /** Runs `work` in one transaction: all its writes commit together or none does. */
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  /** `sqlite`: one gateway owns the database; `postgres`: several instances may share it. */
+  readonly engine: SqlEngine;
+  /**
+   * Bill changes between the instances sharing the database (PostgreSQL's LISTEN/NOTIFY); absent where one
+   * gateway owns the database (SQLite).
+   */
+  readonly billChanges?: BillChangeFeed;
   /** A short label for /healthz and logs, e.g. "sqlite:/data/gateway.sqlite". */
   readonly description: string;
   close(): Promise<void>;
@@ -81,10 +92,34 @@ export async function openSqliteStore(
   }
   return {
     ...storesOver(db),
+    engine: 'sqlite',
     transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx))),
     description: `sqlite:${file}`,
     async close() {
       await db.destroy();
     },
   };
+}
+
+export interface StoreLocation {
+  /** `postgres://…` to use PostgreSQL; unset or empty for SQLite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+/** Opens the store the location names: PostgreSQL for a `postgres://` URL, else SQLite in `dataDir`. */
+export async function openStore(
+  location: StoreLocation,
+  extraMigrations: Record<string, Migration> = {},
+): Promise<GatewayStore> {
+  const url = location.databaseUrl;
+  if (url) {
+    if (!isPostgresUrl(url)) {
+      throw new Error(
+        `SPAY_DATABASE_URL must start with postgres:// or postgresql://, got "${url.split(':')[0]}:…"`,
+      );
+    }
+    return openPostgresStore(url, { extraMigrations });
+  }
+  return openSqliteStore(location.dataDir, extraMigrations);
 }

@@ -100,6 +100,9 @@ export interface WebhookOutboxTable {
   next_attempt_at: number;
   created_at: number;
   delivered_at: number | null;
+  /** While a dispatcher is sending it: until when (ms) and which one; null otherwise. */
+  lease_until: number | null;
+  leased_by: string | null;
 }
 
 export interface WebhookAttemptTable {

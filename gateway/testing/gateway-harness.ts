@@ -1,6 +1,7 @@
 /**
- * Starts a real gateway for a test: 127.0.0.1, a free port, a fresh data directory with a real SQLite file and a
- * small widget build, and a test app seeded. `signedOrder` builds the button's order the way a merchant's server
+ * Starts a real gateway for a test: 127.0.0.1, a free port, a fresh data directory with a real SQLite file (or,
+ * under `SPAY_TEST_DATABASE=postgres`, a fresh PostgreSQL database: test-database.ts) and a small widget build,
+ * and a test app seeded. `signedOrder` builds the button's order the way a merchant's server
  * signs it.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,12 +12,15 @@ import { buttonOrderSign } from '../../sdk/sign.ts';
 import type { SeedApp } from '../apps/app.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { buildGateway, listenGateway, type GatewayOptions } from '../server.ts';
+import { createTestDatabase, testDatabaseEngine, type TestDatabase } from './test-database.ts';
 
 export interface TestGateway {
   url: string;
   app: SeedApp;
   dataDir: string;
   widgetDir: string;
+  /** The PostgreSQL database the gateway keeps its data in (SPAY_TEST_DATABASE=postgres), else undefined. */
+  databaseUrl: string | undefined;
   /** The running gateway's services, for tests that act as an operator would (resend, inspect). */
   ctx: GatewayContext;
   close(): Promise<void>;
@@ -51,6 +55,11 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   await writeFile(join(widgetDir, 'spay.js'), testWidgetSource);
   await writeFile(join(widgetDir, 'qr-chunk.js'), 'export const qr = 1;\n');
   const app = testApp(options.app);
+  // On PostgreSQL a given data directory names a database kept for the run (a restarted gateway finds its data).
+  const database: TestDatabase | undefined =
+    options.databaseUrl === undefined && testDatabaseEngine() === 'postgres'
+      ? await createTestDatabase(options.dataDir)
+      : undefined;
   const gatewayOptions: GatewayOptions = {
     host: '127.0.0.1',
     port: 0,
@@ -60,6 +69,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     allowPrivateTargets: true,
     ...options,
     dataDir,
+    databaseUrl: options.databaseUrl ?? database?.url,
     widgetDir: options.widgetDir ?? widgetDir,
     seedApps: [app, ...(options.seedApps ?? [])],
   };
@@ -71,9 +81,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     app,
     dataDir,
     widgetDir,
+    databaseUrl: gatewayOptions.databaseUrl,
     async close() {
       await gateway.close();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) {
+        await rm(dataDir, { recursive: true, force: true });
+        await database?.drop();
+      }
     },
   };
 }

@@ -29,6 +29,10 @@ export interface GatewayProcessOptions {
   allowPrivateTargets?: boolean;
   /** More environment for the gateway (limits, timeouts). */
   env?: Record<string, string>;
+  /** `postgres://…`: the gateway keeps its data there (SPAY_DATABASE_URL) instead of SQLite in `dataDir`. */
+  databaseUrl?: string;
+  /** How long the gateway's dispatcher holds a webhook it claimed (SPAY_WEBHOOK_LEASE_MS). */
+  webhookLeaseMs?: number;
 }
 
 export interface GatewayProcess {
@@ -66,6 +70,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
       SPAY_DATA_DIR: options.dataDir,
       SPAY_SEED_APP: seedFile,
       SPAY_WEBHOOK_RETRY_SCALE: String(options.webhookRetryScale ?? 1),
+      SPAY_DATABASE_URL: options.databaseUrl ?? '',
+      ...(options.webhookLeaseMs ? { SPAY_WEBHOOK_LEASE_MS: String(options.webhookLeaseMs) } : {}),
       ...(options.widgetDir ? { SPAY_WIDGET_DIR: options.widgetDir } : {}),
       ...(options.rateLimits ? {} : { SPAY_RATE_LIMIT_WRITES: '0' }),
       SPAY_ALLOW_PRIVATE_TARGETS: options.allowPrivateTargets === false ? '0' : '1',

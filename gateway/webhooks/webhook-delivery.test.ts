@@ -2,8 +2,6 @@
  * Webhook delivery against a real local receiver: retries until the body is exactly `success`, every attempt
  * recorded, the receiver down for a while, and giving up once the schedule is exhausted.
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../e2e/stack.ts';
 import {
@@ -37,27 +35,11 @@ async function payOneBill(gateway: TestGateway): Promise<string> {
   return bill.id;
 }
 
-function outboxRows(gateway: TestGateway) {
-  const db = new Database(join(gateway.dataDir, 'gateway.sqlite'), { readonly: true });
-  try {
-    return {
-      outbox: db.prepare('SELECT id, status, attempt_count FROM webhook_outbox').all() as Array<{
-        id: string;
-        status: string;
-        attempt_count: number;
-      }>,
-      attempts: db
-        .prepare('SELECT http_status, response_excerpt, error, latency_ms FROM webhook_attempts ORDER BY id')
-        .all() as Array<{
-        http_status: number | null;
-        response_excerpt: string;
-        error: string | null;
-        latency_ms: number;
-      }>,
-    };
-  } finally {
-    db.close();
-  }
+/** The gateway's outbox and its attempts (oldest first), read through its store (SQLite or PostgreSQL). */
+async function outboxRows(gateway: TestGateway) {
+  const outbox = await gateway.ctx.store.outbox.all({});
+  const attempts = await gateway.ctx.store.outbox.attemptsOf(outbox.map((row) => row.id));
+  return { outbox, attempts };
 }
 
 describe('webhook delivery', () => {
@@ -79,10 +61,10 @@ describe('webhook delivery', () => {
     expect(new Set(deliveries.map((d) => d.body)).size).toBe(1);
     // The retries came later and later (2, 4, 8 … ms at this scale).
     expect(deliveries[5]!.receivedAt - deliveries[0]!.receivedAt).toBeGreaterThanOrEqual(2 + 4 + 8 + 16 + 32);
-    await expect.poll(() => outboxRows(gateway).outbox[0]?.status).toBe('delivered');
+    await expect.poll(async () => (await outboxRows(gateway)).outbox[0]?.status).toBe('delivered');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.received).toHaveLength(6);
-    const { outbox, attempts } = outboxRows(gateway);
+    const { outbox, attempts } = await outboxRows(gateway);
     expect(outbox[0]!.attempt_count).toBe(6);
     expect(attempts.map((a) => a.http_status)).toEqual([500, 200, 200, 200, null, 200]);
     expect(attempts.map((a) => a.response_excerpt)).toEqual([
@@ -101,12 +83,14 @@ describe('webhook delivery', () => {
     const port = await freePort();
     const gateway = await gatewayFor(`http://127.0.0.1:${port}/webhook`, 0.01);
     await payOneBill(gateway);
-    await expect.poll(() => outboxRows(gateway).attempts.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
-    expect(outboxRows(gateway).attempts.every((a) => a.http_status === null)).toBe(true);
+    await expect
+      .poll(async () => (await outboxRows(gateway)).attempts.length, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(3);
+    expect((await outboxRows(gateway)).attempts.every((a) => a.http_status === null)).toBe(true);
     const receiver = await receiverOn(port);
     const [delivery] = await receiver.waitFor(1, 10_000);
     expect(JSON.parse(delivery!.body)).toMatchObject({ transaction_type: 'PAY', transaction_fee: 321 });
-    await expect.poll(() => outboxRows(gateway).outbox[0]?.status).toBe('delivered');
+    await expect.poll(async () => (await outboxRows(gateway)).outbox[0]?.status).toBe('delivered');
   });
 
   it('gives up after the last retry of the schedule (18 attempts in all)', async () => {
@@ -114,15 +98,17 @@ describe('webhook delivery', () => {
     receiver.answer = () => ({ status: 503, body: 'down for maintenance' });
     const gateway = await gatewayFor(receiver.url, 0.00001);
     await payOneBill(gateway);
-    await expect.poll(() => outboxRows(gateway).outbox[0]?.status, { timeout: 10_000 }).toBe('failed');
+    await expect
+      .poll(async () => (await outboxRows(gateway)).outbox[0]?.status, { timeout: 10_000 })
+      .toBe('failed');
     expect(receiver.received).toHaveLength(18);
-    expect(outboxRows(gateway).attempts).toHaveLength(18);
+    expect((await outboxRows(gateway)).attempts).toHaveLength(18);
   });
 
   it('keeps a webhook in the outbox when the app has no webhook URL', async () => {
     const gateway = await gatewayFor('', 0.001);
     await payOneBill(gateway);
-    expect(outboxRows(gateway).outbox).toEqual([
+    expect((await outboxRows(gateway)).outbox).toEqual([
       expect.objectContaining({ status: 'no_endpoint', attempt_count: 0 }),
     ]);
   });

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import type { GatewayStore } from '../storage/store.ts';
+import { openTestStore } from '../testing/test-database.ts';
 import { testApp } from '../testing/gateway-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 import { enqueueWebhook } from './outbox.ts';
@@ -21,7 +22,7 @@ async function setUp(
   receiver: WebhookReceiver,
 ): Promise<{ store: GatewayStore; enqueue(): Promise<string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'spay-dispatcher-test-'));
-  const store = await openSqliteStore(dir);
+  const store = await openTestStore(dir);
   cleanups.push(async () => {
     await store.close();
     await rm(dir, { recursive: true, force: true });

@@ -11,7 +11,13 @@
  * per app and per receiver (scheme + host + port) and started round-robin across apps, with caps on deliveries in
  * flight per receiver, per app and in total. A receiver that keeps timing out is backed off: one delivery at a
  * time and a growing pause between its attempts (its rows wait, uncharged; their retry schedule is unchanged).
+ *
+ * Several gateway instances may drain one outbox (PostgreSQL): each dispatcher claims the rows it sends (a lease
+ * in its name, `OutboxStore.claimDue`), so no webhook is sent by two of them at the same moment, and the rows of an
+ * instance that died are sent by the others once its leases run out. At least once: a delivery whose answer was
+ * lost with its instance is sent again.
  */
+import { randomUUID } from 'node:crypto';
 import { standardWebhookSignature } from '../../sdk/sign.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import type { OutboxRow } from '../storage/outbox-store.ts';
@@ -48,6 +54,13 @@ export interface WebhookDispatcherOptions {
   allowPrivateTargets?: boolean;
   /** Overrides of the caps and back-off (tests). */
   limits?: Partial<typeof dispatchLimits>;
+  /** How long a claimed delivery stays this dispatcher's (default: the timeout + 20 s). */
+  leaseMs?: number;
+  /**
+   * Give back every lease at the first pass: for a store only this gateway uses (SQLite), where leases left are
+   * those of its own previous run, killed mid-delivery.
+   */
+  releaseLeasesAtStart?: boolean;
 }
 
 export interface DeliveryResult {
@@ -100,8 +113,13 @@ export class WebhookDispatcher {
   private readonly ownsOutbound: boolean;
   private readonly limits: typeof dispatchLimits;
 
+  /** This dispatcher's name on the rows it leases. */
+  readonly owner = `dispatcher-${randomUUID()}`;
+  private releaseAtNextPass: boolean;
+
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.releaseAtNextPass = options.releaseLeasesAtStart ?? false;
     this.ownsOutbound = !options.outbound;
     this.limits = { ...dispatchLimits, ...options.limits };
     this.outbound =
@@ -135,6 +153,8 @@ export class WebhookDispatcher {
     while (this.running || this.deliveries.size > 0) {
       await Promise.all([...this.deliveries, new Promise((resolve) => setTimeout(resolve, 5))]);
     }
+    // What it held is due again at once for the other instances (or this gateway's next start).
+    await this.options.store.outbox.releaseLeases(this.owner).catch(() => {});
     if (this.ownsOutbound) this.outbound.close();
   }
 
@@ -143,6 +163,10 @@ export class WebhookDispatcher {
     try {
       do {
         this.rerun = false;
+        if (this.releaseAtNextPass) {
+          await this.options.store.outbox.releaseLeases();
+          this.releaseAtNextPass = false;
+        }
         const passAt = this.now();
         this.lastPassAt = passAt;
         const due = await this.options.store.outbox.due(passAt, dueBatch);
@@ -216,8 +240,11 @@ export class WebhookDispatcher {
     this.waitingRows.delete(row.id);
     state.active += 1;
     this.appsActive.set(appId, (this.appsActive.get(appId) ?? 0) + 1);
-    const delivery = this.deliver(row)
-      .then((result) => {
+    const delivery = this.claim(row)
+      .then(async (claimed) => {
+        // Another instance sends it (its lease), or it is no longer pending: nothing to do here.
+        if (!claimed) return;
+        const result = await this.deliver(claimed);
         if (result.timedOut) {
           state.consecutiveTimeouts += 1;
           const over = state.consecutiveTimeouts - this.limits.backOffAfterTimeouts;
@@ -246,6 +273,14 @@ export class WebhookDispatcher {
         if (this.waitingRows.size === 0 || this.inFlight.size === 0) this.wake();
       });
     this.deliveries.add(delivery);
+  }
+
+  /** Leases one row to this dispatcher just before it is sent (several instances may read the same due rows). */
+  private async claim(row: OutboxRow): Promise<OutboxRow | undefined> {
+    const leaseMs = this.options.leaseMs ?? (this.options.timeoutMs ?? webhookTimeoutMs) + 20_000;
+    return this.options.store.transaction((tx) =>
+      tx.outbox.claimRow(row.id, this.now(), { owner: this.owner, leaseMs }),
+    );
   }
 
   private async scheduleNext(): Promise<void> {
@@ -350,6 +385,7 @@ export class WebhookDispatcher {
           : retryIn === null
             ? { status: 'failed', attemptCount: failedAttempts }
             : { status: 'pending', attemptCount: failedAttempts, nextAttemptAt: finishedAt + retryIn },
+        row.leased_by,
       );
     });
     this.options.log?.(

@@ -4,11 +4,15 @@
  * `flagged_notice` (a verified payment whose amount differed), `channel_close_pending`, `reconcile_at`,
  * `reconcile_count`. SQLite cannot change a primary key or a foreign key in place, so both tables are rebuilt
  * (copy, drop, rename) — inside the migration's transaction, with foreign keys checked before it commits.
+ * PostgreSQL changes both in place (its databases start at a release that has this migration, so their orders
+ * never hold attempts of two modes: an order takes its app's mode).
  */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { engineOf } from '../dialect.ts';
 
 export const m101_orders_by_mode: Migration = {
   async up(db: Kysely<unknown>) {
+    if (engineOf(db) === 'postgres') return changeInPlace(db);
     await db.schema
       .createTable('orders_by_mode')
       .addColumn('app_id', 'text', (c) => c.notNull().references('apps.app_id'))
@@ -100,3 +104,34 @@ export const m101_orders_by_mode: Migration = {
       .execute();
   },
 };
+
+async function changeInPlace(db: Kysely<unknown>): Promise<void> {
+  await sql`ALTER TABLE bills DROP CONSTRAINT bills_order_fk`.execute(db);
+  await sql`ALTER TABLE orders DROP CONSTRAINT orders_pk`.execute(db);
+  await sql`ALTER TABLE orders ADD COLUMN mode text`.execute(db);
+  await sql`UPDATE orders SET mode = (SELECT a.mode FROM apps a WHERE a.app_id = orders.app_id)`.execute(db);
+  await sql`ALTER TABLE orders ALTER COLUMN mode SET NOT NULL`.execute(db);
+  await sql`ALTER TABLE orders ADD CONSTRAINT orders_by_mode_pk PRIMARY KEY (app_id, mode, bill_no)`.execute(
+    db,
+  );
+  await db.schema
+    .alterTable('bills')
+    .addColumn('flagged_notice', 'text')
+    .addColumn('channel_close_pending', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('reconcile_at', 'bigint')
+    .addColumn('reconcile_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await sql`UPDATE bills SET reconcile_at = create_time WHERE status = 'open'`.execute(db);
+  await db.schema
+    .alterTable('bills')
+    .addForeignKeyConstraint('bills_order_fk', ['app_id', 'mode', 'bill_no'], 'orders', [
+      'app_id',
+      'mode',
+      'bill_no',
+    ])
+    .execute();
+  await db.schema.dropIndex('bills_by_order').execute();
+  await db.schema.createIndex('bills_by_order').on('bills').columns(['app_id', 'mode', 'bill_no']).execute();
+  await db.schema.createIndex('bills_reconcile').on('bills').columns(['reconcile_at']).execute();
+  await db.schema.createIndex('bills_close_pending').on('bills').columns(['channel_close_pending']).execute();
+}
