@@ -87,7 +87,15 @@ export function newRsaKeyPair(): RsaKeyPair {
   return { privateKey: privateKey.trim(), publicKey: publicKey.trim() };
 }
 
-type Name = { shortName: string; value: string }[];
+type Name = { shortName: string; value: string; valueTagClass?: number }[];
+
+/** Names as UTF8String (forge wants the value as UTF-8 bytes in a binary string). */
+const utf8Name = (name: Name): Name =>
+  name.map((attribute) => ({
+    ...attribute,
+    value: forge.util.encodeUtf8(attribute.value),
+    valueTagClass: forge.asn1.Type.UTF8 as number,
+  }));
 
 interface Issued {
   pem: string;
@@ -116,8 +124,8 @@ function issue(
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(Date.now() + (ca ? 20 : 5) * year);
-  cert.setSubject(subject);
-  cert.setIssuer(issuer.name);
+  cert.setSubject(utf8Name(subject));
+  cert.setIssuer(utf8Name(issuer.name));
   cert.setExtensions(
     ca
       ? [
@@ -145,8 +153,8 @@ function ecdsaSignedRoot(name: Name): string {
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(Date.now() + 20 * year);
-  cert.setSubject(name);
-  cert.setIssuer(name);
+  cert.setSubject(utf8Name(name));
+  cert.setIssuer(utf8Name(name));
   const ecdsaWithSha256 = '1.2.840.10045.4.3.2';
   const mutable = cert as unknown as {
     siginfo: { algorithmOid: string };
