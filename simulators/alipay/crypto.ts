@@ -89,11 +89,10 @@ export function newRsaKeyPair(): RsaKeyPair {
 
 type Name = { shortName: string; value: string; valueTagClass?: number }[];
 
-/** Names as UTF8String (forge wants the value as UTF-8 bytes in a binary string). */
+/** Names as UTF8String (forge's default, PrintableString, mangles Chinese names). */
 const utf8Name = (name: Name): Name =>
   name.map((attribute) => ({
     ...attribute,
-    value: forge.util.encodeUtf8(attribute.value),
     valueTagClass: forge.asn1.Type.UTF8 as number,
   }));
 
