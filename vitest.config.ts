@@ -21,6 +21,7 @@ export default defineConfig({
             'demo-server/**/*.test.ts',
             'bench/**/*.test.ts',
             'simulators/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 20000,
