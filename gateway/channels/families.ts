@@ -3,6 +3,7 @@
  * helper adds its family here (`alipayChannel`, `wechatpayChannel`, `unionpayChannel`); until then live apps get
  * PAY_FACTOR_NOT_SET for that family.
  */
+import { alipayChannel } from './alipay/index.ts';
 import type { ChannelFamily } from './channel.ts';
 
-export const installedChannelFamilies: readonly ChannelFamily[] = [];
+export const installedChannelFamilies: readonly ChannelFamily[] = [alipayChannel];
