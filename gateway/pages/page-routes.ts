@@ -1,8 +1,13 @@
 /**
- * GET /1/pay/jsbutton/result/{id}  — the default result page (no return_url).
+ * GET /1/pay/jsbutton/result/{id}  — where a live channel's cashier sends the payer back (ChannelUrls.returnUrl):
+ *                                    a live bill still open is first checked with the channel (queryPayment, never
+ *                                    the browser's parameters), then the payer goes on to the merchant's return_url
+ *                                    with BeeCloud's parameters; without a return_url, the default result page.
  * GET /1/pay/jsbutton/guide/{id}   — inside WeChat: "open in browser" guide; elsewhere: on to the cashier.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { returnUrlParams, type Bill } from '../bills/bill.ts';
+import { attemptOf } from '../core/core-deps.ts';
 import { channelInfo } from '../channels/channels.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { looksLikeBillId } from '../bills/bill-id.ts';
@@ -20,11 +25,33 @@ export function registerPageRoutes(app: FastifyInstance, ctx: GatewayContext): v
     return bill;
   }
 
+  /** The payer is back before the channel's notify: ask the channel once (best effort) so return_url says paid. */
+  async function settleOnReturn(bill: Bill): Promise<Bill> {
+    if (bill.status !== 'open') return bill;
+    try {
+      const app = await ctx.store.apps.findApp(bill.appId);
+      if (!app) return bill;
+      const answer = await ctx.core.registry
+        .adapterFor(app, bill.mode, bill.subChannel)
+        .queryPayment(attemptOf(bill));
+      if (answer.status === 'paid') await ctx.core.payments.bookChannelPayment(bill.id, answer);
+    } catch (error) {
+      // The notify or reconciliation will settle it; the merchant's page then shows what the bill says now.
+      app.log.warn({ billId: bill.id, err: String(error) }, 'channel query on return failed');
+    }
+    return (await ctx.core.payments.findBill(bill.id)) ?? bill;
+  }
+
   app.get<{ Params: { id: string }; Querystring: { outcome?: string } }>(
     '/1/pay/jsbutton/result/:id',
     async (request, reply) => {
-      const bill = await billOr404(request.params.id, reply);
+      let bill = await billOr404(request.params.id, reply);
       if (!bill) return;
+      if (bill.mode === 'live') {
+        bill = await settleOnReturn(bill);
+        if (bill.returnUrl)
+          return reply.redirect(`${bill.returnUrl}?${returnUrlParams(bill).toString()}`, 303);
+      }
       const outcome = outcomeOf(bill, request.query.outcome);
       const retry =
         bill.status === 'open' && channelInfo(bill.subChannel).action === 'redirect' && bill.mode === 'test'
