@@ -16,7 +16,7 @@ import { alipayChannel } from '../gateway/channels/alipay/index.ts';
 import { plainHttp } from '../gateway/channels/testing/plain-http.ts';
 import { startGateway } from '../gateway/server.ts';
 import { startAlipaySimulator, type AlipaySimulatorHandle } from '../simulators/alipay/index.ts';
-import { PHONE_UA, PHONE_VIEWPORT, spayLog } from './host-pages/widget-fixtures.ts';
+import { PHONE_UA, PHONE_VIEWPORT } from './host-pages/widget-fixtures.ts';
 import { freePort, readDemoApp } from './stack.ts';
 
 let simulator: AlipaySimulatorHandle;
@@ -131,8 +131,8 @@ test('ALI_QRCODE on desktop: the widget QR panel; the payer scans and pays; the 
   const { row } = await openShop(page);
   const dialog = await pickChannel(page, 'aliqr');
   await expect(dialog.getByRole('img')).toBeVisible();
-  const shown = (await spayLog(page)).find((entry) => entry.event === 'qrshown');
-  const codeUrl = String(shown!.detail!.code_url);
+  const precreated = (await simulator.orders()).filter((o) => o.method === 'alipay.trade.precreate').at(-1)!;
+  const codeUrl = String(precreated.qr_code);
   expect(codeUrl).toMatch(new RegExp(`^${simulator.url}/scan/`));
 
   const success = expect(dialog.getByRole('heading', { name: '支付成功' })).toBeVisible({ timeout: 20_000 });
