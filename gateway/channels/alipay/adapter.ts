@@ -127,10 +127,9 @@ export class AlipayAdapter implements ChannelAdapter {
         { notify_url: urls.notifyUrl, return_url: urls.returnUrl },
         { ...biz, product_code: 'QUICK_WAP_WAY', quit_url: urls.quitUrl },
       );
-      // The phone cashier is a signed GET URL: it survives a hop through a "open in browser" guide page.
-      const url = new URL(this.settings.gateway_url);
-      for (const [key, value] of Object.entries(param)) url.searchParams.set(key, value);
-      return { action: 'redirect', url: url.toString(), method: 'GET', param: {} };
+      // The phone cashier is a signed GET (gateway.do?<params>): it survives a hop through an "open in browser"
+      // guide page. The parameters stay in `param`: a GET form replaces the action's query string with its fields.
+      return { action: 'redirect', url: this.settings.gateway_url, method: 'GET', param };
     }
     throw new ChannelCallError('CHANNEL_NOT_SUPPORTED', `Alipay does not serve ${attempt.channel}`, false);
   }

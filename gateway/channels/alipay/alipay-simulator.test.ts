@@ -222,15 +222,16 @@ describe.each(['public_key', 'cert'] as const)('Alipay adapter ⇄ simulator (%s
     const start = await adapter.createPayment(attempt, urlsFor(quitUrl));
     if (start.action !== 'redirect') throw new Error('expected a redirect');
     expect(start.method).toBe('GET');
-    expect(start.param).toEqual({});
+    expect(start.url).toBe(simulator.gatewayUrl);
     const url = new URL(start.url);
+    for (const [key, value] of Object.entries(start.param)) url.searchParams.set(key, value);
     expect(url.searchParams.get('method')).toBe('alipay.trade.wap.pay');
     expect(JSON.parse(url.searchParams.get('biz_content')!)).toMatchObject({
       product_code: 'QUICK_WAP_WAY',
       quit_url: quitUrl,
       total_amount: '0.10',
     });
-    const gateway = await browse(start.url);
+    const gateway = await browse(url.toString());
     expect(gateway.status, gateway.body).toBe(302);
     const order = (await simulator.order(attempt.outTradeNo))!;
     const cancelled = await browse(`${simulator.url}/cashier/${order.trade_no}/cancel`, 'POST', {});
