@@ -107,6 +107,27 @@ describe('a live app on Alipay (certificate mode) through the gateway', () => {
     expect(String(bill.html)).toContain('alipay.trade.page.pay');
   });
 
+  it('ALI_WAP: the pay answer is the signed GET URL; a payer back before the notify is checked with the channel', async () => {
+    const bill = await livePay('ALI_WAP', 6);
+    const url = new URL(String(bill.url));
+    expect(url.origin + url.pathname).toBe(simulator.gatewayUrl);
+    expect(url.searchParams.get('method')).toBe('alipay.trade.wap.pay');
+    const cashier = await plainHttp({ url: url.toString(), method: 'GET', headers: {} });
+    expect(cashier.status, cashier.body).toBe(302);
+    // The notify is lost; the payer comes back from Alipay's cashier to the gateway's result route.
+    await simulator.setOrderFaults(outTradeNo(bill.id), { drop_notify: true });
+    const { return_url: alipayReturn } = await simulator.pay(outTradeNo(bill.id));
+    expect(alipayReturn).toContain(`${gateway.url}/1/pay/jsbutton/result/${bill.id}?`);
+    const back = await plainHttp({ url: alipayReturn!, method: 'GET', headers: {} });
+    expect(back.status).toBe(303);
+    const merchant = new URL(back.headers.location);
+    expect(merchant.origin + merchant.pathname).toBe('https://shop.example/r');
+    expect(merchant.searchParams.get('spay_result')).toBe('true');
+    expect(merchant.searchParams.get('sub_channel')).toBe('ALI_WAP');
+    expect(await billStatus(gateway, bill.id)).toMatchObject({ status: 'paid' });
+    await expect.poll(() => webhooksFor(bill.id, 'PAY').length, { timeout: 10_000 }).toBe(1);
+  });
+
   it('a dropped notify ends paid by reconciliation (alipay.trade.query)', async () => {
     const bill = await livePay('ALI_QRCODE', 3);
     await simulator.setOrderFaults(outTradeNo(bill.id), { drop_notify: true });
