@@ -3,7 +3,8 @@
  * helper adds its family here (`alipayChannel`, `wechatpayChannel`, `unionpayChannel`); until then live apps get
  * PAY_FACTOR_NOT_SET for that family.
  */
+import { alipayChannel } from './alipay/index.ts';
 import type { ChannelFamily } from './channel.ts';
 import { unionpayChannel } from './unionpay/index.ts';
 
-export const installedChannelFamilies: readonly ChannelFamily[] = [unionpayChannel];
+export const installedChannelFamilies: readonly ChannelFamily[] = [alipayChannel, unionpayChannel];
