@@ -735,6 +735,8 @@ export class WechatpaySimulatorServer {
     };
     this.requests.push(record);
 
+    // Answers are signed in the key mode of the merchant the Authorization header names (even when it fails).
+    const claimed = this.merchants.get(parseAuthorization(req.headers.authorization)?.mchid ?? '') ?? null;
     const outTradeNo = this.orderKeyOf(url.pathname, raw);
     const faults = this.faultsFor(outTradeNo);
     const orderFaults = outTradeNo ? this.orderFaults.get(outTradeNo) : undefined;
@@ -749,12 +751,12 @@ export class WechatpaySimulatorServer {
       }
       if (count(source.api_5xx) > 0) {
         source.api_5xx = count(source.api_5xx) - 1;
-        record.status = this.answer(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' }, null, {});
+        record.status = this.answer(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' }, claimed, {});
         return;
       }
     }
 
-    let merchant: Merchant | null = null;
+    let merchant: Merchant | null = claimed;
     try {
       merchant = this.authenticate(req, raw);
       const answered = this.route(method, url, raw, merchant);

@@ -150,7 +150,7 @@ export function parseWechatpaySettings(input: unknown): WechatpaySettings {
   const platformCertificates = certificateList(fields);
   for (const pem of platformCertificates) {
     const certificate = parseCertificate('platform_certificates', pem);
-    if (createPublicKey(certificate.publicKey).asymmetricKeyType !== 'rsa') {
+    if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
       throw new ChannelSettingsError('platform_certificates', 'holds a certificate without an RSA key');
     }
   }
