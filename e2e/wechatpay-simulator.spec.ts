@@ -73,6 +73,12 @@ test.beforeAll(async () => {
     } else if (req.url === '/notify') {
       res.writeHead(204);
       res.end();
+    } else if (req.url === '/injected') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(
+        `<!doctype html><p id="ready">waiting</p><button id="pay">pay in WeChat</button><p id="result"></p>` +
+          `<script src="/pay.js"></script>`,
+      );
     } else if (req.url?.startsWith('/return')) {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<h1>back at the shop</h1>');
@@ -157,6 +163,22 @@ test.describe('WX_JSAPI inside WeChat', () => {
       expect(sim.order(bill.outTradeNo)?.trade_state).toBe(state);
     });
   }
+
+  test('the bridge also works injected as an init script (no script tag in the page)', async ({ page }) => {
+    const bill = attempt('WX_JSAPI');
+    const start = await adapter.createPayment(bill, urls());
+    if (start.action !== 'jsapi') throw new Error('expected jsapi');
+    jsapiParams = JSON.stringify(start.params);
+    await page.addInitScript({ content: sim.bridgeScript });
+    await page.goto(`${shopUrl}/injected`);
+    await expect(page.getByText('bridge ready')).toBeVisible();
+    await page.getByRole('button', { name: 'pay in WeChat' }).click();
+    await page
+      .getByRole('dialog', { name: '微信支付' })
+      .getByRole('button', { name: '付款 Pay ¥0.01' })
+      .click();
+    await expect(page.locator('#result')).toHaveText('get_brand_wcpay_request:ok');
+  });
 
   test('a tampered paySign is refused with :fail before any dialog', async ({ page }) => {
     const bill = attempt('WX_JSAPI');

@@ -2,6 +2,7 @@
  * The WeChat Pay API v3 simulator: start it on a free port, register merchants, point an app's `api_base_url`
  * at `url`. See README.md for the control API.
  */
+import { bridgeScript } from './pages.ts';
 import { certifiedKey } from './sim-keys.ts';
 import {
   WechatpaySimulatorServer,
@@ -48,8 +49,9 @@ export interface WechatpaySimulator {
   requests(): SimRequest[];
   /** GET /_sim/scan-url?code_url=… : the scan page a weixin://wxpay/bizpayurl?pr=… code_url stands for. */
   scanUrl(codeUrl: string): string;
-  /** The WeixinJSBridge stand-in script for pages inside a WeChat user agent. */
+  /** The WeixinJSBridge stand-in script for pages inside a WeChat user agent (GET /bridge.js), and its text. */
   bridgeScriptUrl: string;
+  bridgeScript: string;
 }
 
 export async function startWechatpaySimulator(
@@ -71,6 +73,7 @@ export async function startWechatpaySimulator(
     requests: () => server.listRequests(),
     scanUrl: (codeUrl) => server.scanUrl(codeUrl),
     bridgeScriptUrl: `${url}/bridge.js`,
+    bridgeScript: bridgeScript(url),
   };
 }
 

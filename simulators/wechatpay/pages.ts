@@ -98,14 +98,15 @@ export function messagePage(title: string, message: string): string {
 
 /**
  * The WeixinJSBridge stand-in. A page inside WeChat (user agent with MicroMessenger) loads it from the simulator
- * (`<script src="{sim}/bridge.js">`); `WeixinJSBridge.invoke('getBrandWCPayRequest', params, cb)` checks the
+ * (`<script src="{sim}/bridge.js">`, or its text as an injected init script); `WeixinJSBridge.invoke('getBrandWCPayRequest', params, cb)` checks the
  * parameters and paySign at the simulator, shows a small dialog (付款 / 取消 / 失败) and answers
  * `get_brand_wcpay_request:ok`, `:cancel` or `:fail` as WeChat does. `ok` is not proof of payment: the notify is.
  */
-export const bridgeScript = `(function () {
+export function bridgeScript(simulatorUrl: string): string {
+  return `(function () {
   'use strict';
-  var script = document.currentScript;
-  var base = script && script.src ? new URL(script.src).origin : '';
+  // The simulator's URL is written in when served, so the script also works as an injected init script.
+  var base = ${JSON.stringify(simulatorUrl)};
   function post(path, body) {
     return fetch(base + path, {
       method: 'POST',
@@ -177,3 +178,4 @@ export const bridgeScript = `(function () {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready); else setTimeout(ready, 0);
 })();
 `;
+}

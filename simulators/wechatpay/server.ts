@@ -1132,7 +1132,7 @@ export class WechatpaySimulatorServer {
         'access-control-allow-origin': '*',
         'cache-control': 'no-store',
       });
-      res.end(bridgeScript);
+      res.end(bridgeScript(this.url));
       return;
     }
     if (method === 'GET' && path === '/connect/oauth2/authorize') return this.oauthAuthorize(res, url);
