@@ -110,6 +110,7 @@ describe('GET /', () => {
       `<script id="spay-script" src="${gateway.url}/1/pay/jsbutton/returnscripts?appId=${config.appId}"></script>`,
     );
     expect(html).toContain('<button id="test" type="button">点我付款</button>');
+    expect(html).toContain('<script src="/assets/pay-messages.js"></script>');
     expect(html).toContain('<script src="/assets/product.js"></script>');
     const { order } = orderData(html);
     expect(order).toMatchObject({

@@ -75,7 +75,8 @@ test('the error state', async ({ page, stack, host }) => {
     sign: order.sign.replace(/^./, order.sign[0] === 'a' ? 'b' : 'a'),
     instant_channel: 'un',
   });
-  await expect(dialog.getByRole('alert')).toContainText('sign');
+  // The payer is sent to the shop; the wrong sign is the merchant's to read (dataError, the console).
+  await expect(dialog.getByRole('alert')).toContainText('请联系商户');
   await expect(dialog.getByRole('button', { name: '关闭' }).last()).toBeFocused();
   await expectNoViolations(page);
 });

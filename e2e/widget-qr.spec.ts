@@ -5,6 +5,7 @@
  * a bill with a short bill_timeout expires, "刷新" asks the gateway for a new code.
  */
 import type { Page } from '@playwright/test';
+import { cjkFontsInstalled } from '../scripts/test-prerequisites.ts';
 import { merchantPage, signedOrder } from './host-pages/merchant-page.ts';
 import { expect, PHONE_UA, PHONE_VIEWPORT, spayLog, test } from './host-pages/widget-fixtures.ts';
 
@@ -99,7 +100,7 @@ test('closing the QR panel stops all network activity', async ({ page, stack, ho
 test('the bill expires: expired state, then 刷新 shows a new code', async ({ page, stack, host }) => {
   const { dialog, codeUrl } = await openQr(page, stack, host, { bill_timeout: 2 });
   await expect(dialog.getByRole('heading', { name: '二维码已过期' })).toBeVisible();
-  await expect(dialog.getByRole('status')).toHaveText('二维码已过期');
+  await expect(dialog.getByRole('status')).toHaveText('二维码已过期 请刷新后重新扫码付款。');
   expect((await spayLog(page)).some((entry) => entry.event === 'expired')).toBe(true);
   await dialog.getByRole('button', { name: '刷新' }).click();
   await expect
@@ -127,13 +128,18 @@ test('copy link shows the payment link for the payer to copy', async ({ page, st
 });
 
 /**
- * The README's screenshots are written to docs/screenshots only when SPAY_UPDATE_SCREENSHOTS=1 (a machine with CJK
- * fonts, e.g. Debian's fonts-wqy-microhei); otherwise to the test's output folder, so test runs never touch docs/.
+ * The README's screenshots are written to docs/screenshots only when SPAY_UPDATE_SCREENSHOTS=1, and then only on a
+ * machine with CJK fonts (`npm test` installs Debian's fonts-noto-cjk), so the Chinese UI is pictured with real
+ * glyphs, never with boxes; otherwise to the test's output folder, so test runs never touch docs/.
  */
 function screenshotPath(name: string): string {
-  return process.env.SPAY_UPDATE_SCREENSHOTS === '1'
-    ? `docs/screenshots/${name}`
-    : test.info().outputPath(name);
+  if (process.env.SPAY_UPDATE_SCREENSHOTS !== '1') return test.info().outputPath(name);
+  if (!cjkFontsInstalled()) {
+    throw new Error(
+      'SPAY_UPDATE_SCREENSHOTS=1 needs CJK fonts (fc-list :lang=zh lists none): apt-get install -y fonts-noto-cjk',
+    );
+  }
+  return `docs/screenshots/${name}`;
 }
 
 test.describe('screenshots for the README', () => {

@@ -1,22 +1,24 @@
 /**
  * The gateway: spay's self-hosted stand-in for BeeCloud's cloud. `startGateway` opens the store, seeds apps,
- * starts the webhook dispatcher and the expiry sweeper, and listens; `close()` stops taking requests, finishes
+ * builds the channel registry and the payments core, starts the webhook dispatcher and the core's timers, and
+ * listens; `close()` stops taking requests, finishes
  * those in flight and leaves undelivered webhooks in the outbox for the next start.
  */
 import { resolve } from 'node:path';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AppStore } from './apps/app-store.ts';
 import type { SeedApp } from './apps/app.ts';
-import { BillEvents } from './bills/bill-events.ts';
-import { BillService } from './bills/bill-service.ts';
 import { registerBillStatusRoutes } from './button/bill-status-routes.ts';
 import { registerCreateBillRoutes } from './button/create-bill-routes.ts';
 import { registerWidgetScriptRoutes } from './button/widget-script-routes.ts';
-import type { ChannelAdapter } from './channels/channel-adapter.ts';
+import type { ChannelFamily, OutboundHttp } from './channels/channel.ts';
+import { installedChannelFamilies } from './channels/families.ts';
 import { registerNotifyRoutes } from './channels/notify-routes.ts';
+import { fetchOutboundHttp } from './channels/outbound-http.ts';
 import { SandboxChannel } from './channels/sandbox-adapter.ts';
+import { ChannelRegistry } from './core/channel-registry.ts';
+import { GatewayCore, type CoreTimings } from './core/gateway-core.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
@@ -43,6 +45,12 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** How often open attempts past their expiry are closed (default 5 s). */
   expirySweepMs?: number;
+  /** Reconciliation and refund-settling timings (see core/gateway-core.ts). */
+  timings?: Omit<CoreTimings, 'expirySweepMs'>;
+  /** Live channel families in the registry; defaults to those listed in channels/families.ts. */
+  channelFamilies?: readonly ChannelFamily[];
+  /** Outbound HTTP for live channel adapters (default: fetch with a timeout, no redirects). */
+  channelHttp?: OutboundHttp;
   /** Per-IP limits on the public endpoints; false turns them off (benchmarks). */
   rateLimit?: RateLimitOptions | false;
   /** Modules besides the core; defaults to those listed in modules.ts. */
@@ -57,7 +65,7 @@ export interface RunningGateway {
 export interface BuiltGateway {
   app: FastifyInstance;
   ctx: GatewayContext;
-  /** Starts background work (webhook dispatcher, expiry sweeper); `listen` does this for you. */
+  /** Starts background work (webhook dispatcher, the core's timers); `listen` does this for you. */
   startBackgroundWork(): void;
   /** Sets the URL browsers reach the gateway at (startGateway does this once listening). */
   setPublicUrl(url: string): void;
@@ -69,8 +77,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   const modules = options.modules ?? installedModules;
   const extraMigrations = Object.assign({}, ...modules.map((module) => module.migrations ?? {}));
   const store = await openSqliteStore(resolve(options.dataDir), extraMigrations);
-  const apps = new AppStore(store.db);
-  for (const seed of options.seedApps ?? []) await apps.seedApp(seed);
+  for (const seed of options.seedApps ?? []) await store.apps.seedApp(seed);
 
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
@@ -78,32 +85,31 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     forceCloseConnections: 'idle',
   });
   const webhookRetryScale = options.webhookRetryScale ?? 1;
-  const billEvents = new BillEvents();
   const webhooks = new WebhookDispatcher({
-    db: store.db,
+    store,
     retryScale: webhookRetryScale,
     log: (level, message, fields) => app.log[level](fields, message),
   });
-  const bills = new BillService({
-    db: store.db,
-    events: billEvents,
-    webhookRetryScale,
-    onWebhookEnqueued: () => webhooks.wake(),
-    log: (fields, message) => app.log.info(fields, message),
-  });
-  const sandbox = new SandboxChannel();
-  const adapters = new Map<string, ChannelAdapter>([[sandbox.name, sandbox]]);
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
-  const ctx: GatewayContext = {
+  const registry = new ChannelRegistry({
+    sandbox: new SandboxChannel(() => publicUrl),
+    http: options.channelHttp ?? fetchOutboundHttp,
+    families: options.channelFamilies ?? installedChannelFamilies,
+  });
+  const core = new GatewayCore({
     store,
-    apps,
-    bills,
-    billEvents,
+    registry,
+    webhooksEnqueued: () => webhooks.wake(),
+    webhookRetryScale,
+    publicUrl: () => publicUrl,
+    log: (level, message, fields) => app.log[level](fields, message),
+    expirySweepMs: options.expirySweepMs,
+    ...options.timings,
+  });
+  const ctx: GatewayContext = {
+    core,
+    store,
     webhooks,
-    sandbox,
-    adapters,
-    // Live credentials for real channels are not implemented yet: live apps get PAY_FACTOR_NOT_SET.
-    adapterFor: (_app, mode) => (mode === 'test' ? sandbox : undefined),
     publicUrl: () => publicUrl,
     widgetDir: resolve(options.widgetDir ?? 'dist/widget'),
     webhookRetryScale,
@@ -124,24 +130,18 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   registerNotifyRoutes(app, ctx);
   for (const module of modules) await module.register(app, ctx);
 
-  let sweeper: NodeJS.Timeout | undefined;
   let closed = false;
   return {
     app,
     ctx,
     startBackgroundWork() {
       webhooks.start();
-      sweeper = setInterval(() => {
-        ctx.bills
-          .expireDueAttempts()
-          .catch((error: unknown) => app.log.warn({ err: error }, 'expiry sweep failed'));
-      }, options.expirySweepMs ?? 5000);
-      sweeper.unref();
+      core.start();
     },
     async close() {
       if (closed) return;
       closed = true;
-      if (sweeper) clearInterval(sweeper);
+      core.stop();
       await webhooks.stop();
       await app.close();
       for (const module of modules) await module.close?.();

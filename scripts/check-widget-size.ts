@@ -1,7 +1,8 @@
 /**
  * `npm run size`: the widget's size budget (issue 3), measured on the built files in dist/widget (gzip -9):
  *   - the first script a page loads (the gateway's BCConfig prelude + spay.js) ≤ 14 KB;
- *   - everything the widget can ever load (spay.js + every lazily loaded chunk, the QR chunk included) ≤ 24 KB.
+ *   - everything the widget can ever load (spay.js + every lazily loaded chunk, the QR chunk included) ≤ 24.5 KB
+ *     (24 KB until issue 20: the payer notices in two languages, their rare states in the lazy chunk).
  * KB = 1024 bytes. Prints both figures; exits 1 when either budget is exceeded or the build is missing.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { configPrelude } from '../gateway/button/widget-script.ts';
 
 const KB = 1024;
 const FIRST_SCRIPT_BUDGET = 14 * KB;
-const EVERYTHING_BUDGET = 24 * KB;
+const EVERYTHING_BUDGET = 24.5 * KB;
 const widgetDir = resolve(process.env.SPAY_WIDGET_DIR ?? 'dist/widget');
 /** The prelude exactly as the gateway prepends it, for an app with the demo's channels behind a public gateway URL. */
 const prelude = configPrelude(

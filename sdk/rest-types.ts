@@ -4,7 +4,8 @@
  */
 
 /** The channels a bill can be paid on. */
-export type PayChannel = 'ALI_WEB' | 'ALI_WAP' | 'WX_NATIVE' | 'WX_JSAPI' | 'WX_WAP' | 'UN_WEB' | 'UN_WAP';
+export type PayChannel =
+  'ALI_WEB' | 'ALI_WAP' | 'ALI_QRCODE' | 'WX_NATIVE' | 'WX_JSAPI' | 'WX_WAP' | 'UN_WEB' | 'UN_WAP';
 /** A channel family (WX, ALI, UN) or one channel: the channel filter of queries and refunds. */
 export type ChannelFilter = 'WX' | 'ALI' | 'UN' | PayChannel;
 
@@ -42,7 +43,7 @@ export interface PayAnswer extends PayChannelFields {
  * UN_* html; WX_WAP url.
  */
 export interface PayChannelFields {
-  /** WX_NATIVE: the QR code's content. */
+  /** WX_NATIVE, ALI_QRCODE: the QR code's content. */
   code_url?: string;
   /** ALI_*, WX_WAP: where to send the payer. */
   url?: string;

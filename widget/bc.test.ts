@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startGateway } from '../gateway/server.ts';
 import { buttonOrderSign } from '../sdk/sign.ts';
 import { createBC, type BC } from './bc.ts';
+import { payerNotice } from './notice-texts.ts';
 import type { BCConfig, ClickEvents, DataError } from './types.ts';
 import { HOST_TAG } from './ui/mount.ts';
 import type { Platform } from './ui/platform.ts';
@@ -76,6 +77,8 @@ function makeBC(channels = app.channels, extra: Partial<Platform> = {}): { bc: B
     submitForm: (url, method, param) => void left.forms.push({ url, method, param }),
     navigate: (url) => void left.navigations.push(url),
     alert: (text) => void left.alerts.push(text),
+    // jsdom runs no external scripts: the lazy chunk's notices, imported.
+    loadNotices: async () => payerNotice,
     ...extra,
   };
   return { bc: createBC(config, window, platform), left };
@@ -101,10 +104,13 @@ describe('BC.click', () => {
     expect(document.querySelector(HOST_TAG)).toBeNull();
   });
 
-  it('tells the payer when the page has no dataError callback', () => {
+  it('tells the payer when the page has no dataError callback, and the console the detail', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { bc } = makeBC();
     bc.click({ ...order(), out_trade_no: 'short' });
-    expect(dialog().getByRole('alert')).toHaveTextContent('out_trade_no: must be 8 to 32 letters or digits');
+    await waitFor(() => expect(dialog().getByRole('alert')).toHaveTextContent('请联系商户'));
+    expect(dialog().getByRole('alert')).not.toHaveTextContent('out_trade_no');
+    expect(warn).toHaveBeenCalledWith('spay: PARAM_INVALID out_trade_no: must be 8 to 32 letters or digits');
   });
 
   it('reports an unknown instant_channel with the original text', () => {
@@ -199,7 +205,8 @@ describe('BC.click', () => {
     expect(errors[0].code).toBe('APP_INVALID');
     expect(errors[0].field).toBe('sign');
     expect(errors[0].message).toMatch(/^sign: /);
-    expect(dialog().getByRole('alert')).toHaveTextContent('APP_INVALID');
+    await waitFor(() => expect(dialog().getByRole('alert')).toHaveTextContent('请联系商户'));
+    expect(dialog().getByRole('alert')).not.toHaveTextContent('APP_INVALID');
     expect(left.forms).toHaveLength(0);
     expect(failed).toEqual(['failed']);
   });

@@ -3,6 +3,7 @@ import type { Environment } from './types.ts';
 /** Channel codes the original script knew (reference §2), in no particular order. */
 export const KNOWN_CHANNELS = [
   'ali',
+  'aliqr',
   'wxmp',
   'wx',
   'wxwap',
@@ -28,6 +29,7 @@ const WEB_OR_WAP: Record<string, string> = {
   kuaiqian: 'KUAIQIAN',
 };
 const FIXED: Record<string, string> = {
+  aliqr: 'ALI_QRCODE',
   wxmp: 'WX_NATIVE',
   wx: 'WX_JSAPI',
   wxwap: 'WX_WAP',
@@ -43,7 +45,7 @@ export function restChannelFor(code: ChannelCode, environment: Environment): str
 }
 
 /**
- * Reference §3's menu rules, keeping the app's configured order: `wx` only inside WeChat; `wxmp`/`wxwap` hidden
+ * Reference §3's menu rules, keeping the app's configured order: `aliqr` (Alipay QR code) on desktop only; `wx` only inside WeChat; `wxmp`/`wxwap` hidden
  * inside WeChat; on a phone a configured `wxwap` hides `wxmp`; on desktop `wxwap` is hidden; with both `un` and
  * `unwap`, `unwap` on phones and `un` on desktop. Unknown codes and repeats are dropped.
  */
@@ -54,6 +56,8 @@ export function menuChannels(configured: readonly string[], environment: Environ
     switch (code) {
       case 'wx':
         return environment === 'wechat';
+      case 'aliqr':
+        return environment === 'desktop';
       case 'wxmp':
         return environment === 'desktop' || (environment === 'mobile' && !has('wxwap'));
       case 'wxwap':
@@ -68,16 +72,7 @@ export function menuChannels(configured: readonly string[], environment: Environ
   });
 }
 
-/** How the widget continues after the gateway created the bill. */
-export type ChannelFlow = 'redirect' | 'qr' | 'jsapi';
-
-export function flowOf(restChannel: string): ChannelFlow {
-  if (restChannel === 'WX_NATIVE') return 'qr';
-  if (restChannel === 'WX_JSAPI') return 'jsapi';
-  return 'redirect';
-}
-
-/** wxmp, wx and wxwap are all WeChat Pay; un and unwap are UnionPay. */
+/** ali and aliqr are Alipay; wxmp, wx and wxwap are all WeChat Pay; un and unwap are UnionPay. */
 export function channelFamily(code: ChannelCode): string {
-  return code.startsWith('wx') ? 'wx' : code.startsWith('un') ? 'un' : code;
+  return code.startsWith('ali') ? 'ali' : code.startsWith('wx') ? 'wx' : code.startsWith('un') ? 'un' : code;
 }

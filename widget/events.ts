@@ -30,13 +30,17 @@ export function announceReady(target: Document = document): void {
   );
 }
 
-/** dataError, really called (the original's typo never called it); debug mode alerts the error as JSON too. */
+/**
+ * dataError, really called (the original's typo never called it), and the console; debug mode alerts the error as
+ * JSON too. The payer never sees these details (notices.ts).
+ */
 export function reportDataError(
   error: DataError,
   callbacks: ClickEvents,
   debug: boolean,
   alertFn: (text: string) => void,
 ): void {
+  console.warn(`spay: ${error.code} ${error.message}`);
   if (debug) alertFn(JSON.stringify(error));
   callMerchant(callbacks.dataError, error);
 }

@@ -36,11 +36,12 @@ describe('gateway answers', () => {
     });
   });
 
-  it('reads the three kinds of success', () => {
+  it('maps the action the gateway names to what the widget does', () => {
     expect(
-      classifyAnswer('ALI_WEB', {
+      classifyAnswer({
         resultCode: 0,
         id: 'b1',
+        action: 'redirect',
         url: 'http://g/c',
         method: 'POST',
         param: { a: 1 },
@@ -55,9 +56,10 @@ describe('gateway answers', () => {
       guideUrl: 'http://g/guide',
     });
     expect(
-      classifyAnswer('WX_NATIVE', {
+      classifyAnswer({
         resultCode: 0,
         id: 'b2',
+        action: 'qr',
         code_url: 'weixin://x',
         total_fee: 5,
         expires_at: 9,
@@ -69,9 +71,20 @@ describe('gateway answers', () => {
       totalFee: 5,
       expiresAt: 9,
     });
-    expect(classifyAnswer('WX_JSAPI', { resultCode: 0, id: 'b3', app_id: 'wx' })).toMatchObject({
+    expect(classifyAnswer({ resultCode: 0, id: 'b3', action: 'jsapi', app_id: 'wx' })).toMatchObject({
       kind: 'jsapi',
       id: 'b3',
+    });
+    // The action decides, not the channel: an Alipay QR code is a QR code.
+    expect(
+      classifyAnswer({ resultCode: 0, id: 'b4', action: 'qr', code_url: 'https://qr.alipay.com/x' }),
+    ).toMatchObject({
+      kind: 'qr',
+      codeUrl: 'https://qr.alipay.com/x',
+    });
+    expect(classifyAnswer({ resultCode: 0, id: 'b5', action: 'teleport' })).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'RUNTIME_ERROR', field: 'action' },
     });
   });
 

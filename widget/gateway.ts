@@ -1,4 +1,5 @@
 /** The widget's HTTP calls to the gateway (docs/contracts.md, "Widget ⇄ gateway"): JSON POST with CORS. */
+import type { PaymentAction } from '../sdk/button-types.ts';
 import type { DataError, Order, PublicBill } from './types.ts';
 
 export interface RedirectBill {
@@ -68,32 +69,51 @@ function text(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
-export function classifyAnswer(restChannel: string, answer: Record<string, unknown>): CreatedBill {
-  const code = answer.resultCode ?? answer.result_code;
-  if (code !== 0) return { kind: 'rejected', error: rejection(answer) };
-  const id = text(answer.id);
-  if (restChannel === 'WX_NATIVE') {
-    return {
-      kind: 'qr',
-      id,
-      codeUrl: text(answer.code_url),
-      totalFee: Number(answer.total_fee),
-      expiresAt: Number(answer.expires_at),
-    };
-  }
-  if (restChannel === 'WX_JSAPI') return { kind: 'jsapi', id, answer };
-  const param =
-    typeof answer.param === 'object' && answer.param !== null
-      ? (answer.param as Record<string, unknown>)
-      : {};
-  return {
+function param(answer: Record<string, unknown>): Record<string, unknown> {
+  return typeof answer.param === 'object' && answer.param !== null
+    ? (answer.param as Record<string, unknown>)
+    : {};
+}
+
+/**
+ * The action the gateway names → what the widget does with it (as Adyen Web's `actionTypes`): redirect to a
+ * cashier, show a QR code, or call WeChat's JSAPI. The widget never guesses the action from the channel name.
+ */
+export const actionTypes: Record<
+  PaymentAction,
+  (id: string, answer: Record<string, unknown>) => CreatedBill
+> = {
+  redirect: (id, answer) => ({
     kind: 'redirect',
     id,
     url: text(answer.url),
     method: text(answer.method) || 'GET',
-    param,
+    param: param(answer),
     guideUrl: typeof answer.guide_url === 'string' ? answer.guide_url : undefined,
-  };
+  }),
+  qr: (id, answer) => ({
+    kind: 'qr',
+    id,
+    codeUrl: text(answer.code_url),
+    totalFee: Number(answer.total_fee),
+    expiresAt: Number(answer.expires_at),
+  }),
+  jsapi: (id, answer) => ({ kind: 'jsapi', id, answer }),
+};
+
+/** The gateway's bill-creation answer (sdk/button-types.ts) → what the widget does next. */
+export function classifyAnswer(answer: Record<string, unknown>): CreatedBill {
+  const code = answer.resultCode ?? answer.result_code;
+  if (code !== 0) return { kind: 'rejected', error: rejection(answer) };
+  const action = answer.action as PaymentAction;
+  const handle = Object.prototype.hasOwnProperty.call(actionTypes, action) ? actionTypes[action] : undefined;
+  if (!handle) {
+    return {
+      kind: 'rejected',
+      error: { code: 'RUNTIME_ERROR', field: 'action', message: `action: ${text(action)} is not known` },
+    };
+  }
+  return handle(text(answer.id), answer);
 }
 
 async function readJson(response: Response): Promise<Record<string, unknown>> {
@@ -128,7 +148,7 @@ export function createGatewayClient(
           error: networkError(`the payment gateway could not be reached (${String(error)})`),
         };
       }
-      return classifyAnswer(restChannel, answer);
+      return classifyAnswer(answer);
     },
     async billStatus(billId, signal) {
       const response = await fetchFn(`${base}/2/rest/bill_public/${encodeURIComponent(billId)}`, { signal });

@@ -16,11 +16,10 @@ export interface Messages {
   qrTitle: string;
   paid: string;
   returning: string;
-  expiredTitle: string;
-  expiredText: string;
+  /** The labels of the ways out of a payer notice (notices.ts NoticeAction; `close` too). */
   refresh: string;
-  errorTitle: string;
   retry: string;
+  menu: string;
   waitingWechat: string;
 }
 
@@ -43,11 +42,9 @@ const zhCN: Messages = {
   qrTitle: '微信扫码付款',
   paid: '支付成功',
   returning: '正在返回商户页面…',
-  expiredTitle: '二维码已过期',
-  expiredText: '请刷新后重新扫码付款',
   refresh: '刷新',
-  errorTitle: '无法发起支付',
   retry: '重试',
+  menu: '选择其他支付方式',
   waitingWechat: '正在打开微信支付…',
 };
 
@@ -70,11 +67,9 @@ const en: Messages = {
   qrTitle: 'Scan with WeChat to pay',
   paid: 'Payment successful',
   returning: 'Returning to the shop…',
-  expiredTitle: 'The QR code has expired',
-  expiredText: 'Refresh to get a new code',
   refresh: 'Refresh',
-  errorTitle: 'The payment could not start',
   retry: 'Try again',
+  menu: 'Choose another method',
   waitingWechat: 'Opening WeChat Pay…',
 };
 

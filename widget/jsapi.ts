@@ -43,7 +43,8 @@ export function brandWCPayParams(bill: JsapiBill): Record<string, string> {
 }
 
 export interface JsapiHooks {
-  closeUi(): void;
+  /** Called first, with WeChat's answer (the checkout closes on success and says what happened otherwise). */
+  closeUi(result: WxJsapiResult): void;
   debug: boolean;
   alert(text: string): void;
   callbacks: ClickEvents;
@@ -61,7 +62,7 @@ export async function payWithJsapi(
   const bridge = await whenBridgeReady(win);
   return new Promise((resolve) => {
     bridge.invoke('getBrandWCPayRequest', brandWCPayParams(bill), (result) => {
-      hooks.closeUi();
+      hooks.closeUi(result);
       if (hooks.debug) hooks.alert(JSON.stringify(result));
       callMerchant(hooks.callbacks.wxJsapiFinish, result);
       if (result && result.err_msg === WX_PAY_OK) callMerchant(hooks.callbacks.wxJsapiSuccess, result);

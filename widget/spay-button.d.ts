@@ -63,7 +63,7 @@ interface BCPublicBill {
   status: 'open' | 'paid' | 'closed' | 'expired';
   create_time: number;
   trade_no: string;
-  expires_at?: number;
+  expires_at?: number | null;
 }
 
 /** The detail of every lifecycle event (`beecloud:NAME` on document, and the `NAME` callback). */

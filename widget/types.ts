@@ -1,4 +1,5 @@
 /** The shapes shared by the widget's modules: the merchant's BC.click data, its events, and errors. */
+import type { PublicBill as WirePublicBill } from '../sdk/button-types.ts';
 
 /** The config prelude the gateway prepends to the script (`var BCConfig = {…}`). */
 export interface BCConfig {
@@ -58,8 +59,12 @@ export interface Order {
 /** What `dataError` receives: a BeeCloud result name, the field at fault (empty when none), a message naming it. */
 export type DataError = BCDataError;
 
-/** A bill as the gateway's public status endpoint shows it. */
-export type PublicBill = BCPublicBill;
+/** A bill as the gateway's public status endpoint shows it: the wire type is sdk/button-types.ts's. */
+export type PublicBill = WirePublicBill;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Agrees<T extends true> = T;
+/** The shipped typings' BCPublicBill must be exactly the wire type (a compile error otherwise). */
+export type PublicBillTypingsAgree = Agrees<Same<BCPublicBill, WirePublicBill>>;
 
 /** WeChat's answer to getBrandWCPayRequest. */
 export type WxJsapiResult = BCWxJsapiResult;

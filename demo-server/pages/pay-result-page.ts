@@ -24,6 +24,7 @@ export function payResultPage(view: { parameters: Record<string, string>; order:
     title: '支付结果',
     body: html`<main>
       <h1>${claimsPaid ? '支付完成' : '支付未完成'}</h1>
+      ${claimsPaid ? '' : html`<p class="hint">付款已取消或未成功，您可以返回商品页重新付款；如已扣款，请联系本店。</p>`}
       <p class="notice">
         本页只展示支付页面跳转回来时携带的参数，不作为支付结果的依据：订单是否已支付以服务器收到的 webhook
         为准。

@@ -34,6 +34,6 @@ export function productPage(view: ProductPageView): Html {
         <p><a href="/orders">查看订单</a></p>
       </main>
       ${jsonDataBlock('spay-order', { order: view.order, ordersUrl: '/orders' })}`,
-    scripts: ['/assets/product.js'],
+    scripts: ['/assets/pay-messages.js', '/assets/product.js'],
   });
 }

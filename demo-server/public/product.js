@@ -5,31 +5,27 @@
   var data = JSON.parse(document.getElementById('spay-order').textContent);
   var message = document.getElementById('pay-message');
   var errorBox = document.getElementById('pay-error');
+  var payMessages = window.spayDemoPayMessages;
 
   function show(element, text) {
     element.textContent = text;
     element.hidden = false;
   }
 
-  function describe(error) {
-    if (error === null || error === undefined) return '未知错误';
-    if (typeof error === 'string') return error;
-    var text = error.err_detail || error.errMsg || error.msg || error.message;
-    return text ? String(text) : JSON.stringify(error);
-  }
-
   function bcPay() {
     errorBox.hidden = true;
     BC.click(data.order, {
+      // The payer reads what happened and what to do; the detail is for the shop's developers (the console).
       dataError: function (error) {
-        show(errorBox, '下单失败：' + describe(error));
+        console.warn('BC.click dataError', error);
+        show(errorBox, payMessages.forDataError(error));
       },
       wxJsapiSuccess: function () {
         show(message, '支付完成，订单状态以 webhook 为准。');
         window.location.href = data.ordersUrl;
       },
       wxJsapiFail: function (res) {
-        show(errorBox, '微信支付未完成：' + describe(res && res.err_msg));
+        show(errorBox, payMessages.forWxResult(res));
       },
     });
   }

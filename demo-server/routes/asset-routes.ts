@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 
 const ASSETS: Record<string, string> = {
   'product.js': 'text/javascript; charset=utf-8',
+  'pay-messages.js': 'text/javascript; charset=utf-8',
   'orders.js': 'text/javascript; charset=utf-8',
   'demo.css': 'text/css; charset=utf-8',
 };

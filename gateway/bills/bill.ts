@@ -1,9 +1,8 @@
 /** A bill (one payment attempt of an order on one channel) and its public status view. */
-import type { Selectable } from 'kysely';
+import type { PublicBill } from '../../sdk/button-types.ts';
 import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
 import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
-import type { BillTable } from '../storage/tables.ts';
 
 export type { BillStatus };
 export type OptionalMap = Record<string, string | number | boolean | null>;
@@ -33,50 +32,12 @@ export interface Bill {
   expiresAt: number | null;
   refundRequired: boolean;
   version: number;
+  /** How many times reconciliation asked the channel about this attempt. */
+  reconcileCount: number;
 }
 
-export function billFromRow(row: Selectable<BillTable>): Bill {
-  return {
-    id: row.id,
-    appId: row.app_id,
-    billNo: row.bill_no,
-    mode: row.mode,
-    channel: row.channel as ChannelFamily,
-    subChannel: row.sub_channel as ButtonChannel,
-    title: row.title,
-    totalFee: Number(row.total_fee),
-    returnUrl: row.return_url,
-    notifyUrl: row.notify_url,
-    optional: row.optional === null ? null : (JSON.parse(row.optional) as OptionalMap),
-    openid: row.openid,
-    status: row.status,
-    spayResult: row.spay_result === 1,
-    tradeNo: row.trade_no,
-    channelDetail:
-      row.channel_detail === null ? null : (JSON.parse(row.channel_detail) as Record<string, unknown>),
-    createTime: Number(row.create_time),
-    paidTime: row.paid_time === null ? null : Number(row.paid_time),
-    closedTime: row.closed_time === null ? null : Number(row.closed_time),
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    refundRequired: row.refund_required === 1,
-    version: row.version,
-  };
-}
-
-/** The `pay` object of `GET /2/rest/bill_public/{id}` and of the SSE stream: safe for any browser. */
-export interface PublicBillStatus {
-  id: string;
-  bill_no: string;
-  title: string;
-  total_fee: number;
-  channel: string;
-  sub_channel: string;
-  spay_result: boolean;
-  status: BillStatus;
-  create_time: number;
-  trade_no: string;
-  expires_at: number | null;
-}
+/** The `pay` object of `GET /2/rest/bill_public/{id}` and of the SSE stream (the wire type is the SDK's). */
+export type PublicBillStatus = PublicBill;
 
 export function publicBillStatus(bill: Bill): PublicBillStatus {
   return {

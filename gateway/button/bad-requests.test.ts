@@ -558,22 +558,22 @@ const badRequests: Array<Omit<BadRequest, 'body'> & { body?: unknown | (() => un
   },
   // Channel notifies
   {
-    name: 'notify for an unknown channel',
-    path: '/notify/paypal',
+    name: 'notify for an unknown channel family',
+    path: '/notify/paypal/some-app',
     rawBody: '{}',
     contentType: 'application/json',
     status: 404,
     code: 3,
-    field: 'adapter',
+    field: 'family',
   },
   {
-    name: 'sandbox notify without its signature',
-    path: '/notify/sandbox',
-    rawBody: '{"bill_id":"x","result":"SUCCESS"}',
+    name: 'notify for a family spelled in capitals (or not registered)',
+    path: '/notify/ALI/no-such-app',
+    rawBody: '{}',
     contentType: 'application/json',
-    status: 200,
-    code: 1,
-    field: 'signature',
+    status: 404,
+    code: 3,
+    field: 'family',
   },
   // Unknown endpoints and methods
   { name: 'unknown path', method: 'GET', path: '/2/rest/nothing-here', status: 404, code: 5, field: 'path' },
@@ -622,6 +622,16 @@ describe('bad requests', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('a sandbox notify without its signature gets the channel’s failure answer and changes nothing', async () => {
+    const response = await fetch(`${gateway.url}/notify/sandbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"bill_id":"x","out_trade_no":"x","result":"SUCCESS"}',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe('fail');
   });
 
   it('a JSONP error comes back through the callback', async () => {

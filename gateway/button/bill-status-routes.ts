@@ -14,7 +14,7 @@ export const heartbeatMs = 15_000;
 
 export async function findPublicBill(ctx: GatewayContext, id: string): Promise<Bill> {
   if (!looksLikeBillId(id)) throw new BeeCloudError('NO_SUCH_BILL', 'id', 'is not a bill id', 404);
-  const bill = await ctx.bills.findById(id);
+  const bill = await ctx.core.payments.findBill(id);
   if (!bill) throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${id}`, 404);
   return bill;
 }
@@ -54,10 +54,10 @@ export function registerBillStatusRoutes(app: FastifyInstance, ctx: GatewayConte
       lastVersion = current.version;
       stream.write(statusEvent(current));
     };
-    const unsubscribe = ctx.billEvents.onBillChange(bill.id, send);
+    const unsubscribe = ctx.core.events.onBillChange(bill.id, send);
     stream.write('retry: 3000\n\n');
     // Read again after subscribing so a change between the first read and the subscription is not missed.
-    send((await ctx.bills.findById(bill.id)) ?? bill);
+    send((await ctx.core.payments.findBill(bill.id)) ?? bill);
     const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), heartbeatMs);
     heartbeat.unref();
     const cleanUp = () => {

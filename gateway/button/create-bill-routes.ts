@@ -23,13 +23,18 @@ export function parseJsonText(text: string, field: string): unknown {
 }
 
 export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayContext): void {
-  app.post<{ Params: { channel: string } }>('/2/rest/jsbutton/:channel', async (request) => {
-    const body = typeof request.body === 'string' ? parseJsonText(request.body, 'body') : request.body;
-    return createButtonBill(ctx, request.params.channel, body);
-  });
+  app.post<{ Params: { channel: string } }>(
+    '/2/rest/jsbutton/:channel',
+    { config: { edge: 'button' } },
+    async (request) => {
+      const body = typeof request.body === 'string' ? parseJsonText(request.body, 'body') : request.body;
+      return createButtonBill(ctx, request.params.channel, body, request.ip);
+    },
+  );
 
   app.get<{ Params: { channel: string }; Querystring: Record<string, unknown> }>(
     '/2/rest/jsbutton/:channel',
+    { config: { edge: 'button' } },
     async (request, reply) => {
       const { callback, para } = request.query;
       if (callback !== undefined && (typeof callback !== 'string' || !jsonpCallback.test(callback))) {
@@ -41,9 +46,9 @@ export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayConte
         if (para === undefined || para === '') throw new BeeCloudError('MISS_PARAM', 'para', 'required');
         if (typeof para !== 'string')
           throw new BeeCloudError('PARAM_INVALID', 'para', 'must be one JSON string');
-        answer = await createButtonBill(ctx, request.params.channel, parseJsonText(para, 'para'));
+        answer = await createButtonBill(ctx, request.params.channel, parseJsonText(para, 'para'), request.ip);
       } catch (error) {
-        const known = toBeeCloudError(error as Error);
+        const known = toBeeCloudError(error as Error, 'button');
         if (!known) throw error;
         answer = known.toAnswer();
         status = callback === undefined ? known.httpStatus : 200;

@@ -1,15 +1,20 @@
 /**
- * Creating a bill for the button: validate the order, check the app and its sign (constant time), check that the
- * channel is enabled, create the attempt and ask the channel adapter how the payer continues.
+ * Creating a bill for the button (the edge): read the order, check the app and its sign (constant time), then
+ * the core's `startPayment`; the answer names the `action` the payer continues with (sdk/button-types.ts) and
+ * keeps every BeeCloud field old pages read.
  */
+import type { ButtonBillAnswer } from '../../sdk/button-types.ts';
 import { buttonOrderSign, hexSignaturesEqual } from '../../sdk/sign.ts';
-import { channelInfo, isButtonChannel, isChannelEnabled, type ButtonChannel } from '../channels/channels.ts';
-import type { PaymentStart } from '../channels/channel-adapter.ts';
-import { BeeCloudError, okAnswer, type BeeCloudAnswer } from '../errors/result-codes.ts';
+import type { Bill } from '../bills/bill.ts';
+import type { PaymentStart } from '../channels/channel.ts';
+import { channelInfo, isButtonChannel, type ButtonChannel } from '../channels/channels.ts';
+import { DomainError } from '../core/domain-error.ts';
+import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
+import { beeCloudErrorFor } from '../http/domain-errors.ts';
 import { parseButtonOrder } from './button-order.ts';
 
-export type CreateBillAnswer = BeeCloudAnswer & { id: string } & Record<string, unknown>;
+export type CreateBillAnswer = ButtonBillAnswer;
 
 export function parseChannel(name: string): ButtonChannel {
   const upper = name.toUpperCase();
@@ -23,10 +28,11 @@ export async function createButtonBill(
   ctx: GatewayContext,
   channelName: string,
   input: unknown,
+  payerIp: string | null = null,
 ): Promise<CreateBillAnswer> {
   const channel = parseChannel(channelName);
   const order = parseButtonOrder(input, { needsOpenid: channel === 'WX_JSAPI' });
-  const app = await ctx.apps.findApp(order.appId);
+  const app = await ctx.store.apps.findApp(order.appId);
   if (!app) throw new BeeCloudError('APP_INVALID', 'appId', `no app ${order.appId.slice(0, 64)}`);
   const expected = buttonOrderSign(app.appId, order.title, order.amount, order.outTradeNo, app.appSecret);
   if (!hexSignaturesEqual(expected, order.sign)) {
@@ -36,69 +42,53 @@ export async function createButtonBill(
       'does not match md5(appId + title + amount + out_trade_no + appSecret)',
     );
   }
-  if (!isChannelEnabled(channel, app.channels)) {
-    throw new BeeCloudError('CHANNEL_INVALID', 'channel', `${channel} is not enabled for this app`);
-  }
-  const adapter = ctx.adapterFor(app, app.mode);
-  if (!adapter) {
-    throw new BeeCloudError(
-      'PAY_FACTOR_NOT_SET',
-      'channel',
-      `${channel} has no ${app.mode} credentials on this gateway`,
-    );
-  }
-  const bill = await ctx.bills.createAttempt({
-    app,
-    channel,
-    billNo: order.outTradeNo,
-    title: order.title,
-    totalFee: order.amount,
-    returnUrl: order.returnUrl,
-    optional: order.optional,
-    openid: order.openid,
-    billTimeoutSeconds: order.billTimeoutSeconds,
-  });
-  let start: PaymentStart;
   try {
-    start = await adapter.createPayment(bill, { gatewayUrl: ctx.publicUrl() });
+    const { bill, start } = await ctx.core.payments.startPayment({
+      app,
+      mode: app.mode,
+      channel,
+      billNo: order.outTradeNo,
+      title: order.title,
+      totalFee: order.amount,
+      returnUrl: order.returnUrl,
+      optional: order.optional,
+      openid: order.openid,
+      billTimeoutSeconds: order.billTimeoutSeconds,
+      payerIp,
+    });
+    return buttonAnswer(ctx, bill, start);
   } catch (error) {
-    await ctx.bills.closeAttempt(bill.id, 'closed');
-    ctx.log.error({ err: error, billId: bill.id }, 'channel refused the payment');
-    throw new BeeCloudError(
-      'CHANNEL_ERROR',
-      'channel',
-      `${channel} did not accept the payment, try another channel`,
-    );
+    if (error instanceof DomainError) throw beeCloudErrorFor(error, 'button');
+    throw error;
   }
-  return {
-    ...okAnswer(),
-    id: bill.id,
-    ...paymentFields(ctx, bill.id, channel, start, bill.totalFee, bill.expiresAt),
-  };
 }
 
-function paymentFields(
-  ctx: GatewayContext,
-  billId: string,
-  channel: ButtonChannel,
-  start: PaymentStart,
-  totalFee: number,
-  expiresAt: number | null,
-): Record<string, unknown> {
-  switch (start.kind) {
+function buttonAnswer(ctx: GatewayContext, bill: Bill, start: PaymentStart): ButtonBillAnswer {
+  const base = { ...okAnswer(), resultCode: 0, result_code: 0, id: bill.id } as const;
+  switch (start.action) {
     case 'redirect':
       return {
+        ...base,
+        action: 'redirect',
         url: start.url,
         method: start.method,
         param: start.param,
-        ...(channelInfo(channel).family === 'ALI'
-          ? { guide_url: `${ctx.publicUrl()}/1/pay/jsbutton/guide/${billId}` }
+        ...(channelInfo(bill.subChannel).family === 'ALI'
+          ? { guide_url: `${ctx.publicUrl()}/1/pay/jsbutton/guide/${bill.id}` }
           : {}),
       };
     case 'qr':
-      return { code_url: start.codeUrl, total_fee: totalFee, expires_at: expiresAt };
+      return {
+        ...base,
+        action: 'qr',
+        code_url: start.codeUrl,
+        total_fee: bill.totalFee,
+        expires_at: bill.expiresAt,
+      };
     case 'jsapi':
       return {
+        ...base,
+        action: 'jsapi',
         app_id: start.params.appId,
         timestamp: start.params.timeStamp,
         nonce_str: start.params.nonceStr,

@@ -41,7 +41,7 @@ export function registerWidgetScriptRoutes(app: FastifyInstance, ctx: GatewayCon
       if (typeof appId !== 'string' || appId === '') {
         return problem(new BeeCloudError('MISS_PARAM', 'appId', 'the script URL needs ?appId=YOUR_APP_ID'));
       }
-      const found = appId.length <= 128 ? await ctx.apps.findApp(appId) : undefined;
+      const found = appId.length <= 128 ? await ctx.store.apps.findApp(appId) : undefined;
       if (!found)
         return problem(
           new BeeCloudError('APP_INVALID', 'appId', `no app ${appId.slice(0, 64)} on this gateway`),

@@ -1,27 +1,30 @@
 /**
- * The payment channels the button can create bills on (reference §3): the REST channel name, its family
- * (the webhook's channel_type), how the payer pays (redirect to a cashier, scan a QR code, or WeChat JSAPI),
- * and which button channel codes in the app's menu enable it.
+ * The payment channels bills can be made on (reference §3): the REST channel name, its family (the webhook's
+ * channel_type), the action the payer continues with (redirect to a cashier, scan a QR code, WeChat JSAPI), and
+ * which button channel codes in the app's menu enable it. The names and the action type are the channel
+ * contract's (`channel.ts`).
  */
+import type { ChannelFamilyName, ChannelName, PaymentStart } from './channel.ts';
 
 export const buttonChannels = [
   'ALI_WEB',
   'ALI_WAP',
+  'ALI_QRCODE',
   'WX_NATIVE',
   'WX_JSAPI',
   'WX_WAP',
   'UN_WEB',
   'UN_WAP',
-] as const;
-export type ButtonChannel = (typeof buttonChannels)[number];
-
-export type ChannelFamily = 'ALI' | 'WX' | 'UN';
-export type PaymentKind = 'redirect' | 'qr' | 'jsapi';
+] as const satisfies readonly ChannelName[];
+export type ButtonChannel = ChannelName;
+export type ChannelFamily = ChannelFamilyName;
+/** How the payer continues: the `action` of the bill-creation answer. */
+export type PaymentAction = PaymentStart['action'];
 
 export interface ChannelInfo {
   channel: ButtonChannel;
   family: ChannelFamily;
-  kind: PaymentKind;
+  action: PaymentAction;
   /** Menu codes of the app that enable this channel. */
   enabledBy: readonly string[];
   /** Shown on sandbox pages. */
@@ -29,20 +32,33 @@ export interface ChannelInfo {
 }
 
 const channelTable: Record<ButtonChannel, ChannelInfo> = {
-  ALI_WEB: { channel: 'ALI_WEB', family: 'ALI', kind: 'redirect', enabledBy: ['ali'], label: '支付宝' },
-  ALI_WAP: { channel: 'ALI_WAP', family: 'ALI', kind: 'redirect', enabledBy: ['ali'], label: '支付宝' },
-  WX_NATIVE: { channel: 'WX_NATIVE', family: 'WX', kind: 'qr', enabledBy: ['wxmp'], label: '微信支付' },
-  WX_JSAPI: { channel: 'WX_JSAPI', family: 'WX', kind: 'jsapi', enabledBy: ['wx'], label: '微信支付' },
-  WX_WAP: { channel: 'WX_WAP', family: 'WX', kind: 'redirect', enabledBy: ['wxwap'], label: '微信支付' },
-  UN_WEB: { channel: 'UN_WEB', family: 'UN', kind: 'redirect', enabledBy: ['un'], label: '银联支付' },
+  ALI_WEB: { channel: 'ALI_WEB', family: 'ALI', action: 'redirect', enabledBy: ['ali'], label: '支付宝' },
+  ALI_WAP: { channel: 'ALI_WAP', family: 'ALI', action: 'redirect', enabledBy: ['ali'], label: '支付宝' },
+  ALI_QRCODE: {
+    channel: 'ALI_QRCODE',
+    family: 'ALI',
+    action: 'qr',
+    enabledBy: ['aliqr'],
+    label: '支付宝扫码',
+  },
+  WX_NATIVE: { channel: 'WX_NATIVE', family: 'WX', action: 'qr', enabledBy: ['wxmp'], label: '微信支付' },
+  WX_JSAPI: { channel: 'WX_JSAPI', family: 'WX', action: 'jsapi', enabledBy: ['wx'], label: '微信支付' },
+  WX_WAP: { channel: 'WX_WAP', family: 'WX', action: 'redirect', enabledBy: ['wxwap'], label: '微信支付' },
+  UN_WEB: { channel: 'UN_WEB', family: 'UN', action: 'redirect', enabledBy: ['un'], label: '银联支付' },
   UN_WAP: {
     channel: 'UN_WAP',
     family: 'UN',
-    kind: 'redirect',
+    action: 'redirect',
     enabledBy: ['un', 'unwap'],
     label: '银联支付',
   },
 };
+
+export const channelFamilies: readonly ChannelFamily[] = ['WX', 'ALI', 'UN'];
+
+export function isChannelFamily(name: string): name is ChannelFamily {
+  return (channelFamilies as readonly string[]).includes(name);
+}
 
 export function isButtonChannel(name: string): name is ButtonChannel {
   return (buttonChannels as readonly string[]).includes(name);
@@ -54,4 +70,16 @@ export function channelInfo(channel: ButtonChannel): ChannelInfo {
 
 export function isChannelEnabled(channel: ButtonChannel, appChannels: readonly string[]): boolean {
   return channelTable[channel].enabledBy.some((code) => appChannels.includes(code));
+}
+
+/** The `channel` filter of the bill and refund queries: a channel family (WX, ALI, UN) or one channel (WX_NATIVE, …). */
+export type ChannelFilter = { family: ChannelFamily } | { subChannel: ButtonChannel };
+
+export function channelFilterMatches(
+  filter: ChannelFilter | undefined,
+  family: string,
+  subChannel: string,
+): boolean {
+  if (filter === undefined) return true;
+  return 'family' in filter ? filter.family === family : filter.subChannel === subChannel;
 }

@@ -1,30 +1,66 @@
 /**
- * POST /notify/{adapter} — where channels send their payment notifies. The body is kept raw (signatures cover the
- * exact bytes) and handed to the adapter; the answer is what that channel expects.
+ * Where channels post their notifies. The body is kept raw (signatures cover the exact bytes) and handed to the
+ * core's one notify path (core/notices.ts); the answer is the adapter's own (`notifyAnswer`).
+ *   POST /notify/{family}/{appId}  live channels: family `ali`, `wx` or `un`; the app's settings verify it
+ *   POST /notify/sandbox           the sandbox channel (test mode)
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { NotifyAnswer } from './channel.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
-import { handleChannelNotify } from './channel-notify.ts';
+
+function sendAnswer(reply: FastifyReply, answer: NotifyAnswer) {
+  return reply.code(answer.status).header('content-type', answer.contentType).send(answer.body);
+}
 
 export function registerNotifyRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  const { core } = ctx;
   app.register(async (scope) => {
     // Channels post JSON, XML or forms: take every body as raw text.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    scope.post<{ Params: { adapter: string } }>('/notify/:adapter', async (request, reply) => {
-      const adapter = ctx.adapters.get(request.params.adapter);
-      if (!adapter)
-        throw new BeeCloudError('CHANNEL_INVALID', 'adapter', `no channel ${request.params.adapter}`, 404);
+    scope.post('/notify/sandbox', async (request, reply) => {
       const body = typeof request.body === 'string' ? request.body : '';
-      const result = await handleChannelNotify(adapter, ctx.bills, { body, headers: request.headers });
-      request.log.info(
-        { billId: 'bill' in result ? result.bill.id : result.billId, result: result.result },
-        'channel notify',
+      const handled = await core.notices.receive(
+        core.registry.sandbox,
+        { body, headers: request.headers },
+        { mode: 'test' },
       );
-      const answer = adapter.notifyAnswer(true);
-      return reply.header('content-type', answer.contentType).send(answer.body);
+      return sendAnswer(reply, handled.answer);
     });
+
+    scope.post<{ Params: { family: string; appId: string } }>(
+      '/notify/:family/:appId',
+      async (request, reply) => {
+        const { family: segment, appId } = request.params;
+        const family = core.registry.familyForRoute(segment);
+        if (!family || segment !== segment.toLowerCase()) {
+          throw new BeeCloudError(
+            'CHANNEL_INVALID',
+            'family',
+            `no channel family ${segment.slice(0, 16)}`,
+            404,
+          );
+        }
+        const merchant = await ctx.store.apps.findApp(appId);
+        const adapter = merchant ? core.registry.liveAdapter(merchant, family.family) : undefined;
+        if (!merchant || !adapter) {
+          throw new BeeCloudError(
+            'APP_INVALID',
+            'appId',
+            `no live ${family.family} app ${appId.slice(0, 64)}`,
+            404,
+          );
+        }
+        const body = typeof request.body === 'string' ? request.body : '';
+        const handled = await core.notices.receive(
+          adapter,
+          { body, headers: request.headers },
+          { mode: 'live', appId: merchant.appId },
+        );
+        return sendAnswer(reply, handled.answer);
+      },
+    );
   });
 }

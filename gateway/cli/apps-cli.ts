@@ -5,23 +5,30 @@
  *   list
  *   set APP_ID [--name …] [--mode …] [--channels …] [--webhook-url …] [--live-webhook-url …]
  *   rotate APP_ID --secret app|master|test|webhook
+ *   channel-settings APP_ID --family ALI|WX|UN --file settings.json
+ *                         (checked by the installed channel family's parseSettings; prints them masked)
+ *   clear-channel-settings APP_ID --family ALI|WX|UN
  * Output is JSON on stdout; errors go to stderr with exit code 1 (2 for usage errors).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppStore } from '../apps/app-store.ts';
 import type { App, AppMode, SeedApp } from '../apps/app.ts';
-import { openSqliteStore } from '../storage/store.ts';
+import { ChannelSettingsError, type ChannelFamily } from '../channels/channel.ts';
+import { isChannelFamily } from '../channels/channels.ts';
+import { installedChannelFamilies } from '../channels/families.ts';
+import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
-import { installedModules } from '../modules.ts';
 
-const knownChannels = ['ali', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
+const knownChannels = ['ali', 'aliqr', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
 
 const usage = `usage: npm run app -- create --name NAME [--mode test|live] [--channels ali,wxmp,wx,un] [--webhook-url URL] [--live-webhook-url URL]
        npm run app -- show APP_ID
        npm run app -- list
        npm run app -- set APP_ID [--name NAME] [--mode test|live] [--channels …] [--webhook-url URL] [--live-webhook-url URL]
-       npm run app -- rotate APP_ID --secret app|master|test|webhook`;
+       npm run app -- rotate APP_ID --secret app|master|test|webhook
+       npm run app -- channel-settings APP_ID --family ALI|WX|UN --file settings.json
+       npm run app -- clear-channel-settings APP_ID --family ALI|WX|UN`;
 
 function newSecret(): string {
   return randomBytes(24).toString('base64url');
@@ -57,22 +64,61 @@ function parseUrl(value: string | undefined, option: string): string | undefined
   return value;
 }
 
-async function requireApp(apps: AppStore, appId: string | undefined): Promise<App> {
+async function requireApp(apps: GatewayStore['apps'], appId: string | undefined): Promise<App> {
   if (!appId) throw new CliError('an APP_ID is required');
   const app = await apps.findApp(appId);
   if (!app) throw new CliError(`no app ${appId}`);
   return app;
 }
 
-export async function runAppsCli(argv: string[], dataDir: string): Promise<unknown> {
+/** Reads, checks (the family's parseSettings) and stores an app's live settings for a channel family. */
+async function setChannelSettings(
+  apps: GatewayStore['apps'],
+  app: App,
+  options: Map<string, string>,
+  families: readonly ChannelFamily[],
+  clear: boolean,
+): Promise<unknown> {
+  const name = options.get('family');
+  if (!name || !isChannelFamily(name)) throw new CliError('--family must be ALI, WX or UN');
+  const settings = { ...app.channelSettings };
+  if (clear) {
+    delete settings[name];
+    await apps.updateApp(app.appId, { channelSettings: settings });
+    return { appId: app.appId, family: name, settings: null };
+  }
+  const family = families.find((candidate) => candidate.family === name);
+  if (!family) throw new CliError(`no ${name} channel family is installed in this gateway`);
+  const file = options.get('file');
+  if (!file) throw new CliError('--file (a JSON file of the settings) is required');
+  let input: unknown;
+  try {
+    input = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new CliError(`--file: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = family.parseSettings(input);
+  } catch (error) {
+    if (error instanceof ChannelSettingsError) throw new CliError(`settings ${error.message}`);
+    throw error;
+  }
+  settings[name] = parsed as Record<string, unknown>;
+  await apps.updateApp(app.appId, { channelSettings: settings });
+  return { appId: app.appId, family: name, settings: family.maskSettings(parsed) };
+}
+
+export async function runAppsCli(
+  argv: string[],
+  dataDir: string,
+  families: readonly ChannelFamily[] = installedChannelFamilies,
+): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
   const [command, appId] = positional;
-  const store = await openSqliteStore(
-    dataDir,
-    Object.assign({}, ...installedModules.map((module) => module.migrations ?? {})),
-  );
+  const store = await openSqliteStore(dataDir);
   try {
-    const apps = new AppStore(store.db);
+    const apps = store.apps;
     switch (command) {
       case 'create': {
         const name = options.get('name');
@@ -132,6 +178,15 @@ export async function runAppsCli(argv: string[], dataDir: string): Promise<unkno
         const value = which === 'webhook' ? `whsec_${randomBytes(32).toString('base64')}` : newSecret();
         return await apps.updateApp(app.appId, { [field]: value });
       }
+      case 'channel-settings':
+      case 'clear-channel-settings':
+        return await setChannelSettings(
+          apps,
+          await requireApp(apps, appId),
+          options,
+          families,
+          command === 'clear-channel-settings',
+        );
       default:
         throw new CliError(command ? `unknown command ${command}` : 'a command is required');
     }

@@ -1,9 +1,10 @@
 /** The operators' CLIs against a real data directory: apps (create, show, set, rotate, list) and webhooks. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
+import { ChannelSettingsError, type ChannelFamily } from '../channels/channel.ts';
 import { createBill, pressSandboxButton, startTestGateway } from '../testing/gateway-harness.ts';
 import { runAppsCli } from './apps-cli.ts';
 import { CliError } from './cli-args.ts';
@@ -17,6 +18,58 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
+});
+
+/** A channel family as the CLI sees it: settings checked and masked (its adapter is never built here). */
+const settingsOnlyFamily: ChannelFamily<{ app_id: string; private_key: string }> = {
+  family: 'ALI',
+  channels: ['ALI_WEB'],
+  parseSettings(input) {
+    const value = input as Record<string, unknown>;
+    if (typeof value.app_id !== 'string') throw new ChannelSettingsError('app_id', 'is required');
+    if (typeof value.private_key !== 'string' || !value.private_key.includes('PRIVATE KEY')) {
+      throw new ChannelSettingsError('private_key', 'is not a PEM private key');
+    }
+    return { app_id: value.app_id, private_key: value.private_key };
+  },
+  maskSettings: (settings) => ({ app_id: settings.app_id, private_key: '••••' }),
+  createAdapter() {
+    throw new Error('the CLI never builds adapters');
+  },
+};
+
+describe('npm run app channel-settings', () => {
+  it('checks the settings with the family, stores them, answers them masked, and clears them', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'spay-cli-settings-'));
+    const app = (await runAppsCli(['create', '--name', 'live shop'], dataDir)) as App;
+    const file = join(dataDir, 'ali.json');
+    await writeFile(file, JSON.stringify({ app_id: '2021000000', private_key: 'not a key' }));
+    await expect(
+      runAppsCli(['channel-settings', app.appId, '--family', 'ALI', '--file', file], dataDir, [
+        settingsOnlyFamily,
+      ]),
+    ).rejects.toThrow(/private_key: is not a PEM private key/);
+    await writeFile(
+      file,
+      JSON.stringify({ app_id: '2021000000', private_key: '-----BEGIN PRIVATE KEY-----x' }),
+    );
+    expect(
+      await runAppsCli(['channel-settings', app.appId, '--family', 'ALI', '--file', file], dataDir, [
+        settingsOnlyFamily,
+      ]),
+    ).toEqual({ appId: app.appId, family: 'ALI', settings: { app_id: '2021000000', private_key: '••••' } });
+    expect(((await runAppsCli(['show', app.appId], dataDir)) as App).channelSettings.ALI).toMatchObject({
+      app_id: '2021000000',
+    });
+    await expect(
+      runAppsCli(['channel-settings', app.appId, '--family', 'WX', '--file', file], dataDir, [
+        settingsOnlyFamily,
+      ]),
+    ).rejects.toThrow(/no WX channel family is installed/);
+    await runAppsCli(['clear-channel-settings', app.appId, '--family', 'ALI'], dataDir);
+    expect(((await runAppsCli(['show', app.appId], dataDir)) as App).channelSettings).toEqual({});
+    await rm(dataDir, { recursive: true, force: true });
+  });
 });
 
 describe('npm run app', () => {

@@ -6,7 +6,6 @@
  * A running gateway picks resent webhooks up within 30 s (its periodic look at the outbox).
  */
 import { resolve } from 'node:path';
-import { installedModules } from '../modules.ts';
 import { openSqliteStore } from '../storage/store.ts';
 import {
   DELIVERY_STATUSES,
@@ -23,10 +22,7 @@ const usage = `usage: npm run webhooks -- list [--app APP_ID] [--transaction BIL
 export async function runWebhooksCli(argv: string[], dataDir: string): Promise<unknown> {
   const { positional, options } = parseCliArgs(argv);
   const [command, webhookId] = positional;
-  const store = await openSqliteStore(
-    dataDir,
-    Object.assign({}, ...installedModules.map((module) => module.migrations ?? {})),
-  );
+  const store = await openSqliteStore(dataDir);
   try {
     switch (command) {
       case 'list': {
@@ -39,7 +35,7 @@ export async function runWebhooksCli(argv: string[], dataDir: string): Promise<u
         if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
           throw new CliError('--limit must be a positive integer');
         return await listDeliveries(
-          store.db,
+          store,
           {
             appId: options.get('app'),
             transactionId: options.get('transaction'),
@@ -50,7 +46,7 @@ export async function runWebhooksCli(argv: string[], dataDir: string): Promise<u
       }
       case 'resend': {
         if (webhookId) {
-          const resent = await resendDeliveries(store.db, { webhookId });
+          const resent = await resendDeliveries(store, { webhookId });
           if (resent.length === 0) throw new CliError(`no webhook ${webhookId}`);
           return { resent: 1 };
         }
@@ -58,7 +54,7 @@ export async function runWebhooksCli(argv: string[], dataDir: string): Promise<u
         const transactionId = options.get('transaction');
         if (!appId || !transactionId)
           throw new CliError('resend needs a WEBHOOK_ID or --app and --transaction');
-        const resent = await resendDeliveries(store.db, { appId, transactionId });
+        const resent = await resendDeliveries(store, { appId, transactionId });
         if (resent.length === 0) throw new CliError(`no webhook for ${transactionId} of ${appId}`);
         return { resent: resent.length };
       }

@@ -4,10 +4,19 @@
  * status of the problem. Client input never produces a 500.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../core/domain-error.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
+import { beeCloudErrorFor, type Edge } from './domain-errors.ts';
 
-export function toBeeCloudError(error: FastifyError | Error): BeeCloudError | undefined {
+/** The edge a route belongs to (its `config.edge`, REST by default): how core refusals are worded. */
+export function edgeOf(request: FastifyRequest): Edge {
+  const config = request.routeOptions?.config as { edge?: Edge } | undefined;
+  return config?.edge ?? 'rest';
+}
+
+export function toBeeCloudError(error: FastifyError | Error, edge: Edge = 'rest'): BeeCloudError | undefined {
   if (error instanceof BeeCloudError) return error;
+  if (error instanceof DomainError) return beeCloudErrorFor(error, edge);
   const fastifyError = error as FastifyError;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -40,7 +49,7 @@ export function toBeeCloudError(error: FastifyError | Error): BeeCloudError | un
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const known = toBeeCloudError(error);
+    const known = toBeeCloudError(error, edgeOf(request));
     if (known) {
       request.log.info({ result_code: known.code, err_detail: known.detail }, 'request refused');
       return reply.code(known.httpStatus).send(known.toAnswer());

@@ -5,12 +5,8 @@ import type { GatewayContext } from '../gateway-context.ts';
 export function registerHealthRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   app.get('/healthz', async (_request, reply) => {
     try {
-      const pending = await ctx.store.db
-        .selectFrom('webhook_outbox')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('status', '=', 'pending')
-        .executeTakeFirstOrThrow();
-      return { status: 'ok', store: 'ok', pending_webhooks: Number(pending.count) };
+      const pending = await ctx.store.outbox.pendingCount();
+      return { status: 'ok', store: 'ok', pending_webhooks: pending };
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', store: String(error) });
     }

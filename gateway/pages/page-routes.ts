@@ -15,7 +15,7 @@ const weChatBrowser = /MicroMessenger/i;
 
 export function registerPageRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   async function billOr404(id: string, reply: FastifyReply) {
-    const bill = looksLikeBillId(id) ? await ctx.bills.findById(id) : undefined;
+    const bill = looksLikeBillId(id) ? await ctx.core.payments.findBill(id) : undefined;
     if (!bill) sendPage(reply, noticePage('订单不存在', '找不到这笔订单。'), 404);
     return bill;
   }
@@ -27,7 +27,7 @@ export function registerPageRoutes(app: FastifyInstance, ctx: GatewayContext): v
       if (!bill) return;
       const outcome = outcomeOf(bill, request.query.outcome);
       const retry =
-        bill.status === 'open' && channelInfo(bill.subChannel).kind === 'redirect' && bill.mode === 'test'
+        bill.status === 'open' && channelInfo(bill.subChannel).action === 'redirect' && bill.mode === 'test'
           ? `/sandbox/cashier/${bill.id}`
           : null;
       return sendPage(reply, resultPage(bill, outcome, retry));
@@ -39,12 +39,9 @@ export function registerPageRoutes(app: FastifyInstance, ctx: GatewayContext): v
     if (!bill) return;
     if (weChatBrowser.test(request.headers['user-agent'] ?? ''))
       return sendPage(reply, alipayGuidePage(bill));
-    const found = await ctx.apps.findApp(bill.appId);
-    const adapter = found ? ctx.adapterFor(found, bill.mode) : undefined;
-    if (!adapter || bill.status !== 'open')
-      return sendPage(reply, noticePage('无法继续支付', '订单已关闭或渠道不可用。', bill));
-    const start = await adapter.createPayment(bill, { gatewayUrl: ctx.publicUrl() });
-    if (start.kind !== 'redirect')
+    const start = await ctx.core.payments.continuePayment(bill);
+    if (!start) return sendPage(reply, noticePage('无法继续支付', '订单已关闭或渠道不可用。', bill));
+    if (start.action !== 'redirect')
       return sendPage(reply, noticePage('无法继续支付', '该订单不是跳转支付。', bill));
     if (start.method === 'GET') {
       const target = new URL(start.url);

@@ -1,9 +1,7 @@
 /** A refund (or pre-refund) of a paid bill, and its BeeCloud record (`GET refunds`, `GET refund/{id}`). */
-import type { Selectable } from 'kysely';
-import type { RefundRecord } from '../../sdk/rest-types.ts';
-import type { RefundStatus, RefundTable } from './refund-tables.ts';
+import type { RefundRecord, RefundStatus } from '../../sdk/rest-types.ts';
 
-export type { RefundRecord };
+export type { RefundRecord, RefundStatus };
 
 export interface Refund {
   id: string;
@@ -27,33 +25,6 @@ export interface Refund {
   createTime: number;
   updateTime: number;
   finishTime: number | null;
-}
-
-export function refundFromRow(row: Selectable<RefundTable>): Refund {
-  return {
-    id: row.id,
-    appId: row.app_id,
-    billId: row.bill_id,
-    billNo: row.bill_no,
-    refundNo: row.refund_no,
-    mode: row.mode,
-    channel: row.channel,
-    subChannel: row.sub_channel,
-    title: row.title,
-    totalFee: Number(row.total_fee),
-    refundFee: Number(row.refund_fee),
-    optional: row.optional === null ? null : (JSON.parse(row.optional) as Record<string, unknown>),
-    status: row.status,
-    needApproval: row.need_approval === 1,
-    denyReason: row.deny_reason,
-    latePayment: row.late_payment === 1,
-    channelRefundNo: row.channel_refund_no,
-    channelDetail:
-      row.channel_detail === null ? null : (JSON.parse(row.channel_detail) as Record<string, unknown>),
-    createTime: Number(row.create_time),
-    updateTime: Number(row.update_time),
-    finishTime: row.finish_time === null ? null : Number(row.finish_time),
-  };
 }
 
 /** Statuses whose money is spoken for: they count against what may still be refunded. */

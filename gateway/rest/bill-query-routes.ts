@@ -7,7 +7,7 @@ import type { AppMode } from '../apps/app.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { SecretScope } from './app-auth.ts';
 import { readBillListQuery, readBillQuery } from './list-query.ts';
-import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+import { authenticated, billRecords, restRouteOptions, type RestContext } from './rest-context.ts';
 
 interface BillPaths {
   prefix: string;
@@ -22,14 +22,23 @@ const SANDBOX_PATHS: BillPaths = { prefix: '/2/rest/sandbox', scope: 'sandbox', 
 function registerBillQueries(server: FastifyInstance, rest: RestContext, paths: BillPaths): void {
   server.get(`${paths.prefix}/bills`, restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, paths.scope);
-    const query = readBillListQuery(fields);
-    const bills = await rest.billListing.list({ appId: app.appId, mode: paths.mode(app.mode) }, query);
+    const { skip, limit, needDetail, ...filter } = readBillListQuery(fields);
+    const payments = rest.gateway.core.payments;
+    const found = await payments.listBills({ appId: app.appId, mode: paths.mode(app.mode) }, filter, {
+      skip,
+      limit,
+    });
+    const bills = await billRecords(
+      rest,
+      found.map((view) => view.bill),
+      needDetail,
+    );
     return { ...okAnswer(), count: bills.length, bills };
   });
 
   server.get(`${paths.prefix}/bills/count`, restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, paths.scope);
-    const count = await rest.billListing.count(
+    const count = await rest.gateway.core.payments.countBills(
       { appId: app.appId, mode: paths.mode(app.mode) },
       readBillQuery(fields),
     );
@@ -38,11 +47,11 @@ function registerBillQueries(server: FastifyInstance, rest: RestContext, paths: 
 
   server.get<{ Params: { id: string } }>(`${paths.prefix}/bill/:id`, restRouteOptions, async (request) => {
     const { app } = await authenticated(rest, request, paths.scope);
-    const bill = await rest.gateway.bills.findById(request.params.id);
+    const bill = await rest.gateway.core.payments.findBill(request.params.id);
     if (bill === undefined || bill.appId !== app.appId || bill.mode !== paths.mode(app.mode)) {
       throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${request.params.id.slice(0, 64)}`);
     }
-    const [pay] = await rest.billListing.records([bill], true);
+    const [pay] = await billRecords(rest, [bill], true);
     return { ...okAnswer(), pay };
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { payChannelFields } from './pay-answer.ts';
 
 const redirect = {
-  kind: 'redirect' as const,
+  action: 'redirect' as const,
   url: 'http://gw.example/sandbox/cashier/b1',
   method: 'GET' as const,
   param: { token: 'a"b<c' },
@@ -10,14 +10,14 @@ const redirect = {
 
 describe('pay answers by channel', () => {
   it('gives WX_NATIVE its code_url', () => {
-    expect(payChannelFields('WX_NATIVE', { kind: 'qr', codeUrl: 'weixin://x' })).toEqual({
+    expect(payChannelFields('WX_NATIVE', { action: 'qr', codeUrl: 'weixin://x' })).toEqual({
       code_url: 'weixin://x',
     });
   });
 
   it('gives WX_JSAPI the getBrandWCPayRequest parameters under BeeCloud names', () => {
     const fields = payChannelFields('WX_JSAPI', {
-      kind: 'jsapi',
+      action: 'jsapi',
       params: {
         appId: 'wx1',
         timeStamp: '1',

@@ -1,15 +1,15 @@
 /**
- * What `POST /2/rest/bill` answers, by channel (reference §4): WX_NATIVE → code_url; WX_JSAPI → app_id, package,
+ * What `POST /2/rest/bill` answers, by channel (reference §4): WX_NATIVE, ALI_QRCODE → code_url; WX_JSAPI → app_id, package,
  * nonce_str, timestamp, pay_sign, sign_type; ALI_WEB / ALI_WAP → html and url; UN_WEB / UN_WAP → html;
  * WX_WAP → url. `html` is a self-submitting form the merchant writes into the payer's page, as BeeCloud's was.
  */
 import type { PayChannelFields } from '../../sdk/rest-types.ts';
 import type { ButtonChannel } from '../channels/channels.ts';
-import type { PaymentStart } from '../channels/channel-adapter.ts';
+import type { PaymentStart } from '../channels/channel.ts';
 import { html } from '../pages/html.ts';
 
 /** The redirect as one URL (GET parameters appended), for the channels that answer `url`. */
-export function redirectUrl(start: Extract<PaymentStart, { kind: 'redirect' }>): string {
+export function redirectUrl(start: Extract<PaymentStart, { action: 'redirect' }>): string {
   const entries = Object.entries(start.param);
   if (start.method === 'POST' || entries.length === 0) return start.url;
   const url = new URL(start.url);
@@ -18,7 +18,7 @@ export function redirectUrl(start: Extract<PaymentStart, { kind: 'redirect' }>):
 }
 
 /** A form that submits itself to the channel's cashier with the channel's parameters as hidden fields. */
-export function autoSubmitForm(start: Extract<PaymentStart, { kind: 'redirect' }>): string {
+export function autoSubmitForm(start: Extract<PaymentStart, { action: 'redirect' }>): string {
   const inputs = Object.entries(start.param).map(
     ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
   );
@@ -31,7 +31,7 @@ export function autoSubmitForm(start: Extract<PaymentStart, { kind: 'redirect' }
 }
 
 export function payChannelFields(channel: ButtonChannel, start: PaymentStart): PayChannelFields {
-  switch (start.kind) {
+  switch (start.action) {
     case 'qr':
       return { code_url: start.codeUrl };
     case 'jsapi':

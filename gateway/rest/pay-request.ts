@@ -20,7 +20,6 @@ const BEECLOUD_ONLY_CHANNELS = new Set([
   'WX_APP',
   'WX_SCAN',
   'ALI_APP',
-  'ALI_QRCODE',
   'ALI_OFFLINE_QRCODE',
   'ALI_SCAN',
   'UN_APP',

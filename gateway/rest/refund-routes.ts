@@ -4,7 +4,10 @@
  * GET  /2/rest/refunds, /2/rest/refunds/count, /2/rest/refund/{id}, /2/rest/refund/status — queries (app secret).
  */
 import type { FastifyInstance } from 'fastify';
+import { channelFilterMatches } from '../channels/channels.ts';
+import type { ApprovalOutcome } from '../core/refunds.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
+import { beeCloudErrorFor, resultNameFor } from '../http/domain-errors.ts';
 import { refundRecord } from '../refunds/refund.ts';
 import {
   readRefundApprovalRequest,
@@ -12,48 +15,61 @@ import {
   readRefundQuery,
   readRefundRequest,
   readRefundStatusRequest,
-} from '../refunds/refund-request.ts';
-import { channelFilterMatches } from './channel-filter.ts';
+} from './refund-request.ts';
 import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
 
+/** One id's answer in result_map: "OK" or the reason, as BeeCloud wrote it. */
+function approvalAnswer(outcome: ApprovalOutcome): string {
+  if (outcome.ok) return 'OK';
+  switch (outcome.refusal) {
+    case 'no_such_refund':
+      return 'NO_SUCH_REFUND';
+    case 'not_pending':
+      return 'NOT_PENDING_APPROVAL: the refund is not waiting for approval';
+    case 'refused':
+      return `${resultNameFor(outcome.error)}: ${beeCloudErrorFor(outcome.error, 'rest').detail}`;
+  }
+}
+
 export function registerRefundRoutes(server: FastifyInstance, rest: RestContext): void {
+  const refunds = rest.gateway.core.refunds;
+
   server.post('/2/rest/refund', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'master');
-    const refund = await rest.refunds.createRefund(app, readRefundRequest(fields));
+    const refund = await refunds.createRefund(app, readRefundRequest(fields));
     return { ...okAnswer(), id: refund.id };
   });
 
   server.put('/2/rest/refund', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'master');
-    const result_map = await rest.refunds.decidePreRefunds(app, readRefundApprovalRequest(fields));
+    const outcomes = await refunds.decidePreRefunds(app, readRefundApprovalRequest(fields));
+    const result_map = Object.fromEntries(
+      Object.entries(outcomes).map(([id, outcome]) => [id, approvalAnswer(outcome)]),
+    );
     return { ...okAnswer(), result_map };
   });
 
   server.get('/2/rest/refunds', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');
-    const query = readRefundListQuery(fields);
-    const refunds = await rest.refunds.records.queryRefunds({ ...query, appId: app.appId, mode: app.mode });
+    const { skip, limit, needDetail, ...filter } = readRefundListQuery(fields);
+    const found = await refunds.list({ appId: app.appId, mode: app.mode }, filter, { skip, limit });
     return {
       ...okAnswer(),
-      count: refunds.length,
-      refunds: refunds.map((refund) => refundRecord(refund, query.needDetail)),
+      count: found.length,
+      refunds: found.map((refund) => refundRecord(refund, needDetail)),
     };
   });
 
   server.get('/2/rest/refunds/count', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');
-    const count = await rest.refunds.records.countRefunds({
-      ...readRefundQuery(fields),
-      appId: app.appId,
-      mode: app.mode,
-    });
+    const count = await refunds.count({ appId: app.appId, mode: app.mode }, readRefundQuery(fields));
     return { ...okAnswer(), count };
   });
 
   server.get('/2/rest/refund/status', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');
     const { channel, refundNo } = readRefundStatusRequest(fields);
-    const refund = await rest.refunds.records.findByRefundNo(app.appId, app.mode, refundNo);
+    const refund = await refunds.findByRefundNo({ appId: app.appId, mode: app.mode }, refundNo);
     if (refund === undefined || !channelFilterMatches(channel, refund.channel, refund.subChannel)) {
       throw new BeeCloudError('NO_SUCH_REFUND', 'refund_no', `no refund ${refundNo} on this channel`);
     }
@@ -62,7 +78,7 @@ export function registerRefundRoutes(server: FastifyInstance, rest: RestContext)
 
   server.get<{ Params: { id: string } }>('/2/rest/refund/:id', restRouteOptions, async (request) => {
     const { app } = await authenticated(rest, request, 'payment');
-    const refund = await rest.refunds.records.findRefund(app.appId, app.mode, request.params.id);
+    const refund = await refunds.find({ appId: app.appId, mode: app.mode }, request.params.id);
     if (refund === undefined)
       throw new BeeCloudError('NO_SUCH_REFUND', 'id', `no refund ${request.params.id.slice(0, 64)}`);
     return { ...okAnswer(), refund: refundRecord(refund, true) };

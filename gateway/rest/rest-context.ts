@@ -1,20 +1,18 @@
 /**
- * What the REST routes share: the gateway's context, the refund service, bill records, and the authentication
- * of every request (`authenticated`) with the secret its endpoint requires.
+ * What the REST routes share: the gateway's context (its core) and the authentication of every request
+ * (`authenticated`) with the secret its endpoint requires.
  */
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../apps/app.ts';
+import type { Bill } from '../bills/bill.ts';
 import type { GatewayContext } from '../gateway-context.ts';
-import type { RefundService } from '../refunds/refund-service.ts';
 import { authenticateApp, type SecretScope } from './app-auth.ts';
-import type { BillListing } from './bill-listing.ts';
+import { billRecord, type BillRecord } from './bill-record.ts';
 import type { RequestFields } from './request-fields.ts';
 import { readRestFields } from './request-params.ts';
 
 export interface RestContext {
   gateway: GatewayContext;
-  refunds: RefundService;
-  billListing: BillListing;
   timestampWindowMs: number;
 }
 
@@ -30,11 +28,21 @@ export async function authenticated(
 ): Promise<AuthenticatedRequest> {
   const fields = readRestFields(request);
   const app = await authenticateApp(fields, {
-    findApp: (appId) => rest.gateway.apps.findApp(appId),
+    findApp: (appId) => rest.gateway.store.apps.findApp(appId),
     scope,
     timestampWindowMs: rest.timestampWindowMs,
   });
   return { app, fields };
+}
+
+/** Bills as REST records (with refund_result and buyer_id). */
+export async function billRecords(
+  rest: RestContext,
+  bills: Bill[],
+  needDetail: boolean,
+): Promise<BillRecord[]> {
+  const views = await rest.gateway.core.payments.views(bills);
+  return views.map((view) => billRecord(view.bill, view, needDetail));
 }
 
 /** Route options shared by the REST endpoints: small bodies only (a REST request is a few hundred bytes). */

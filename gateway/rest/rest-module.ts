@@ -1,24 +1,18 @@
 /**
- * The server-SDK REST API (reference §4) and the refunds behind it, as one gateway module: the refund tables'
- * migration, the `/2/rest/*` routes, the automatic refund of late payments, and the resumption at start of
- * refunds a stopped gateway left half done.
+ * The server-SDK REST API (reference §4) as one gateway module: the `/2/rest/*` routes, translating requests into
+ * calls on the core (payments, refunds, bill and refund listings, webhook deliveries). It builds no service and
+ * runs no timer: refunds, their tables and their background work belong to the core.
  */
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../gateway-context.ts';
 import type { GatewayModule } from '../gateway-module.ts';
-import { RefundService } from '../refunds/refund-service.ts';
-import { m100_refunds } from '../storage/migrations/100-refunds.ts';
 import { DEFAULT_TIMESTAMP_WINDOW_MS } from './app-auth.ts';
-import { BillListing } from './bill-listing.ts';
 import { registerBillQueryRoutes } from './bill-query-routes.ts';
 import { registerPayRoutes } from './pay-routes.ts';
 import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
-
-const STUCK_REFUND_RETRY_MS = 60_000;
-const STUCK_REFUND_AGE_MS = 30_000;
 
 export interface RestApiOptions {
   /** How far a request's `timestamp` may be from the server's clock (default ±5 min, or SPAY_REST_TIMESTAMP_WINDOW_MS). */
@@ -31,23 +25,14 @@ function timestampWindowFromEnvironment(): number | undefined {
   return Number(text);
 }
 
-/** Registers the routes on the gateway's server and starts the refunds side; returns what it built. */
+/** Registers the routes on the gateway's server. */
 export function registerRestApi(
   server: FastifyInstance,
   gateway: GatewayContext,
   options: RestApiOptions = {},
 ): RestContext {
-  const refunds = new RefundService({
-    db: gateway.store.db,
-    channelFor: (app, bill) => gateway.adapterFor(app, bill.mode),
-    webhookRetryScale: gateway.webhookRetryScale,
-    onWebhookEnqueued: () => gateway.webhooks.wake(),
-    log: (level, message, fields) => gateway.log[level](fields, message),
-  });
   const rest: RestContext = {
     gateway,
-    refunds,
-    billListing: new BillListing(gateway.store.db),
     timestampWindowMs:
       options.timestampWindowMs ?? timestampWindowFromEnvironment() ?? DEFAULT_TIMESTAMP_WINDOW_MS,
   };
@@ -56,31 +41,12 @@ export function registerRestApi(
   registerRefundRoutes(server, rest);
   registerSandboxNotifyRoutes(server, rest);
   registerWebhookDeliveryRoutes(server, rest);
-
-  const stopListening = refunds.listenForLatePayments(gateway.billEvents);
-  // Refunds a channel did not answer are sent again every minute (and at every start).
-  const retryTimer = setInterval(() => {
-    refunds.retryProcessing(STUCK_REFUND_AGE_MS).catch((error: unknown) => {
-      gateway.log.warn({ err: error }, 'retrying unanswered refunds failed');
-    });
-  }, STUCK_REFUND_RETRY_MS);
-  retryTimer.unref();
-  server.addHook('onClose', async () => {
-    clearInterval(retryTimer);
-    stopListening();
-  });
-  server.addHook('onReady', async () => {
-    await refunds.resumeUnfinished().catch((error: unknown) => {
-      gateway.log.warn({ err: error }, 'resuming unfinished refunds failed');
-    });
-  });
   return rest;
 }
 
 /** The module to install (gateway/modules.ts). Stateless: one instance serves any number of gateways. */
 export const restApiModule: GatewayModule = {
   name: 'rest-api',
-  migrations: { '100_refunds': m100_refunds },
   register(server, gateway) {
     registerRestApi(server, gateway);
   },

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import { sandboxPay } from '../sandbox/sandbox-payment.ts';
-import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+import { authenticated, billRecords, restRouteOptions, type RestContext } from './rest-context.ts';
 
 export function registerSandboxNotifyRoutes(server: FastifyInstance, rest: RestContext): void {
   server.get<{ Params: { appId: string; billId: string } }>(
@@ -18,7 +18,7 @@ export function registerSandboxNotifyRoutes(server: FastifyInstance, rest: RestC
       if (request.params.appId !== app.appId) {
         throw new BeeCloudError('APP_INVALID', 'app_id', 'does not match the app in the path');
       }
-      const bill = await rest.gateway.bills.findById(request.params.billId);
+      const bill = await rest.gateway.core.payments.findBill(request.params.billId);
       if (bill === undefined || bill.appId !== app.appId || bill.mode !== 'test') {
         throw new BeeCloudError(
           'NO_SUCH_BILL',
@@ -29,8 +29,18 @@ export function registerSandboxNotifyRoutes(server: FastifyInstance, rest: RestC
       // A closed or expired attempt is paid too: that is the race a real channel can lose (the payer paid just as
       // another attempt won), and the gateway records it as a late payment and refunds it.
       const result = await sandboxPay(rest.gateway, bill);
-      if (result.result !== 'paid') throw new BeeCloudError('CHANNEL_ERROR', 'billId', result.reason);
-      const [pay] = await rest.billListing.records([result.bill], false);
+      if (
+        result.outcome !== 'paid' &&
+        result.outcome !== 'already_paid' &&
+        result.outcome !== 'late_payment'
+      ) {
+        throw new BeeCloudError(
+          'CHANNEL_ERROR',
+          'billId',
+          `the sandbox payment was not booked (${result.outcome})`,
+        );
+      }
+      const [pay] = await billRecords(rest, [result.bill], false);
       return { ...okAnswer(), id: result.bill.id, outcome: result.outcome, pay };
     },
   );

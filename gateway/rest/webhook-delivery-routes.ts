@@ -12,7 +12,7 @@ import { authenticated, restRouteOptions, type RestContext } from './rest-contex
 import { readDeliveryListing, readResendFilter } from './webhook-delivery-request.ts';
 
 export function registerWebhookDeliveryRoutes(server: FastifyInstance, rest: RestContext): void {
-  const db = rest.gateway.store.db;
+  const db = rest.gateway.store;
 
   server.get('/2/rest/webhooks', restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');

@@ -1,5 +1,5 @@
 /**
- * The sandbox channels a payer sees: WX_NATIVE's phone scan page, WX_JSAPI parameters and completion, WX_WAP and
+ * The sandbox channels a payer sees: WX_NATIVE's and ALI_QRCODE's phone scan pages, WX_JSAPI parameters and completion, WX_WAP and
  * UnionPay cashiers, sandbox WeChat OAuth, the Alipay-in-WeChat guide page, and XSS-safe pages.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,9 @@ import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
 const weChatUa =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40 NetType/WIFI';
 
-const harness = useGatewayWithReceiver({ app: { channels: ['ali', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'] } });
+const harness = useGatewayWithReceiver({
+  app: { channels: ['ali', 'aliqr', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'] },
+});
 
 function status(id: string) {
   return billStatus(harness.gateway, id);
@@ -43,6 +45,27 @@ describe('WX_NATIVE', () => {
   });
 });
 
+describe('ALI_QRCODE', () => {
+  it('answers action qr with a code_url that opens the sandbox Alipay scan page', async () => {
+    const bill = await createBill(harness.gateway, 'ALI_QRCODE', { amount: 1234, title: '支付宝扫码商品' });
+    expect(bill).toMatchObject({
+      action: 'qr',
+      code_url: `${harness.gateway.url}/sandbox/ali/scan/${bill.id}`,
+      total_fee: 1234,
+    });
+    const page = await (await fetch(String(bill.code_url))).text();
+    expect(page).toContain('支付宝扫码');
+    expect(page).toContain('¥12.34');
+    const approved = await pressSandboxButton(`${harness.gateway.url}/sandbox/ali/scan/${bill.id}/pay`);
+    expect(approved.text).toContain('支付成功');
+    expect(await status(bill.id)).toMatchObject({
+      status: 'paid',
+      channel: 'ALI',
+      sub_channel: 'ALI_QRCODE',
+    });
+  });
+});
+
 describe('WX_JSAPI', () => {
   it('needs an openid', async () => {
     const { json } = await postJson(
@@ -62,6 +85,7 @@ describe('WX_JSAPI', () => {
         'result_msg',
         'err_detail',
         'id',
+        'action',
         'app_id',
         'timestamp',
         'nonce_str',

@@ -1,4 +1,4 @@
-/** The sandbox's pages: the cashier (ALI_*, UN_*, WX_WAP), the WeChat scan page (WX_NATIVE), simple notices. */
+/** The sandbox's pages: the cashier (ALI_*, UN_*, WX_WAP), the scan page (WX_NATIVE, ALI_QRCODE), simple notices. */
 import type { Bill } from '../bills/bill.ts';
 import { channelInfo } from '../channels/channels.ts';
 import { formatYuan, html, page, type SafeHtml } from '../pages/html.ts';
@@ -45,21 +45,23 @@ export function cashierPage(bill: Bill): string {
 }
 
 export function wxScanPage(bill: Bill): string {
+  const info = channelInfo(bill.subChannel);
+  const scan = info.family === 'ALI' ? 'ali' : 'wx';
   const actions =
     bill.status === 'open'
       ? html`<div class="actions">
-          <form method="post" action="/sandbox/wx/scan/${bill.id}/pay">
+          <form method="post" action="/sandbox/${scan}/scan/${bill.id}/pay">
             <button class="primary" type="submit">确认支付</button>
           </form>
-          <form method="post" action="/sandbox/wx/scan/${bill.id}/cancel">
+          <form method="post" action="/sandbox/${scan}/scan/${bill.id}/cancel">
             <button type="submit">取消</button>
           </form>
         </div>`
       : html`<p class="notice" role="status">${statusText[bill.status]}</p>`;
   return page(
-    '微信支付 · 沙箱',
-    html`<span class="sandbox">沙箱环境 · 微信扫码</span>
-      <h1>微信支付</h1>
+    `${info.label} · 沙箱`,
+    html`<span class="sandbox">沙箱环境 · ${info.family === 'ALI' ? '支付宝扫码' : '微信扫码'}</span>
+      <h1>${info.label}</h1>
       ${billFacts(bill)} ${actions}`,
   );
 }

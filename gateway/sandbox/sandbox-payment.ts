@@ -1,17 +1,32 @@
 /**
- * What happens when a payer acts on a sandbox page: the sandbox channel sends its signed notify and the gateway
- * handles it on the same path as any channel's notify (`handleChannelNotify`).
+ * What happens when a payer acts on a sandbox page: the sandbox channel records it and sends its signed notify,
+ * which the core handles on the one notify path (core/notices.ts) — unless the sandbox's `dropNotifies` fault is
+ * on, in which case only reconciliation will learn of the payment.
  */
 import { returnUrlParams, type Bill } from '../bills/bill.ts';
-import { handleChannelNotify, type NotifyResult } from '../channels/channel-notify.ts';
+import { attemptOf } from '../core/core-deps.ts';
+import type { NoticeOutcome } from '../core/notices.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 
-export async function sandboxPay(ctx: GatewayContext, bill: Bill): Promise<NotifyResult> {
-  return handleChannelNotify(ctx.sandbox, ctx.bills, ctx.sandbox.signedNotify(bill, 'SUCCESS'));
+export type SandboxActionResult =
+  NoticeOutcome | { outcome: 'rejected'; reason: string } | { outcome: 'notify_dropped' };
+
+export async function sandboxPay(ctx: GatewayContext, bill: Bill): Promise<SandboxActionResult> {
+  const sandbox = ctx.core.registry.sandbox;
+  const raw = sandbox.payerPaid(attemptOf(bill));
+  if (sandbox.faults.dropNotifies) return { outcome: 'notify_dropped' };
+  return (await ctx.core.notices.receive(sandbox, raw, { mode: 'test' })).outcome;
 }
 
-export async function sandboxFail(ctx: GatewayContext, bill: Bill, reason: string): Promise<NotifyResult> {
-  return handleChannelNotify(ctx.sandbox, ctx.bills, ctx.sandbox.signedNotify(bill, 'FAIL', reason));
+export async function sandboxFail(
+  ctx: GatewayContext,
+  bill: Bill,
+  reason: string,
+): Promise<SandboxActionResult> {
+  const sandbox = ctx.core.registry.sandbox;
+  const raw = sandbox.payerFailed(attemptOf(bill), reason);
+  if (sandbox.faults.dropNotifies) return { outcome: 'notify_dropped' };
+  return (await ctx.core.notices.receive(sandbox, raw, { mode: 'test' })).outcome;
 }
 
 /** Where the browser goes after a payment: return_url with BeeCloud's parameters, or the default result page. */

@@ -4,6 +4,7 @@
  *   POST /sandbox/cashier/{id}/pay|fail|cancel
  *   GET  /sandbox/wx/scan/{id}               the phone page behind a WX_NATIVE code_url
  *   POST /sandbox/wx/scan/{id}/pay|cancel
+ *   GET  /sandbox/ali/scan/{id}              the same for an ALI_QRCODE code_url (POST …/pay|cancel)
  *   POST /sandbox/wx/jsapi/{id}/complete     completes a WX_JSAPI payment as WeChat's notify would
  *   GET  /sandbox/wx/oauth?redirect_uri=&state=  sandbox WeChat OAuth: redirects back with openid and code
  *   GET  /sandbox/pages.css
@@ -26,8 +27,8 @@ type Params = { Params: { id: string } };
 export function registerSandboxRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   /** The bill behind a sandbox page, or an HTML 404 already sent. */
   async function sandboxBill(id: string, reply: FastifyReply, kinds: string[]): Promise<Bill | undefined> {
-    const bill = looksLikeBillId(id) ? await ctx.bills.findById(id) : undefined;
-    if (!bill || bill.mode !== 'test' || !kinds.includes(channelInfo(bill.subChannel).kind)) {
+    const bill = looksLikeBillId(id) ? await ctx.core.payments.findBill(id) : undefined;
+    if (!bill || bill.mode !== 'test' || !kinds.includes(channelInfo(bill.subChannel).action)) {
       sendPage(reply, noticePage('订单不存在', '找不到这笔沙箱订单。'), 404);
       return undefined;
     }
@@ -50,8 +51,11 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: GatewayContext)
     const bill = await sandboxBill(request.params.id, reply, ['redirect']);
     if (!bill) return;
     const result = await sandboxPay(ctx, bill);
-    if (result.result !== 'paid') return reply.redirect(`/sandbox/cashier/${bill.id}`, 303);
     if (result.outcome === 'late_payment') return reply.redirect(`/1/pay/jsbutton/result/${bill.id}`, 303);
+    if (result.outcome !== 'paid' && result.outcome !== 'already_paid') {
+      // The notify was lost (or refused): the result page shows the bill as it is; reconciliation settles it.
+      return reply.redirect(`/1/pay/jsbutton/result/${bill.id}`, 303);
+    }
     return reply.redirect(afterPaymentUrl(ctx, result.bill), 303);
   });
 
@@ -65,35 +69,40 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: GatewayContext)
   app.post<Params>('/sandbox/cashier/:id/cancel', async (request, reply) => {
     const bill = await sandboxBill(request.params.id, reply, ['redirect']);
     if (!bill) return;
-    await ctx.bills.closeAttempt(bill.id, 'closed');
+    await ctx.core.payments.closeAttempt(bill.id, 'closed');
     return reply.redirect(`/1/pay/jsbutton/result/${bill.id}?outcome=cancelled`, 303);
   });
 
-  app.get<Params>('/sandbox/wx/scan/:id', async (request, reply) => {
-    const bill = await sandboxBill(request.params.id, reply, ['qr']);
-    if (bill) return sendPage(reply, wxScanPage(bill));
-  });
+  for (const family of ['wx', 'ali'] as const) {
+    app.get<Params>(`/sandbox/${family}/scan/:id`, async (request, reply) => {
+      const bill = await sandboxBill(request.params.id, reply, ['qr']);
+      if (bill) return sendPage(reply, wxScanPage(bill));
+    });
 
-  app.post<Params>('/sandbox/wx/scan/:id/pay', async (request, reply) => {
-    const bill = await sandboxBill(request.params.id, reply, ['qr']);
-    if (!bill) return;
-    const result = await sandboxPay(ctx, bill);
-    if (result.result === 'paid' && result.outcome !== 'late_payment') {
-      return sendPage(reply, noticePage('支付成功', '请返回电脑查看订单。', result.bill));
-    }
-    const latest = (await ctx.bills.findById(bill.id)) ?? bill;
-    return sendPage(reply, noticePage('订单已关闭', '订单已关闭或已过期，款项将原路退回。', latest));
-  });
+    app.post<Params>(`/sandbox/${family}/scan/:id/pay`, async (request, reply) => {
+      const bill = await sandboxBill(request.params.id, reply, ['qr']);
+      if (!bill) return;
+      const result = await sandboxPay(ctx, bill);
+      if (result.outcome === 'paid' || result.outcome === 'already_paid') {
+        return sendPage(reply, noticePage('支付成功', '请返回电脑查看订单。', result.bill));
+      }
+      const latest = (await ctx.core.payments.findBill(bill.id)) ?? bill;
+      if (result.outcome === 'notify_dropped' && latest.status === 'open') {
+        return sendPage(reply, noticePage('支付成功', '请返回电脑查看订单。', latest));
+      }
+      return sendPage(reply, noticePage('订单已关闭', '订单已关闭或已过期，款项将原路退回。', latest));
+    });
 
-  app.post<Params>('/sandbox/wx/scan/:id/cancel', async (request, reply) => {
-    const bill = await sandboxBill(request.params.id, reply, ['qr']);
-    if (!bill) return;
-    return sendPage(reply, noticePage('已取消', '您已取消支付，可以重新扫码。', bill));
-  });
+    app.post<Params>(`/sandbox/${family}/scan/:id/cancel`, async (request, reply) => {
+      const bill = await sandboxBill(request.params.id, reply, ['qr']);
+      if (!bill) return;
+      return sendPage(reply, noticePage('已取消', '您已取消支付，可以重新扫码。', bill));
+    });
+  }
 
   app.post<Params & { Body: unknown }>('/sandbox/wx/jsapi/:id/complete', async (request) => {
     const { id } = request.params;
-    const bill = looksLikeBillId(id) ? await ctx.bills.findById(id) : undefined;
+    const bill = looksLikeBillId(id) ? await ctx.core.payments.findBill(id) : undefined;
     if (!bill || bill.mode !== 'test')
       throw new BeeCloudError('NO_SUCH_BILL', 'id', `no sandbox bill ${id}`, 404);
     if (bill.subChannel !== 'WX_JSAPI')
@@ -112,7 +121,8 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: GatewayContext)
       return { ...okAnswer(), err_msg: 'get_brand_wcpay_request:fail' };
     }
     const result = await sandboxPay(ctx, bill);
-    const paid = result.result === 'paid' && result.outcome !== 'late_payment';
+    const paid =
+      result.outcome === 'paid' || result.outcome === 'already_paid' || result.outcome === 'notify_dropped';
     return { ...okAnswer(), err_msg: paid ? 'get_brand_wcpay_request:ok' : 'get_brand_wcpay_request:fail' };
   });
 

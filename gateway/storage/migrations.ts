@@ -3,6 +3,8 @@
  * Never edit a released migration: add the next number.
  */
 import type { Kysely, Migration } from 'kysely';
+import { m100_refunds } from './migrations/100-refunds.ts';
+import { m101_orders_by_mode } from './migrations/101-orders-by-mode.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -108,4 +110,6 @@ const m001_initial: Migration = {
 /** Every migration by name; names sort in the order they run. */
 export const gatewayMigrations: Record<string, Migration> = {
   '001_initial': m001_initial,
+  '100_refunds': m100_refunds,
+  '101_orders_by_mode': m101_orders_by_mode,
 };

@@ -1,38 +1,55 @@
 /**
- * The storage interface the domain code depends on: a Kysely database over the gateway's tables, migrated,
- * plus close(). `openSqliteStore` is the embedded default; a PostgreSQL store would implement the same shape.
+ * The gateway's storage: one store per aggregate (apps, bills with their orders, refunds, the webhook outbox with
+ * its delivery attempts) — the only code that writes SQL — and one way to run a unit of work in a transaction
+ * (`transaction(stores => …)`: every store handed to the callback works inside it). `openSqliteStore` is the
+ * embedded default; a PostgreSQL store would implement the same `GatewayStore`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, SqliteDialect, type Migration } from 'kysely';
+import { AppStore } from './app-store.ts';
+import { BillStore } from './bill-store.ts';
+import { runMigrations } from './migrate.ts';
 import { gatewayMigrations } from './migrations.ts';
-import type { GatewayDb, GatewayTables } from './tables.ts';
+import { OutboxStore } from './outbox-store.ts';
+import { RefundStore } from './refund-store.ts';
+import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
-export interface GatewayStore {
-  readonly db: GatewayDb;
+/** The stores of one unit of work (the database itself, or one transaction). */
+export interface Stores {
+  apps: AppStore;
+  bills: BillStore;
+  refunds: RefundStore;
+  outbox: OutboxStore;
+}
+
+export interface GatewayStore extends Stores {
+  /** Runs `work` in one transaction: all its writes commit together or none does. */
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
   /** A short label for /healthz and logs, e.g. "sqlite:/data/gateway.sqlite". */
   readonly description: string;
   close(): Promise<void>;
 }
 
-/** Runs the core's migrations and any module's (`extraMigrations`) that have not run yet. */
+export function storesOver(db: GatewayTx): Stores {
+  return {
+    apps: new AppStore(db),
+    bills: new BillStore(db),
+    refunds: new RefundStore(db),
+    outbox: new OutboxStore(db),
+  };
+}
+
+/** Runs the core's migrations and any extra ones (names must be unique), each in its own transaction. */
 export async function migrateToLatest(
   db: GatewayDb,
   extraMigrations: Record<string, Migration> = {},
-): Promise<void> {
+): Promise<string[]> {
   for (const name of Object.keys(extraMigrations)) {
     if (name in gatewayMigrations) throw new Error(`migration name ${name} is used twice`);
   }
-  const provider: MigrationProvider = {
-    async getMigrations() {
-      return { ...gatewayMigrations, ...extraMigrations };
-    },
-  };
-  // Modules may be added after later core migrations ran: their migrations still run once, in name order.
-  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return runMigrations(db as unknown as Kysely<unknown>, { ...gatewayMigrations, ...extraMigrations });
 }
 
 /** Opens (creating if needed) `<dataDir>/gateway.sqlite` in WAL mode with foreign keys and a busy timeout. */
@@ -48,9 +65,15 @@ export async function openSqliteStore(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<GatewayTables>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db, extraMigrations);
+  try {
+    await migrateToLatest(db, extraMigrations);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   return {
-    db,
+    ...storesOver(db),
+    transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx))),
     description: `sqlite:${file}`,
     async close() {
       await db.destroy();

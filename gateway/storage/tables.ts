@@ -4,6 +4,7 @@
  * Booleans are stored as 0/1 integers, times as milliseconds since the epoch, maps as JSON text.
  */
 import type { Generated, Kysely, Transaction } from 'kysely';
+import type { RefundStatus } from '../../sdk/rest-types.ts';
 
 export interface AppTable {
   app_id: string;
@@ -23,9 +24,13 @@ export interface AppTable {
   updated_at: number;
 }
 
-/** An order of a merchant: one (app, bill_no) with a fixed title and amount, attempted on one or more channels. */
+/**
+ * An order of a merchant: one (app, mode, bill_no) with a fixed title and amount, attempted on one or more
+ * channels. Test and live orders never share a row, whatever their bill_no.
+ */
 export interface OrderTable {
   app_id: string;
+  mode: 'test' | 'live';
   bill_no: string;
   title: string;
   total_fee: number;
@@ -61,6 +66,17 @@ export interface BillTable {
   refund_required: number;
   /** Bumped at each change; lets readers see that something moved. */
   version: number;
+  /**
+   * JSON of a verified channel payment whose amount differed from the bill's: recorded for the operator,
+   * never booked.
+   */
+  flagged_notice: string | null;
+  /** 1 while a closed live attempt still has to be closed at its channel (retried by reconciliation). */
+  channel_close_pending: number;
+  /** When reconciliation next asks the channel about this open attempt (ms); null once it is not open. */
+  reconcile_at: number | null;
+  /** How many times reconciliation asked (it backs off). */
+  reconcile_count: number;
 }
 
 export interface WebhookOutboxTable {
@@ -90,10 +106,51 @@ export interface WebhookAttemptTable {
   error: string | null;
 }
 
+/**
+ * A refund's life: `pending_approval` (a pre-refund waiting for PUT /2/rest/refund) → `processing` (sent to the
+ * channel) → `succeeded` | `failed`; or `pending_approval` → `denied`. Only forward.
+ */
+export interface RefundTable {
+  id: string;
+  app_id: string;
+  /** The paid attempt the money is returned from. */
+  bill_id: string;
+  bill_no: string;
+  refund_no: string;
+  mode: 'test' | 'live';
+  channel: string;
+  sub_channel: string;
+  title: string;
+  total_fee: number;
+  refund_fee: number;
+  optional: string | null;
+  status: RefundStatus;
+  need_approval: number;
+  deny_reason: string | null;
+  /** 1 for the gateway's own refund of a payment that arrived for a closed or expired attempt. */
+  late_payment: number;
+  channel_refund_no: string | null;
+  /** JSON of what the channel answered (the webhook's message_detail); null until it answered. */
+  channel_detail: string | null;
+  create_time: number;
+  update_time: number;
+  finish_time: number | null;
+}
+
+/** What a REST payment carries that the bill itself does not keep (buyer_id is echoed in bill records). */
+export interface BillExtrasTable {
+  bill_id: string;
+  buyer_id: string | null;
+  coupon_id: string | null;
+  analysis: string | null;
+}
+
 export interface GatewayTables {
   apps: AppTable;
   orders: OrderTable;
   bills: BillTable;
+  refunds: RefundTable;
+  bill_extras: BillExtrasTable;
   webhook_outbox: WebhookOutboxTable;
   webhook_attempts: WebhookAttemptTable;
 }

@@ -1,11 +1,11 @@
 /**
- * The webhook outbox. `enqueueWebhook` writes the delivery in the caller's transaction, so a webhook exists
+ * The webhook outbox. `enqueueWebhook` writes the delivery in the caller's transaction (its stores), so a webhook exists
  * exactly when the state change that caused it was committed. After committing, call the dispatcher's `wake()`
  * (the bill service does this itself) so the first delivery goes out on schedule.
  */
 import { randomUUID } from 'node:crypto';
 import { webhookUrlFor } from '../apps/app.ts';
-import type { GatewayTx } from '../storage/tables.ts';
+import type { Stores } from '../storage/store.ts';
 import { buildWebhookBody, type WebhookFacts } from './webhook-body.ts';
 import { firstDeliveryDelayMs } from './retry-schedule.ts';
 
@@ -28,7 +28,7 @@ export function newWebhookId(): string {
 }
 
 export async function enqueueWebhook(
-  tx: GatewayTx,
+  tx: Pick<Stores, 'outbox'>,
   input: EnqueueWebhookInput,
   options: { now: number; retryScale: number },
 ): Promise<EnqueuedWebhook> {
@@ -36,23 +36,20 @@ export async function enqueueWebhook(
   const targetUrl = input.targetUrl || webhookUrlFor(input.app, input.mode);
   const body = JSON.stringify(buildWebhookBody(input, options.now));
   const status = targetUrl ? 'pending' : 'no_endpoint';
-  await tx
-    .insertInto('webhook_outbox')
-    .values({
-      id,
-      app_id: input.app.appId,
-      bill_id: input.billId ?? null,
-      refund_id: input.refundId ?? null,
-      transaction_type: input.transactionType,
-      transaction_id: input.transactionId,
-      target_url: targetUrl,
-      body,
-      status,
-      attempt_count: 0,
-      next_attempt_at: options.now + firstDeliveryDelayMs(options.retryScale),
-      created_at: options.now,
-      delivered_at: null,
-    })
-    .execute();
+  await tx.outbox.enqueue({
+    id,
+    app_id: input.app.appId,
+    bill_id: input.billId ?? null,
+    refund_id: input.refundId ?? null,
+    transaction_type: input.transactionType,
+    transaction_id: input.transactionId,
+    target_url: targetUrl,
+    body,
+    status,
+    attempt_count: 0,
+    next_attempt_at: options.now + firstDeliveryDelayMs(options.retryScale),
+    created_at: options.now,
+    delivered_at: null,
+  });
   return { id, targetUrl, body, status };
 }

@@ -5,25 +5,14 @@
  * when it had none. After a resend, wake the dispatcher (`ctx.webhooks.wake()`); a separate process (the CLI)
  * relies on the running gateway's periodic look at the outbox instead.
  */
-import type { Selectable } from 'kysely';
-import type { TransactionType } from '../../sdk/webhook.ts';
-import { AppStore } from '../apps/app-store.ts';
 import { webhookUrlFor } from '../apps/app.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
-import type { GatewayDb, WebhookAttemptTable, WebhookOutboxTable } from '../storage/tables.ts';
+import type { AttemptRow, DeliveryFilter, DeliveryStatus, OutboxRow } from '../storage/outbox-store.ts';
+import type { GatewayStore } from '../storage/store.ts';
 
-export type DeliveryStatus = WebhookOutboxTable['status'];
+export type { DeliveryFilter, DeliveryStatus };
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed', 'no_endpoint'];
-
-export interface DeliveryFilter {
-  appId?: string;
-  transactionType?: TransactionType;
-  /** bill_no or refund_no */
-  transactionId?: string;
-  webhookId?: string;
-  status?: DeliveryStatus;
-}
 
 export interface DeliveryPage {
   skip: number;
@@ -54,10 +43,7 @@ export interface DeliveryRecord {
   }[];
 }
 
-function deliveryRecord(
-  row: Selectable<WebhookOutboxTable>,
-  attempts: Selectable<WebhookAttemptTable>[],
-): DeliveryRecord {
+function deliveryRecord(row: OutboxRow, attempts: AttemptRow[]): DeliveryRecord {
   return {
     id: row.id,
     app_id: row.app_id,
@@ -82,41 +68,14 @@ function deliveryRecord(
   };
 }
 
-function matching(db: Pick<GatewayDb, 'selectFrom'>, filter: DeliveryFilter) {
-  let query = db.selectFrom('webhook_outbox');
-  if (filter.appId !== undefined) query = query.where('app_id', '=', filter.appId);
-  if (filter.transactionType !== undefined)
-    query = query.where('transaction_type', '=', filter.transactionType);
-  if (filter.transactionId !== undefined) query = query.where('transaction_id', '=', filter.transactionId);
-  if (filter.webhookId !== undefined) query = query.where('id', '=', filter.webhookId);
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  return query;
-}
-
 /** Deliveries newest first, each with its attempts oldest first. */
 export async function listDeliveries(
-  db: GatewayDb,
+  store: GatewayStore,
   filter: DeliveryFilter,
   page: DeliveryPage,
 ): Promise<DeliveryRecord[]> {
-  const rows = await matching(db, filter)
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .limit(page.limit)
-    .offset(page.skip)
-    .execute();
-  if (rows.length === 0) return [];
-  const attempts = await db
-    .selectFrom('webhook_attempts')
-    .selectAll()
-    .where(
-      'outbox_id',
-      'in',
-      rows.map((row) => row.id),
-    )
-    .orderBy('id')
-    .execute();
+  const rows = await store.outbox.list(filter, page);
+  const attempts = await store.outbox.attemptsOf(rows.map((row) => row.id));
   return rows.map((row) =>
     deliveryRecord(
       row,
@@ -136,37 +95,24 @@ export interface ResendOptions {
 
 /** Schedules the matching deliveries again now, in one transaction; returns their ids (none when none match). */
 export async function resendDeliveries(
-  db: GatewayDb,
+  store: GatewayStore,
   filter: DeliveryFilter,
   options: ResendOptions = {},
 ): Promise<string[]> {
   const now = options.now ?? Date.now();
-  return db.transaction().execute(async (tx) => {
-    const rows = await matching(tx, filter).selectAll().execute();
-    const apps = new AppStore(tx);
+  return store.transaction(async (tx) => {
+    const rows = await tx.outbox.all(filter);
     for (const row of rows) {
       let targetUrl = row.target_url;
       if (!targetUrl) {
-        const app = await apps.findApp(row.app_id);
-        const bill = row.bill_id
-          ? await tx.selectFrom('bills').select('mode').where('id', '=', row.bill_id).executeTakeFirst()
-          : undefined;
+        const app = await tx.apps.findApp(row.app_id);
+        const bill = row.bill_id ? await tx.bills.findBill(row.bill_id) : undefined;
         targetUrl = app ? webhookUrlFor(app, bill?.mode ?? app.mode) : '';
       }
       if (!targetUrl && options.requireEndpoint) {
         throw new BeeCloudError('PARAM_INVALID', 'webhook_url', 'the app has no webhook URL to send to');
       }
-      await tx
-        .updateTable('webhook_outbox')
-        .set({
-          status: targetUrl ? 'pending' : 'no_endpoint',
-          target_url: targetUrl,
-          attempt_count: 0,
-          next_attempt_at: now,
-          delivered_at: null,
-        })
-        .where('id', '=', row.id)
-        .execute();
+      await tx.outbox.reschedule(row.id, targetUrl, now);
     }
     return rows.map((row) => row.id);
   });

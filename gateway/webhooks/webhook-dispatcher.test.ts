@@ -6,7 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppStore } from '../apps/app-store.ts';
 import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
 import { testApp } from '../testing/gateway-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
@@ -28,14 +27,14 @@ async function setUp(
     await rm(dir, { recursive: true, force: true });
   });
   const seed = testApp({ webhookUrl: receiver.url });
-  const apps = new AppStore(store.db);
+  const apps = store.apps;
   await apps.seedApp(seed);
   const app = (await apps.findApp(seed.appId))!;
   return {
     store,
     async enqueue() {
       const { id } = await enqueueWebhook(
-        store.db,
+        store,
         {
           app,
           mode: 'test',
@@ -56,7 +55,9 @@ async function setUp(
 }
 
 async function row(store: GatewayStore, id: string) {
-  return store.db.selectFrom('webhook_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const [found] = await store.outbox.all({ webhookId: id });
+  if (!found) throw new Error(`no webhook ${id}`);
+  return found;
 }
 
 describe('the webhook dispatcher', () => {
@@ -65,12 +66,12 @@ describe('the webhook dispatcher', () => {
     cleanups.push(() => receiver.close());
     receiver.answer = (index) => (index === 0 ? 'hang' : { status: 200, body: 'success' });
     const { store, enqueue } = await setUp(receiver);
-    const dispatcher = new WebhookDispatcher({ db: store.db, retryScale: 0.001, timeoutMs: 300 });
+    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001, timeoutMs: 300 });
     cleanups.push(() => dispatcher.stop());
     const id = await enqueue();
     dispatcher.start();
     await expect.poll(async () => (await row(store, id)).status, { timeout: 5000 }).toBe('delivered');
-    const attempts = await store.db.selectFrom('webhook_attempts').selectAll().orderBy('id').execute();
+    const attempts = await store.outbox.attemptsOf([id]);
     expect(attempts).toHaveLength(2);
     expect(attempts[0]).toMatchObject({ http_status: null, error: 'no answer within 300 ms' });
     expect(attempts[0]!.latency_ms).toBeGreaterThanOrEqual(290);
@@ -82,12 +83,12 @@ describe('the webhook dispatcher', () => {
     cleanups.push(() => receiver.close());
     receiver.answer = () => 'hang';
     const { store, enqueue } = await setUp(receiver);
-    const dispatcher = new WebhookDispatcher({ db: store.db, retryScale: 0.001 });
+    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001 });
     const id = await enqueue();
     dispatcher.start();
     await receiver.waitFor(1);
     await dispatcher.stop();
     expect(await row(store, id)).toMatchObject({ status: 'pending', attempt_count: 0 });
-    expect(await store.db.selectFrom('webhook_attempts').selectAll().execute()).toEqual([]);
+    expect(await store.outbox.attemptsOf([id])).toEqual([]);
   });
 });

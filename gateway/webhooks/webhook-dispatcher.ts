@@ -3,10 +3,9 @@
  * the exact body `success` counts as delivered. Every attempt is recorded. Failures are retried on BeeCloud's
  * schedule; rows stay in the database until delivered, so a restarted gateway resumes them.
  */
-import type { Selectable } from 'kysely';
 import { standardWebhookSignature } from '../../sdk/sign.ts';
-import { AppStore } from '../apps/app-store.ts';
-import type { GatewayDb, WebhookOutboxTable } from '../storage/tables.ts';
+import type { GatewayStore } from '../storage/store.ts';
+import type { OutboxRow } from '../storage/outbox-store.ts';
 import { retryDelayMs } from './retry-schedule.ts';
 
 export const webhookTimeoutMs = 10_000;
@@ -16,7 +15,7 @@ const idlePollMs = 30_000;
 const maxConcurrentDeliveries = 8;
 
 export interface WebhookDispatcherOptions {
-  db: GatewayDb;
+  store: GatewayStore;
   retryScale: number;
   /** How long a receiver may take to answer (default 10 s). */
   timeoutMs?: number;
@@ -73,14 +72,7 @@ export class WebhookDispatcher {
     try {
       do {
         this.rerun = false;
-        const due = await this.options.db
-          .selectFrom('webhook_outbox')
-          .selectAll()
-          .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', this.now())
-          .orderBy('next_attempt_at')
-          .limit(maxConcurrentDeliveries * 4)
-          .execute();
+        const due = await this.options.store.outbox.due(this.now(), maxConcurrentDeliveries * 4);
         const queue = due.filter((row) => !this.inFlight.has(row.id));
         const workers = Array.from({ length: Math.min(maxConcurrentDeliveries, queue.length) }, async () => {
           for (let row = queue.shift(); row && !this.stopped; row = queue.shift()) await this.deliver(row);
@@ -99,13 +91,9 @@ export class WebhookDispatcher {
   private async scheduleNext(): Promise<void> {
     let delay = idlePollMs;
     try {
-      const next = await this.options.db
-        .selectFrom('webhook_outbox')
-        .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (next?.at !== null && next?.at !== undefined) {
-        delay = Math.min(idlePollMs, Math.max(0, Number(next.at) - this.now()));
+      const nextAt = await this.options.store.outbox.nextDueAt();
+      if (nextAt !== undefined) {
+        delay = Math.min(idlePollMs, Math.max(0, nextAt - this.now()));
       }
     } catch {
       // The store is closing; the idle poll will notice if it is not.
@@ -117,7 +105,7 @@ export class WebhookDispatcher {
   }
 
   /** One attempt at one webhook; records it and moves the row to delivered, the next retry, or failed. */
-  async deliver(row: Selectable<WebhookOutboxTable>): Promise<DeliveryResult> {
+  async deliver(row: OutboxRow): Promise<DeliveryResult> {
     const controller = new AbortController();
     this.inFlight.set(row.id, controller);
     const timeoutMs = this.options.timeoutMs ?? webhookTimeoutMs;
@@ -128,7 +116,7 @@ export class WebhookDispatcher {
     let error: string | null = null;
     let delivered = false;
     try {
-      const app = await new AppStore(this.options.db).findApp(row.app_id);
+      const app = await this.options.store.apps.findApp(row.app_id);
       const timestampSeconds = Math.floor(this.now() / 1000);
       const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
@@ -174,30 +162,23 @@ export class WebhookDispatcher {
     const finishedAt = this.now();
     const failedAttempts = row.attempt_count + 1;
     const retryIn = retryDelayMs(failedAttempts, this.options.retryScale);
-    await this.options.db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('webhook_attempts')
-        .values({
-          outbox_id: row.id,
-          attempted_at: startedAt,
-          http_status: httpStatus,
-          latency_ms: finishedAt - startedAt,
-          response_excerpt: excerpt,
-          error,
-        })
-        .execute();
-      await tx
-        .updateTable('webhook_outbox')
-        .set(
-          delivered
-            ? { status: 'delivered', attempt_count: failedAttempts, delivered_at: finishedAt }
-            : retryIn === null
-              ? { status: 'failed', attempt_count: failedAttempts }
-              : { attempt_count: failedAttempts, next_attempt_at: finishedAt + retryIn },
-        )
-        .where('id', '=', row.id)
-        .where('status', '=', 'pending')
-        .execute();
+    await this.options.store.transaction(async (tx) => {
+      await tx.outbox.recordAttempt({
+        outboxId: row.id,
+        attemptedAt: startedAt,
+        httpStatus,
+        latencyMs: finishedAt - startedAt,
+        responseExcerpt: excerpt,
+        error,
+      });
+      await tx.outbox.afterAttempt(
+        row.id,
+        delivered
+          ? { status: 'delivered', attemptCount: failedAttempts, deliveredAt: finishedAt }
+          : retryIn === null
+            ? { status: 'failed', attemptCount: failedAttempts }
+            : { status: 'pending', attemptCount: failedAttempts, nextAttemptAt: finishedAt + retryIn },
+      );
     });
     this.options.log?.(
       delivered ? 'info' : 'warn',

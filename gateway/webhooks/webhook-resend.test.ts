@@ -14,7 +14,7 @@ async function paidBillNo(): Promise<string> {
 }
 
 function listWebhooks(filter: DeliveryFilter) {
-  return listDeliveries(harness.gateway.ctx.store.db, filter, { skip: 0, limit: 20 });
+  return listDeliveries(harness.gateway.ctx.store, filter, { skip: 0, limit: 20 });
 }
 
 function deliveriesOf(billNo: string) {
@@ -35,7 +35,7 @@ describe('webhook resend', () => {
     expect(record).toMatchObject({ transaction_type: 'PAY', transaction_id: billNo });
 
     expect(
-      await resendDeliveries(harness.gateway.ctx.store.db, {
+      await resendDeliveries(harness.gateway.ctx.store, {
         webhookId: record!.id,
         appId: harness.gateway.app.appId,
       }),
@@ -57,11 +57,11 @@ describe('webhook resend', () => {
     await expect.poll(() => deliveriesOf(billNo).length).toBe(1);
     const [record] = await listWebhooks({ transactionId: billNo });
     expect(
-      await resendDeliveries(harness.gateway.ctx.store.db, { webhookId: record!.id, appId: 'someone-else' }),
+      await resendDeliveries(harness.gateway.ctx.store, { webhookId: record!.id, appId: 'someone-else' }),
     ).toEqual([]);
-    expect(await resendDeliveries(harness.gateway.ctx.store.db, { webhookId: 'msg_nothing' })).toEqual([]);
+    expect(await resendDeliveries(harness.gateway.ctx.store, { webhookId: 'msg_nothing' })).toEqual([]);
     expect(
-      await resendDeliveries(harness.gateway.ctx.store.db, {
+      await resendDeliveries(harness.gateway.ctx.store, {
         appId: harness.gateway.app.appId,
         transactionId: billNo,
       }),

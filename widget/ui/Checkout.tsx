@@ -1,17 +1,18 @@
 /**
  * The payer's dialog as a small state machine: channel menu → creating the bill → (QR panel → paid | expired)
- * or a hand-off (cashier form, Alipay guide page, WeChat JSAPI), or an error state.
+ * or a hand-off (cashier form, Alipay guide page, WeChat JSAPI), or a payer notice (notices.ts) saying what
+ * stopped the payment and what to do. The technical detail goes to the merchant, never into the dialog.
  */
 import { Component } from 'preact';
 import { restChannelFor, type ChannelCode } from '../channels.ts';
 import { ChannelMenu } from '../components/ChannelMenu/index.ts';
-import { ErrorState } from '../components/ErrorState/index.ts';
 import { Modal } from '../components/Modal/index.ts';
 import { StatusMessage } from '../components/StatusMessage/index.ts';
 import { emitLifecycle, reportDataError } from '../events.ts';
 import { networkError, type CreatedBill, type GatewayClient, type QrBill } from '../gateway.ts';
 import type { Locale, Messages } from '../i18n.ts';
 import { payWithJsapi, WX_PAY_OK } from '../jsapi.ts';
+import { isNetworkTrouble, NETWORK_NOTICE, type PayerNotice, type PayerTrouble } from '../notices.ts';
 import { formatFen } from '../money.ts';
 import { returnUrlWithResult } from '../return-url.ts';
 import type {
@@ -32,9 +33,12 @@ export type CheckoutStep =
   | { kind: 'creating'; channel: ChannelCode }
   | { kind: 'qr'; channel: ChannelCode; bill: QrBill }
   | { kind: 'paid'; bill: PublicBill }
-  | { kind: 'expired'; channel: ChannelCode; billId: string }
   | { kind: 'wechat'; channel: ChannelCode }
-  | { kind: 'error'; error: DataError; channel?: ChannelCode };
+  /**
+   * The payment stopped: `channel` is the one to retry (absent when the order itself is at fault); no `notice`
+   * while it loads (the lazy chunk).
+   */
+  | { kind: 'trouble'; channel?: ChannelCode; notice?: PayerNotice };
 
 export interface CheckoutProps {
   order: Order;
@@ -69,7 +73,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     this.state = {
       live: '',
       step: initialError
-        ? { kind: 'error', error: initialError }
+        ? { kind: 'trouble' }
         : instantChannel
           ? { kind: 'creating', channel: instantChannel }
           : { kind: 'menu' },
@@ -77,7 +81,9 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
   }
 
   override componentDidMount() {
-    if (this.props.instantChannel && !this.props.initialError) void this.start(this.props.instantChannel);
+    const { initialError, instantChannel } = this.props;
+    if (initialError) void this.trouble(initialError);
+    else if (instantChannel) void this.start(instantChannel);
   }
 
   override componentWillUnmount() {
@@ -93,9 +99,25 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     emitLifecycle(name, { out_trade_no: this.props.order.outTradeNo, ...detail }, this.props.callbacks);
   }
 
+  /**
+   * Shows the payer's notice for `trouble` (the live region reads its title and text) once its texts are here:
+   * without the lazy chunk, the network notice (if the chunk cannot load, the network is the likely cause).
+   */
+  async trouble(cause: PayerTrouble | DataError, channel?: ChannelCode) {
+    const { locale, platform } = this.props;
+    const found = isNetworkTrouble(cause)
+      ? undefined
+      : await platform.loadNotices().then(
+          (find) => find(cause, locale),
+          () => undefined,
+        );
+    const notice = found ?? NETWORK_NOTICE[locale];
+    this.show({ kind: 'trouble', channel, notice }, `${notice.title} ${notice.text}`);
+  }
+
   fail(error: DataError, channel?: ChannelCode) {
-    const { callbacks, order, platform, messages } = this.props;
-    this.show({ kind: 'error', error, channel }, `${messages.errorTitle}: ${error.message}`);
+    const { callbacks, order, platform } = this.props;
+    void this.trouble(error, channel);
     reportDataError(error, callbacks, order.debug, platform.alert);
     this.emit('failed', { channel, error });
   }
@@ -133,9 +155,16 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
       return;
     }
     this.show({ kind: 'wechat', channel }, messages.waitingWechat);
+    // Paid: the dialog closes before the callbacks, as in the original. Cancelled or failed: it stays, saying so.
     const result = await payWithJsapi(
       bill,
-      { closeUi: this.props.onClose, debug: order.debug, alert: platform.alert, callbacks },
+      {
+        closeUi: (answer) =>
+          answer?.err_msg === WX_PAY_OK ? this.props.onClose() : void this.trouble('unfinished', channel),
+        debug: order.debug,
+        alert: platform.alert,
+        callbacks,
+      },
       platform.win,
     );
     this.emit(result?.err_msg === WX_PAY_OK ? 'paid' : 'failed', {
@@ -146,16 +175,18 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     });
   }
 
-  expired(channel: ChannelCode, billId: string) {
+  /** The QR bill ended unpaid: its countdown reached zero (`qrExpired`), or the gateway expired or closed it. */
+  ended(channel: ChannelCode, billId: string, trouble: PayerTrouble, bill?: PublicBill) {
     if (this.state.step.kind !== 'qr') return;
-    this.show({ kind: 'expired', channel, billId }, this.props.messages.expiredTitle);
-    this.emit('expired', { channel, bill_id: billId });
+    void this.trouble(trouble, channel);
+    this.emit(trouble === 'unfinished' ? 'failed' : 'expired', { channel, bill_id: billId, bill });
   }
 
   qrStatus(channel: ChannelCode, bill: PublicBill) {
     const { order, platform, messages } = this.props;
     if (bill.status === 'open') return;
-    if (bill.status !== 'paid') return this.expired(channel, bill.id);
+    if (bill.status !== 'paid')
+      return this.ended(channel, bill.id, bill.status === 'expired' ? 'billExpired' : 'unfinished', bill);
     this.show({ kind: 'paid', bill }, messages.paid);
     this.emit('paid', { channel, bill_id: bill.id, bill });
     if (order.returnUrl) {
@@ -195,7 +226,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
             source={gateway}
             openStream={platform.openStream}
             onStatus={(bill) => this.qrStatus(step.channel, bill)}
-            onExpire={() => this.expired(step.channel, step.bill.id)}
+            onExpire={() => this.ended(step.channel, step.bill.id, 'qrExpired')}
             announce={(live) => this.setState({ live })}
             now={platform.now}
           />
@@ -208,29 +239,24 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
             text={order.returnUrl ? messages.returning : undefined}
           />
         );
-      case 'expired':
+      case 'trouble': {
+        const { channel, notice } = step;
+        if (!notice) return <StatusMessage kind="progress" title={messages.pay} />;
+        const action = channel ? notice.action : 'close';
         return (
-          <StatusMessage kind="expired" title={messages.expiredTitle} text={messages.expiredText}>
-            <div class="actions">
-              <button
-                type="button"
-                class="primary"
-                data-autofocus
-                onClick={() => void this.start(step.channel)}
-              >
-                {messages.refresh}
-              </button>
-            </div>
-          </StatusMessage>
-        );
-      case 'error': {
-        const retry = step.channel && step.error.code === 'NETWORK_ERROR';
-        return (
-          <ErrorState
-            title={messages.errorTitle}
-            error={step.error}
-            actionLabel={retry ? messages.retry : messages.close}
-            onAction={() => (retry ? void this.start(step.channel!) : this.props.onClose())}
+          <StatusMessage
+            kind="trouble"
+            title={notice.title}
+            text={notice.text}
+            action={{
+              label: messages[action],
+              run: () =>
+                action === 'close'
+                  ? this.props.onClose()
+                  : action === 'menu'
+                    ? this.show({ kind: 'menu' }, messages.channels)
+                    : void this.start(channel!),
+            }}
           />
         );
       }

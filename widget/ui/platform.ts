@@ -1,5 +1,6 @@
 /** What the checkout needs from the browser, gathered so tests can watch navigation without leaving the page. */
 import type { StatusStreamFactory } from '../hooks/watchBillStatus.ts';
+import type { NoticeFinder } from '../notices.ts';
 import type { QrPanelComponent } from '../qr-loader.ts';
 
 export interface Platform {
@@ -10,6 +11,8 @@ export interface Platform {
   alert(text: string): void;
   /** The QR panel lives in a lazily loaded chunk. */
   loadQrPanel(): Promise<QrPanelComponent>;
+  /** The payer notices for every state but `network` live in the same lazy chunk. */
+  loadNotices(): Promise<NoticeFinder>;
   /** null: no server-sent events (polling only); undefined: the browser's EventSource. */
   openStream?: StatusStreamFactory | null;
   win: Window;

@@ -1,5 +1,5 @@
 /**
- * Migration 100_refunds (registered by the REST API module, gateway/rest/rest-module.ts): the refunds table (one row per refund or pre-refund) and bill_extras (buyer_id, coupon_id and
+ * Migration 100_refunds (a core migration since the refunds moved into the core): the refunds table (one row per refund or pre-refund) and bill_extras (buyer_id, coupon_id and
  * analysis of REST payments). A refund_no is unique per app except among denied pre-refunds, so a denied
  * refund request may be made again with the same number, as BeeCloud allowed.
  */

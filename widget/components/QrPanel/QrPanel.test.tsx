@@ -79,7 +79,7 @@ describe('QrPanel', () => {
   it("counts from the gateway's bill lifetime when this browser's clock is 30 minutes behind", async () => {
     // The gateway's clock says the bill was created at NOW + 30 min; this browser thinks it is NOW.
     const skewed = bill({ create_time: NOW + 30 * 60_000, expires_at: NOW + 30 * 60_000 + 2 * HOUR });
-    const onStatus = renderPanel(() => skewed, skewed.expires_at);
+    const onStatus = renderPanel(() => skewed, skewed.expires_at ?? undefined);
     expect(screen.getByRole('timer')).toHaveTextContent('剩余 150:00');
     await act(async () => void (await vi.advanceTimersByTimeAsync(0))); // the first status arrives
     expect(onStatus).toHaveBeenCalledTimes(1);

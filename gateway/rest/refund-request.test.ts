@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestFields } from '../rest/request-fields.ts';
+import { RequestFields } from './request-fields.ts';
 import { refusalOf as refusal } from '../testing/refusal.ts';
 import { readRefundApprovalRequest, readRefundListQuery, readRefundRequest } from './refund-request.ts';
 

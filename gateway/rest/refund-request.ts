@@ -2,10 +2,10 @@
  * The bodies and queries of the refund endpoints, checked field by field with BeeCloud's names:
  * `POST /2/rest/refund`, `PUT /2/rest/refund` (pre-refund approval), `GET refunds`, `refunds/count`, `refund/status`.
  */
-import { readChannelFilter, type ChannelFilter } from '../rest/channel-filter.ts';
-import { readPaging, readTimeRange, type Paging, type TimeRange } from '../rest/list-query.ts';
-import type { FlatMap, RequestFields } from '../rest/request-fields.ts';
-import { checkRefundNo } from './refund-no.ts';
+import { readChannelFilter, type ChannelFilter } from './channel-filter.ts';
+import { readPaging, readTimeRange, type Paging, type TimeRange } from './list-query.ts';
+import type { FlatMap, RequestFields } from './request-fields.ts';
+import { checkRefundNo } from '../refunds/refund-no.ts';
 
 export const MAX_APPROVAL_IDS = 100;
 

@@ -1,7 +1,7 @@
-/** Apps in the database: lookup by appId, seeding from config files, create and update (the apps CLI). */
+/** The apps store: lookup by appId, seeding from config files, create and update (the apps CLI). */
 import type { Selectable } from 'kysely';
-import type { AppTable, GatewayTx } from '../storage/tables.ts';
-import type { App, SeedApp } from './app.ts';
+import type { AppTable, GatewayTx } from './tables.ts';
+import type { App, SeedApp } from '../apps/app.ts';
 
 function toApp(row: Selectable<AppTable>): App {
   return {

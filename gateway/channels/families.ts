@@ -1,0 +1,8 @@
+/**
+ * The live channel families the gateway registers in its channel registry (core/channel-registry.ts). A channel
+ * helper adds its family here (`alipayChannel`, `wechatpayChannel`, `unionpayChannel`); until then live apps get
+ * PAY_FACTOR_NOT_SET for that family.
+ */
+import type { ChannelFamily } from './channel.ts';
+
+export const installedChannelFamilies: readonly ChannelFamily[] = [];

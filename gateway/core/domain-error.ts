@@ -1,0 +1,38 @@
+/**
+ * A refusal by the core, in the payment domain's words: a `reason` (what rule said no) and the `subject` it is
+ * about. The core never speaks HTTP or BeeCloud: the edges map reasons to result codes and subjects to their own
+ * field names (`http/domain-errors.ts`).
+ */
+export type DomainReason =
+  | 'app_unknown'
+  | 'channel_unknown'
+  | 'channel_not_enabled'
+  /** A live app without settings for the channel's family, or no family registered for it. */
+  | 'channel_not_configured'
+  | 'channel_refused'
+  | 'channel_unavailable'
+  | 'order_conflict'
+  | 'order_paid'
+  | 'bill_unknown'
+  | 'bill_not_paid'
+  | 'bill_channel_mismatch'
+  | 'refund_duplicate'
+  | 'prerefund_duplicate'
+  | 'refund_too_large'
+  | 'refund_unknown'
+  | 'refund_refused';
+
+/** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
+export type DomainSubject =
+  'app' | 'channel' | 'amount' | 'title' | 'bill_no' | 'bill_id' | 'refund_no' | 'refund_fee' | 'refund_ids';
+
+export class DomainError extends Error {
+  constructor(
+    readonly reason: DomainReason,
+    readonly subject: DomainSubject,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The payments core: every use case of the gateway (payments, notices, refunds, reconciliation) over the stores
+ * and the channel registry, plus the background work that keeps them moving (expiry sweep, refund settling,
+ * reconciliation, the late-payment refund). Edges (button/, rest/, sandbox/, the CLIs) only translate HTTP or
+ * argv into calls on it.
+ */
+import { BillEvents } from '../bills/bill-events.ts';
+import type { GatewayStore } from '../storage/store.ts';
+import type { ChannelRegistry } from './channel-registry.ts';
+import type { CoreDeps, CoreLog } from './core-deps.ts';
+import { Notices } from './notices.ts';
+import { Payments } from './payments.ts';
+import { Reconciliation } from './reconciliation.ts';
+import { Refunds } from './refunds.ts';
+
+export interface CoreTimings {
+  /** How often open attempts past their expiry are closed (default 5 s). */
+  expirySweepMs?: number;
+  /** First reconciliation of an open attempt this long after creation (default 30 s), then backing off. */
+  reconcileAfterMs?: number;
+  /** Longest wait between two reconciliation questions about one attempt (default 30 min). */
+  reconcileMaxIntervalMs?: number;
+  /** How often reconciliation looks for due attempts (default 5 s). */
+  reconcilePassMs?: number;
+  /** How often refunds left processing are settled (default 60 s), for those unchanged for 30 s. */
+  refundSettleMs?: number;
+}
+
+export interface GatewayCoreOptions extends CoreTimings {
+  store: GatewayStore;
+  registry: ChannelRegistry;
+  webhooksEnqueued(): void;
+  webhookRetryScale: number;
+  publicUrl(): string;
+  log: CoreLog;
+  now?: () => number;
+}
+
+const STUCK_REFUND_AGE_MS = 30_000;
+
+export class GatewayCore {
+  readonly events = new BillEvents();
+  readonly payments: Payments;
+  readonly refunds: Refunds;
+  readonly notices: Notices;
+  readonly reconciliation: Reconciliation;
+  readonly registry: ChannelRegistry;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopListening: (() => void) | undefined;
+
+  constructor(private readonly options: GatewayCoreOptions) {
+    const deps: CoreDeps = {
+      store: options.store,
+      registry: options.registry,
+      events: this.events,
+      webhooksEnqueued: options.webhooksEnqueued,
+      webhookRetryScale: options.webhookRetryScale,
+      publicUrl: options.publicUrl,
+      log: options.log,
+      now: options.now ?? Date.now,
+    };
+    const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
+    this.registry = options.registry;
+    this.payments = new Payments(deps, { reconcileAfterMs });
+    this.refunds = new Refunds(deps);
+    this.notices = new Notices(deps, this.payments, this.refunds);
+    this.reconciliation = new Reconciliation(deps, this.payments, {
+      afterMs: reconcileAfterMs,
+      maxIntervalMs: options.reconcileMaxIntervalMs ?? 30 * 60_000,
+    });
+  }
+
+  /** Starts the background work; resumes refunds a stopped gateway left half done. */
+  start(): void {
+    const { log } = this.options;
+    this.stopListening = this.refunds.listenForLatePayments(this.events);
+    this.every(this.options.expirySweepMs ?? 5000, () => this.payments.expireDueAttempts(), 'expiry sweep');
+    this.every(this.options.reconcilePassMs ?? 5000, () => this.reconciliation.runOnce(), 'reconciliation');
+    this.every(
+      this.options.refundSettleMs ?? 60_000,
+      () => this.refunds.settleProcessing(STUCK_REFUND_AGE_MS),
+      'settling unanswered refunds',
+    );
+    this.refunds.resumeUnfinished().catch((error: unknown) => {
+      log('warn', 'resuming unfinished refunds failed', { err: String(error) });
+    });
+  }
+
+  stop(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    this.stopListening?.();
+    this.stopListening = undefined;
+  }
+
+  private every(ms: number, work: () => Promise<unknown>, what: string): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      work()
+        .catch((error: unknown) => this.options.log('warn', `${what} failed`, { err: String(error) }))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The refunds core against a real SQLite store when the channel says no, cannot be reached or answers later —
+ * paths the sandbox channel (which always accepts at once) never takes. The channels here are the sandbox with
+ * its refund answer changed, nothing else.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../apps/app.ts';
+import type { Bill } from '../bills/bill.ts';
+import type { ChannelAttempt, ChannelRefundRequest, RefundResult } from '../channels/channel.ts';
+import { fetchOutboundHttp } from '../channels/outbound-http.ts';
+import { SandboxChannel } from '../channels/sandbox-adapter.ts';
+import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import { testApp } from '../testing/gateway-harness.ts';
+import { ChannelRegistry } from './channel-registry.ts';
+import { DomainError } from './domain-error.ts';
+import { GatewayCore } from './gateway-core.ts';
+
+class DecliningChannel extends SandboxChannel {
+  override async refund(): Promise<RefundResult> {
+    return { status: 'failed', reason: 'REFUND_DECLINED' };
+  }
+}
+
+class UnreachableChannel extends SandboxChannel {
+  override async refund(): Promise<RefundResult> {
+    throw new Error('connect ECONNREFUSED');
+  }
+}
+
+/** Accepts refunds as `processing` and finishes them only when asked later (as WeChat Pay does). */
+class SlowRefundChannel extends SandboxChannel {
+  readonly finished = new Set<string>();
+  override async refund(): Promise<RefundResult> {
+    return { status: 'processing', channelRefundNo: 'SLOW1' };
+  }
+  override async queryRefund(_attempt: ChannelAttempt, refund: ChannelRefundRequest): Promise<RefundResult> {
+    return this.finished.has(refund.outRefundNo)
+      ? { status: 'success', channelRefundNo: 'SLOW1', refundFee: refund.refundFee, finishedAt: Date.now() }
+      : { status: 'processing', channelRefundNo: 'SLOW1' };
+  }
+}
+
+let dataDir: string;
+let store: GatewayStore;
+let app: App;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'spay-refunds-'));
+  store = await openSqliteStore(dataDir);
+  const seed = testApp({ webhookUrl: 'http://127.0.0.1:9/webhook' });
+  await store.apps.seedApp(seed);
+  app = (await store.apps.findApp(seed.appId)) as App;
+});
+
+afterEach(async () => {
+  await store.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** A core over the test store whose test-mode channel is `sandbox`. */
+function coreWith(sandbox: SandboxChannel): GatewayCore {
+  return new GatewayCore({
+    store,
+    registry: new ChannelRegistry({ sandbox, http: fetchOutboundHttp }),
+    webhooksEnqueued: () => {},
+    webhookRetryScale: 0.001,
+    publicUrl: () => 'http://127.0.0.1:9',
+    log: () => {},
+  });
+}
+
+const sandbox = () => new SandboxChannel(() => 'http://127.0.0.1:9');
+
+async function paidBill(totalFee: number): Promise<Bill> {
+  const core = coreWith(sandbox());
+  const { bill } = await core.payments.startPayment({
+    app,
+    mode: 'test',
+    channel: 'WX_NATIVE',
+    billNo: `S${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+    title: '失败路径',
+    totalFee,
+  });
+  const booked = await core.payments.bookChannelPayment(bill.id, {
+    tradeNo: 'SANDBOXTRADE1',
+    totalFee,
+    paidAt: Date.now(),
+    detail: { channel: 'SANDBOX' },
+  });
+  expect(booked?.outcome).toBe('paid');
+  return booked!.bill;
+}
+
+async function refundWebhookCount(): Promise<number> {
+  return (await store.outbox.all({ transactionType: 'REFUND' })).length;
+}
+
+const scope = () => ({ appId: app.appId, mode: 'test' as const });
+const paging = { skip: 0, limit: 10 };
+
+describe('refund failures', () => {
+  it('records a refund the channel declines as failed, frees its amount and sends no webhook', async () => {
+    const bill = await paidBill(100);
+    const declining = coreWith(new DecliningChannel(() => ''));
+    const attempt = declining.refunds.createRefund(app, {
+      refundNo: '20261123001',
+      billNo: bill.billNo,
+      refundFee: 100,
+      needApproval: false,
+    });
+    await expect(attempt).rejects.toBeInstanceOf(DomainError);
+    await expect(attempt).rejects.toMatchObject({ reason: 'refund_refused', subject: 'refund_no' });
+    const [failed] = await declining.refunds.list(scope(), { billNo: bill.billNo }, paging);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      refundFee: 100,
+      channelDetail: { error: 'REFUND_DECLINED' },
+    });
+    expect(await refundWebhookCount()).toBe(0);
+
+    const refund = await coreWith(sandbox()).refunds.createRefund(app, {
+      refundNo: '20261123002',
+      billNo: bill.billNo,
+      refundFee: 100,
+      needApproval: false,
+    });
+    expect(refund.status).toBe('succeeded');
+    expect(await refundWebhookCount()).toBe(1);
+  });
+
+  it('keeps a refund the channel did not answer as processing, holding its amount, until it is resumed', async () => {
+    const bill = await paidBill(100);
+    const unreachable = coreWith(new UnreachableChannel(() => ''));
+    await expect(
+      unreachable.refunds.createRefund(app, {
+        refundNo: '20261123003',
+        billNo: bill.billNo,
+        refundFee: 60,
+        needApproval: false,
+      }),
+    ).rejects.toMatchObject({ reason: 'channel_unavailable' });
+    const [processing] = await unreachable.refunds.list(scope(), { billNo: bill.billNo }, paging);
+    expect(processing!.status).toBe('processing');
+    await expect(
+      unreachable.refunds.createRefund(app, {
+        refundNo: '20261123004',
+        billNo: bill.billNo,
+        refundFee: 41,
+        needApproval: false,
+      }),
+    ).rejects.toMatchObject({ reason: 'refund_too_large' });
+
+    const working = coreWith(sandbox());
+    await working.refunds.settleProcessing(60_000);
+    expect((await working.refunds.find(scope(), processing!.id))?.status).toBe('processing');
+    await working.refunds.settleProcessing(0);
+    expect(await working.refunds.find(scope(), processing!.id)).toMatchObject({ status: 'succeeded' });
+    expect(await refundWebhookCount()).toBe(1);
+  });
+
+  it('settles a refund the channel answered `processing` when a later query says it succeeded', async () => {
+    const bill = await paidBill(80);
+    const channel = new SlowRefundChannel(() => '');
+    const core = coreWith(channel);
+    const refund = await core.refunds.createRefund(app, {
+      refundNo: '20261123006',
+      billNo: bill.billNo,
+      refundFee: 80,
+      needApproval: false,
+    });
+    expect(refund).toMatchObject({ status: 'processing', channelRefundNo: 'SLOW1' });
+    await core.refunds.settleProcessing(0);
+    expect((await core.refunds.find(scope(), refund.id))?.status).toBe('processing');
+    expect(await refundWebhookCount()).toBe(0);
+    channel.finished.add(refund.id.replaceAll('-', ''));
+    await core.refunds.settleProcessing(0);
+    expect((await core.refunds.find(scope(), refund.id))?.status).toBe('succeeded');
+    await core.refunds.settleProcessing(0);
+    expect(await refundWebhookCount()).toBe(1);
+  });
+
+  it('answers an approval the channel declines as a refusal of that id, not as a failed request', async () => {
+    const bill = await paidBill(50);
+    const declining = coreWith(new DecliningChannel(() => ''));
+    const pre = await declining.refunds.createRefund(app, {
+      refundNo: '20261123005',
+      billNo: bill.billNo,
+      refundFee: 50,
+      needApproval: true,
+    });
+    const results = await declining.refunds.decidePreRefunds(app, {
+      channel: { family: 'WX' },
+      ids: [pre.id],
+      agree: true,
+    });
+    expect(results[pre.id]).toMatchObject({
+      ok: false,
+      refusal: 'refused',
+      error: { reason: 'refund_refused' },
+    });
+    expect((await declining.refunds.find(scope(), pre.id))?.status).toBe('failed');
+  });
+});

@@ -1,0 +1,443 @@
+/**
+ * The bills store: orders `(app_id, mode, bill_no)` and their payment attempts (`bills`), with the REST payment
+ * extras (`bill_extras`). Every transition is a conditional update that answers whether it happened, so the core
+ * stays idempotent under retries and races.
+ */
+import type { Selectable } from 'kysely';
+import type { BillStatus } from '../../sdk/rest-types.ts';
+import type { AppMode } from '../apps/app.ts';
+import type { Bill, OptionalMap } from '../bills/bill.ts';
+import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
+import { recordConditions, type Paging, type RecordFilter, type RecordScope } from './record-filter.ts';
+import type { BillTable, GatewayTx, OrderTable } from './tables.ts';
+
+export function billFromRow(row: Selectable<BillTable>): Bill {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    billNo: row.bill_no,
+    mode: row.mode,
+    channel: row.channel as ChannelFamily,
+    subChannel: row.sub_channel as ButtonChannel,
+    title: row.title,
+    totalFee: Number(row.total_fee),
+    returnUrl: row.return_url,
+    notifyUrl: row.notify_url,
+    optional: row.optional === null ? null : (JSON.parse(row.optional) as OptionalMap),
+    openid: row.openid,
+    status: row.status,
+    spayResult: row.spay_result === 1,
+    tradeNo: row.trade_no,
+    channelDetail:
+      row.channel_detail === null ? null : (JSON.parse(row.channel_detail) as Record<string, unknown>),
+    createTime: Number(row.create_time),
+    paidTime: row.paid_time === null ? null : Number(row.paid_time),
+    closedTime: row.closed_time === null ? null : Number(row.closed_time),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    refundRequired: row.refund_required === 1,
+    version: row.version,
+    reconcileCount: row.reconcile_count,
+  };
+}
+
+export interface Order {
+  appId: string;
+  mode: AppMode;
+  billNo: string;
+  title: string;
+  totalFee: number;
+  status: OrderTable['status'];
+  paidBillId: string | null;
+}
+
+export interface NewBill {
+  id: string;
+  appId: string;
+  billNo: string;
+  mode: AppMode;
+  channel: ChannelFamily;
+  subChannel: ButtonChannel;
+  title: string;
+  totalFee: number;
+  returnUrl: string | null;
+  notifyUrl: string | null;
+  optional: OptionalMap | null;
+  openid: string | null;
+  createTime: number;
+  expiresAt: number | null;
+  reconcileAt: number | null;
+}
+
+export interface PaymentFacts {
+  tradeNo: string;
+  paidAt: number;
+  detail: Record<string, unknown>;
+}
+
+export interface BillExtras {
+  buyerId?: string;
+  couponId?: string;
+  analysis?: Record<string, unknown>;
+}
+
+export interface BillListFilter extends RecordFilter {
+  spayResult?: boolean;
+  refundResult?: boolean;
+}
+
+export class BillStore {
+  constructor(private readonly db: GatewayTx) {}
+
+  async findOrder(appId: string, mode: AppMode, billNo: string): Promise<Order | undefined> {
+    const row = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('mode', '=', mode)
+      .where('bill_no', '=', billNo)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      appId: row.app_id,
+      mode: row.mode,
+      billNo: row.bill_no,
+      title: row.title,
+      totalFee: Number(row.total_fee),
+      status: row.status,
+      paidBillId: row.paid_bill_id,
+    };
+  }
+
+  /** Creates the order unless it exists: `created` or `exists` (never an error for a duplicate). */
+  async insertOrder(order: Omit<Order, 'status' | 'paidBillId'>, now: number): Promise<'created' | 'exists'> {
+    const result = await this.db
+      .insertInto('orders')
+      .values({
+        app_id: order.appId,
+        mode: order.mode,
+        bill_no: order.billNo,
+        title: order.title,
+        total_fee: order.totalFee,
+        status: 'open',
+        paid_bill_id: null,
+        create_time: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 'created' : 'exists';
+  }
+
+  async markOrderPaid(appId: string, mode: AppMode, billNo: string, billId: string): Promise<void> {
+    await this.db
+      .updateTable('orders')
+      .set({ status: 'paid', paid_bill_id: billId })
+      .where('app_id', '=', appId)
+      .where('mode', '=', mode)
+      .where('bill_no', '=', billNo)
+      .execute();
+  }
+
+  async insertBill(bill: NewBill): Promise<void> {
+    await this.db
+      .insertInto('bills')
+      .values({
+        id: bill.id,
+        app_id: bill.appId,
+        bill_no: bill.billNo,
+        mode: bill.mode,
+        channel: bill.channel,
+        sub_channel: bill.subChannel,
+        title: bill.title,
+        total_fee: bill.totalFee,
+        return_url: bill.returnUrl,
+        notify_url: bill.notifyUrl,
+        optional: bill.optional ? JSON.stringify(bill.optional) : null,
+        openid: bill.openid,
+        status: 'open',
+        spay_result: 0,
+        trade_no: null,
+        channel_detail: null,
+        create_time: bill.createTime,
+        paid_time: null,
+        closed_time: null,
+        expires_at: bill.expiresAt,
+        refund_required: 0,
+        version: 0,
+        flagged_notice: null,
+        channel_close_pending: 0,
+        reconcile_at: bill.reconcileAt,
+        reconcile_count: 0,
+      })
+      .execute();
+  }
+
+  async findBill(id: string): Promise<Bill | undefined> {
+    const row = await this.db.selectFrom('bills').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? billFromRow(row) : undefined;
+  }
+
+  async requireBill(id: string): Promise<Bill> {
+    const bill = await this.findBill(id);
+    if (!bill) throw new Error(`bill ${id} vanished inside its transaction`);
+    return bill;
+  }
+
+  /** Every attempt of an order, oldest first. */
+  async attemptsOf(appId: string, mode: AppMode, billNo: string): Promise<Bill[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('mode', '=', mode)
+      .where('bill_no', '=', billNo)
+      .orderBy('create_time')
+      .execute();
+    return rows.map(billFromRow);
+  }
+
+  /** Books the payment on an open attempt (open → paid); false when it was not open any more. */
+  async markPaid(bill: Bill, payment: PaymentFacts): Promise<boolean> {
+    const result = await this.db
+      .updateTable('bills')
+      .set({
+        status: 'paid',
+        spay_result: 1,
+        trade_no: payment.tradeNo,
+        paid_time: payment.paidAt,
+        channel_detail: JSON.stringify(payment.detail),
+        reconcile_at: null,
+        version: bill.version + 1,
+      })
+      .where('id', '=', bill.id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Records money that arrived for an attempt that is closed or expired (or whose order another paid). */
+  async markLatePayment(bill: Bill, payment: PaymentFacts): Promise<boolean> {
+    const result = await this.db
+      .updateTable('bills')
+      .set({
+        spay_result: 1,
+        trade_no: payment.tradeNo,
+        paid_time: payment.paidAt,
+        channel_detail: JSON.stringify(payment.detail),
+        refund_required: 1,
+        reconcile_at: null,
+        version: bill.version + 1,
+      })
+      .where('id', '=', bill.id)
+      .where('spay_result', '=', 0)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Keeps a verified notice whose amount differs from the bill's, for the operator (it is never booked). */
+  async flagNotice(billId: string, notice: Record<string, unknown>): Promise<void> {
+    await this.db
+      .updateTable('bills')
+      .set({ flagged_notice: JSON.stringify(notice) })
+      .where('id', '=', billId)
+      .execute();
+  }
+
+  async openSiblingIds(bill: Bill): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .select('id')
+      .where('app_id', '=', bill.appId)
+      .where('mode', '=', bill.mode)
+      .where('bill_no', '=', bill.billNo)
+      .where('status', '=', 'open')
+      .where('id', '!=', bill.id)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * open → closed | expired; false when the attempt was not open. `closeAtChannel` marks it for closing at its
+   * channel (done after the commit, retried by reconciliation until the channel confirms).
+   */
+  async closeOpen(
+    billId: string,
+    to: 'closed' | 'expired',
+    now: number,
+    closeAtChannel: boolean,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('bills')
+      .set((eb) => ({
+        status: to,
+        closed_time: now,
+        // A live attempt keeps a reconciliation time: when its channel close is retried (see pendingChannelCloses).
+        reconcile_at: closeAtChannel ? now : null,
+        reconcile_count: 0,
+        channel_close_pending: closeAtChannel ? 1 : 0,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', billId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async openPastExpiry(now: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .select('id')
+      .where('status', '=', 'open')
+      .where('expires_at', 'is not', null)
+      .where('expires_at', '<=', now)
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Open attempts whose reconciliation is due, oldest due first. */
+  async dueForReconciliation(now: number, limit: number): Promise<Bill[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('status', '=', 'open')
+      .where('reconcile_at', 'is not', null)
+      .where('reconcile_at', '<=', now)
+      .orderBy('reconcile_at')
+      .limit(limit)
+      .execute();
+    return rows.map(billFromRow);
+  }
+
+  async scheduleReconciliation(billId: string, at: number, count: number): Promise<void> {
+    await this.db
+      .updateTable('bills')
+      .set({ reconcile_at: at, reconcile_count: count })
+      .where('id', '=', billId)
+      .where('status', '=', 'open')
+      .execute();
+  }
+
+  /** Closed attempts still to be closed at their channel whose retry is due. */
+  async pendingChannelCloses(now: number, limit: number): Promise<Bill[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('channel_close_pending', '=', 1)
+      .where('reconcile_at', '<=', now)
+      .orderBy('reconcile_at')
+      .limit(limit)
+      .execute();
+    return rows.map(billFromRow);
+  }
+
+  /** The next try at closing an attempt at its channel. */
+  async scheduleChannelClose(billId: string, at: number, count: number): Promise<void> {
+    await this.db
+      .updateTable('bills')
+      .set({ reconcile_at: at, reconcile_count: count })
+      .where('id', '=', billId)
+      .where('channel_close_pending', '=', 1)
+      .execute();
+  }
+
+  async channelClosed(billId: string): Promise<void> {
+    await this.db
+      .updateTable('bills')
+      .set({ channel_close_pending: 0, reconcile_at: null })
+      .where('id', '=', billId)
+      .execute();
+  }
+
+  /** Paid attempts whose money must go back (late payments), oldest first. */
+  async awaitingRefund(): Promise<Bill[]> {
+    const rows = await this.db
+      .selectFrom('bills')
+      .selectAll()
+      .where('refund_required', '=', 1)
+      .orderBy('paid_time')
+      .execute();
+    return rows.map(billFromRow);
+  }
+
+  /** Bills of an app and mode with BeeCloud's filters, newest first. */
+  async list(scope: RecordScope, filter: BillListFilter, paging: Paging): Promise<Bill[]> {
+    const rows = await this.filtered(scope, filter)
+      .selectAll('bills')
+      .orderBy('bills.create_time', 'desc')
+      .orderBy('bills.id')
+      .limit(paging.limit)
+      .offset(paging.skip)
+      .execute();
+    return rows.map(billFromRow);
+  }
+
+  async count(scope: RecordScope, filter: BillListFilter): Promise<number> {
+    const row = await this.filtered(scope, filter)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Of these bills, those with a succeeded refund. */
+  async refundedAmong(billIds: string[]): Promise<Set<string>> {
+    if (billIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('refunds')
+      .select('bill_id')
+      .distinct()
+      .where('bill_id', 'in', billIds)
+      .where('status', '=', 'succeeded')
+      .execute();
+    return new Set(rows.map((row) => row.bill_id));
+  }
+
+  /** Keeps a bill's extras; nothing is written when it has none. */
+  async saveExtras(billId: string, extras: BillExtras): Promise<void> {
+    if (extras.buyerId === undefined && extras.couponId === undefined && extras.analysis === undefined)
+      return;
+    await this.db
+      .insertInto('bill_extras')
+      .values({
+        bill_id: billId,
+        buyer_id: extras.buyerId ?? null,
+        coupon_id: extras.couponId ?? null,
+        analysis: extras.analysis ? JSON.stringify(extras.analysis) : null,
+      })
+      .execute();
+  }
+
+  /** buyer_id by bill id, for the bills that have one. */
+  async buyerIds(billIds: string[]): Promise<Map<string, string>> {
+    if (billIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('bill_extras')
+      .select(['bill_id', 'buyer_id'])
+      .where('bill_id', 'in', billIds)
+      .execute();
+    return new Map(
+      rows.flatMap((row) => (row.buyer_id === null ? [] : [[row.bill_id, row.buyer_id] as const])),
+    );
+  }
+
+  private filtered(scope: RecordScope, filter: BillListFilter) {
+    return this.db.selectFrom('bills').where((eb) => {
+      const conditions = recordConditions(eb, 'bills', scope, filter);
+      if (filter.spayResult !== undefined) {
+        conditions.push(eb('bills.spay_result', '=', filter.spayResult ? 1 : 0));
+      }
+      if (filter.refundResult !== undefined) {
+        const refunded = eb.exists(
+          eb
+            .selectFrom('refunds')
+            .select('refunds.id')
+            .whereRef('refunds.bill_id', '=', 'bills.id')
+            .where('refunds.status', '=', 'succeeded'),
+        );
+        conditions.push(filter.refundResult ? refunded : eb.not(refunded));
+      }
+      return eb.and(conditions);
+    });
+  }
+}
+
+export type { BillStatus };
