@@ -4,5 +4,6 @@
  * PAY_FACTOR_NOT_SET for that family.
  */
 import type { ChannelFamily } from './channel.ts';
+import { wechatpayChannel } from './wechatpay/index.ts';
 
-export const installedChannelFamilies: readonly ChannelFamily[] = [];
+export const installedChannelFamilies: readonly ChannelFamily[] = [wechatpayChannel as ChannelFamily];
