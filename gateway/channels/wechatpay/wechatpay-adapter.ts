@@ -31,6 +31,7 @@ import {
   type EncryptedResource,
   type WechatpayVerifier,
 } from './wechatpay-crypto.ts';
+import { exchangeOauthCode, oauthAuthorizeUrl } from './wechat-oauth.ts';
 import { wechatpayKeys, type WechatpaySettings } from './wechatpay-settings.ts';
 
 const defaultTimeoutMs = 10_000;
@@ -155,6 +156,16 @@ export class WechatpayAdapter implements ChannelAdapter {
       default:
         throw new ChannelCallError('PARAM_ERROR', `WeChat Pay does not serve ${attempt.channel}`, false);
     }
+  }
+
+  /** WeChat OAuth (snsapi_base) for a JSAPI payer's openid: where to send the payer inside WeChat. */
+  oauthAuthorizeUrl(callbackUrl: string, state: string): string {
+    return oauthAuthorizeUrl(this.settings, callbackUrl, state);
+  }
+
+  /** The payer's openid for the `code` WeChat OAuth sent back (needs the app_secret setting). */
+  oauthOpenid(code: string): Promise<string> {
+    return exchangeOauthCode(this.settings, code, this.http);
   }
 
   /** The getBrandWCPayRequest parameters for a prepay_id, signed with the merchant key (signType RSA). */

@@ -200,4 +200,63 @@ describe('live WeChat Pay through the gateway', () => {
     expect(sim.notifies().some((n) => n.out_trade_no === outTradeNo)).toBe(false);
     expect(await paidWebhook(bill.billNo)).toMatchObject({ transaction_fee: 4 });
   });
+
+  it('WeChat OAuth for a JSAPI payer’s openid: gateway → WeChat authorize → gateway callback → the merchant page', async () => {
+    const start = `${gateway.url}/wx/oauth/${gateway.app.appId}?redirect_uri=${encodeURIComponent('https://shop.example/pay?item=1')}&state=st-1`;
+    const toWechat = new URL(await location(start));
+    expect(toWechat.origin + toWechat.pathname).toBe(`${sim.url}/connect/oauth2/authorize`);
+    expect(toWechat.searchParams.get('scope')).toBe('snsapi_base');
+    expect(toWechat.searchParams.get('appid')).toBe('wx0401040104010401');
+    expect(toWechat.searchParams.get('redirect_uri')).toBe(
+      `${gateway.url}/wx/oauth/${gateway.app.appId}/callback`,
+    );
+    const callback = await location(toWechat.toString());
+    expect(callback.startsWith(`${gateway.url}/wx/oauth/${gateway.app.appId}/callback?code=`)).toBe(true);
+    const back = new URL(await location(callback));
+    expect(back.origin + back.pathname).toBe('https://shop.example/pay');
+    expect(back.searchParams.get('item')).toBe('1');
+    expect(back.searchParams.get('state')).toBe('st-1');
+    expect(back.searchParams.get('openid')).toBe(credentials.payer_openid);
+    // The authorization is used once.
+    const replay = await get(callback);
+    expect(replay.status).toBe(200);
+    expect(JSON.parse(replay.body)).toMatchObject({ result_msg: 'PARAM_INVALID' });
+    expect(
+      JSON.parse((await get(`${gateway.url}/wx/oauth/nosuchapp?redirect_uri=https%3A%2F%2Fx.example`)).body),
+    ).toMatchObject({
+      result_msg: 'APP_INVALID',
+    });
+    expect(
+      JSON.parse(
+        (await get(`${gateway.url}/wx/oauth/${gateway.app.appId}?redirect_uri=javascript:alert(1)`)).body,
+      ),
+    ).toMatchObject({
+      result_msg: 'PARAM_INVALID',
+    });
+  });
 });
+
+function get(url: string): Promise<{ status: number; body: string; location: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          location: res.headers.location ?? '',
+        }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+async function location(url: string): Promise<string> {
+  const answer = await get(url);
+  if (answer.status !== 302)
+    throw new Error(`expected a redirect from ${url}, got ${answer.status}: ${answer.body}`);
+  return answer.location;
+}
