@@ -131,7 +131,9 @@ test('WX_WAP: the H5 cashier pays and sends the payer back to the return URL', a
   const bill = attempt('WX_WAP');
   const start = await adapter.createPayment(bill, urls());
   if (start.action !== 'redirect') throw new Error('expected a redirect');
-  await page.goto(start.url);
+  const target = new URL(start.url);
+  for (const [name, value] of Object.entries(start.param)) target.searchParams.set(name, value);
+  await page.goto(target.toString());
   await page.getByRole('button', { name: '付款 Pay ¥0.01' }).click();
   await expect(page.getByRole('heading', { name: 'back at the shop' })).toBeVisible();
   expect(page.url()).toBe(`${shopUrl}/return?bill=1`);

@@ -1,6 +1,7 @@
 /**
  * A plain node:http(s) OutboundHttp for tests that talk to a channel simulator on 127.0.0.1 (the gateway passes its
  * SSRF-guarded client instead). node:http, not fetch: fetch refuses some ports a free-port server can land on.
+ * One connection per request (no keep-alive): a reused socket the server is closing fails at random.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -23,7 +24,7 @@ export function plainHttp(options: { maxTimeoutMs?: number } = {}): OutboundHttp
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const headers: Record<string, string | number> = { ...outbound.headers };
       if (outbound.body !== undefined) headers['content-length'] = Buffer.byteLength(outbound.body);
-      const req = send(url, { method: outbound.method, headers }, (res) => {
+      const req = send(url, { method: outbound.method, headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);

@@ -145,13 +145,17 @@ export class WechatpayAdapter implements ChannelAdapter {
         });
         const h5Url = text(answer.body.h5_url);
         if (!h5Url) throw new ChannelCallError('BAD_ANSWER', 'the h5 order answer has no h5_url', true);
-        const separator = h5Url.includes('?') ? '&' : '?';
-        return {
-          action: 'redirect',
-          url: `${h5Url}${separator}redirect_url=${encodeURIComponent(urls.returnUrl)}`,
-          method: 'GET',
-          param: {},
-        };
+        // The widget takes the payer there with a GET form, which replaces the action URL's query: the h5_url's
+        // own parameters travel as fields, followed by redirect_url (where WeChat sends the payer afterwards).
+        let target: URL;
+        try {
+          target = new URL(h5Url);
+        } catch {
+          throw new ChannelCallError('BAD_ANSWER', 'the h5_url is not a URL', true);
+        }
+        const param: Record<string, string> = Object.fromEntries(target.searchParams);
+        param.redirect_url = urls.returnUrl;
+        return { action: 'redirect', url: `${target.origin}${target.pathname}`, method: 'GET', param };
       }
       default:
         throw new ChannelCallError('PARAM_ERROR', `WeChat Pay does not serve ${attempt.channel}`, false);

@@ -356,9 +356,15 @@ describe.each<[KeyMode, string, string]>([
     const start = await setup.adapter.createPayment(bill, urls());
     if (start.action !== 'redirect') throw new Error(`expected a redirect start, got ${start.action}`);
     expect(start.method).toBe('GET');
+    // A GET form replaces the action's query: the h5_url's parameters travel as fields.
+    expect(start.url).toBe(`${sim.url}/h5/pay`);
+    expect(start.param).toEqual({
+      prepay_id: sim.order(bill.outTradeNo)?.prepay_id,
+      package: expect.stringMatching(/^\d+$/),
+      redirect_url: urls().returnUrl,
+    });
     const target = new URL(start.url);
-    expect(target.origin).toBe(sim.url);
-    expect(target.searchParams.get('redirect_url')).toBe(urls().returnUrl);
+    for (const [name, value] of Object.entries(start.param)) target.searchParams.set(name, value);
     const sent = sim
       .requests()
       .find((r) => r.path === '/v3/pay/transactions/h5' && r.body.includes(bill.outTradeNo));
@@ -367,7 +373,7 @@ describe.each<[KeyMode, string, string]>([
       h5_info: { type: 'Wap' },
     });
 
-    const page = await browser(start.url);
+    const page = await browser(target.toString());
     expect(page.body).toContain('付款 Pay ¥1.00');
     const back = await browser(`${sim.url}/h5/pay`, 'POST', {
       prepay_id: target.searchParams.get('prepay_id')!,
