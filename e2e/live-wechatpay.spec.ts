@@ -142,7 +142,9 @@ async function payWithWechat(page: Page, data: Record<string, unknown> = {}) {
     dialog.getByRole('button', { name: '确认' }).click(),
   ]);
   const channel = new URL(response.url()).pathname.split('/').pop()!;
-  return { order, channel, answer: (await response.json()) as Record<string, unknown>, dialog };
+  // A redirect (WX_WAP) navigates away at once: its answer's body is gone, and the page shows where it went.
+  const answer = channel === 'WX_WAP' ? {} : ((await response.json()) as Record<string, unknown>);
+  return { order, channel, answer, dialog };
 }
 
 async function paidWebhook(billNo: string): Promise<Webhook> {
