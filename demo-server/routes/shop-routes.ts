@@ -12,6 +12,7 @@ import {
   isPlausibleOpenid,
   isWeChat,
   newOAuthState,
+  liveOAuthUrl,
   sandboxOAuthUrl,
   stateCookie,
   stateMatches,
@@ -40,7 +41,12 @@ export function registerShopRoutes(server: FastifyInstance, context: DemoContext
       if (openid === undefined || openid === '') {
         const state = newOAuthState();
         reply.header('set-cookie', stateCookie(state));
-        return reply.redirect(sandboxOAuthUrl(context.gatewayUrl, `${siteUrl(request)}/`, state));
+        const back = `${siteUrl(request)}/`;
+        return reply.redirect(
+          context.app.testMode
+            ? sandboxOAuthUrl(context.gatewayUrl, back, state)
+            : liveOAuthUrl(context.gatewayUrl, context.app.appId, back, state),
+        );
       }
       if (!isPlausibleOpenid(openid)) {
         return reply
