@@ -189,6 +189,31 @@ describe('live WeChat Pay through the gateway', () => {
     });
   });
 
+  it('a refund whose notify is dropped is settled by queryRefund (the refund-settling timer) → REFUND webhook', async () => {
+    const bill = await livePay('WX_NATIVE', 60);
+    const outTradeNo = bill.id.replaceAll('-', '');
+    sim.pay(outTradeNo);
+    await paidWebhook(bill.billNo);
+    sim.setOrderFaults(outTradeNo, { drop_notify: true });
+    const refundNo = `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}q${Date.now() % 1_000_000}`;
+    const answer = await rest(gateway, {
+      method: 'POST',
+      path: 'rest/refund',
+      secret: 'masterSecret',
+      payload: { refund_no: refundNo, bill_no: bill.billNo, refund_fee: 60 },
+    });
+    expect(answer.json).toMatchObject({ result_code: 0 });
+    await expect.poll(() => sim.refunds().find((r) => r.out_trade_no === outTradeNo)?.status).toBe('SUCCESS');
+    expect(webhooksFor(receiver, refundNo)).toHaveLength(0);
+    await gateway.ctx.core.refunds.settleProcessing(0);
+    await expect.poll(() => webhooksFor(receiver, refundNo).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(JSON.parse(webhooksFor(receiver, refundNo)[0].body)).toMatchObject({
+      transaction_type: 'REFUND',
+      transaction_fee: 60,
+    });
+    expect(sim.notifies().some((n) => n.out_refund_no !== null && n.out_trade_no === outTradeNo)).toBe(false);
+  });
+
   it('a dropped notify: reconciliation asks WeChat Pay and books the bill', async () => {
     const bill = await livePay('WX_NATIVE', 4);
     const outTradeNo = bill.id.replaceAll('-', '');
