@@ -61,6 +61,14 @@ describe('WeChat Pay settings', () => {
     expect(settings.platform_certificates).toHaveLength(2);
     expect(settings.api_base_url).toBe('http://127.0.0.1:4010');
     expect(settings.merchant_serial_no).toBe(merchant.serialNo);
+    // A serial with a leading zero is kept whole (WeChat knows it by its full text); comparisons ignore the zero.
+    expect(
+      wechatpayChannel.parseSettings({
+        ...publicKeyMode,
+        merchant_certificate: merchant.certificatePem,
+        merchant_serial_no: `0${merchant.serialNo}`,
+      }).merchant_serial_no,
+    ).toBe(`0${merchant.serialNo}`);
     expect(
       wechatpayChannel.createAdapter(settings, { http: async () => ({ status: 204, headers: {}, body: '' }) })
         .family,

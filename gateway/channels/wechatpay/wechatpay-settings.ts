@@ -184,7 +184,8 @@ export function parseWechatpaySettings(input: unknown): WechatpaySettings {
     mchid,
     appid,
     merchant_private_key: merchantPrivateKeyPem,
-    merchant_serial_no: normalizeSerial(merchantSerial),
+    // Sent as the merchant entered it (upper case): WeChat knows the serial by its full text.
+    merchant_serial_no: merchantSerial.toUpperCase(),
     apiv3_key: apiv3Key,
     platform_certificates: platformCertificates,
     wechatpay_public_key: publicKeyPem,
