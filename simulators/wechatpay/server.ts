@@ -4,7 +4,7 @@
  * public key); encrypted, signed notifies retried on WeChat's schedule; payer pages, the WeixinJSBridge stand-in,
  * the OAuth (snsapi_base) stand-in, and a control API under /_sim/ with fault switches.
  */
-import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { X509Certificate, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
@@ -186,6 +186,11 @@ class ApiError extends Error {
 
 function paramError(field: string, message: string, value?: unknown): ApiError {
   return new ApiError(400, 'PARAM_ERROR', `${message}`, { field, location: 'body', value });
+}
+
+function certificateValidity(pem: string): { from: number; to: number } {
+  const certificate = new X509Certificate(pem);
+  return { from: Date.parse(certificate.validFrom), to: Date.parse(certificate.validTo) };
 }
 
 function beijingTime(ms: number): string {
@@ -837,6 +842,27 @@ export class WechatpaySimulatorServer {
       }
       found.trade_state = 'CLOSED';
       return { status: 204, body: null };
+    }
+    if (method === 'GET' && path === '/v3/certificates') {
+      // The platform certificates, each encrypted with the merchant's APIv3 key (AAD "certificate").
+      const validity = certificateValidity(this.platform.certificatePem);
+      return {
+        status: 200,
+        body: {
+          data: [
+            {
+              serial_no: this.platform.serialNo,
+              effective_time: beijingTime(validity.from),
+              expire_time: beijingTime(validity.to),
+              encrypt_certificate: encryptResource(
+                this.platform.certificatePem,
+                merchant.apiv3Key,
+                'certificate',
+              ),
+            },
+          ],
+        },
+      };
     }
     if (method === 'POST' && path === '/v3/refund/domestic/refunds') {
       return { status: 200, body: this.createRefund(this.jsonBody(raw), merchant) };
