@@ -20,6 +20,7 @@ export default defineConfig({
             'sdk/**/*.test.ts',
             'demo-server/**/*.test.ts',
             'bench/**/*.test.ts',
+            'simulators/**/*.test.ts',
             'scripts/**/*.test.ts',
             'simulators/**/*.test.ts',
           ],

@@ -34,6 +34,7 @@ async function writeBacklog(dataDir: string, app: SeedApp, count: number): Promi
     logger: false,
     widgetDir: dataDir,
     rateLimit: false,
+    allowPrivateTargets: true,
   });
   try {
     for (let i = 0; i < count; i += 1) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../gateway/server.ts';
-import { buttonOrderSign } from '../sdk/sign.ts';
+import { buttonOrderSign, buttonOrderSignV2 } from '../sdk/sign.ts';
 import { signedWebhookBody, standardWebhookHeaders } from '../sdk/testing/webhook-sender.ts';
 import { appFromConfig } from '../sdk/app.ts';
 import { checkDemoApp, type DemoAppConfig } from './config.ts';
@@ -41,9 +41,17 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    seedApps: [{ ...file, webhookUrl: `http://127.0.0.1:${demoPort}/webhook` }],
+    seedApps: [
+      {
+        ...file,
+        webhookUrl: `http://127.0.0.1:${demoPort}/webhook`,
+        allowedOrigins: [`http://127.0.0.1:${demoPort}`],
+      },
+    ],
     webhookRetryScale: 0.001,
     logger: false,
+    // The demo shop's webhook receiver is on 127.0.0.1.
+    allowPrivateTargets: true,
   });
   demo = await startDemoServer({
     host: '127.0.0.1',
@@ -119,8 +127,20 @@ describe('GET /', () => {
       optional: { key: 'value' },
       return_url: `${demo.url}/payresult`,
     });
+    // The v2 sign (HMAC-SHA256 over named fields, return_url and optional included): it cannot be re-split.
+    expect(order.sign_type).toBe('HMAC-SHA256');
     expect(order.sign).toBe(
-      buttonOrderSign(config.appId, 'product', 1, String(order.out_trade_no), config.appSecret),
+      buttonOrderSignV2(
+        {
+          appId: config.appId,
+          title: 'product',
+          amount: 1,
+          outTradeNo: String(order.out_trade_no),
+          returnUrl: `${demo.url}/payresult`,
+          optional: { key: 'value' },
+        },
+        config.appSecret,
+      ),
     );
     expect(order).not.toHaveProperty('openid');
     expect(await orders()).toContainEqual(

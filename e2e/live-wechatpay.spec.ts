@@ -99,6 +99,8 @@ test.beforeAll(async () => {
     oauth_base_url: sim.url,
     sns_api_base_url: sim.url,
   });
+  // The shop's origin is registered with the app: the gateway's WeChat OAuth sends payers back only there.
+  merchant = await startMerchantOrigin();
   dataDir = await mkdtemp(join(tmpdir(), 'spay-live-wechatpay-'));
   gateway = await startGateway({
     host: '127.0.0.1',
@@ -108,13 +110,15 @@ test.beforeAll(async () => {
       {
         ...liveApp,
         liveWebhookUrl: webhookUrl,
+        allowedOrigins: [new URL(merchant.url).origin],
         channelSettings: { WX: settings as unknown as Record<string, unknown> },
       },
     ],
     webhookRetryScale: 0.01,
     logger: false,
+    // The simulator, the shop and its webhook all live on 127.0.0.1 in this test.
+    allowPrivateTargets: true,
   });
-  merchant = await startMerchantOrigin();
 });
 
 test.afterAll(async () => {

@@ -46,7 +46,13 @@ export function freePort(): Promise<number> {
 export async function startStack(overrides: { webhookRetryScale?: number } = {}): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'spay-e2e-'));
   const demoPort = await freePort();
-  const app = { ...(await readDemoApp()), webhookUrl: `http://127.0.0.1:${demoPort}/webhook` };
+  const merchant = await startMerchantOrigin();
+  // The demo shop and the tests' own host pages are the app's registered origins.
+  const app = {
+    ...(await readDemoApp()),
+    webhookUrl: `http://127.0.0.1:${demoPort}/webhook`,
+    allowedOrigins: [`http://127.0.0.1:${demoPort}`, merchant.url],
+  };
   const gateway = await startGateway({
     host: '127.0.0.1',
     port: 0,
@@ -54,6 +60,8 @@ export async function startStack(overrides: { webhookRetryScale?: number } = {})
     seedApps: [app],
     webhookRetryScale: overrides.webhookRetryScale ?? 0.01,
     logger: false,
+    // The demo shop's webhook receiver is on 127.0.0.1.
+    allowPrivateTargets: true,
   });
   const demo = await startDemoServer({
     host: '127.0.0.1',
@@ -62,7 +70,6 @@ export async function startStack(overrides: { webhookRetryScale?: number } = {})
     gatewayUrl: gateway.url,
     app,
   });
-  const merchant = await startMerchantOrigin();
   return {
     gatewayUrl: gateway.url,
     demoUrl: demo.url,

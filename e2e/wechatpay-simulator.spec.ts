@@ -14,7 +14,7 @@ import {
   type ChannelAttempt,
   type ChannelName,
 } from '../gateway/channels/channel.ts';
-import { plainHttp } from '../gateway/channels/testing/plain-http.ts';
+import { plainHttpClient } from '../gateway/channels/testing/plain-http.ts';
 import {
   generateMerchantCredentials,
   startWechatpaySimulator,
@@ -61,7 +61,7 @@ test.beforeAll(async () => {
       wechatpay_public_key_id: credentials.wechatpay_public_key_id,
       api_base_url: sim.url,
     }),
-    { http: plainHttp() },
+    { http: plainHttpClient() },
   );
   shop = createServer((req, res) => {
     if (req.url === '/pay.js') {

@@ -29,7 +29,14 @@ let dataDir: string;
 
 test.beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'spay-widget-wap-'));
-  gateway = await startGateway({ host: '127.0.0.1', port: 0, dataDir, seedApps: [wapApp], logger: false });
+  gateway = await startGateway({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    seedApps: [wapApp],
+    logger: false,
+    allowPrivateTargets: true,
+  });
 });
 
 test.afterAll(async () => {

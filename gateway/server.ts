@@ -15,7 +15,6 @@ import { registerWidgetScriptRoutes } from './button/widget-script-routes.ts';
 import type { ChannelFamily, OutboundHttp } from './channels/channel.ts';
 import { installedChannelFamilies } from './channels/families.ts';
 import { registerNotifyRoutes } from './channels/notify-routes.ts';
-import { fetchOutboundHttp } from './channels/outbound-http.ts';
 import { SandboxChannel } from './channels/sandbox-adapter.ts';
 import { ChannelRegistry } from './core/channel-registry.ts';
 import { GatewayCore, type CoreTimings } from './core/gateway-core.ts';
@@ -23,10 +22,18 @@ import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import {
+  installConnectionLimits,
+  resolveConnectionLimits,
+  serverTimeoutOptions,
+  type ConnectionLimits,
+} from './http/connection-limits.ts';
 import { installFairAdmission } from './http/request-admission.ts';
 import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
+import { OutboundHttpClient } from './net/outbound-http.ts';
+import { privateTargetsAllowedByEnv, targetRefusal } from './net/target-policy.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
 import { openSqliteStore } from './storage/store.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
@@ -51,10 +58,17 @@ export interface GatewayOptions {
   channelFamilies?: readonly ChannelFamily[];
   /** Outbound HTTP for live channel adapters (default: fetch with a timeout, no redirects). */
   channelHttp?: OutboundHttp;
-  /** Per-IP limits on the public endpoints; false turns them off (benchmarks). */
+  /** Per-IP limits on the public endpoints and per-IP / per-app limits on /2/rest/*; false turns them off (benchmarks). */
   rateLimit?: RateLimitOptions | false;
+  /** Request / header timeouts and caps on connections and event streams (per IP and in total). */
+  connectionLimits?: ConnectionLimits;
   /** Modules besides the core; defaults to those listed in modules.ts. */
   modules?: GatewayModule[];
+  /**
+   * Let webhooks and notify_url point at loopback / private / link-local addresses. For local development only
+   * (`npm start`'s demo shop on 127.0.0.1); default: the SPAY_ALLOW_PRIVATE_TARGETS=1 environment switch, else off.
+   */
+  allowPrivateTargets?: boolean;
 }
 
 export interface RunningGateway {
@@ -77,23 +91,43 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   const modules = options.modules ?? installedModules;
   const extraMigrations = Object.assign({}, ...modules.map((module) => module.migrations ?? {}));
   const store = await openSqliteStore(resolve(options.dataDir), extraMigrations);
-  for (const seed of options.seedApps ?? []) await store.apps.seedApp(seed);
+  const allowPrivateTargets = options.allowPrivateTargets ?? privateTargetsAllowedByEnv();
+  for (const seed of options.seedApps ?? []) {
+    for (const [field, url] of [
+      ['webhookUrl', seed.webhookUrl],
+      ['liveWebhookUrl', seed.liveWebhookUrl],
+    ] as const) {
+      const refusal = url ? targetRefusal(url, allowPrivateTargets) : null;
+      if (refusal) {
+        await store.close();
+        throw new Error(
+          `seed app ${seed.appId}: ${field} ${refusal} (set SPAY_ALLOW_PRIVATE_TARGETS=1 for local development)`,
+        );
+      }
+    }
+    await store.apps.seedApp(seed);
+  }
+  const outbound = new OutboundHttpClient({ allowPrivateTargets });
 
+  const connectionLimits = resolveConnectionLimits(options.connectionLimits);
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 64 * 1024,
     forceCloseConnections: 'idle',
+    ...serverTimeoutOptions(connectionLimits),
   });
+  installConnectionLimits(app, connectionLimits);
   const webhookRetryScale = options.webhookRetryScale ?? 1;
   const webhooks = new WebhookDispatcher({
     store,
     retryScale: webhookRetryScale,
+    outbound,
     log: (level, message, fields) => app.log[level](fields, message),
   });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const registry = new ChannelRegistry({
     sandbox: new SandboxChannel(() => publicUrl),
-    http: options.channelHttp ?? fetchOutboundHttp,
+    http: options.channelHttp ?? outbound.http,
     families: options.channelFamilies ?? installedChannelFamilies,
   });
   const core = new GatewayCore({
@@ -103,6 +137,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     webhookRetryScale,
     publicUrl: () => publicUrl,
     log: (level, message, fields) => app.log[level](fields, message),
+    allowPrivateTargets,
     expirySweepMs: options.expirySweepMs,
     ...options.timings,
   });
@@ -110,6 +145,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     core,
     store,
     webhooks,
+    outbound,
     publicUrl: () => publicUrl,
     widgetDir: resolve(options.widgetDir ?? 'dist/widget'),
     webhookRetryScale,
@@ -143,6 +179,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
       closed = true;
       core.stop();
       await webhooks.stop();
+      outbound.close();
       await app.close();
       for (const module of modules) await module.close?.();
       await store.close();

@@ -2,6 +2,8 @@
  * `npm start`: the gateway and the demo merchant, on 127.0.0.1, data under ./data.
  * Environment: SPAY_HOST, SPAY_GATEWAY_PORT (8080), SPAY_DEMO_PORT (3000), SPAY_DATA_DIR (./data),
  * SPAY_SEED_APP (config/demo-app.json), SPAY_WEBHOOK_RETRY_SCALE (1).
+ * The demo shop listens on this machine, so the gateway is allowed to send webhooks to private addresses here
+ * (what SPAY_ALLOW_PRIVATE_TARGETS=1 does for `npm run gateway`): a local development set-up only.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -17,7 +19,14 @@ const seedFile = resolve(process.env.SPAY_SEED_APP ?? 'config/demo-app.json');
 
 await mkdir(dataDir, { recursive: true });
 const seed = JSON.parse(await readFile(seedFile, 'utf8')) as SeedApp;
-const app: SeedApp = { ...seed, webhookUrl: `http://${host}:${demoPort}/webhook` };
+const demoOrigins = [`http://${host}:${demoPort}`];
+if (host === '127.0.0.1') demoOrigins.push(`http://localhost:${demoPort}`);
+// The demo shop's origin is the app's registered origin (bill creation from its pages, the sandbox OAuth's target).
+const app: SeedApp = {
+  ...seed,
+  webhookUrl: `http://${host}:${demoPort}/webhook`,
+  allowedOrigins: demoOrigins,
+};
 
 const gateway = await startGateway({
   host,
@@ -26,6 +35,7 @@ const gateway = await startGateway({
   seedApps: [app],
   webhookRetryScale: Number(process.env.SPAY_WEBHOOK_RETRY_SCALE ?? 1),
   logger: true,
+  allowPrivateTargets: true,
 });
 const demo = await startDemoServer({ host, port: demoPort, dataDir, gatewayUrl: gateway.url, app });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newOutTradeNo, signButtonOrder } from './button-order.ts';
+import { newOutTradeNo, signButtonOrder, signButtonOrderV2 } from './button-order.ts';
 
 const app = { appId: 'e66e760b-0f78-44bb-a9ae-b22729d51678', appSecret: 'secret-1' };
 
@@ -45,5 +45,36 @@ describe('newOutTradeNo', () => {
     const first = newOutTradeNo();
     expect(first).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(newOutTradeNo()).not.toBe(first);
+  });
+});
+
+describe('signButtonOrderV2', () => {
+  it('adds the v2 sign and sign_type (known vector) over every named field', () => {
+    const order = {
+      title: '你的订单',
+      amount: 100,
+      out_trade_no: 'order123456',
+      return_url: 'https://shop.example/paid',
+      optional: { z: 1, a: 'x', m: true },
+      bill_timeout: 300,
+    };
+    const signed = signButtonOrderV2({ appId: 'app', appSecret: 's3cr3t' }, order);
+    expect(signed).toEqual({
+      ...order,
+      sign_type: 'HMAC-SHA256',
+      sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const withNull = signButtonOrderV2(
+      { appId: 'app', appSecret: 's3cr3t' },
+      { ...order, optional: { z: 1, a: 'x', m: true, n: null } as never },
+    );
+    expect(withNull.sign).toBe('07927285368e8ea46c3c58270602889bcae5d55cecef448fbb826e85a0253eb2');
+    expect(signed.sign).not.toBe(withNull.sign);
+  });
+
+  it('refuses a bad amount like the legacy signer', () => {
+    expect(() => signButtonOrderV2(app, { title: 'product', amount: 0, out_trade_no: 'bc1234567' })).toThrow(
+      /^amount: /,
+    );
   });
 });

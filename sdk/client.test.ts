@@ -96,6 +96,8 @@ beforeAll(async () => {
     seedApps: [{ ...config, webhookUrl }],
     webhookRetryScale: 0.001,
     logger: false,
+    // The test's webhook receiver (or the demo app's URL) is on 127.0.0.1.
+    allowPrivateTargets: true,
   });
   app = appFromConfig(config, gateway.url);
   client = new SpayClient(app);
@@ -160,7 +162,8 @@ describe('pay', () => {
       title: 'product',
     });
     expect(result).toMatchObject({ ok: false, result_code: 1, result_msg: 'APP_INVALID' });
-    expect(result.err_detail).toMatch(/^app_sign/);
+    // The SDK signs with the v2 request signature too, which the gateway checks first.
+    expect(result.err_detail).toMatch(/^X-Spay-Signature: does not match/);
   });
 });
 
@@ -243,7 +246,7 @@ describe('refunds', () => {
     const wrong = new SpayClient({ ...app, masterSecret: app.testSecret });
     const result = await wrong.refund({ refund_no: newRefundNo(), bill_no: billNo, refund_fee: 1 });
     expect(result).toMatchObject({ ok: false, result_code: 1 });
-    expect(result.err_detail).toMatch(/^app_sign/);
+    expect(result.err_detail).toMatch(/^X-Spay-Signature: does not match HMAC-SHA256\(master_secret/);
   });
 
   it('records a pre-refund and refunds it once approved', async () => {

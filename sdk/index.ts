@@ -13,6 +13,7 @@ export {
 export {
   newOutTradeNo,
   signButtonOrder,
+  signButtonOrderV2,
   type ButtonOrder,
   type OptionalValue,
   type SignedButtonOrder,

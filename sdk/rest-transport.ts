@@ -1,10 +1,14 @@
 /**
  * One signed REST request to the gateway: `app_id`, `timestamp` (ms) and `app_sign` added to the payload; JSON
  * bodies for POST/PUT, `?para=` URL-encoded JSON for GET; a timeout; every outcome turned into a `SpayResult`.
+ * Every request also carries spay's v2 request signature (X-Spay-Timestamp, X-Spay-Nonce, X-Spay-Signature:
+ * HMAC-SHA256 over method, path, app_id, timestamp, a fresh nonce and the body), which the gateway checks when
+ * present and an app can require; BeeCloud's legacy app_sign alone covers only app_id + timestamp.
  */
 import { restSecretFor, type RequestPurpose, type SpayApp } from './app.ts';
 import { networkFailure, type Failure, type SpayResult } from './result.ts';
-import { restAppSign } from './sign.ts';
+import { randomBytes } from 'node:crypto';
+import { REQUEST_SIGNATURE_HEADERS, restAppSign, restRequestSignature } from './sign.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -38,20 +42,32 @@ export async function sendRestRequest<T>(
   options: TransportOptions = {},
 ): Promise<SpayResult<T>> {
   const timestamp = (options.now ?? Date.now)();
+  const secret = restSecretFor(app, request.purpose);
   const signed = {
     ...definedFields(request.payload ?? {}),
     app_id: app.appId,
     timestamp,
-    app_sign: restAppSign(app.appId, timestamp, restSecretFor(app, request.purpose)),
+    app_sign: restAppSign(app.appId, timestamp, secret),
   };
-  let url = `${app.gatewayUrl.replace(/\/+$/, '')}/2/${request.path}`;
-  const init: RequestInit = { method: request.method, headers: { accept: 'application/json' } };
+  let pathAndQuery = `/2/${request.path}`;
+  let body = '';
+  const headers: Record<string, string> = { accept: 'application/json' };
   if (request.method === 'GET') {
-    url += `?para=${encodeURIComponent(JSON.stringify(signed))}`;
+    pathAndQuery += `?para=${encodeURIComponent(JSON.stringify(signed))}`;
   } else {
-    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
-    init.body = JSON.stringify(signed);
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(signed);
   }
+  const nonce = randomBytes(16).toString('base64url');
+  headers[REQUEST_SIGNATURE_HEADERS.timestamp] = String(timestamp);
+  headers[REQUEST_SIGNATURE_HEADERS.nonce] = nonce;
+  headers[REQUEST_SIGNATURE_HEADERS.signature] = restRequestSignature(
+    { method: request.method, pathAndQuery, appId: app.appId, timestamp, nonce, body },
+    secret,
+  );
+  const url = `${app.gatewayUrl.replace(/\/+$/, '')}${pathAndQuery}`;
+  const init: RequestInit = { method: request.method, headers };
+  if (request.method !== 'GET') init.body = body;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   init.signal = AbortSignal.timeout(timeoutMs);
 

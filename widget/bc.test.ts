@@ -37,6 +37,8 @@ beforeAll(async () => {
     dataDir,
     seedApps: [app as never],
     logger: false,
+    // The test's webhook receiver (or the demo app's URL) is on 127.0.0.1.
+    allowPrivateTargets: true,
   });
 });
 

@@ -100,4 +100,13 @@ describe('gateway answers', () => {
     });
     expect(orderBody(order, 'app1', true).openid).toBe('o1');
   });
+
+  it('passes a v2 sign with its sign_type and bill_timeout through', () => {
+    const v2 = { ...order, sign: 'c'.repeat(64), signType: 'HMAC-SHA256' as const, billTimeout: 300 };
+    expect(orderBody(v2, 'app1', false)).toMatchObject({
+      sign: 'c'.repeat(64),
+      sign_type: 'HMAC-SHA256',
+      bill_timeout: 300,
+    });
+  });
 });

@@ -58,6 +58,7 @@ export function orderBody(order: Order, appId: string, includeOpenid: boolean): 
     out_trade_no: order.outTradeNo,
     sign: order.sign,
   };
+  if (order.signType) body.sign_type = order.signType;
   if (order.returnUrl) body.return_url = order.returnUrl;
   if (order.optional) body.optional = order.optional;
   if (includeOpenid && order.openid) body.openid = order.openid;

@@ -16,8 +16,14 @@ interface BCClickData {
   title: string;
   /** Integer fen (分) > 0, at most 2^31 − 1. A string of digits is accepted too. */
   amount: number | string;
-  /** md5_utf8(appId + title + amount + out_trade_no + appSecret), 32 hex characters, computed on your server. */
+  /**
+   * Computed on your server. v2 (recommended, with `sign_type: 'HMAC-SHA256'`): 64 hex characters, HMAC-SHA256 over
+   * the named fields (the SDK's signButtonOrderV2). Legacy: md5_utf8(appId + title + amount + out_trade_no +
+   * appSecret), 32 hex characters — weak: title and amount can be re-split; check transaction_fee in the webhook.
+   */
   sign: string;
+  /** 'HMAC-SHA256' for the v2 sign; absent (or 'MD5') for the legacy md5 sign. */
+  sign_type?: 'HMAC-SHA256' | 'MD5';
   /** http(s) URL without a query string; the button appends BeeCloud's result parameters after payment. */
   return_url?: string;
   /** alert() progress and errors (default false). */

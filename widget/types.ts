@@ -20,6 +20,7 @@ export interface ClickData {
   title?: unknown;
   amount?: unknown;
   sign?: unknown;
+  sign_type?: unknown;
   return_url?: unknown;
   debug?: unknown;
   optional?: unknown;
@@ -39,6 +40,8 @@ export interface Order {
   /** Integer fen, > 0. */
   amount: number;
   sign: string;
+  /** 'HMAC-SHA256': spay's v2 sign (64 hex); absent or 'MD5': BeeCloud's md5 sign. */
+  signType?: 'HMAC-SHA256' | 'MD5';
   returnUrl?: string;
   debug: boolean;
   optional?: Record<string, OptionalValue>;

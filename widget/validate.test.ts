@@ -82,6 +82,16 @@ const bad: [string, unknown, DataError][] = [
   ['sign 31 hex', { ...good, sign: 'a'.repeat(31) }, invalid('sign', 'must be 32 hex characters')],
   ['sign not hex', { ...good, sign: 'z'.repeat(32) }, invalid('sign', 'must be 32 hex characters')],
   [
+    'a v2 sign of 32 hex',
+    { ...good, sign_type: 'HMAC-SHA256' },
+    invalid('sign', 'must be 64 hex characters (sign_type HMAC-SHA256)'),
+  ],
+  [
+    'an unknown sign_type',
+    { ...good, sign_type: 'SHA1' },
+    invalid('sign_type', 'must be "HMAC-SHA256" (v2) or "MD5" (legacy)'),
+  ],
+  [
     'return_url ftp',
     { ...good, return_url: 'ftp://shop.example/done' },
     invalid('return_url', 'must start with http:// or https://'),
@@ -161,6 +171,12 @@ const accepted: [string, unknown, Partial<Order>][] = [
     { ...good, sign: 'B6273D932B0AA801D9BD97220F1FB039' },
     { sign: 'B6273D932B0AA801D9BD97220F1FB039' },
   ],
+  [
+    'a v2 sign (64 hex, sign_type HMAC-SHA256)',
+    { ...good, sign: 'c'.repeat(64), sign_type: 'HMAC-SHA256' },
+    { sign: 'c'.repeat(64), signType: 'HMAC-SHA256' },
+  ],
+  ['sign_type MD5', { ...good, sign_type: 'MD5' }, { signType: 'MD5' }],
   [
     'return_url https',
     { ...good, return_url: 'https://shop.example/done' },

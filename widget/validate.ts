@@ -9,6 +9,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; error: DataError 
 
 const OUT_TRADE_NO = /^[A-Za-z0-9]{8,32}$/;
 const SIGN = /^[0-9a-fA-F]{32}$/;
+const SIGN_V2 = /^[0-9a-fA-F]{64}$/;
 const POSITIVE_INTEGER_TEXT = /^[1-9][0-9]*$/;
 /** BeeCloud's amount is a 32-bit integer of fen. */
 export const MAX_AMOUNT = 2 ** 31 - 1;
@@ -122,7 +123,19 @@ export function validateClickData(data: unknown): Checked<Order> {
 
   const sign = fields.sign;
   if (isAbsent(sign)) return { ok: false, error: missing('sign') };
-  if (typeof sign !== 'string' || !SIGN.test(sign)) {
+  const signTypeText = fields.sign_type;
+  let signType: Order['signType'];
+  if (typeof signTypeText === 'string' && signTypeText.toUpperCase() === 'HMAC-SHA256')
+    signType = 'HMAC-SHA256';
+  else if (typeof signTypeText === 'string' && signTypeText.toUpperCase() === 'MD5') signType = 'MD5';
+  else if (!isAbsent(signTypeText)) {
+    return { ok: false, error: invalid('sign_type', 'must be "HMAC-SHA256" (v2) or "MD5" (legacy)') };
+  }
+  if (signType === 'HMAC-SHA256') {
+    if (typeof sign !== 'string' || !SIGN_V2.test(sign)) {
+      return { ok: false, error: invalid('sign', 'must be 64 hex characters (sign_type HMAC-SHA256)') };
+    }
+  } else if (typeof sign !== 'string' || !SIGN.test(sign)) {
     return { ok: false, error: invalid('sign', 'must be 32 hex characters') };
   }
 
@@ -177,6 +190,7 @@ export function validateClickData(data: unknown): Checked<Order> {
       title,
       amount: amount.value,
       sign,
+      ...(signType ? { signType } : {}),
       returnUrl: returnUrl.value,
       debug: debug.value,
       optional: optional.value,

@@ -5,9 +5,13 @@ import type { SpayApp } from '../../sdk/app.ts';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 
+/**
+ * The demo app; its registered origins (port 3000 in the config) are dropped unless given, because benchmark pages
+ * are served from free ports: with none registered, any page may create its bills, as with BeeCloud.
+ */
 export function demoApp(overrides: Partial<SeedApp> = {}): SeedApp {
   const app = JSON.parse(readFileSync(`${repoRoot}config/demo-app.json`, 'utf8')) as SeedApp;
-  return { ...app, ...overrides };
+  return { ...app, allowedOrigins: [], ...overrides };
 }
 
 /** The same app as the merchant's SDK sees it. */

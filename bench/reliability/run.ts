@@ -1,7 +1,8 @@
 /**
  * `npm run test:reliability` (after `npm run build`): the reliability scenarios one after the other, each
  * printing what it tried and what held, then a summary. Exits 1 when anything did not hold.
- *   SPAY_RELIABILITY_ONLY=crash,outage,load,fuzz-click,fuzz-rest,security   run a subset
+ *   SPAY_RELIABILITY_ONLY=crash,outage,load,fuzz-click,fuzz-rest,security,ssrf,huge-answers,slow-receiver,
+ *                         slow-clients                                     run a subset
  *   SPAY_FUZZ_SEED=N                                                       replay a fuzz run
  */
 import { writeFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { restFuzzScenario } from './fuzz-rest.ts';
 import type { CheckResult, Checks } from './lib/checks.ts';
 import { loadScenario } from './load.ts';
 import { outageScenario } from './outage.ts';
+import { hugeAnswersScenario, slowReceiverScenario, ssrfScenario } from './hostile-receivers.ts';
 import { securityScenario } from './security.ts';
+import { slowClientsScenario } from './slow-clients.ts';
 
 const scenarios: [string, () => Promise<Checks>][] = [
   ['crash', () => crashScenario(500, 3)],
@@ -23,6 +26,10 @@ const scenarios: [string, () => Promise<Checks>][] = [
   ['fuzz-click', () => clickFuzzScenario(2000, 300)],
   ['fuzz-rest', () => restFuzzScenario(1500)],
   ['security', () => securityScenario()],
+  ['ssrf', () => ssrfScenario()],
+  ['huge-answers', () => hugeAnswersScenario(16, 400)],
+  ['slow-receiver', () => slowReceiverScenario(40, 10)],
+  ['slow-clients', () => slowClientsScenario(1100)],
 ];
 const only = process.env.SPAY_RELIABILITY_ONLY?.split(',');
 const results: CheckResult[] = [];

@@ -1,11 +1,13 @@
 /**
  * Security: XSS payloads render as text on every page; tampered orders and webhooks are refused; a replayed
- * app_sign outside the timestamp window is refused; return_url schemes other than http(s) are refused; the
+ * app_sign outside the timestamp window is refused; a re-split order under the v2 sign and a replayed refund sign
+ * are refused; return_url schemes other than http(s) are refused; the
  * widget works under a strict Content-Security-Policy; and no app secret appears in any response of the run.
  * Each check lives in security/, all on one stage (gateway process, demo merchant, Chromium).
  */
 import { appSecrets } from '../lib/demo-app.ts';
 import { Checks } from './lib/checks.ts';
+import { checkReplayedRefundSign, checkResplitOrder } from './security/order-and-sign-replay.ts';
 import { checkReplayWindow } from './security/replay-window.ts';
 import { checkReturnUrlSchemes } from './security/return-url-schemes.ts';
 import { startSecurityStage } from './security/stage.ts';
@@ -21,6 +23,8 @@ export async function securityScenario(): Promise<Checks> {
     await checkXssPages(stage, checks);
     await checkTampering(stage, checks);
     await checkReplayWindow(stage, checks);
+    await checkResplitOrder(stage, checks);
+    await checkReplayedRefundSign(stage, checks);
     await checkReturnUrlSchemes(stage, checks);
     await checkStrictCsp(stage, checks);
 

@@ -3,7 +3,7 @@
  * WeChat OAuth first) and `GET /payresult` (return_url, display only).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { newOutTradeNo, signButtonOrder, type ButtonOrder } from '../../sdk/button-order.ts';
+import { newOutTradeNo, signButtonOrderV2, type ButtonOrder } from '../../sdk/button-order.ts';
 import type { DemoContext } from '../demo-context.ts';
 import { messagePage } from '../pages/orders-page.ts';
 import { payResultPage, RETURN_PARAMETERS } from '../pages/pay-result-page.ts';
@@ -44,7 +44,7 @@ export function registerShopRoutes(server: FastifyInstance, context: DemoContext
         const back = `${siteUrl(request)}/`;
         return reply.redirect(
           context.app.testMode
-            ? sandboxOAuthUrl(context.gatewayUrl, back, state)
+            ? sandboxOAuthUrl(context.gatewayUrl, context.app.appId, back, state)
             : liveOAuthUrl(context.gatewayUrl, context.app.appId, back, state),
         );
       }
@@ -70,7 +70,9 @@ export function registerShopRoutes(server: FastifyInstance, context: DemoContext
       optional: { ...PRODUCT.optional },
       ...(openid === undefined ? {} : { openid }),
     };
-    const signed = signButtonOrder(context.app, order);
+    // The v2 sign: title, amount, return_url and optional cannot be changed by the payer (the webhook's
+    // transaction_fee is still checked against the stored order, receive-webhook.ts).
+    const signed = signButtonOrderV2(context.app, order);
     context.orders.createOrder({
       outTradeNo: order.out_trade_no,
       title: order.title,

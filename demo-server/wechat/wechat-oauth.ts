@@ -17,8 +17,14 @@ export function newOAuthState(): string {
   return randomBytes(16).toString('hex');
 }
 
-export function sandboxOAuthUrl(gatewayUrl: string, redirectUri: string, state: string): string {
-  const query = new URLSearchParams({ redirect_uri: redirectUri, state });
+/** The gateway sends the payer back only to an origin the app registered (`allowedOrigins`). */
+export function sandboxOAuthUrl(
+  gatewayUrl: string,
+  appId: string,
+  redirectUri: string,
+  state: string,
+): string {
+  const query = new URLSearchParams({ appid: appId, redirect_uri: redirectUri, state });
   return `${gatewayUrl}/sandbox/wx/oauth?${query.toString()}`;
 }
 

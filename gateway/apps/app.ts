@@ -2,6 +2,9 @@
 
 export type AppMode = 'test' | 'live';
 
+/** Whether an app still accepts the legacy md5 signs ('legacy_allowed', the default) or only spay's v2 signs. */
+export type SignPolicy = 'legacy_allowed' | 'v2_required';
+
 export interface App {
   appId: string;
   name: string;
@@ -15,6 +18,12 @@ export interface App {
   /** The button's channel codes in menu order: ali, wxmp, wx, un, unwap, wxwap … */
   channels: string[];
   channelSettings: Record<string, Record<string, unknown>>;
+  /** The button's order sign: v2_required refuses the legacy md5 sign (which can be re-split). */
+  buttonSign: SignPolicy;
+  /** REST requests: v2_required refuses requests without the v2 request signature (X-Spay-Signature). */
+  requestSign: SignPolicy;
+  /** The shop's origins (`https://shop.example`): CORS of bill creation and the sandbox OAuth's targets. */
+  allowedOrigins: string[];
 }
 
 /** The shape of config/demo-app.json: what `seedApps` and the apps CLI accept. */
@@ -30,6 +39,9 @@ export interface SeedApp {
   webhookUrl: string;
   liveWebhookUrl: string;
   channelSettings?: Record<string, Record<string, unknown>>;
+  buttonSign?: SignPolicy;
+  requestSign?: SignPolicy;
+  allowedOrigins?: string[];
 }
 
 /** The secret that signs pay requests and the legacy webhook `sign` in the app's mode (test_secret in test mode). */

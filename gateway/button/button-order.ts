@@ -4,6 +4,7 @@
  */
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { OptionalMap } from '../bills/bill.ts';
+import { findCharacterNotInUrl, findInvisibleCharacter, headerSafeUrl } from '../bills/visible-text.ts';
 
 export interface ButtonOrder {
   appId: string;
@@ -11,11 +12,17 @@ export interface ButtonOrder {
   amount: number;
   outTradeNo: string;
   sign: string;
+  /** 'MD5': BeeCloud's legacy sign (no sign_type, or "MD5"); 'HMAC-SHA256': spay's v2 sign (button-sign.ts). */
+  signType: ButtonSignType;
+  /** return_url as sent (what the v2 sign covers); `returnUrl` is its normalised form. */
+  signedReturnUrl: string | null;
   returnUrl: string | null;
   optional: OptionalMap | null;
   openid: string | null;
   billTimeoutSeconds: number | null;
 }
+
+export type ButtonSignType = 'MD5' | 'HMAC-SHA256';
 
 export const maxAmountFen = 2 ** 31 - 1;
 export const maxTitleBytes = 32;
@@ -52,10 +59,23 @@ function parseAmount(value: unknown): number {
   return amount;
 }
 
+/** A title is shown to the payer: no bidi controls, zero-width or other invisible characters (issue 21 item 10). */
+export function refuseInvisibleTitle(title: string): void {
+  const found = findInvisibleCharacter(title);
+  if (found !== undefined) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'title',
+      `must not contain invisible or text-direction characters (found ${found}): the payer must see what they pay for`,
+    );
+  }
+}
+
 function parseTitle(value: string): string {
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new BeeCloudError('PARAM_INVALID', 'title', 'must not contain control characters');
   }
+  refuseInvisibleTitle(value);
   if (titleLength(value) > maxTitleBytes) {
     throw new BeeCloudError(
       'PARAM_INVALID',
@@ -70,6 +90,14 @@ export function parseReturnUrl(value: unknown, field = 'return_url'): string | n
   if (!present(value)) return null;
   if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
   if (value.length > 1024) throw new BeeCloudError('PARAM_INVALID', field, 'must be at most 1024 characters');
+  const notInUrl = findCharacterNotInUrl(value);
+  if (notInUrl !== undefined) {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      field,
+      `must not contain spaces, line breaks, control or invisible characters (found ${notInUrl}); percent-encode them`,
+    );
+  }
   if (!/^https?:\/\//i.test(value))
     throw new BeeCloudError('PARAM_INVALID', field, 'must start with http:// or https://');
   if (value.includes('?') || value.includes('#')) {
@@ -84,7 +112,10 @@ export function parseReturnUrl(value: unknown, field = 'return_url'): string | n
   } catch {
     throw new BeeCloudError('PARAM_INVALID', field, 'is not a valid URL');
   }
-  return value;
+  // Non-ASCII (a Chinese path, an IDN host) is kept percent-encoded / in punycode, as a Location header needs.
+  const safe = headerSafeUrl(value);
+  if (safe === undefined) throw new BeeCloudError('PARAM_INVALID', field, 'is not a valid URL');
+  return safe;
 }
 
 export function parseOptional(value: unknown): OptionalMap | null {
@@ -128,6 +159,17 @@ export function parseBillTimeout(value: unknown): number | null {
   return value;
 }
 
+function parseSignType(value: unknown): ButtonSignType {
+  if (!present(value)) return 'MD5';
+  if (typeof value === 'string' && value.toUpperCase() === 'HMAC-SHA256') return 'HMAC-SHA256';
+  if (typeof value === 'string' && value.toUpperCase() === 'MD5') return 'MD5';
+  throw new BeeCloudError(
+    'PARAM_INVALID',
+    'sign_type',
+    'must be "HMAC-SHA256" (the v2 sign), or absent or "MD5" (the legacy sign)',
+  );
+}
+
 /** Checks the button's fields; `needsOpenid` for WX_JSAPI. The sign is checked separately, against the app. */
 export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid: boolean }): ButtonOrder {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -141,10 +183,18 @@ export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid:
   }
   const title = parseTitle(requiredString(fields, 'title'));
   const amount = parseAmount(fields.amount);
+  const signType = parseSignType(fields.sign_type);
   const sign = requiredString(fields, 'sign');
-  if (!/^[0-9a-fA-F]{32}$/.test(sign))
+  if (signType === 'MD5' && !/^[0-9a-fA-F]{32}$/.test(sign))
     throw new BeeCloudError('PARAM_INVALID', 'sign', 'must be 32 hex digits (md5)');
+  if (signType === 'HMAC-SHA256' && !/^[0-9a-fA-F]{64}$/.test(sign))
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'sign',
+      'must be 64 hex digits (HMAC-SHA256, sign_type "HMAC-SHA256")',
+    );
   const returnUrl = parseReturnUrl(fields.return_url);
+  const signedReturnUrl = present(fields.return_url) ? (fields.return_url as string) : null;
   const optional = parseOptional(fields.optional);
   let openid: string | null = null;
   if (needsOpenid) {
@@ -158,5 +208,17 @@ export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid:
     }
   }
   const billTimeoutSeconds = parseBillTimeout(fields.bill_timeout);
-  return { appId, title, amount, outTradeNo, sign, returnUrl, optional, openid, billTimeoutSeconds };
+  return {
+    appId,
+    title,
+    amount,
+    outTradeNo,
+    sign,
+    signType,
+    signedReturnUrl,
+    returnUrl,
+    optional,
+    openid,
+    billTimeoutSeconds,
+  };
 }

@@ -9,6 +9,7 @@ import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { toBeeCloudError } from '../http/error-handler.ts';
 import { scriptSafeJson } from './widget-script.ts';
+import { requestPageOrigin } from './bill-origin.ts';
 import { createButtonBill } from './create-bill.ts';
 
 /** A JavaScript identifier path such as `cb`, `jQuery1234_5678` or `window.handlers.pay`. */
@@ -28,7 +29,10 @@ export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayConte
     { config: { edge: 'button' } },
     async (request) => {
       const body = typeof request.body === 'string' ? parseJsonText(request.body, 'body') : request.body;
-      return createButtonBill(ctx, request.params.channel, body, request.ip);
+      return createButtonBill(ctx, request.params.channel, body, {
+        payerIp: request.ip,
+        pageOrigin: requestPageOrigin(request.headers),
+      });
     },
   );
 
@@ -46,7 +50,10 @@ export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayConte
         if (para === undefined || para === '') throw new BeeCloudError('MISS_PARAM', 'para', 'required');
         if (typeof para !== 'string')
           throw new BeeCloudError('PARAM_INVALID', 'para', 'must be one JSON string');
-        answer = await createButtonBill(ctx, request.params.channel, parseJsonText(para, 'para'), request.ip);
+        answer = await createButtonBill(ctx, request.params.channel, parseJsonText(para, 'para'), {
+          payerIp: request.ip,
+          pageOrigin: requestPageOrigin(request.headers),
+        });
       } catch (error) {
         const known = toBeeCloudError(error as Error, 'button');
         if (!known) throw error;

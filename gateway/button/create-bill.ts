@@ -4,7 +4,6 @@
  * keeps every BeeCloud field old pages read.
  */
 import type { ButtonBillAnswer } from '../../sdk/button-types.ts';
-import { buttonOrderSign, hexSignaturesEqual } from '../../sdk/sign.ts';
 import type { Bill } from '../bills/bill.ts';
 import type { PaymentStart } from '../channels/channel.ts';
 import { channelInfo, isButtonChannel, type ButtonChannel } from '../channels/channels.ts';
@@ -13,6 +12,8 @@ import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { beeCloudErrorFor } from '../http/domain-errors.ts';
 import { parseButtonOrder } from './button-order.ts';
+import { checkPageOrigin } from './bill-origin.ts';
+import { verifyButtonSign } from './button-sign.ts';
 
 export type CreateBillAnswer = ButtonBillAnswer;
 
@@ -24,24 +25,24 @@ export function parseChannel(name: string): ButtonChannel {
   return upper;
 }
 
+/** Who asks: the payer's IP, and the origin of the page that asks (requestPageOrigin), undefined for a server. */
+export interface ButtonRequester {
+  payerIp?: string | null;
+  pageOrigin?: string;
+}
+
 export async function createButtonBill(
   ctx: GatewayContext,
   channelName: string,
   input: unknown,
-  payerIp: string | null = null,
+  { payerIp = null, pageOrigin }: ButtonRequester = {},
 ): Promise<CreateBillAnswer> {
   const channel = parseChannel(channelName);
   const order = parseButtonOrder(input, { needsOpenid: channel === 'WX_JSAPI' });
   const app = await ctx.store.apps.findApp(order.appId);
   if (!app) throw new BeeCloudError('APP_INVALID', 'appId', `no app ${order.appId.slice(0, 64)}`);
-  const expected = buttonOrderSign(app.appId, order.title, order.amount, order.outTradeNo, app.appSecret);
-  if (!hexSignaturesEqual(expected, order.sign)) {
-    throw new BeeCloudError(
-      'APP_INVALID',
-      'sign',
-      'does not match md5(appId + title + amount + out_trade_no + appSecret)',
-    );
-  }
+  checkPageOrigin(app, pageOrigin);
+  verifyButtonSign(app, order);
   try {
     const { bill, start } = await ctx.core.payments.startPayment({
       app,

@@ -7,7 +7,14 @@ import { publicAppConfig } from '../apps/app.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { sendVariant } from '../http/send-variant.ts';
-import { configPrelude, problemScript, VariantCache, WidgetFiles, widgetFileName } from './widget-script.ts';
+import {
+  configPrelude,
+  problemScript,
+  WidgetFiles,
+  widgetFileName,
+  WidgetScriptCache,
+  type ScriptVariant,
+} from './widget-script.ts';
 
 const javascript = 'application/javascript; charset=utf-8';
 const assetTypes: Record<string, string> = {
@@ -20,24 +27,26 @@ const assetTypes: Record<string, string> = {
 };
 const safeAssetName = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
-export function registerWidgetScriptRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+export function registerWidgetScriptRoutes(
+  app: FastifyInstance,
+  ctx: GatewayContext,
+  variants = new WidgetScriptCache(),
+): void {
   const files = new WidgetFiles(ctx.widgetDir);
-  const variants = new VariantCache();
 
   app.get<{ Querystring: Record<string, unknown> }>(
     '/1/pay/jsbutton/returnscripts',
     async (request, reply) => {
       const appId = request.query.appId;
       const options = { contentType: javascript, cacheControl: 'public, max-age=300' };
-      const problem = (error: BeeCloudError) =>
-        sendVariant(
-          request,
-          reply,
-          variants.get(`problem:${error.detail}`, () =>
-            problemScript(error.code, error.toAnswer().result_msg, error.detail),
-          ),
-          { contentType: javascript, cacheControl: 'no-cache' },
-        );
+      // A problem naming the caller's appId is built per request: it never enters the cache (issue 21 item 10).
+      const problem = (error: BeeCloudError, cacheable = true) => {
+        const build = () => problemScript(error.code, error.toAnswer().result_msg, error.detail);
+        const variant: ScriptVariant = cacheable
+          ? variants.sharedScript(`problem:${error.detail}`, build)
+          : variants.uncached(build);
+        return sendVariant(request, reply, variant, { contentType: javascript, cacheControl: 'no-cache' });
+      };
       if (typeof appId !== 'string' || appId === '') {
         return problem(new BeeCloudError('MISS_PARAM', 'appId', 'the script URL needs ?appId=YOUR_APP_ID'));
       }
@@ -45,6 +54,7 @@ export function registerWidgetScriptRoutes(app: FastifyInstance, ctx: GatewayCon
       if (!found)
         return problem(
           new BeeCloudError('APP_INVALID', 'appId', `no app ${appId.slice(0, 64)} on this gateway`),
+          false,
         );
       const widget = await files.read(widgetFileName);
       if (!widget) {
@@ -54,7 +64,11 @@ export function registerWidgetScriptRoutes(app: FastifyInstance, ctx: GatewayCon
         );
       }
       const prelude = configPrelude(publicAppConfig(found), ctx.publicUrl());
-      const variant = variants.get(`${prelude}\u0000${widget.version}`, () => `${prelude}${widget.text}`);
+      const variant = variants.appScript(
+        found.appId,
+        `${prelude}\u0000${widget.version}`,
+        () => `${prelude}${widget.text}`,
+      );
       return sendVariant(request, reply, variant, options);
     },
   );
@@ -69,7 +83,7 @@ export function registerWidgetScriptRoutes(app: FastifyInstance, ctx: GatewayCon
     const asset = await files.read(name);
     if (!asset) throw new BeeCloudError('PARAM_INVALID', 'file', 'no such widget asset', 404);
     const cacheControl = 'public, max-age=3600';
-    const variant = variants.get(`asset:${name}:${asset.version}`, () => asset.text);
+    const variant = variants.sharedScript(`asset:${name}:${asset.version}`, () => asset.text);
     return sendVariant(request, reply, variant, { contentType, cacheControl });
   });
 }

@@ -106,6 +106,10 @@ export class VariantCache {
   private readonly entries = new Map<string, ScriptVariant>();
   constructor(private readonly capacity = 64) {}
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   get(key: string, build: () => string): ScriptVariant {
     const hit = this.entries.get(key);
     if (hit) return hit;
@@ -116,5 +120,46 @@ export class VariantCache {
     }
     this.entries.set(key, variant);
     return variant;
+  }
+}
+
+/**
+ * The scripts the gateway serves, cached so that no request can push a real app's script out (issue 21 item 10):
+ * each known app has one slot (its current script, replaced when the app's config or the build changes); widget
+ * assets and fixed problem scripts share a small bounded cache; answers that name a caller's input (an unknown
+ * appId) are built per request and never cached.
+ */
+export class WidgetScriptCache {
+  private readonly apps = new Map<string, { key: string; variant: ScriptVariant }>();
+  private readonly sharedCache: VariantCache;
+  /** How many times an app's script was built (tests). */
+  appScriptBuilds = 0;
+
+  constructor(sharedCapacity = 64) {
+    this.sharedCache = new VariantCache(sharedCapacity);
+  }
+
+  /** The script of a known app (call it only after the app was found). */
+  appScript(appId: string, contentKey: string, build: () => string): ScriptVariant {
+    const slot = this.apps.get(appId);
+    if (slot && slot.key === contentKey) return slot.variant;
+    const variant = buildVariant(build());
+    this.appScriptBuilds += 1;
+    this.apps.set(appId, { key: contentKey, variant });
+    return variant;
+  }
+
+  /** A widget asset or a problem script whose text does not depend on the request. */
+  sharedScript(key: string, build: () => string): ScriptVariant {
+    return this.sharedCache.get(key, build);
+  }
+
+  /** Not cached: an answer that echoes the request (an unknown appId). */
+  uncached(build: () => string): ScriptVariant {
+    return buildVariant(build());
+  }
+
+  get size(): number {
+    return this.apps.size + this.sharedCache.size;
   }
 }

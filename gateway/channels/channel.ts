@@ -118,6 +118,12 @@ export interface ChannelRefundRequest {
   outRefundNo: string;
   refundFee: number;
   reason: string | null;
+  /**
+   * When the refund was first asked (ms since the epoch), the same on every retry and every query of it. UnionPay
+   * identifies a transaction by orderId + txnTime, so its refund and refund query need it; channels that key
+   * refunds by number alone ignore it.
+   */
+  requestedAt?: number;
 }
 
 /** The answer the channel expects to a notify it sent. */

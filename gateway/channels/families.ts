@@ -4,6 +4,7 @@
  * PAY_FACTOR_NOT_SET for that family.
  */
 import type { ChannelFamily } from './channel.ts';
+import { unionpayChannel } from './unionpay/index.ts';
 import { wechatpayChannel } from './wechatpay/index.ts';
 
-export const installedChannelFamilies: readonly ChannelFamily[] = [wechatpayChannel as ChannelFamily];
+export const installedChannelFamilies: readonly ChannelFamily[] = [unionpayChannel, wechatpayChannel];

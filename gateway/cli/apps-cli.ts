@@ -4,6 +4,7 @@
  *   show APP_ID           (prints the app with its secrets: operator use only)
  *   list
  *   set APP_ID [--name …] [--mode …] [--channels …] [--webhook-url …] [--live-webhook-url …]
+ *              [--allowed-origins https://shop.example,…] [--button-sign legacy|v2] [--request-sign legacy|v2]
  *   rotate APP_ID --secret app|master|test|webhook
  *   channel-settings APP_ID --family ALI|WX|UN --file settings.json
  *                         (checked by the installed channel family's parseSettings; prints them masked)
@@ -13,11 +14,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { App, AppMode, SeedApp } from '../apps/app.ts';
+import { normaliseOrigin } from '../apps/allowed-origins.ts';
+import type { App, AppMode, SeedApp, SignPolicy } from '../apps/app.ts';
 import { ChannelSettingsError, type ChannelFamily } from '../channels/channel.ts';
 import { isChannelFamily } from '../channels/channels.ts';
 import { installedChannelFamilies } from '../channels/families.ts';
 import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import { privateTargetsAllowedByEnv, targetRefusal } from '../net/target-policy.ts';
 import { CliError, parseCliArgs } from './cli-args.ts';
 
 const knownChannels = ['ali', 'aliqr', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'];
@@ -26,6 +29,7 @@ const usage = `usage: npm run app -- create --name NAME [--mode test|live] [--ch
        npm run app -- show APP_ID
        npm run app -- list
        npm run app -- set APP_ID [--name NAME] [--mode test|live] [--channels …] [--webhook-url URL] [--live-webhook-url URL]
+                              [--allowed-origins ORIGIN,ORIGIN] [--button-sign legacy|v2] [--request-sign legacy|v2]
        npm run app -- rotate APP_ID --secret app|master|test|webhook
        npm run app -- channel-settings APP_ID --family ALI|WX|UN --file settings.json
        npm run app -- clear-channel-settings APP_ID --family ALI|WX|UN`;
@@ -53,6 +57,7 @@ function parseChannels(value: string | undefined): string[] | undefined {
   return channels;
 }
 
+/** A webhook URL: http(s), and not loopback / private / link-local unless SPAY_ALLOW_PRIVATE_TARGETS=1. */
 function parseUrl(value: string | undefined, option: string): string | undefined {
   if (value === undefined || value === '') return value;
   try {
@@ -61,7 +66,34 @@ function parseUrl(value: string | undefined, option: string): string | undefined
   } catch {
     throw new CliError(`${option} must be an http(s) URL`);
   }
+  const refusal = targetRefusal(value, privateTargetsAllowedByEnv());
+  if (refusal) {
+    throw new CliError(`${option} ${refusal} (SPAY_ALLOW_PRIVATE_TARGETS=1 allows it for local development)`);
+  }
   return value;
+}
+
+/** `--allowed-origins a,b` → normalised origins ("" clears the list). */
+function parseOrigins(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins: string[] = [];
+  for (const text of value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    const result = normaliseOrigin(text);
+    if ('error' in result) throw new CliError(`--allowed-origins: ${result.error}`);
+    if (!origins.includes(result.origin)) origins.push(result.origin);
+  }
+  return origins;
+}
+
+/** `--button-sign` / `--request-sign`: legacy (md5 still accepted) or v2 (required). */
+function parseSignPolicy(value: string | undefined, option: string): SignPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'legacy') return 'legacy_allowed';
+  if (value === 'v2') return 'v2_required';
+  throw new CliError(`${option} must be legacy (md5 signs still accepted) or v2 (only v2 signs)`);
 }
 
 async function requireApp(apps: GatewayStore['apps'], appId: string | undefined): Promise<App> {
@@ -135,6 +167,9 @@ export async function runAppsCli(
           channels: parseChannels(options.get('channels')) ?? ['ali', 'wxmp', 'wx', 'un'],
           webhookUrl: parseUrl(options.get('webhook-url'), '--webhook-url') ?? '',
           liveWebhookUrl: parseUrl(options.get('live-webhook-url'), '--live-webhook-url') ?? '',
+          allowedOrigins: parseOrigins(options.get('allowed-origins')) ?? [],
+          buttonSign: parseSignPolicy(options.get('button-sign'), '--button-sign') ?? 'legacy_allowed',
+          requestSign: parseSignPolicy(options.get('request-sign'), '--request-sign') ?? 'legacy_allowed',
         };
         await apps.seedApp(seed);
         return await apps.findApp(id);
@@ -148,6 +183,9 @@ export async function runAppsCli(
           mode: app.mode,
           channels: app.channels,
           webhookUrl: app.webhookUrl,
+          allowedOrigins: app.allowedOrigins,
+          buttonSign: app.buttonSign,
+          requestSign: app.requestSign,
         }));
       case 'set': {
         const app = await requireApp(apps, appId);
@@ -162,6 +200,12 @@ export async function runAppsCli(
         if (webhookUrl !== undefined) changes.webhookUrl = webhookUrl;
         const liveUrl = parseUrl(options.get('live-webhook-url'), '--live-webhook-url');
         if (liveUrl !== undefined) changes.liveWebhookUrl = liveUrl;
+        const allowedOrigins = parseOrigins(options.get('allowed-origins'));
+        if (allowedOrigins !== undefined) changes.allowedOrigins = allowedOrigins;
+        const buttonSign = parseSignPolicy(options.get('button-sign'), '--button-sign');
+        if (buttonSign !== undefined) changes.buttonSign = buttonSign;
+        const requestSign = parseSignPolicy(options.get('request-sign'), '--request-sign');
+        if (requestSign !== undefined) changes.requestSign = requestSign;
         if (Object.keys(changes).length === 0) throw new CliError('nothing to set');
         return await apps.updateApp(app.appId, changes);
       }

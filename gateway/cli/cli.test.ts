@@ -97,7 +97,50 @@ describe('npm run app', () => {
     expect(JSON.stringify(list)).not.toContain(created.masterSecret);
   });
 
+  it('sets the security settings: registered origins, the button sign and the request sign', async () => {
+    const created = (await runAppsCli(['create', '--name', 'origins'], dataDir)) as App;
+    expect(created).toMatchObject({
+      allowedOrigins: [],
+      buttonSign: 'legacy_allowed',
+      requestSign: 'legacy_allowed',
+    });
+    const changed = (await runAppsCli(
+      [
+        'set',
+        created.appId,
+        '--allowed-origins',
+        'https://Shop.Example:443, http://127.0.0.1:3000',
+        '--button-sign',
+        'v2',
+        '--request-sign',
+        'v2',
+      ],
+      dataDir,
+    )) as App;
+    expect(changed).toMatchObject({
+      allowedOrigins: ['https://shop.example', 'http://127.0.0.1:3000'],
+      buttonSign: 'v2_required',
+      requestSign: 'v2_required',
+    });
+    const back = (await runAppsCli(
+      ['set', created.appId, '--allowed-origins=', '--button-sign', 'legacy'],
+      dataDir,
+    )) as App;
+    expect(back).toMatchObject({
+      allowedOrigins: [],
+      buttonSign: 'legacy_allowed',
+      requestSign: 'v2_required',
+    });
+  });
+
   it.each([
+    [
+      ['create', '--name', 'x', '--allowed-origins', 'https://shop.example/pay'],
+      /--allowed-origins.*no path/,
+    ],
+    [['create', '--name', 'x', '--allowed-origins', 'ftp://shop.example'], /--allowed-origins/],
+    [['create', '--name', 'x', '--button-sign', 'sha1'], /--button-sign must be legacy .* or v2/],
+    [['create', '--name', 'x', '--request-sign', 'yes'], /--request-sign/],
     [[], /command is required/],
     [['create'], /--name is required/],
     [['create', '--name', 'x', '--channels', 'ali,paypal'], /unknown paypal/],

@@ -24,6 +24,8 @@ export interface CoreDeps {
   publicUrl(): string;
   log: CoreLog;
   now(): number;
+  /** Accept notify URLs on loopback / private addresses (local development only). */
+  allowPrivateTargets: boolean;
 }
 
 /** The attempt as its channel adapter sees it. */

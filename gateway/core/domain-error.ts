@@ -20,11 +20,22 @@ export type DomainReason =
   | 'prerefund_duplicate'
   | 'refund_too_large'
   | 'refund_unknown'
-  | 'refund_refused';
+  | 'refund_refused'
+  /** A URL the gateway would send to that points at an internal address (SSRF guard). */
+  | 'target_refused';
 
 /** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
 export type DomainSubject =
-  'app' | 'channel' | 'amount' | 'title' | 'bill_no' | 'bill_id' | 'refund_no' | 'refund_fee' | 'refund_ids';
+  | 'app'
+  | 'channel'
+  | 'amount'
+  | 'title'
+  | 'bill_no'
+  | 'bill_id'
+  | 'refund_no'
+  | 'refund_fee'
+  | 'refund_ids'
+  | 'notify_url';
 
 export class DomainError extends Error {
   constructor(

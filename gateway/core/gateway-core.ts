@@ -34,6 +34,8 @@ export interface GatewayCoreOptions extends CoreTimings {
   publicUrl(): string;
   log: CoreLog;
   now?: () => number;
+  /** Accept notify URLs on loopback / private addresses (local development only). */
+  allowPrivateTargets?: boolean;
 }
 
 const STUCK_REFUND_AGE_MS = 30_000;
@@ -58,6 +60,7 @@ export class GatewayCore {
       publicUrl: options.publicUrl,
       log: options.log,
       now: options.now ?? Date.now,
+      allowPrivateTargets: options.allowPrivateTargets ?? false,
     };
     const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
     this.registry = options.registry;
@@ -80,6 +83,12 @@ export class GatewayCore {
       this.options.refundSettleMs ?? 60_000,
       () => this.refunds.settleProcessing(STUCK_REFUND_AGE_MS),
       'settling unanswered refunds',
+    );
+    // Used signs and nonces (replay refusal) only matter inside their timestamp window.
+    this.every(
+      60_000,
+      () => this.options.store.seenSignatures.deleteExpired(Date.now()),
+      'deleting expired signs and nonces',
     );
     this.refunds.resumeUnfinished().catch((error: unknown) => {
       log('warn', 'resuming unfinished refunds failed', { err: String(error) });

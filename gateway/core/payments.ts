@@ -17,6 +17,7 @@ import type { BillExtras, BillListFilter } from '../storage/bill-store.ts';
 import type { Paging, RecordScope } from '../storage/record-filter.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { attemptOf, channelUrlsFor, type CoreDeps } from './core-deps.ts';
+import { targetRefusal } from '../net/target-policy.ts';
 import { DomainError } from './domain-error.ts';
 
 /** QR bills expire after 2 hours unless the merchant sets bill_timeout. */
@@ -82,6 +83,10 @@ export class Payments {
     const { app, channel } = request;
     if (!isChannelEnabled(channel, app.channels)) {
       throw new DomainError('channel_not_enabled', 'channel', `${channel} is not enabled for this app`);
+    }
+    if (request.notifyUrl) {
+      const refusal = targetRefusal(request.notifyUrl, this.deps.allowPrivateTargets);
+      if (refusal) throw new DomainError('target_refused', 'notify_url', refusal);
     }
     const adapter = this.deps.registry.adapterFor(app, request.mode, channel);
     const bill = await this.createAttempt(request);
@@ -200,7 +205,21 @@ export class Payments {
     const now = this.deps.now();
     const result = await this.deps.store.transaction(async (tx) => {
       const bill = await tx.bills.requireBill(billId);
-      if (bill.spayResult) return { bill, outcome: 'already_paid' as const, closed: [] as Bill[] };
+      if (bill.spayResult) {
+        // Money under another trade number for a paid attempt: the payer paid twice. Kept for refund.
+        const duplicate =
+          bill.tradeNo !== null && payment.tradeNo !== bill.tradeNo
+            ? await tx.duplicatePayments.record({
+                billId: bill.id,
+                appId: bill.appId,
+                tradeNo: payment.tradeNo,
+                totalFee: payment.totalFee,
+                detail: payment.detail,
+                receivedAt: now,
+              })
+            : false;
+        return { bill, outcome: 'already_paid' as const, closed: [] as Bill[], duplicate };
+      }
       const order = await tx.bills.findOrder(bill.appId, bill.mode, bill.billNo);
       if (bill.status !== 'open' || order?.status === 'paid') {
         await tx.bills.markLatePayment(bill, payment);
@@ -239,7 +258,11 @@ export class Payments {
     if (enqueued) this.deps.webhooksEnqueued();
     this.deps.log(
       'info',
-      result.outcome === 'late_payment' ? 'late payment recorded for refund' : 'payment recorded',
+      result.outcome === 'late_payment'
+        ? 'late payment recorded for refund'
+        : 'duplicate' in result && result.duplicate
+          ? 'second payment for a paid attempt recorded for refund'
+          : 'payment recorded',
       {
         billId: result.bill.id,
         appId: result.bill.appId,

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import type { Bill } from '../bills/bill.ts';
 import type { ChannelAttempt, ChannelRefundRequest, RefundResult } from '../channels/channel.ts';
-import { fetchOutboundHttp } from '../channels/outbound-http.ts';
+import { OutboundHttpClient } from '../net/outbound-http.ts';
 import { SandboxChannel } from '../channels/sandbox-adapter.ts';
 import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
 import { testApp } from '../testing/gateway-harness.ts';
@@ -64,7 +64,10 @@ afterEach(async () => {
 function coreWith(sandbox: SandboxChannel): GatewayCore {
   return new GatewayCore({
     store,
-    registry: new ChannelRegistry({ sandbox, http: fetchOutboundHttp }),
+    registry: new ChannelRegistry({
+      sandbox,
+      http: new OutboundHttpClient({ allowPrivateTargets: true }).http,
+    }),
     webhooksEnqueued: () => {},
     webhookRetryScale: 0.001,
     publicUrl: () => 'http://127.0.0.1:9',

@@ -290,7 +290,13 @@ export class Refunds {
   }
 
   private channelRequest(refund: Refund): ChannelRefundRequest {
-    return { outRefundNo: outTradeNoFor(refund.id), refundFee: refund.refundFee, reason: null };
+    return {
+      outRefundNo: outTradeNoFor(refund.id),
+      refundFee: refund.refundFee,
+      reason: null,
+      // UnionPay keys a refund by orderId + txnTime: the same time on every retry and query.
+      requestedAt: refund.createTime,
+    };
   }
 
   /** Sends a `processing` refund to the channel and applies its answer. */

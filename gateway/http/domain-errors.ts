@@ -26,6 +26,7 @@ const resultByReason: Record<DomainReason, ResultName> = {
   refund_too_large: 'REFUND_AMOUNT_TOO_LARGE',
   refund_unknown: 'NO_SUCH_REFUND',
   refund_refused: 'CHANNEL_ERROR',
+  target_refused: 'PARAM_INVALID',
 };
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
@@ -39,6 +40,7 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     refund_no: 'refund_no',
     refund_fee: 'refund_fee',
     refund_ids: 'ids',
+    notify_url: 'notify_url',
   },
   rest: {
     app: 'app_id',
@@ -50,6 +52,7 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     refund_no: 'refund_no',
     refund_fee: 'refund_fee',
     refund_ids: 'ids',
+    notify_url: 'notify_url',
   },
 };
 

@@ -1,5 +1,8 @@
 /**
  * GET /1/pay/jsbutton/result/{id}  — the default result page (no return_url).
+ * POST /1/pay/jsbutton/result/{id} — the same, for channels that send the payer back with a form POST (UnionPay's
+ *                                    frontUrl): the posted fields are ignored (never proof of payment) and the
+ *                                    browser is sent on to the GET page.
  * GET /1/pay/jsbutton/guide/{id}   — inside WeChat: "open in browser" guide; elsewhere: on to the cashier.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -33,6 +36,12 @@ export function registerPageRoutes(app: FastifyInstance, ctx: GatewayContext): v
       return sendPage(reply, resultPage(bill, outcome, retry));
     },
   );
+
+  app.post<{ Params: { id: string } }>('/1/pay/jsbutton/result/:id', async (request, reply) => {
+    const bill = await billOr404(request.params.id, reply);
+    if (!bill) return;
+    return reply.redirect(`/1/pay/jsbutton/result/${bill.id}`, 303);
+  });
 
   app.get<{ Params: { id: string } }>('/1/pay/jsbutton/guide/:id', async (request, reply) => {
     const bill = await billOr404(request.params.id, reply);

@@ -9,6 +9,7 @@ import {
   parseBillTimeout,
   parseOptional,
   parseReturnUrl,
+  refuseInvisibleTitle,
   titleLength,
 } from '../button/button-order.ts';
 import { isButtonChannel, type ButtonChannel } from '../channels/channels.ts';
@@ -92,6 +93,7 @@ export function readPayRequest(fields: RequestFields): PayRequest {
   if (/[\u0000-\u001f\u007f]/.test(title)) {
     throw new BeeCloudError('PARAM_INVALID', 'title', 'must not contain control characters');
   }
+  refuseInvisibleTitle(title);
   if (titleLength(title) > 32) {
     throw new BeeCloudError('PARAM_INVALID', 'title', 'must be at most 32 bytes (16 Chinese characters)');
   }

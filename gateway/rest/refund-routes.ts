@@ -35,13 +35,13 @@ export function registerRefundRoutes(server: FastifyInstance, rest: RestContext)
   const refunds = rest.gateway.core.refunds;
 
   server.post('/2/rest/refund', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'master');
+    const { app, fields } = await authenticated(rest, request, 'master', { oneUse: true });
     const refund = await refunds.createRefund(app, readRefundRequest(fields));
     return { ...okAnswer(), id: refund.id };
   });
 
   server.put('/2/rest/refund', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'master');
+    const { app, fields } = await authenticated(rest, request, 'master', { oneUse: true });
     const outcomes = await refunds.decidePreRefunds(app, readRefundApprovalRequest(fields));
     const result_map = Object.fromEntries(
       Object.entries(outcomes).map(([id, outcome]) => [id, approvalAnswer(outcome)]),

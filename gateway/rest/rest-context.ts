@@ -5,15 +5,20 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../apps/app.ts';
 import type { Bill } from '../bills/bill.ts';
+import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { authenticateApp, type SecretScope } from './app-auth.ts';
+import type { ReplayGuardStore } from '../storage/replay-guard-store.ts';
 import { billRecord, type BillRecord } from './bill-record.ts';
+import { authenticateSignedRequest, claimLegacySign, hasRequestSignature } from './request-signature.ts';
 import type { RequestFields } from './request-fields.ts';
 import { readRestFields } from './request-params.ts';
 
 export interface RestContext {
   gateway: GatewayContext;
   timestampWindowMs: number;
+  /** Signs and nonces already used (item 6 of issue 21). */
+  replayGuard: ReplayGuardStore;
 }
 
 export interface AuthenticatedRequest {
@@ -21,17 +26,43 @@ export interface AuthenticatedRequest {
   fields: RequestFields;
 }
 
+export interface AuthenticationOptions {
+  /**
+   * The endpoint moves money out (refunds, their approval, transfers): a legacy (timestamp, app_sign) is accepted
+   * once. Requests signed with the v2 signature are always one-use (their nonce).
+   */
+  oneUse?: boolean;
+}
+
+/**
+ * Authenticates by the v2 request signature when the request carries X-Spay-Signature, else by the legacy
+ * app_sign (refused when the app requires v2).
+ */
 export async function authenticated(
   rest: RestContext,
   request: FastifyRequest,
   scope: SecretScope,
+  options: AuthenticationOptions = {},
 ): Promise<AuthenticatedRequest> {
   const fields = readRestFields(request);
-  const app = await authenticateApp(fields, {
-    findApp: (appId) => rest.gateway.store.apps.findApp(appId),
+  const authOptions = {
+    findApp: (appId: string) => rest.gateway.store.apps.findApp(appId),
     scope,
     timestampWindowMs: rest.timestampWindowMs,
-  });
+  };
+  if (hasRequestSignature(request)) {
+    const app = await authenticateSignedRequest(request, fields, { ...authOptions, guard: rest.replayGuard });
+    return { app, fields };
+  }
+  const app = await authenticateApp(fields, authOptions);
+  if (app.requestSign === 'v2_required') {
+    throw new BeeCloudError(
+      'APP_INVALID',
+      'X-Spay-Signature',
+      'this app requires the v2 request signature (headers X-Spay-Timestamp, X-Spay-Nonce, X-Spay-Signature, as the SDK sends them); app_sign alone is refused',
+    );
+  }
+  if (options.oneUse) await claimLegacySign(rest.replayGuard, app.appId, fields, rest.timestampWindowMs);
   return { app, fields };
 }
 

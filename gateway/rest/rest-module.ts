@@ -11,6 +11,7 @@ import { registerBillQueryRoutes } from './bill-query-routes.ts';
 import { registerPayRoutes } from './pay-routes.ts';
 import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
+import { installSignedBodyCapture } from './request-signature.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
 
@@ -35,7 +36,9 @@ export function registerRestApi(
     gateway,
     timestampWindowMs:
       options.timestampWindowMs ?? timestampWindowFromEnvironment() ?? DEFAULT_TIMESTAMP_WINDOW_MS,
+    replayGuard: gateway.store.seenSignatures,
   };
+  installSignedBodyCapture(server);
   registerPayRoutes(server, rest);
   registerBillQueryRoutes(server, rest);
   registerRefundRoutes(server, rest);

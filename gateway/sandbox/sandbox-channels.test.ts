@@ -16,7 +16,10 @@ const weChatUa =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40 NetType/WIFI';
 
 const harness = useGatewayWithReceiver({
-  app: { channels: ['ali', 'aliqr', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'] },
+  app: {
+    channels: ['ali', 'aliqr', 'wxmp', 'wx', 'wxwap', 'un', 'unwap'],
+    allowedOrigins: ['https://shop.example'],
+  },
 });
 
 function status(id: string) {
@@ -141,9 +144,10 @@ describe('sandbox WeChat OAuth', () => {
   it('redirects back with a stable openid, a code and the state', async () => {
     const target = 'https://shop.example/wechat/callback?from=menu';
     const ask = () =>
-      fetch(`${harness.gateway.url}/sandbox/wx/oauth?redirect_uri=${encodeURIComponent(target)}&state=abc`, {
-        redirect: 'manual',
-      });
+      fetch(
+        `${harness.gateway.url}/sandbox/wx/oauth?appid=${harness.gateway.app.appId}&redirect_uri=${encodeURIComponent(target)}&state=abc`,
+        { redirect: 'manual' },
+      );
     const first = new URL(String((await ask()).headers.get('location')));
     const second = new URL(String((await ask()).headers.get('location')));
     expect(`${first.origin}${first.pathname}`).toBe('https://shop.example/wechat/callback');
@@ -161,6 +165,37 @@ describe('sandbox WeChat OAuth', () => {
       `${harness.gateway.url}/sandbox/wx/oauth?redirect_uri=${encodeURIComponent('javascript:alert(1)')}`,
     );
     expect(await script.json()).toMatchObject({ result_code: 5 });
+  });
+
+  it('redirects only to an origin the app registered (no open redirect)', async () => {
+    const oauth = (query: string) =>
+      fetch(`${harness.gateway.url}/sandbox/wx/oauth?${query}`, { redirect: 'manual' });
+    const appId = harness.gateway.app.appId;
+    for (const target of [
+      'https://evil.example/steal',
+      'https://shop.example.evil.example/',
+      'http://shop.example/callback',
+      'https://shop.example:8443/callback',
+    ]) {
+      const answer = await oauth(`appid=${appId}&redirect_uri=${encodeURIComponent(target)}`);
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('location')).toBeNull();
+      const json = (await answer.json()) as Record<string, unknown>;
+      expect(json).toMatchObject({ result_code: 5, result_msg: 'PARAM_INVALID' });
+      expect(json.err_detail).toMatch(/^redirect_uri: its origin .* is not registered for this app/);
+    }
+    const noApp = await oauth(`redirect_uri=${encodeURIComponent('https://shop.example/cb')}`);
+    expect(await noApp.json()).toMatchObject({
+      result_code: 4,
+      err_detail: expect.stringMatching(/^appid: /),
+    });
+    const unknownApp = await oauth(
+      `appid=nobody&redirect_uri=${encodeURIComponent('https://shop.example/cb')}`,
+    );
+    expect(await unknownApp.json()).toMatchObject({
+      result_code: 1,
+      err_detail: expect.stringMatching(/^appid: /),
+    });
   });
 });
 

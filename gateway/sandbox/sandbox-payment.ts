@@ -6,6 +6,7 @@
 import { returnUrlParams, type Bill } from '../bills/bill.ts';
 import { attemptOf } from '../core/core-deps.ts';
 import type { NoticeOutcome } from '../core/notices.ts';
+import { headerSafeUrl } from '../bills/visible-text.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 
 export type SandboxActionResult =
@@ -29,10 +30,15 @@ export async function sandboxFail(
   return (await ctx.core.notices.receive(sandbox, raw, { mode: 'test' })).outcome;
 }
 
-/** Where the browser goes after a payment: return_url with BeeCloud's parameters, or the default result page. */
+/**
+ * Where the browser goes after a payment: return_url with BeeCloud's parameters, or the default result page — also
+ * when a stored return_url cannot be a Location header (accepted before it was checked): the money has moved, so
+ * this must never throw (issue 21 item 8).
+ */
 export function afterPaymentUrl(ctx: GatewayContext, bill: Bill): string {
-  if (bill.returnUrl) {
-    return `${bill.returnUrl}?${returnUrlParams(bill).toString()}`;
+  const returnUrl = bill.returnUrl ? headerSafeUrl(bill.returnUrl) : undefined;
+  if (returnUrl) {
+    return `${returnUrl}?${returnUrlParams(bill).toString()}`;
   }
   return `${ctx.publicUrl()}/1/pay/jsbutton/result/${bill.id}`;
 }

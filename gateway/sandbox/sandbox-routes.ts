@@ -6,7 +6,8 @@
  *   POST /sandbox/wx/scan/{id}/pay|cancel
  *   GET  /sandbox/ali/scan/{id}              the same for an ALI_QRCODE code_url (POST …/pay|cancel)
  *   POST /sandbox/wx/jsapi/{id}/complete     completes a WX_JSAPI payment as WeChat's notify would
- *   GET  /sandbox/wx/oauth?redirect_uri=&state=  sandbox WeChat OAuth: redirects back with openid and code
+ *   GET  /sandbox/wx/oauth?appid=&redirect_uri=&state=  sandbox WeChat OAuth: redirects back with openid and code
+ *                                            (only to an origin the app registered)
  *   GET  /sandbox/pages.css
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,7 +19,7 @@ import type { GatewayContext } from '../gateway-context.ts';
 import { looksLikeBillId } from '../bills/bill-id.ts';
 import { sendPage } from '../http/send-page.ts';
 import { pagesCss } from '../pages/html.ts';
-import { parseReturnUrlWithQuery } from './oauth-redirect.ts';
+import { checkOAuthTarget, parseReturnUrlWithQuery } from './oauth-redirect.ts';
 import { afterPaymentUrl, sandboxFail, sandboxPay } from './sandbox-payment.ts';
 import { cashierPage, noticePage, wxScanPage } from './sandbox-pages.ts';
 
@@ -128,6 +129,7 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: GatewayContext)
 
   app.get<{ Querystring: Record<string, unknown> }>('/sandbox/wx/oauth', async (request, reply) => {
     const target = parseReturnUrlWithQuery(request.query.redirect_uri, 'redirect_uri');
+    await checkOAuthTarget(request.query.appid, target, (appId) => ctx.store.apps.findApp(appId));
     const state = request.query.state;
     if (state !== undefined && (typeof state !== 'string' || state.length > 128)) {
       throw new BeeCloudError('PARAM_INVALID', 'state', 'must be a string of at most 128 characters');

@@ -1,5 +1,5 @@
 /** The apps store: lookup by appId, seeding from config files, create and update (the apps CLI). */
-import type { Selectable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import type { AppTable, GatewayTx } from './tables.ts';
 import type { App, SeedApp } from '../apps/app.ts';
 
@@ -16,6 +16,9 @@ function toApp(row: Selectable<AppTable>): App {
     liveWebhookUrl: row.live_webhook_url,
     channels: JSON.parse(row.channels) as string[],
     channelSettings: JSON.parse(row.channel_settings) as App['channelSettings'],
+    buttonSign: row.button_sign === 'v2_required' ? 'v2_required' : 'legacy_allowed',
+    requestSign: row.request_sign === 'v2_required' ? 'v2_required' : 'legacy_allowed',
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
   };
 }
 
@@ -48,6 +51,9 @@ export class AppStore {
         live_webhook_url: seed.liveWebhookUrl,
         channels: JSON.stringify(seed.channels),
         channel_settings: JSON.stringify(seed.channelSettings ?? {}),
+        button_sign: seed.buttonSign ?? 'legacy_allowed',
+        request_sign: seed.requestSign ?? 'legacy_allowed',
+        allowed_origins: JSON.stringify(seed.allowedOrigins ?? []),
         created_at: now,
         updated_at: now,
       })
@@ -57,7 +63,7 @@ export class AppStore {
   }
 
   async updateApp(appId: string, changes: Partial<Omit<SeedApp, 'appId'>>, now = Date.now()): Promise<App> {
-    const values: Partial<AppTable> = { updated_at: now };
+    const values: Partial<Updateable<AppTable>> = { updated_at: now };
     if (changes.name !== undefined) values.name = changes.name;
     if (changes.appSecret !== undefined) values.app_secret = changes.appSecret;
     if (changes.masterSecret !== undefined) values.master_secret = changes.masterSecret;
@@ -69,6 +75,9 @@ export class AppStore {
     if (changes.channels !== undefined) values.channels = JSON.stringify(changes.channels);
     if (changes.channelSettings !== undefined)
       values.channel_settings = JSON.stringify(changes.channelSettings);
+    if (changes.buttonSign !== undefined) values.button_sign = changes.buttonSign;
+    if (changes.requestSign !== undefined) values.request_sign = changes.requestSign;
+    if (changes.allowedOrigins !== undefined) values.allowed_origins = JSON.stringify(changes.allowedOrigins);
     await this.db.updateTable('apps').set(values).where('app_id', '=', appId).execute();
     const app = await this.findApp(appId);
     if (!app) throw new Error(`no app ${appId}`);

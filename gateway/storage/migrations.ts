@@ -5,6 +5,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { m100_refunds } from './migrations/100-refunds.ts';
 import { m101_orders_by_mode } from './migrations/101-orders-by-mode.ts';
+import { m102_app_security } from './migrations/102-app-security.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -112,4 +113,5 @@ export const gatewayMigrations: Record<string, Migration> = {
   '001_initial': m001_initial,
   '100_refunds': m100_refunds,
   '101_orders_by_mode': m101_orders_by_mode,
+  '102_app_security': m102_app_security,
 };

@@ -56,6 +56,17 @@ export class OutboxStore {
     return next?.at === null || next?.at === undefined ? undefined : Number(next.at);
   }
 
+  /** The earliest due time among pending deliveries due after `after`; undefined when there is none. */
+  async nextDueAfter(after: number): Promise<number | undefined> {
+    const next = await this.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '>', after)
+      .executeTakeFirst();
+    return next?.at === null || next?.at === undefined ? undefined : Number(next.at);
+  }
+
   async pendingCount(): Promise<number> {
     const row = await this.db
       .selectFrom('webhook_outbox')

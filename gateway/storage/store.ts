@@ -10,10 +10,12 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Migration } from 'kysely';
 import { AppStore } from './app-store.ts';
 import { BillStore } from './bill-store.ts';
+import { DuplicatePaymentStore } from './duplicate-payment-store.ts';
 import { runMigrations } from './migrate.ts';
 import { gatewayMigrations } from './migrations.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { RefundStore } from './refund-store.ts';
+import { ReplayGuardStore } from './replay-guard-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
 /** The stores of one unit of work (the database itself, or one transaction). */
@@ -22,6 +24,10 @@ export interface Stores {
   bills: BillStore;
   refunds: RefundStore;
   outbox: OutboxStore;
+  /** Second payments for attempts already paid, kept to be refunded. */
+  duplicatePayments: DuplicatePaymentStore;
+  /** Signs and nonces already used inside their timestamp window (replay refusal). */
+  seenSignatures: ReplayGuardStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -38,6 +44,8 @@ export function storesOver(db: GatewayTx): Stores {
     bills: new BillStore(db),
     refunds: new RefundStore(db),
     outbox: new OutboxStore(db),
+    duplicatePayments: new DuplicatePaymentStore(db),
+    seenSignatures: new ReplayGuardStore(db),
   };
 }
 

@@ -20,6 +20,12 @@ export interface AppTable {
   channels: string;
   /** JSON object: per-channel settings (credentials for live adapters, labels, …). */
   channel_settings: string;
+  /** 'legacy_allowed' | 'v2_required': whether the button's legacy md5 order sign is still accepted. */
+  button_sign: Generated<string>;
+  /** 'legacy_allowed' | 'v2_required': whether REST requests may still be signed with the legacy app_sign only. */
+  request_sign: Generated<string>;
+  /** JSON array of the shop's origins (scheme://host[:port]); [] = none registered. */
+  allowed_origins: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -145,6 +151,26 @@ export interface BillExtrasTable {
   analysis: string | null;
 }
 
+/** A legacy sign or v2 nonce already used, refused again until it expires (migration 102_app_security). */
+export interface SeenSignatureTable {
+  app_id: string;
+  /** 'legacy_sign' (a money-moving request's app_id + timestamp + app_sign) or 'nonce' (a v2 request's). */
+  kind: string;
+  fingerprint: string;
+  expires_at: number;
+}
+
+/** A second payment (another channel trade number) on an attempt that was already paid: to be refunded. */
+export interface DuplicatePaymentTable {
+  bill_id: string;
+  trade_no: string;
+  app_id: string;
+  total_fee: number;
+  channel_detail: string | null;
+  received_at: number;
+  refund_required: Generated<number>;
+}
+
 export interface GatewayTables {
   apps: AppTable;
   orders: OrderTable;
@@ -153,6 +179,8 @@ export interface GatewayTables {
   bill_extras: BillExtrasTable;
   webhook_outbox: WebhookOutboxTable;
   webhook_attempts: WebhookAttemptTable;
+  seen_signatures: SeenSignatureTable;
+  duplicate_payments: DuplicatePaymentTable;
 }
 
 export type GatewayDb = Kysely<GatewayTables>;

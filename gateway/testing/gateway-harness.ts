@@ -56,6 +56,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     port: 0,
     webhookRetryScale: 0.001,
     logger: false,
+    // Test receivers listen on 127.0.0.1; tests of the SSRF rule pass false.
+    allowPrivateTargets: true,
     ...options,
     dataDir,
     widgetDir: options.widgetDir ?? widgetDir,

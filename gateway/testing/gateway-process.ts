@@ -25,6 +25,10 @@ export interface GatewayProcessOptions {
   rateLimits?: boolean;
   /** A fixed port (to restart on the same address after a crash); default 0, a free port. */
   port?: number;
+  /** Webhooks to loopback receivers (default true: every test receiver is on 127.0.0.1). */
+  allowPrivateTargets?: boolean;
+  /** More environment for the gateway (limits, timeouts). */
+  env?: Record<string, string>;
 }
 
 export interface GatewayProcess {
@@ -64,6 +68,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
       SPAY_WEBHOOK_RETRY_SCALE: String(options.webhookRetryScale ?? 1),
       ...(options.widgetDir ? { SPAY_WIDGET_DIR: options.widgetDir } : {}),
       ...(options.rateLimits ? {} : { SPAY_RATE_LIMIT_WRITES: '0' }),
+      SPAY_ALLOW_PRIVATE_TARGETS: options.allowPrivateTargets === false ? '0' : '1',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -66,7 +66,12 @@ describe('the webhook dispatcher', () => {
     cleanups.push(() => receiver.close());
     receiver.answer = (index) => (index === 0 ? 'hang' : { status: 200, body: 'success' });
     const { store, enqueue } = await setUp(receiver);
-    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001, timeoutMs: 300 });
+    const dispatcher = new WebhookDispatcher({
+      store,
+      retryScale: 0.001,
+      allowPrivateTargets: true,
+      timeoutMs: 300,
+    });
     cleanups.push(() => dispatcher.stop());
     const id = await enqueue();
     dispatcher.start();
@@ -83,7 +88,7 @@ describe('the webhook dispatcher', () => {
     cleanups.push(() => receiver.close());
     receiver.answer = () => 'hang';
     const { store, enqueue } = await setUp(receiver);
-    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001 });
+    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001, allowPrivateTargets: true });
     const id = await enqueue();
     dispatcher.start();
     await receiver.waitFor(1);

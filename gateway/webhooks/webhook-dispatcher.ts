@@ -1,18 +1,39 @@
 /**
  * Delivers the outbox: POSTs each due webhook (JSON body + Standard Webhooks headers), 10 s timeout, and only
- * the exact body `success` counts as delivered. Every attempt is recorded. Failures are retried on BeeCloud's
- * schedule; rows stay in the database until delivered, so a restarted gateway resumes them.
+ * the exact body `success` counts as delivered (a 3xx never does: redirects are not followed). Every attempt is
+ * recorded. Failures are retried on BeeCloud's schedule; rows stay in the database until delivered, so a restarted
+ * gateway resumes them.
+ *
+ * Sending goes through the gateway's outbound client (net/outbound-http.ts): internal targets refused on the
+ * address connected to, any port, at most 4 KB of an answer read.
+ *
+ * Fair dispatch: one receiver that never answers must not delay every other merchant. Due webhooks are queued
+ * per app and per receiver (scheme + host + port) and started round-robin across apps, with caps on deliveries in
+ * flight per receiver, per app and in total. A receiver that keeps timing out is backed off: one delivery at a
+ * time and a growing pause between its attempts (its rows wait, uncharged; their retry schedule is unchanged).
  */
 import { standardWebhookSignature } from '../../sdk/sign.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import type { OutboxRow } from '../storage/outbox-store.ts';
+import { OutboundHttpClient, OutboundHttpError } from '../net/outbound-http.ts';
 import { retryDelayMs } from './retry-schedule.ts';
 
 export const webhookTimeoutMs = 10_000;
-const responseExcerptLength = 500;
+/** Bytes of a receiver's answer read and kept as the attempt's excerpt; the connection is dropped after them. */
+export const responseExcerptLength = 4096;
 /** Even with nothing scheduled, look at the outbox this often (rows written by another process, clock jumps). */
 const idlePollMs = 30_000;
-const maxConcurrentDeliveries = 8;
+/** Due rows looked at per pass. */
+const dueBatch = 1000;
+export const dispatchLimits = {
+  total: 32,
+  perApp: 8,
+  perReceiver: 4,
+  /** Consecutive timeouts after which a receiver gets one delivery at a time and a pause between attempts. */
+  backOffAfterTimeouts: 3,
+  firstPauseMs: 500,
+  maxPauseMs: 30_000,
+};
 
 export interface WebhookDispatcherOptions {
   store: GatewayStore;
@@ -21,12 +42,36 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
   now?: () => number;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+  /** The gateway's outbound client; without it the dispatcher makes its own. */
+  outbound?: OutboundHttpClient;
+  /** For the dispatcher's own client: allow loopback / private targets (local development). */
+  allowPrivateTargets?: boolean;
+  /** Overrides of the caps and back-off (tests). */
+  limits?: Partial<typeof dispatchLimits>;
 }
 
 export interface DeliveryResult {
   delivered: boolean;
   httpStatus: number | null;
   error: string | null;
+  /** The receiver did not answer in time (counts towards its back-off). */
+  timedOut?: boolean;
+}
+
+interface ReceiverState {
+  active: number;
+  consecutiveTimeouts: number;
+  pausedUntil: number;
+}
+
+/** A receiver: where the connection goes (a bill's notify_url paths share their host's slots). */
+export function receiverKey(targetUrl: string): string {
+  try {
+    const url = new URL(targetUrl);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return targetUrl;
+  }
 }
 
 export class WebhookDispatcher {
@@ -35,10 +80,33 @@ export class WebhookDispatcher {
   private stopped = true;
   private rerun = false;
   private readonly inFlight = new Map<string, AbortController>();
+  private readonly deliveries = new Set<Promise<void>>();
+  private readonly receivers = new Map<string, ReceiverState>();
+  private readonly appsActive = new Map<string, number>();
+  /**
+   * Due rows of the last pass not started yet (waiting for a slot): a finished delivery starts the next of them
+   * without reading the outbox again; the outbox is read again once they are all started, on every wake (a new
+   * webhook) and on the timer.
+   */
+  private readonly waitingRows = new Map<string, OutboxRow>();
+  /** Round-robin position over apps, kept between passes. */
+  private turn = 0;
+  /** The earliest end of a receiver's pause that holds due rows back (0: none). */
+  private pausedRowsWakeAt = 0;
+  /** The time the last pass read the outbox with: rows due by then were seen. */
+  private lastPassAt = 0;
   private readonly now: () => number;
+  private readonly outbound: OutboundHttpClient;
+  private readonly ownsOutbound: boolean;
+  private readonly limits: typeof dispatchLimits;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.ownsOutbound = !options.outbound;
+    this.limits = { ...dispatchLimits, ...options.limits };
+    this.outbound =
+      options.outbound ??
+      new OutboundHttpClient({ allowPrivateTargets: options.allowPrivateTargets ?? false });
   }
 
   start(): void {
@@ -64,7 +132,10 @@ export class WebhookDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const controller of this.inFlight.values()) controller.abort();
-    while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.running || this.deliveries.size > 0) {
+      await Promise.all([...this.deliveries, new Promise((resolve) => setTimeout(resolve, 5))]);
+    }
+    if (this.ownsOutbound) this.outbound.close();
   }
 
   private async run(): Promise<void> {
@@ -72,13 +143,12 @@ export class WebhookDispatcher {
     try {
       do {
         this.rerun = false;
-        const due = await this.options.store.outbox.due(this.now(), maxConcurrentDeliveries * 4);
-        const queue = due.filter((row) => !this.inFlight.has(row.id));
-        const workers = Array.from({ length: Math.min(maxConcurrentDeliveries, queue.length) }, async () => {
-          for (let row = queue.shift(); row && !this.stopped; row = queue.shift()) await this.deliver(row);
-        });
-        await Promise.all(workers);
-        if (due.length === maxConcurrentDeliveries * 4) this.rerun = true;
+        const passAt = this.now();
+        this.lastPassAt = passAt;
+        const due = await this.options.store.outbox.due(passAt, dueBatch);
+        this.waitingRows.clear();
+        for (const row of due) if (!this.inFlight.has(row.id)) this.waitingRows.set(row.id, row);
+        if (!this.stopped) this.startFairly();
       } while (this.rerun && !this.stopped);
     } catch (error) {
       this.options.log?.('warn', 'webhook dispatcher pass failed', { error: String(error) });
@@ -88,13 +158,107 @@ export class WebhookDispatcher {
     if (!this.stopped) await this.scheduleNext();
   }
 
+  private receiver(key: string): ReceiverState {
+    let state = this.receivers.get(key);
+    if (!state) {
+      state = { active: 0, consecutiveTimeouts: 0, pausedUntil: 0 };
+      this.receivers.set(key, state);
+    }
+    return state;
+  }
+
+  private receiverCap(state: ReceiverState): number {
+    return state.consecutiveTimeouts >= this.limits.backOffAfterTimeouts ? 1 : this.limits.perReceiver;
+  }
+
+  /** Starts due rows round-robin over apps, then over each app's receivers, within the caps. */
+  private startFairly(): void {
+    const due = [...this.waitingRows.values()];
+    const now = this.now();
+    this.pausedRowsWakeAt = 0;
+    const byApp = new Map<string, Map<string, OutboxRow[]>>();
+    for (const row of due) {
+      if (this.inFlight.has(row.id)) continue;
+      const key = receiverKey(row.target_url);
+      const state = this.receivers.get(key);
+      if (state && state.pausedUntil > now) {
+        if (this.pausedRowsWakeAt === 0 || state.pausedUntil < this.pausedRowsWakeAt) {
+          this.pausedRowsWakeAt = state.pausedUntil;
+        }
+        continue;
+      }
+      let queues = byApp.get(row.app_id);
+      if (!queues) byApp.set(row.app_id, (queues = new Map()));
+      let queue = queues.get(key);
+      if (!queue) queues.set(key, (queue = []));
+      queue.push(row);
+    }
+    const apps = [...byApp.keys()];
+    let startedOne = true;
+    while (startedOne && this.inFlight.size < this.limits.total && apps.length > 0) {
+      startedOne = false;
+      for (let i = 0; i < apps.length && this.inFlight.size < this.limits.total; i += 1) {
+        const appId = apps[(this.turn + i) % apps.length]!;
+        if ((this.appsActive.get(appId) ?? 0) >= this.limits.perApp) continue;
+        for (const [key, queue] of byApp.get(appId)!) {
+          const state = this.receiver(key);
+          if (queue.length === 0 || state.active >= this.receiverCap(state)) continue;
+          this.launch(queue.shift()!, appId, key, state);
+          startedOne = true;
+          break;
+        }
+      }
+      this.turn += 1;
+    }
+  }
+
+  private launch(row: OutboxRow, appId: string, key: string, state: ReceiverState): void {
+    this.waitingRows.delete(row.id);
+    state.active += 1;
+    this.appsActive.set(appId, (this.appsActive.get(appId) ?? 0) + 1);
+    const delivery = this.deliver(row)
+      .then((result) => {
+        if (result.timedOut) {
+          state.consecutiveTimeouts += 1;
+          const over = state.consecutiveTimeouts - this.limits.backOffAfterTimeouts;
+          if (over >= 0) {
+            state.pausedUntil =
+              this.now() + Math.min(this.limits.firstPauseMs * 2 ** over, this.limits.maxPauseMs);
+          }
+        } else if (result.httpStatus !== null) {
+          state.consecutiveTimeouts = 0;
+          state.pausedUntil = 0;
+        }
+      })
+      .catch((error: unknown) => {
+        this.options.log?.('warn', 'webhook delivery failed', { webhookId: row.id, error: String(error) });
+      })
+      .finally(() => {
+        state.active -= 1;
+        const active = (this.appsActive.get(appId) ?? 1) - 1;
+        if (active === 0) this.appsActive.delete(appId);
+        else this.appsActive.set(appId, active);
+        if (state.active === 0 && state.consecutiveTimeouts === 0) this.receivers.delete(key);
+        this.deliveries.delete(delivery);
+        if (this.stopped) return;
+        if (this.waitingRows.size > 0 && !this.running) this.startFairly();
+        // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer.
+        if (this.waitingRows.size === 0 || this.inFlight.size === 0) this.wake();
+      });
+    this.deliveries.add(delivery);
+  }
+
   private async scheduleNext(): Promise<void> {
     let delay = idlePollMs;
     try {
-      const nextAt = await this.options.store.outbox.nextDueAt();
+      const now = this.now();
+      // The next row that was not due at the last pass (it may be due by now: then at once). Rows due then
+      // are waiting for a free slot (a finished delivery starts them) or for the end of their receiver's pause.
+      const nextAt = await this.options.store.outbox.nextDueAfter(this.lastPassAt);
       if (nextAt !== undefined) {
-        delay = Math.min(idlePollMs, Math.max(0, nextAt - this.now()));
+        delay = Math.min(idlePollMs, Math.max(0, nextAt - now));
       }
+      if (this.pausedRowsWakeAt > 0) delay = Math.min(delay, Math.max(0, this.pausedRowsWakeAt - now));
     } catch {
       // The store is closing; the idle poll will notice if it is not.
     }
@@ -109,12 +273,12 @@ export class WebhookDispatcher {
     const controller = new AbortController();
     this.inFlight.set(row.id, controller);
     const timeoutMs = this.options.timeoutMs ?? webhookTimeoutMs;
-    const timeout = setTimeout(() => controller.abort(), timeoutMs);
     const startedAt = this.now();
     let httpStatus: number | null = null;
     let excerpt = '';
     let error: string | null = null;
     let delivered = false;
+    let timedOut = false;
     try {
       const app = await this.options.store.apps.findApp(row.app_id);
       const timestampSeconds = Math.floor(this.now() / 1000);
@@ -132,32 +296,40 @@ export class WebhookDispatcher {
           row.body,
         );
       }
-      const response = await fetch(row.target_url, {
+      const answer = await this.outbound.send({
+        url: row.target_url,
         method: 'POST',
         headers,
         body: row.body,
+        timeoutMs,
+        maxAnswerBytes: responseExcerptLength,
+        onLargeAnswer: 'truncate',
         signal: controller.signal,
-        redirect: 'manual',
       });
-      httpStatus = response.status;
-      const text = await response.text();
-      excerpt = text.slice(0, responseExcerptLength);
-      delivered = text === 'success';
-      if (!delivered) error = `answer was not "success"`;
+      httpStatus = answer.status;
+      excerpt = answer.body;
+      const redirected = answer.status >= 300 && answer.status < 400;
+      delivered = answer.body === 'success' && !answer.truncated && !redirected;
+      if (!delivered)
+        error = redirected
+          ? `answered ${answer.status} (redirects are not followed)`
+          : `answer was not "success"`;
     } catch (caught) {
+      timedOut =
+        caught instanceof OutboundHttpError &&
+        (caught.code === 'TIMEOUT' || caught.code === 'CONNECT_TIMEOUT');
       error =
         controller.signal.aborted && this.stopped
           ? 'gateway stopping'
-          : controller.signal.aborted
-            ? `no answer within ${timeoutMs} ms`
-            : describeFetchError(caught);
+          : caught instanceof Error
+            ? caught.message
+            : String(caught);
     } finally {
-      clearTimeout(timeout);
       this.inFlight.delete(row.id);
     }
     if (this.stopped && !delivered) {
       // Shutting down mid-attempt: leave the row as it was so it is sent again after the restart.
-      return { delivered, httpStatus, error };
+      return { delivered, httpStatus, error, timedOut };
     }
     const finishedAt = this.now();
     const failedAttempts = row.attempt_count + 1;
@@ -191,16 +363,6 @@ export class WebhookDispatcher {
         error,
       },
     );
-    return { delivered, httpStatus, error };
+    return { delivered, httpStatus, error, timedOut };
   }
-}
-
-function describeFetchError(caught: unknown): string {
-  if (caught instanceof Error) {
-    if (caught.name === 'AbortError' || caught.name === 'TimeoutError')
-      return `no answer within ${webhookTimeoutMs} ms`;
-    const cause = (caught as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? caught.message;
-  }
-  return String(caught);
 }

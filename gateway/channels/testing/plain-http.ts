@@ -16,7 +16,7 @@ export class OutboundTimeoutError extends Error {
 }
 
 /** `maxTimeoutMs` caps the adapter's own timeout, so fault tests (a simulator that never answers) end fast. */
-export function plainHttp(options: { maxTimeoutMs?: number } = {}): OutboundHttp {
+export function plainHttpClient(options: { maxTimeoutMs?: number } = {}): OutboundHttp {
   return (outbound: OutboundRequest) =>
     new Promise<OutboundResponse>((resolve, reject) => {
       const url = new URL(outbound.url);
@@ -51,3 +51,6 @@ export function plainHttp(options: { maxTimeoutMs?: number } = {}): OutboundHttp
       req.end(outbound.body);
     });
 }
+
+/** The plain client with the adapter's own timeouts. */
+export const plainHttp: OutboundHttp = plainHttpClient();

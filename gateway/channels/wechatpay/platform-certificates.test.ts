@@ -4,7 +4,7 @@ import {
   startWechatpaySimulator,
   type WechatpaySimulator,
 } from '../../../simulators/wechatpay/index.ts';
-import { plainHttp } from '../testing/plain-http.ts';
+import { plainHttpClient } from '../testing/plain-http.ts';
 import { wechatpayChannel } from './index.ts';
 import { downloadPlatformCertificates } from './platform-certificates.ts';
 
@@ -30,7 +30,7 @@ describe('downloading the platform certificates (GET /v3/certificates)', () => {
       apiv3_key: credentials.apiv3_key,
       api_base_url: sim.url,
     };
-    const certificates = await downloadPlatformCertificates(base, plainHttp());
+    const certificates = await downloadPlatformCertificates(base, plainHttpClient());
     expect(certificates).toEqual([
       {
         serialNo: credentials.platform_serial_no,
@@ -44,7 +44,7 @@ describe('downloading the platform certificates (GET /v3/certificates)', () => {
         appid: 'wx0601060106010601',
         platform_certificates: certificates.map((c) => c.pem),
       }),
-      { http: plainHttp() },
+      { http: plainHttpClient() },
     );
     expect(
       await adapter.queryPayment({
@@ -61,7 +61,7 @@ describe('downloading the platform certificates (GET /v3/certificates)', () => {
       }),
     ).toEqual({ status: 'not_found' });
     await expect(
-      downloadPlatformCertificates({ ...base, apiv3_key: 'y'.repeat(32) }, plainHttp()),
+      downloadPlatformCertificates({ ...base, apiv3_key: 'y'.repeat(32) }, plainHttpClient()),
     ).rejects.toMatchObject({ code: 'BAD_ANSWER' });
   });
 
@@ -79,7 +79,7 @@ describe('downloading the platform certificates (GET /v3/certificates)', () => {
       apiv3_key: credentials.apiv3_key,
       api_base_url: sim.url,
     };
-    await expect(downloadPlatformCertificates(base, plainHttp())).rejects.toMatchObject({
+    await expect(downloadPlatformCertificates(base, plainHttpClient())).rejects.toMatchObject({
       code: 'BAD_SIGNATURE',
     });
     expect(
@@ -89,7 +89,7 @@ describe('downloading the platform certificates (GET /v3/certificates)', () => {
           wechatpay_public_key: credentials.wechatpay_public_key,
           wechatpay_public_key_id: credentials.wechatpay_public_key_id,
         },
-        plainHttp(),
+        plainHttpClient(),
       ),
     ).toHaveLength(1);
   });

@@ -5,7 +5,8 @@
  * which redirects to WeChat's authorize page (snsapi_base: silent) with the gateway's callback; WeChat comes back to
  *   GET /wx/oauth/{appId}/callback?code=…&state=…
  * where the gateway exchanges the code with the app's AppSecret and sends the payer to `redirect_uri` with `openid`
- * and the merchant's `state`. The gateway's domain must be the official account's web authorization domain.
+ * and the merchant's `state` — only to an origin the app registered (`allowedOrigins`). The gateway's domain must be
+ * the official account's web authorization domain.
  * Pending authorizations live in memory for 10 minutes (a restart only makes the payer start again).
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { BeeCloudError } from '../../errors/result-codes.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
 import type { GatewayModule } from '../../gateway-module.ts';
-import { parseReturnUrlWithQuery } from '../../sandbox/oauth-redirect.ts';
+import { checkOAuthTarget, parseReturnUrlWithQuery } from '../../sandbox/oauth-redirect.ts';
 import { ChannelCallError, ChannelSettingsError } from '../channel.ts';
 import { WechatpayAdapter } from './wechatpay-adapter.ts';
 
@@ -80,6 +81,8 @@ export function registerWechatOauthRoutes(
       if (state !== undefined && (typeof state !== 'string' || state.length > 128)) {
         throw new BeeCloudError('PARAM_INVALID', 'state', 'must be a string of at most 128 characters');
       }
+      // Only back to an origin the app registered (allowedOrigins): the gateway is no open redirect.
+      await checkOAuthTarget(request.params.appId, target, (appId) => ctx.store.apps.findApp(appId));
       const adapter = await wechatpayAdapterOf(ctx, request.params.appId);
       const token = pending.add({
         appId: request.params.appId,

@@ -7,7 +7,7 @@ import {
   type WechatpaySimulator,
 } from '../../../simulators/wechatpay/index.ts';
 import { ChannelSettingsError } from '../channel.ts';
-import { plainHttp } from '../testing/plain-http.ts';
+import { plainHttpClient } from '../testing/plain-http.ts';
 import { exchangeOauthCode, oauthAuthorizeUrl } from './wechat-oauth.ts';
 
 let sim: WechatpaySimulator;
@@ -61,8 +61,8 @@ describe('WeChat OAuth (snsapi_base)', () => {
     const back = new URL(await location(oauthAuthorizeUrl(settings(), 'https://pay.example/cb', 's1')));
     expect(back.searchParams.get('state')).toBe('s1');
     const code = back.searchParams.get('code')!;
-    expect(await exchangeOauthCode(settings(), code, plainHttp())).toBe(credentials.payer_openid);
-    await expect(exchangeOauthCode(settings(), code, plainHttp())).rejects.toMatchObject({
+    expect(await exchangeOauthCode(settings(), code, plainHttpClient())).toBe(credentials.payer_openid);
+    await expect(exchangeOauthCode(settings(), code, plainHttpClient())).rejects.toMatchObject({
       code: 'WX_OAUTH_40029',
       retryable: false,
     });
@@ -73,7 +73,7 @@ describe('WeChat OAuth (snsapi_base)', () => {
     const error = await exchangeOauthCode(
       { ...settings(), app_secret: 'not-the-secret' },
       back.searchParams.get('code')!,
-      plainHttp(),
+      plainHttpClient(),
     ).then(
       () => new Error('accepted'),
       (e: unknown) => e as Error,
@@ -81,9 +81,9 @@ describe('WeChat OAuth (snsapi_base)', () => {
     expect(error).toMatchObject({ code: 'WX_OAUTH_40125' });
     expect(error.message).not.toContain('not-the-secret');
     await expect(
-      exchangeOauthCode({ ...settings(), app_secret: null }, 'c', plainHttp()),
+      exchangeOauthCode({ ...settings(), app_secret: null }, 'c', plainHttpClient()),
     ).rejects.toBeInstanceOf(ChannelSettingsError);
-    await expect(exchangeOauthCode(settings(), 'bad code!', plainHttp())).rejects.toMatchObject({
+    await expect(exchangeOauthCode(settings(), 'bad code!', plainHttpClient())).rejects.toMatchObject({
       code: 'INVALID_CODE',
     });
   });

@@ -15,7 +15,7 @@ import {
 import { billStatus, startTestGateway, type TestGateway } from '../../testing/gateway-harness.ts';
 import { startWebhookReceiver, webhooksFor, type WebhookReceiver } from '../../testing/webhook-receiver.ts';
 import { newBillNo, rest } from '../../rest/testing/rest-caller.ts';
-import { plainHttp } from '../testing/plain-http.ts';
+import { plainHttpClient } from '../testing/plain-http.ts';
 import { wechatpayChannel } from './index.ts';
 
 let sim: WechatpaySimulator;
@@ -49,12 +49,13 @@ beforeAll(async () => {
     app: {
       mode: 'live',
       channels: ['wx', 'wxmp', 'wxwap'],
+      allowedOrigins: ['https://shop.example'],
       webhookUrl: receiver.url,
       liveWebhookUrl: receiver.url,
       channelSettings: { WX: settings as unknown as Record<string, unknown> },
     },
     channelFamilies: [wechatpayChannel],
-    channelHttp: plainHttp(),
+    channelHttp: plainHttpClient(),
     timings: { reconcileAfterMs: 100, reconcilePassMs: 50 },
   } as Parameters<typeof startTestGateway>[0]);
 });
@@ -246,6 +247,12 @@ describe('live WeChat Pay through the gateway', () => {
     const replay = await get(callback);
     expect(replay.status).toBe(200);
     expect(JSON.parse(replay.body)).toMatchObject({ result_msg: 'PARAM_INVALID' });
+    // Only back to an origin the app registered.
+    const stranger = await get(
+      `${gateway.url}/wx/oauth/${gateway.app.appId}?redirect_uri=${encodeURIComponent('https://evil.example/')}`,
+    );
+    expect(stranger.status).toBe(400);
+    expect(JSON.parse(stranger.body)).toMatchObject({ result_msg: 'PARAM_INVALID' });
     expect(
       JSON.parse((await get(`${gateway.url}/wx/oauth/nosuchapp?redirect_uri=https%3A%2F%2Fx.example`)).body),
     ).toMatchObject({

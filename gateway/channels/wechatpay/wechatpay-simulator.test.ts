@@ -26,7 +26,7 @@ import {
   type ChannelUrls,
   type RawChannelNotify,
 } from '../channel.ts';
-import { plainHttp } from '../testing/plain-http.ts';
+import { plainHttpClient } from '../testing/plain-http.ts';
 import { wechatpayChannel } from './index.ts';
 
 async function waitFor<T>(
@@ -198,7 +198,7 @@ function merchant(keyMode: KeyMode, mchid: string, appid: string): Setup {
         }),
   };
   const adapter = wechatpayChannel.createAdapter(wechatpayChannel.parseSettings(settings), {
-    http: plainHttp({ maxTimeoutMs: 800 }),
+    http: plainHttpClient({ maxTimeoutMs: 800 }),
   });
   return { adapter, credentials, settings };
 }
@@ -602,7 +602,7 @@ describe('key selection across merchants', () => {
         ...rest,
         platform_certificates: [setup.credentials.platform_certificate],
       }),
-      { http: plainHttp() },
+      { http: plainHttpClient() },
     );
     await expect(certOnly.queryPayment(attempt('WX_NATIVE'))).rejects.toMatchObject({
       code: 'BAD_SIGNATURE',
@@ -631,7 +631,7 @@ describe('key selection across merchants', () => {
         merchant_private_key: impostor.privateKeyPem,
         merchant_certificate: undefined,
       }),
-      { http: plainHttp() },
+      { http: plainHttpClient() },
     );
     await expect(adapter.createPayment(attempt('WX_NATIVE'), urls())).rejects.toMatchObject({
       code: 'SIGN_ERROR',

@@ -26,6 +26,8 @@ export interface RestCall {
   plainQuery?: boolean;
   /** Leaves out app_id / timestamp / app_sign. */
   unsigned?: boolean;
+  /** Extra HTTP headers (the v2 request signature's). */
+  headers?: Record<string, string>;
 }
 
 export interface RestAnswer {
@@ -48,20 +50,30 @@ export function signedPayload(
   };
 }
 
+let lastTimestamp = 0;
+/**
+ * A fresh timestamp per request (never two in one millisecond): the gateway refuses a reused (timestamp,
+ * app_sign) on the endpoints that move money out, as a merchant's server should never send one.
+ */
+export function uniqueTimestamp(): number {
+  lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
+  return lastTimestamp;
+}
+
 export async function rest(gateway: { url: string; app: SeedApp }, call: RestCall): Promise<RestAnswer> {
   const secret = call.secret ?? 'testSecret';
   const payload = call.unsigned
     ? (call.payload ?? {})
-    : signedPayload(gateway.app, call.payload ?? {}, secret, call.timestamp);
+    : signedPayload(gateway.app, call.payload ?? {}, secret, call.timestamp ?? uniqueTimestamp());
   let url = `${gateway.url}/2/${call.path}`;
-  const init: RequestInit = { method: call.method, headers: {} };
+  const init: RequestInit = { method: call.method, headers: { ...call.headers } };
   if (call.method === 'GET') {
     if (call.rawQuery !== undefined) url += `?${call.rawQuery}`;
     else if (call.plainQuery) {
       url += `?${new URLSearchParams(Object.entries(payload).map(([k, v]) => [k, String(v)])).toString()}`;
     } else url += `?para=${encodeURIComponent(JSON.stringify(payload))}`;
   } else {
-    init.headers = { 'content-type': call.contentType ?? 'application/json' };
+    init.headers = { 'content-type': call.contentType ?? 'application/json', ...call.headers };
     init.body = call.rawBody ?? JSON.stringify(payload);
   }
   const response = await fetch(url, init);
