@@ -6,7 +6,8 @@ import { defineConfig } from 'vite';
  *                             /1/pay/jsbutton/returnscripts?appId=…);
  *   `vite build --mode qr`  → spay-qr.js, the QR panel and encoder, loaded only when a payer picks WeChat's QR payment
  *                             (served at /1/pay/jsbutton/assets/spay-qr.js). It renders with spay.js's Preact
- *                             core: `preact` is external there, read from window.__spayPreact.
+ *                             core and adoptStyles: `preact` and adopt-styles.ts are external there, read from
+ *                             window.__spayPreact.
  * `npm run build` runs both.
  */
 export default defineConfig(({ mode }) => {
@@ -29,8 +30,13 @@ export default defineConfig(({ mode }) => {
         formats: ['iife'],
         fileName: () => (qr ? 'spay-qr.js' : 'spay.js'),
       },
+      // The chunk renders with the first script's Preact and adopts its styles with the first script's
+      // adoptStyles: both read from window.__spayPreact (qr-loader.ts lends them), one copy per page.
       rollupOptions: qr
-        ? { external: ['preact'], output: { globals: { preact: '__spayPreact' } } }
+        ? {
+            external: (id: string) => id === 'preact' || /adopt-styles(\.ts)?$/.test(id),
+            output: { globals: () => '__spayPreact' },
+          }
         : undefined,
     },
   };

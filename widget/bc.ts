@@ -4,7 +4,7 @@ import { detectEnvironment } from './environment.ts';
 import { emitLifecycle, reportDataError } from './events.ts';
 import { createGatewayClient } from './gateway.ts';
 import { messagesFor, resolveLocale } from './i18n.ts';
-import { loadNotices, loadQrPanel } from './qr-loader.ts';
+import { loadChunk } from './qr-loader.ts';
 import { submitRedirect } from './redirect.ts';
 import type { BCConfig, ClickEvents, DataError, Order } from './types.ts';
 import { mountCheckout, type MountedCheckout } from './ui/mount.ts';
@@ -26,8 +26,7 @@ export function defaultPlatform(config: BCConfig, win: Window): Platform {
     navigate: (url) => win.location.assign(url),
     submitForm: (url, method, param) => void submitRedirect(url, method, param, win.document),
     alert: (text) => win.alert(text),
-    loadQrPanel: () => loadQrPanel(config.urls[0] ?? '', win.document),
-    loadNotices: () => loadNotices(config.urls[0] ?? '', win.document),
+    loadChunk: () => loadChunk(config.urls[0] ?? '', win.document),
     win,
   };
 }
