@@ -6,8 +6,8 @@ import { defineConfig } from 'vite';
  *                             /1/pay/jsbutton/returnscripts?appId=…);
  *   `vite build --mode qr`  → spay-qr.js, the QR panel and encoder, loaded only when a payer picks WeChat's QR payment
  *                             (served at /1/pay/jsbutton/assets/spay-qr.js). It renders with spay.js's Preact
- *                             core and adoptStyles: `preact` and adopt-styles.ts are external there, read from
- *                             window.__spayPreact.
+ *                             core, adoptStyles and callMerchant: `preact`, adopt-styles.ts and events.ts are
+ *                             external there, read from window.__spayPreact.
  * `npm run build` runs both.
  */
 export default defineConfig(({ mode }) => {
@@ -22,7 +22,10 @@ export default defineConfig(({ mode }) => {
       outDir: 'dist/widget',
       emptyOutDir: !qr,
       target: 'es2022',
-      minify: true,
+      // terser (several compress passes, top-level names mangled inside the IIFE) beats the default oxc minifier
+      // by ~60 bytes gzip on spay.js and ~100 in all; property names are never mangled (public BC/BCConfig names).
+      minify: 'terser',
+      terserOptions: { ecma: 2020, compress: { passes: 3, pure_getters: true }, mangle: { toplevel: true } },
       sourcemap: false,
       lib: {
         entry: qr ? 'widget/qr/chunk.ts' : 'widget/index.ts',
@@ -30,11 +33,11 @@ export default defineConfig(({ mode }) => {
         formats: ['iife'],
         fileName: () => (qr ? 'spay-qr.js' : 'spay.js'),
       },
-      // The chunk renders with the first script's Preact and adopts its styles with the first script's
-      // adoptStyles: both read from window.__spayPreact (qr-loader.ts lends them), one copy per page.
+      // The chunk renders with the first script's Preact, adopts its styles with its adoptStyles and calls the
+      // merchant with its callMerchant: all read from window.__spayPreact (qr-loader.ts lends them), one copy per page.
       rollupOptions: qr
         ? {
-            external: (id: string) => id === 'preact' || /adopt-styles(\.ts)?$/.test(id),
+            external: (id: string) => id === 'preact' || /\/(adopt-styles|events)(\.ts)?$/.test(id),
             output: { globals: () => '__spayPreact' },
           }
         : undefined,

@@ -1,11 +1,12 @@
 /**
  * Loads the lazy chunk (qr/lazy.ts: the QR panel, the payer notices' texts, WeChat JSAPI, return_url) once, as a
  * classic script from the gateway (`/1/pay/jsbutton/assets/spay-qr.js`), after lending it this script's Preact
- * (`h`, `Component`) and adoptStyles.
+ * (`h`, `Component`), adoptStyles and callMerchant (vite.config.ts).
  */
 import { Component, h } from 'preact';
 import type { QrChunk } from './qr/lazy.ts';
 import { PREACT_GLOBAL, QR_CHUNK_FILE, QR_GLOBAL } from './qr/qr-global.ts';
+import { callMerchant } from './events.ts';
 import { adoptStyles } from './ui/adopt-styles.ts';
 
 export type { QrChunk };
@@ -20,7 +21,7 @@ export function qrChunkUrl(gatewayUrl: string): string {
 export function loadChunk(gatewayUrl: string, doc: Document = document): Promise<QrChunk> {
   const win = doc.defaultView as unknown as Record<string, unknown>;
   pending ??= new Promise<QrChunk>((resolve, reject) => {
-    win[PREACT_GLOBAL] = { h, Component, adoptStyles };
+    win[PREACT_GLOBAL] = { h, Component, adoptStyles, callMerchant };
     const script = doc.createElement('script');
     script.src = qrChunkUrl(gatewayUrl);
     script.async = true;

@@ -143,7 +143,12 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     if (bill.kind === 'redirect') {
       if (channel === 'ali' && environment === 'wechat' && order.needAliGuide && bill.guideUrl)
         platform.navigate(bill.guideUrl);
-      else platform.submitForm(bill.url, bill.method, bill.param);
+      else
+        try {
+          await platform.submitForm(bill.url, bill.method, bill.param);
+        } catch (error) {
+          this.fail(networkError(String(error)), channel);
+        }
       return;
     }
     if (bill.kind === 'qr') {

@@ -5,8 +5,8 @@ import type { QrChunk } from '../qr-loader.ts';
 export interface Platform {
   /** Leaves the merchant page for `url` (guide page, return_url). */
   navigate(url: string): void;
-  /** Submits a hidden form to a redirect channel's cashier. */
-  submitForm(url: string, method: string, param: Record<string, unknown>): void;
+  /** Submits a hidden form to a redirect channel's cashier (rejects when the lazy chunk cannot load). */
+  submitForm(url: string, method: string, param: Record<string, unknown>): void | Promise<void>;
   alert(text: string): void;
   /**
    * The lazily loaded chunk: the QR panel, the payer notices for every state but `network`, WeChat JSAPI and
