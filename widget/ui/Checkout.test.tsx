@@ -72,6 +72,8 @@ interface Setup {
   qrLifetimeMs?: number;
   /** Replaces the lazy chunk's loader. */
   loadChunk?: Platform['loadChunk'];
+  /** Replaces the redirect channels' hidden form. */
+  submitForm?: Platform['submitForm'];
 }
 
 function setup(options: Setup) {
@@ -97,7 +99,7 @@ function setup(options: Setup) {
   };
   const platform: Platform = {
     navigate: () => {},
-    submitForm: () => {},
+    submitForm: options.submitForm ?? (() => {}),
     alert: vi.fn(),
     loadChunk: options.loadChunk ?? (async () => qrChunk),
     openStream: null,
@@ -428,5 +430,19 @@ describe('the lazy chunk cannot be loaded', () => {
     expectText(alert, '请检查网络后重试。');
     fireEvent.click(within(alert).getByRole('button', { name: '重试' }));
     await waitFor(() => expect(creations).toHaveLength(2));
+  });
+
+  it('a redirect channel whose hidden form (in the chunk) cannot load: the network notice, the merchant told', async () => {
+    const { errors, events } = setup({
+      locale: EN,
+      answers: [{ ...refusal(0, 'OK', ''), action: 'redirect', id: 'bill-1', url: 'https://cashier.test' }],
+      instantChannel: 'ali',
+      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
+      submitForm: () => Promise.reject(new Error('could not load spay-qr.js')),
+    });
+    const alert = await notice(EN, 'No connection');
+    expectText(alert, 'Check your connection and try again.');
+    expect(errors.map((error) => error.code)).toEqual(['NETWORK_ERROR']);
+    expect(events.map((event) => [event.name, event.detail.channel])).toEqual([['failed', 'ali']]);
   });
 });
