@@ -142,6 +142,35 @@ describe('verifyWebhook', () => {
       expect(verifyWebhook(knownBody, old, app, { now, toleranceSeconds: 600 }).ok).toBe(true);
     });
 
+    it('accept a timestamp exactly at the tolerance, either way, and refuse one second beyond', () => {
+      for (const offset of [-300, 300]) {
+        const headers = standardWebhookHeaders(app.webhookSecret!, knownBody, {
+          timestampSeconds: seconds + offset,
+        });
+        expect(verifyWebhook(knownBody, headers, app, { now }).ok).toBe(true);
+      }
+      const tenSecondsOld = standardWebhookHeaders(app.webhookSecret!, knownBody, {
+        timestampSeconds: seconds - 10,
+      });
+      expect(verifyWebhook(knownBody, tenSecondsOld, app, { now, toleranceSeconds: 10 }).ok).toBe(true);
+      expect(verifyWebhook(knownBody, tenSecondsOld, app, { now, toleranceSeconds: 9 })).toMatchObject({
+        ok: false,
+        failure: 'timestamp',
+      });
+    });
+
+    it('refuse a webhook-timestamp that is not a plain number of seconds, even if it reads as one', () => {
+      for (const timestamp of ['abc', '1700000100.0', '1.7000001e9', '0x6553F164', '-1700000100']) {
+        const headers = standardWebhookHeaders(app.webhookSecret!, knownBody, { timestampSeconds: seconds });
+        headers['webhook-timestamp'] = timestamp;
+        expect(verifyWebhook(knownBody, headers, app, { now }), timestamp).toMatchObject({
+          ok: false,
+          failure: 'timestamp',
+          message: 'webhook-timestamp: not a number of seconds',
+        });
+      }
+    });
+
     it('refuse incomplete headers', () => {
       const headers = standardWebhookHeaders(app.webhookSecret!, knownBody, { timestampSeconds: seconds });
       const { ['webhook-id']: _id, ...withoutId } = headers;
