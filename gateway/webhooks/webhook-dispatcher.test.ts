@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function setUp(
   receiver: WebhookReceiver,
-): Promise<{ store: GatewayStore; enqueue(): Promise<string> }> {
+): Promise<{ store: GatewayStore; enqueue(transactionId?: string): Promise<string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'spay-dispatcher-test-'));
   const store = await openSqliteStore(dir);
   cleanups.push(async () => {
@@ -32,14 +32,14 @@ async function setUp(
   const app = (await apps.findApp(seed.appId))!;
   return {
     store,
-    async enqueue() {
+    async enqueue(transactionId = 'order0001') {
       const { id } = await enqueueWebhook(
         store,
         {
           app,
           mode: 'test',
           transactionType: 'PAY',
-          transactionId: 'order0001',
+          transactionId,
           channelType: 'ALI',
           subChannelType: 'ALI_WEB',
           transactionFee: 1,
@@ -90,5 +90,61 @@ describe('the webhook dispatcher', () => {
     await dispatcher.stop();
     expect(await row(store, id)).toMatchObject({ status: 'pending', attempt_count: 0 });
     expect(await store.outbox.attemptsOf([id])).toEqual([]);
+  });
+
+  it('counts a redirect as a failed attempt and never follows it to another receiver', async () => {
+    const elsewhere = await startWebhookReceiver();
+    cleanups.push(() => elsewhere.close());
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    for (const status of [301, 302, 303, 307, 308]) {
+      receiver.answer = () => ({ status, body: 'moved', headers: { location: elsewhere.url } });
+      const { store, enqueue } = await setUp(receiver);
+      const dispatcher = new WebhookDispatcher({ store, retryScale: 1000 });
+      cleanups.push(() => dispatcher.stop());
+      const id = await enqueue();
+      dispatcher.start();
+      await expect.poll(async () => (await row(store, id)).attempt_count, { timeout: 5000 }).toBe(1);
+      expect(await row(store, id)).toMatchObject({ status: 'pending' });
+      expect(await store.outbox.attemptsOf([id])).toMatchObject([
+        { http_status: status, response_excerpt: 'moved', error: 'answer was not "success"' },
+      ]);
+    }
+    expect(receiver.received).toHaveLength(5);
+    expect(elsewhere.received).toEqual([]);
+  });
+
+  it('keeps exactly the first 500 characters of a long answer', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.answer = () => ({ status: 500, body: 'x'.repeat(499) + 'yz' + 'w'.repeat(300) });
+    const { store, enqueue } = await setUp(receiver);
+    const dispatcher = new WebhookDispatcher({ store, retryScale: 1000 });
+    cleanups.push(() => dispatcher.stop());
+    const id = await enqueue();
+    dispatcher.start();
+    await expect.poll(async () => (await row(store, id)).attempt_count, { timeout: 5000 }).toBe(1);
+    const [attempt] = await store.outbox.attemptsOf([id]);
+    expect(attempt!.response_excerpt).toBe('x'.repeat(499) + 'y');
+  });
+
+  it('delivers every due webhook in one wake, beyond one batch of 32', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    const { store, enqueue } = await setUp(receiver);
+    const ids: string[] = [];
+    for (let index = 0; index < 75; index += 1)
+      ids.push(await enqueue(`order${String(index).padStart(4, '0')}`));
+    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001 });
+    cleanups.push(() => dispatcher.stop());
+    dispatcher.start();
+    // The idle poll is 30 s away: only passes that continue after a full batch reach the last rows in time.
+    await receiver.waitFor(75, 8000);
+    await expect
+      .poll(async () => (await store.outbox.all({})).filter((found) => found.status === 'delivered').length, {
+        timeout: 5000,
+      })
+      .toBe(75);
+    expect(new Set(receiver.received.map((webhook) => webhook.headers['webhook-id']))).toEqual(new Set(ids));
   });
 });
