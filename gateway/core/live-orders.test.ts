@@ -238,6 +238,25 @@ describe('orders keyed by mode', () => {
     await expect.poll(() => ledger.closed.has(second.replaceAll('-', ''))).toBe(true);
   });
 
+  it('keeps a live late payment flagged for the merchant, never refunding it by itself', async () => {
+    const billNo = newBillNo();
+    const first = String((await livePay(billNo, 'ALI_WEB', 450)).json.id);
+    const second = String((await livePay(billNo, 'ALI_WAP', 450)).json.id);
+    expect(await ledgerNotify(first, 450)).toEqual({ status: 200, text: 'LEDGER-OK' });
+    expect(await billStatus(harness.gateway, second)).toMatchObject({ status: 'closed' });
+    // Money arrives for the closed sibling: a late payment.
+    expect(await ledgerNotify(second, 450)).toEqual({ status: 200, text: 'LEDGER-OK' });
+    const { core, store } = harness.gateway.ctx;
+    const late = await store.bills.findBill(second);
+    expect(late).toMatchObject({ status: 'closed', refundRequired: true, spayResult: true });
+    // Both ways a late payment is refunded have run to the end (the store answers in order): nothing was.
+    expect(await core.refunds.refundLatePayment(late!)).toBeUndefined();
+    await core.refunds.resumeUnfinished();
+    const scope = { appId: harness.gateway.app.appId, mode: 'live' as const };
+    expect(await core.refunds.list(scope, { billNo }, { skip: 0, limit: 10 })).toEqual([]);
+    expect(await store.bills.findBill(second)).toMatchObject({ refundRequired: true });
+  });
+
   it('answers a live notify that does not verify with the channel’s own refusal, and books nothing', async () => {
     const live = await livePay(newBillNo(), 'ALI_QRCODE', 300);
     expect(live.json).toMatchObject({ result_code: 0 });
