@@ -66,15 +66,16 @@ describe('the webhook dispatcher', () => {
     cleanups.push(() => receiver.close());
     receiver.answer = (index) => (index === 0 ? 'hang' : { status: 200, body: 'success' });
     const { store, enqueue } = await setUp(receiver);
-    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001, timeoutMs: 300 });
+    // Long enough that the answering second attempt fits in it on a loaded machine (e.g. under mutation testing).
+    const dispatcher = new WebhookDispatcher({ store, retryScale: 0.001, timeoutMs: 1500 });
     cleanups.push(() => dispatcher.stop());
     const id = await enqueue();
     dispatcher.start();
-    await expect.poll(async () => (await row(store, id)).status, { timeout: 5000 }).toBe('delivered');
+    await expect.poll(async () => (await row(store, id)).status, { timeout: 8000 }).toBe('delivered');
     const attempts = await store.outbox.attemptsOf([id]);
     expect(attempts).toHaveLength(2);
-    expect(attempts[0]).toMatchObject({ http_status: null, error: 'no answer within 300 ms' });
-    expect(attempts[0]!.latency_ms).toBeGreaterThanOrEqual(290);
+    expect(attempts[0]).toMatchObject({ http_status: null, error: 'no answer within 1500 ms' });
+    expect(attempts[0]!.latency_ms).toBeGreaterThanOrEqual(1490);
     expect(attempts[1]).toMatchObject({ http_status: 200, response_excerpt: 'success', error: null });
   });
 
