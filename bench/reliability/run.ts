@@ -3,6 +3,7 @@
  * printing what it tried and what held, then a summary. Exits 1 when anything did not hold.
  *   SPAY_RELIABILITY_ONLY=crash,outage,load,fuzz-click,fuzz-rest,security   run a subset
  *   SPAY_FUZZ_SEED=N                                                       replay a fuzz run
+ *   SPAY_CRASH_SEED=N                                                      replay the crash run's kill moments
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
