@@ -15,6 +15,7 @@ import {
   signedOrder,
 } from '../testing/gateway-harness.ts';
 import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
+import { outboxDrained } from '../testing/outbox-drain.ts';
 import { webhooksFor } from '../testing/webhook-receiver.ts';
 
 // Only the core: the REST module would refund late payments by itself, which its own tests cover.
@@ -62,7 +63,7 @@ describe('an order attempted on several channels', () => {
     db.close();
     expect(row).toMatchObject({ status: 'closed', spay_result: 1, refund_required: 1 });
     expect((row as { trade_no: string }).trade_no).toMatch(/^SANDBOX/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await outboxDrained(harness.gateway.ctx.store);
     expect(webhooksOf(billNo)).toHaveLength(1);
   });
 
@@ -108,7 +109,7 @@ describe('an order attempted on several channels', () => {
       new URL(String(once.location)).searchParams.get('trade_no'),
     );
     expect(await status(bill.id)).toEqual(first);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await outboxDrained(harness.gateway.ctx.store);
     expect(webhooksOf(billNo)).toHaveLength(1);
   });
 
@@ -156,7 +157,7 @@ describe('an order attempted on several channels', () => {
       .get(billNo);
     db.close();
     expect(late).toEqual({ n: 3 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await outboxDrained(harness.gateway.ctx.store);
     expect(webhooksOf(billNo)).toHaveLength(1);
   });
 });
