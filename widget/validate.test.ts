@@ -199,6 +199,13 @@ const accepted: [string, unknown, Partial<Order>][] = [
   ['instant_channel ali', { ...good, instant_channel: 'ali' }, { instantChannel: 'ali' }],
   ['debug true', { ...good, debug: true }, { debug: true }],
   ['locale en', { ...good, locale: 'en' }, { locale: 'en' }],
+  ['locale zh-CN', { ...good, locale: 'zh-CN' }, { locale: 'zh-CN' }],
+  ['locale auto', { ...good, locale: 'auto' }, { locale: 'auto' }],
+  [
+    'an openid',
+    { ...good, openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' },
+    { openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' },
+  ],
   ['bill_timeout 300', { ...good, bill_timeout: 300 }, { billTimeout: 300 }],
   ['bill_timeout 1', { ...good, bill_timeout: 1 }, { billTimeout: 1 }],
   ['bill_timeout 30 days', { ...good, bill_timeout: 2592000 }, { billTimeout: 2592000 }],
@@ -244,6 +251,8 @@ describe('titleWeight', () => {
     expect(titleWeight('ab')).toBe(2);
     expect(titleWeight('订单')).toBe(4);
     expect(titleWeight('é')).toBe(2);
+    expect(titleWeight('\x7f~')).toBe(2);
+    expect(titleWeight('\x80')).toBe(2);
   });
 });
 
