@@ -157,6 +157,23 @@ const bad: [string, unknown, DataError][] = [
     invalid('bill_timeout', 'must be an integer number of seconds from 1 to 2592000'),
   ],
   ['locale fr', { ...good, locale: 'fr' }, invalid('locale', 'must be "zh-CN", "en" or "auto"')],
+  ['amount as an array', { ...good, amount: [5] }, invalid('amount', AMOUNT_RULE)],
+  ['sign as an array', { ...good, sign: [good.sign] }, invalid('sign', 'must be 32 hex characters')],
+  [
+    'a v2 sign as an array',
+    { ...good, sign_type: 'HMAC-SHA256', sign: ['b6'.repeat(32)] },
+    invalid('sign', 'must be 64 hex characters (sign_type HMAC-SHA256)'),
+  ],
+  [
+    'return_url with a scheme in the middle',
+    { ...good, return_url: 'xhttp://shop.example/r' },
+    invalid('return_url', 'must start with http:// or https://'),
+  ],
+  [
+    'optional with NaN',
+    { ...good, optional: { a: Number.NaN } },
+    invalid('optional.a', 'must be a string, number, boolean or null'),
+  ],
 ];
 
 /** [what, data, what the order must contain] */
@@ -199,6 +216,15 @@ const accepted: [string, unknown, Partial<Order>][] = [
   ['instant_channel ali', { ...good, instant_channel: 'ali' }, { instantChannel: 'ali' }],
   ['debug true', { ...good, debug: true }, { debug: true }],
   ['locale en', { ...good, locale: 'en' }, { locale: 'en' }],
+  ['need_ali_guide "true"', { ...good, need_ali_guide: 'true' }, { needAliGuide: true }],
+  [
+    'return_url http',
+    { ...good, return_url: 'http://shop.example/r' },
+    { returnUrl: 'http://shop.example/r' },
+  ],
+  ['return_url null', { ...good, return_url: null }, { returnUrl: undefined }],
+  ['optional null', { ...good, optional: null }, { optional: undefined }],
+  ['optional with an undefined entry', { ...good, optional: { a: undefined, b: 1 } }, { optional: { b: 1 } }],
   ['locale zh-CN', { ...good, locale: 'zh-CN' }, { locale: 'zh-CN' }],
   ['locale auto', { ...good, locale: 'auto' }, { locale: 'auto' }],
   [
