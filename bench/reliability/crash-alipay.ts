@@ -135,7 +135,13 @@ export async function crashAlipayScenario(
       const fee = 200 + serial;
       const billNo = uniqueBillNo('A');
       const bill = await whileDown(
-        () => createBill(gateway.url, app, { billNo, totalFee: fee, channel: 'ALI_QRCODE' }),
+        () =>
+          createBill(gateway.url, app, {
+            billNo,
+            totalFee: fee,
+            channel: 'ALI_QRCODE',
+            returnUrl: 'https://shop.example/r',
+          }),
         counter,
       );
       const { order } = await simulator.pay(outTradeNoOf(bill.id));
@@ -226,11 +232,16 @@ export async function crashAlipayScenario(
     await waitUntil(() => unpaidInGateway().length === 0, 60_000);
     const settleMs = Date.now() - settleStartedAt;
     const left = unpaidInGateway();
+    const notifies = await simulator.notifies();
+    const missed = notifies.filter((notify) => notify.answer !== 'success');
+    const retried = new Set(missed.map((notify) => notify.out_trade_no)).size;
+    const queries = (await simulator.requests()).filter((r) => r.method === 'alipay.trade.query').length;
     checks.check(
       'every trade Alipay says was paid ends paid in the gateway',
       paidAtAlipay.length === payments && left.length === 0,
       `${paidAtAlipay.length} paid at Alipay, ${left.length} not paid in the gateway ` +
-        `(${(settleMs / 1000).toFixed(1)} s after the last payment)${left[0] ? `, first: ${left[0].out_trade_no}` : ''}`,
+        `(${(settleMs / 1000).toFixed(1)} s after the last payment); ${notifies.length} notifies, ` +
+        `${missed.length} not answered success (${retried} trades), ${queries} alipay.trade.query${left[0] ? `, first: ${left[0].out_trade_no}` : ''}`,
     );
 
     // Refunds settle (a refund a kill left processing is taken up by the settler), their webhooks delivered.
@@ -248,7 +259,10 @@ export async function crashAlipayScenario(
     const duplicates = [...booked.values()].filter((payment) => payment.deliveries > 1).length;
     checks.check(
       'the merchant booked each PAY webhook exactly once, for its amount',
-      [...paid.keys()].every((billNo) => booked.has(billNo)) && wrongFee === 0 && strangers === 0,
+      paid.size > 0 &&
+        [...paid.keys()].every((billNo) => booked.has(billNo)) &&
+        wrongFee === 0 &&
+        strangers === 0,
       `${[...paid.keys()].filter((billNo) => booked.has(billNo)).length}/${paid.size} payments booked, ` +
         `${wrongFee} wrong amounts, ${strangers} unknown, ${ledger.deliveries()} deliveries, ` +
         `${duplicates} delivered more than once, ${ledger.rejected()} bad signatures, ` +
