@@ -12,6 +12,8 @@
  *   SPAY_DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in SPAY_DATA_DIR, for several instances)
  *   SPAY_WEBHOOK_LEASE_MS (30000: how long an instance holds a webhook it is sending before others may send it)
  *   SPAY_TRUST_PROXY (none; "1" = any proxy, else comma-separated addresses/CIDRs whose X-Forwarded-For is believed)
+ *   SPAY_RECONCILE_AFTER_MS (30000: first channel query about an unpaid attempt)  SPAY_RECONCILE_PASS_MS (5000)
+ *   SPAY_REFUND_SETTLE_MS (60000: how often refunds left processing are settled) — tests and drills shorten these
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
 import { readFile } from 'node:fs/promises';
@@ -59,6 +61,11 @@ try {
     webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
     webhookLeaseMs: numberFromEnv('SPAY_WEBHOOK_LEASE_MS', 0) || undefined,
     publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
+    timings: {
+      reconcileAfterMs: numberFromEnv('SPAY_RECONCILE_AFTER_MS', 0) || undefined,
+      reconcilePassMs: numberFromEnv('SPAY_RECONCILE_PASS_MS', 0) || undefined,
+      refundSettleMs: numberFromEnv('SPAY_REFUND_SETTLE_MS', 0) || undefined,
+    },
     logger: process.env.SPAY_LOG !== '0',
     rateLimit:
       process.env.SPAY_RATE_LIMIT_WRITES === '0'
