@@ -27,6 +27,8 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/*.postgres.test.ts'],
           environment: 'node',
           testTimeout: 20000,
+          // A test-only key for channel settings at rest (gateways in tests would each generate one, with a warning).
+          env: { SPAY_SECRET_KEY: '7e57000000000000000000000000000000000000000000000000000000007e57' },
         },
       },
     ],

@@ -24,7 +24,10 @@ export default defineConfig({
     include: postgresTestFiles,
     environment: 'node',
     globalSetup: ['gateway/testing/postgres-global-setup.ts'],
-    env: { SPAY_TEST_DATABASE: 'postgres' },
+    env: {
+      SPAY_TEST_DATABASE: 'postgres',
+      SPAY_SECRET_KEY: '7e57000000000000000000000000000000000000000000000000000000007e57',
+    },
     testTimeout: 30000,
     hookTimeout: 30000,
   },

@@ -2,8 +2,9 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { AppTable, GatewayTx } from './tables.ts';
 import type { App, SeedApp } from '../apps/app.ts';
+import type { SecretSealer } from './secret-sealer.ts';
 
-function toApp(row: Selectable<AppTable>): App {
+function toApp(row: Selectable<AppTable>, sealer: SecretSealer): App {
   return {
     appId: row.app_id,
     name: row.name,
@@ -15,24 +16,33 @@ function toApp(row: Selectable<AppTable>): App {
     webhookUrl: row.webhook_url,
     liveWebhookUrl: row.live_webhook_url,
     channels: JSON.parse(row.channels) as string[],
-    channelSettings: JSON.parse(row.channel_settings) as App['channelSettings'],
+    channelSettings: JSON.parse(sealer.open(row.channel_settings)) as App['channelSettings'],
     buttonSign: row.button_sign === 'v2_required' ? 'v2_required' : 'legacy_allowed',
     requestSign: row.request_sign === 'v2_required' ? 'v2_required' : 'legacy_allowed',
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
   };
 }
 
+/** Channel settings as stored: sealed (they hold channel private keys), unless there are none. */
+function storedSettings(settings: App['channelSettings'], sealer: SecretSealer): string {
+  const json = JSON.stringify(settings);
+  return Object.keys(settings).length === 0 ? json : sealer.seal(json);
+}
+
 export class AppStore {
-  constructor(private readonly db: GatewayTx) {}
+  constructor(
+    private readonly db: GatewayTx,
+    private readonly sealer: SecretSealer,
+  ) {}
 
   async findApp(appId: string): Promise<App | undefined> {
     const row = await this.db.selectFrom('apps').selectAll().where('app_id', '=', appId).executeTakeFirst();
-    return row ? toApp(row) : undefined;
+    return row ? toApp(row, this.sealer) : undefined;
   }
 
   async listApps(): Promise<App[]> {
     const rows = await this.db.selectFrom('apps').selectAll().orderBy('created_at').execute();
-    return rows.map(toApp);
+    return rows.map((row) => toApp(row, this.sealer));
   }
 
   /** Creates the app unless one with that appId exists; returns true when it was created. */
@@ -50,7 +60,7 @@ export class AppStore {
         webhook_url: seed.webhookUrl,
         live_webhook_url: seed.liveWebhookUrl,
         channels: JSON.stringify(seed.channels),
-        channel_settings: JSON.stringify(seed.channelSettings ?? {}),
+        channel_settings: storedSettings(seed.channelSettings ?? {}, this.sealer),
         button_sign: seed.buttonSign ?? 'legacy_allowed',
         request_sign: seed.requestSign ?? 'legacy_allowed',
         allowed_origins: JSON.stringify(seed.allowedOrigins ?? []),
@@ -74,7 +84,7 @@ export class AppStore {
     if (changes.liveWebhookUrl !== undefined) values.live_webhook_url = changes.liveWebhookUrl;
     if (changes.channels !== undefined) values.channels = JSON.stringify(changes.channels);
     if (changes.channelSettings !== undefined)
-      values.channel_settings = JSON.stringify(changes.channelSettings);
+      values.channel_settings = storedSettings(changes.channelSettings, this.sealer);
     if (changes.buttonSign !== undefined) values.button_sign = changes.buttonSign;
     if (changes.requestSign !== undefined) values.request_sign = changes.requestSign;
     if (changes.allowedOrigins !== undefined) values.allowed_origins = JSON.stringify(changes.allowedOrigins);

@@ -8,7 +8,9 @@
  * a `numeric`, read the same way.
  */
 import { Kysely, PostgresDialect, type Migration } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { parseSecretKey, SecretSealer } from './secret-sealer.ts';
 import { postgresBillChangeFeed } from './bill-change-feed.ts';
 import type { GatewayStore } from './store.ts';
 import { migrateToLatest, storesOver } from './store.ts';
@@ -36,6 +38,11 @@ export interface PostgresStoreOptions {
   /** Connections in this instance's pool (default 10). */
   poolSize?: number;
   extraMigrations?: Record<string, Migration>;
+  /**
+   * Seals channel settings at rest (`openStore` passes the gateway's key). Default: a key from SPAY_SECRET_KEY, else
+   * one for this process only (for tests that never store channel settings across processes).
+   */
+  sealer?: SecretSealer;
 }
 
 /** `postgres://user:password@host:port/database` without the password, for logs and /healthz. */
@@ -58,6 +65,11 @@ export async function openPostgresStore(
   url: string,
   options: PostgresStoreOptions = {},
 ): Promise<GatewayStore> {
+  const sealer =
+    options.sealer ??
+    new SecretSealer(
+      process.env.SPAY_SECRET_KEY ? parseSecretKey(process.env.SPAY_SECRET_KEY) : randomBytes(32),
+    );
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -76,10 +88,10 @@ export async function openPostgresStore(
   }
   const billChanges = postgresBillChangeFeed(pool, url);
   return {
-    ...storesOver(db),
+    ...storesOver(db, sealer),
     engine: 'postgres',
     billChanges,
-    transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx))),
+    transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx, sealer))),
     description: describeDatabaseUrl(url),
     async close() {
       await billChanges.close();

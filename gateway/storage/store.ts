@@ -19,6 +19,7 @@ import { gatewayMigrations } from './migrations.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
 import { RefundStore } from './refund-store.ts';
+import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
@@ -49,9 +50,9 @@ export interface GatewayStore extends Stores {
   close(): Promise<void>;
 }
 
-export function storesOver(db: GatewayTx): Stores {
+export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
   return {
-    apps: new AppStore(db),
+    apps: new AppStore(db, sealer),
     bills: new BillStore(db),
     refunds: new RefundStore(db),
     outbox: new OutboxStore(db),
@@ -75,6 +76,7 @@ export async function migrateToLatest(
 export async function openSqliteStore(
   dataDir: string,
   extraMigrations: Record<string, Migration> = {},
+  sealer: SecretSealer = new SecretSealer(loadSecretKey(dataDir)),
 ): Promise<GatewayStore> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'gateway.sqlite');
@@ -91,9 +93,9 @@ export async function openSqliteStore(
     throw error;
   }
   return {
-    ...storesOver(db),
+    ...storesOver(db, sealer),
     engine: 'sqlite',
-    transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx))),
+    transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx, sealer))),
     description: `sqlite:${file}`,
     async close() {
       await db.destroy();
@@ -119,7 +121,8 @@ export async function openStore(
         `SPAY_DATABASE_URL must start with postgres:// or postgresql://, got "${url.split(':')[0]}:…"`,
       );
     }
-    return openPostgresStore(url, { extraMigrations });
+    const sealer = new SecretSealer(loadSecretKey(location.dataDir));
+    return openPostgresStore(url, { extraMigrations, sealer });
   }
   return openSqliteStore(location.dataDir, extraMigrations);
 }
