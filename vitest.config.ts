@@ -22,6 +22,7 @@ export default defineConfig({
             'bench/**/*.test.ts',
             'simulators/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'simulators/**/*.test.ts',
           ],
           // *.postgres.test.ts need the cluster of `npm run test:postgres` (vitest.postgres.config.ts).
           exclude: ['**/node_modules/**', '**/*.postgres.test.ts'],

@@ -1,5 +1,5 @@
 /**
- * `npm run simulators`: starts the channel simulators (Alipay, UnionPay and, where installed, WeChat Pay) on
+ * `npm run simulators`: starts the channel simulators (Alipay, WeChat Pay, UnionPay) on
  * fixed local ports, so a merchant can try live mode without a channel account: point a live app's channel
  * settings at them (README "Try live mode locally"). Each simulator's control API is under `/_sim/`.
  *

@@ -1,6 +1,7 @@
 /** The channel simulators `npm run simulators` starts, with their default ports. */
 import { startAlipaySimulator } from './alipay/index.ts';
 import { startUnionpaySimulator } from './unionpay/index.ts';
+import { startWechatpaySimulator } from './wechatpay/index.ts';
 
 export interface SimulatorStartOptions {
   host: string;

@@ -12,6 +12,7 @@ import {
   isPlausibleOpenid,
   isWeChat,
   newOAuthState,
+  liveOAuthUrl,
   sandboxOAuthUrl,
   stateCookie,
   stateMatches,
@@ -40,8 +41,11 @@ export function registerShopRoutes(server: FastifyInstance, context: DemoContext
       if (openid === undefined || openid === '') {
         const state = newOAuthState();
         reply.header('set-cookie', stateCookie(state));
+        const back = `${siteUrl(request)}/`;
         return reply.redirect(
-          sandboxOAuthUrl(context.gatewayUrl, context.app.appId, `${siteUrl(request)}/`, state),
+          context.app.testMode
+            ? sandboxOAuthUrl(context.gatewayUrl, context.app.appId, back, state)
+            : liveOAuthUrl(context.gatewayUrl, context.app.appId, back, state),
         );
       }
       if (!isPlausibleOpenid(openid)) {

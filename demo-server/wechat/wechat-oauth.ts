@@ -1,7 +1,8 @@
 /**
  * Inside WeChat the button pays by JSAPI, which needs the payer's openid. The demo gets it as the seed tutorial
- * does, through WeChat OAuth — here the gateway's sandbox stand-in (`/sandbox/wx/oauth`), which sends the browser
- * back with `openid`. A random `state`, kept in a cookie, ties the answer to this browser.
+ * does, through WeChat OAuth — in test mode the gateway's sandbox stand-in (`/sandbox/wx/oauth`), in live mode the
+ * gateway's real OAuth step (`/wx/oauth/{appId}`); either sends the browser back with `openid`. A random `state`,
+ * kept in a cookie, ties the answer to this browser.
  */
 import { randomBytes } from 'node:crypto';
 import { signaturesEqual } from '../../sdk/sign.ts';
@@ -25,6 +26,15 @@ export function sandboxOAuthUrl(
 ): string {
   const query = new URLSearchParams({ appid: appId, redirect_uri: redirectUri, state });
   return `${gatewayUrl}/sandbox/wx/oauth?${query.toString()}`;
+}
+
+/**
+ * A live app: the gateway's WeChat OAuth step (`/wx/oauth/{appId}`), which does WeChat's silent snsapi_base
+ * authorization with the app's AppSecret and sends the browser back with `openid` and `state`.
+ */
+export function liveOAuthUrl(gatewayUrl: string, appId: string, redirectUri: string, state: string): string {
+  const query = new URLSearchParams({ redirect_uri: redirectUri, state });
+  return `${gatewayUrl}/wx/oauth/${encodeURIComponent(appId)}?${query.toString()}`;
 }
 
 export function stateCookie(state: string): string {

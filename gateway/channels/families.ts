@@ -6,5 +6,10 @@
 import { alipayChannel } from './alipay/index.ts';
 import type { ChannelFamily } from './channel.ts';
 import { unionpayChannel } from './unionpay/index.ts';
+import { wechatpayChannel } from './wechatpay/index.ts';
 
-export const installedChannelFamilies: readonly ChannelFamily[] = [alipayChannel, unionpayChannel];
+export const installedChannelFamilies: readonly ChannelFamily[] = [
+  alipayChannel,
+  unionpayChannel,
+  wechatpayChannel,
+];
