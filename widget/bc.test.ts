@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startGateway } from '../gateway/server.ts';
 import { buttonOrderSign } from '../sdk/sign.ts';
 import { createBC, type BC } from './bc.ts';
-import { payerNotice } from './notice-texts.ts';
+import { qrChunk } from './qr/lazy.ts';
 import type { BCConfig, ClickEvents, DataError } from './types.ts';
 import { HOST_TAG } from './ui/mount.ts';
 import type { Platform } from './ui/platform.ts';
@@ -79,8 +79,8 @@ function makeBC(channels = app.channels, extra: Partial<Platform> = {}): { bc: B
     submitForm: (url, method, param) => void left.forms.push({ url, method, param }),
     navigate: (url) => void left.navigations.push(url),
     alert: (text) => void left.alerts.push(text),
-    // jsdom runs no external scripts: the lazy chunk's notices, imported.
-    loadNotices: async () => payerNotice,
+    // jsdom runs no external scripts: the lazy chunk's module, imported.
+    loadChunk: async () => qrChunk,
     ...extra,
   };
   return { bc: createBC(config, window, platform), left };
@@ -163,10 +163,7 @@ describe('BC.click', () => {
   });
 
   it('QR: follows the real bill by polling (jsdom has no EventSource) until paid, then goes to return_url', async () => {
-    // The QR chunk's classic script cannot run in jsdom: hand the widget the same panel module directly.
-    const { QrPanel } = await import('./components/QrPanel/index.ts');
     const { bc, left } = makeBC(app.channels, {
-      loadQrPanel: async () => QrPanel,
       openStream: null,
       paidPauseMs: 10,
     });

@@ -4,8 +4,7 @@ import { detectEnvironment } from './environment.ts';
 import { emitLifecycle, reportDataError } from './events.ts';
 import { createGatewayClient } from './gateway.ts';
 import { messagesFor, resolveLocale } from './i18n.ts';
-import { loadNotices, loadQrPanel } from './qr-loader.ts';
-import { submitRedirect } from './redirect.ts';
+import { loadChunk } from './qr-loader.ts';
 import type { BCConfig, ClickEvents, DataError, Order } from './types.ts';
 import { mountCheckout, type MountedCheckout } from './ui/mount.ts';
 import type { Platform } from './ui/platform.ts';
@@ -24,10 +23,13 @@ export const VERSION = '0.1.0';
 export function defaultPlatform(config: BCConfig, win: Window): Platform {
   return {
     navigate: (url) => win.location.assign(url),
-    submitForm: (url, method, param) => void submitRedirect(url, method, param, win.document),
+    // The hidden form's code ships in the lazy chunk: it is needed only once the payer has picked a channel.
+    submitForm: (url, method, param) =>
+      loadChunk(config.urls[0] ?? '', win.document).then(
+        (chunk) => void chunk.submit(url, method, param, win.document),
+      ),
     alert: (text) => win.alert(text),
-    loadQrPanel: () => loadQrPanel(config.urls[0] ?? '', win.document),
-    loadNotices: () => loadNotices(config.urls[0] ?? '', win.document),
+    loadChunk: () => loadChunk(config.urls[0] ?? '', win.document),
     win,
   };
 }

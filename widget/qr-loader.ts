@@ -1,14 +1,16 @@
 /**
- * Loads the lazy chunk (the QR panel and the payer notices' texts) once, as a classic script from the gateway (`/1/pay/jsbutton/assets/spay-qr.js`), after
- * lending it this script's Preact (`h`, `Component`).
+ * Loads the lazy chunk (qr/lazy.ts: the QR panel, the payer notices' texts, WeChat JSAPI, return_url) once, as a
+ * classic script from the gateway (`/1/pay/jsbutton/assets/spay-qr.js`), after lending it this script's Preact
+ * (`h`, `Component`), adoptStyles and callMerchant (vite.config.ts).
  */
 import { Component, h } from 'preact';
-import type { QrPanel } from './components/QrPanel/QrPanel.tsx';
-import type { NoticeFinder } from './notices.ts';
-import type { QrChunk } from './qr/chunk.ts';
+import type { QrChunk } from './qr/lazy.ts';
 import { PREACT_GLOBAL, QR_CHUNK_FILE, QR_GLOBAL } from './qr/qr-global.ts';
+import { callMerchant } from './events.ts';
+import { adoptStyles } from './ui/adopt-styles.ts';
 
-export type QrPanelComponent = typeof QrPanel;
+export type { QrChunk };
+export type QrPanelComponent = QrChunk['QrPanel'];
 
 let pending: Promise<QrChunk> | undefined;
 
@@ -16,18 +18,10 @@ export function qrChunkUrl(gatewayUrl: string): string {
   return `${gatewayUrl.replace(/\/+$/, '')}/1/pay/jsbutton/assets/${QR_CHUNK_FILE}`;
 }
 
-export function loadQrPanel(gatewayUrl: string, doc: Document = document): Promise<QrPanelComponent> {
-  return loadChunk(gatewayUrl, doc).then((chunk) => chunk.QrPanel);
-}
-
-export function loadNotices(gatewayUrl: string, doc: Document = document): Promise<NoticeFinder> {
-  return loadChunk(gatewayUrl, doc).then((chunk) => chunk.notices);
-}
-
-function loadChunk(gatewayUrl: string, doc: Document): Promise<QrChunk> {
+export function loadChunk(gatewayUrl: string, doc: Document = document): Promise<QrChunk> {
   const win = doc.defaultView as unknown as Record<string, unknown>;
   pending ??= new Promise<QrChunk>((resolve, reject) => {
-    win[PREACT_GLOBAL] = { h, Component };
+    win[PREACT_GLOBAL] = { h, Component, adoptStyles, callMerchant };
     const script = doc.createElement('script');
     script.src = qrChunkUrl(gatewayUrl);
     script.async = true;

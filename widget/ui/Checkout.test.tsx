@@ -8,10 +8,9 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelCode } from '../channels.ts';
-import { QrPanel } from '../components/QrPanel/index.ts';
 import { createGatewayClient } from '../gateway.ts';
 import { messagesFor, type Locale } from '../i18n.ts';
-import { payerNotice } from '../notice-texts.ts';
+import { qrChunk } from '../qr/lazy.ts';
 import type { ClickEvents, DataError, Environment, LifecycleDetail, Order, PublicBill } from '../types.ts';
 import { Checkout } from './Checkout.tsx';
 import type { Platform } from './platform.ts';
@@ -72,7 +71,9 @@ interface Setup {
   /** How long the QR bill lives (its expires_at as the gateway reports it). */
   qrLifetimeMs?: number;
   /** Replaces the lazy chunk's loader. */
-  loadNotices?: Platform['loadNotices'];
+  loadChunk?: Platform['loadChunk'];
+  /** Replaces the redirect channels' hidden form. */
+  submitForm?: Platform['submitForm'];
 }
 
 function setup(options: Setup) {
@@ -98,10 +99,9 @@ function setup(options: Setup) {
   };
   const platform: Platform = {
     navigate: () => {},
-    submitForm: () => {},
+    submitForm: options.submitForm ?? (() => {}),
     alert: vi.fn(),
-    loadQrPanel: async () => QrPanel,
-    loadNotices: options.loadNotices ?? (async () => payerNotice),
+    loadChunk: options.loadChunk ?? (async () => qrChunk),
     openStream: null,
     win: window,
   };
@@ -163,7 +163,13 @@ describe('the gateway cannot be reached', () => {
         locale,
         answers: [
           'unreachable',
-          { ...refusal(0, 'OK', ''), id: 'bill-1', url: 'https://cashier.test', method: 'GET' },
+          {
+            ...refusal(0, 'OK', ''),
+            action: 'redirect',
+            id: 'bill-1',
+            url: 'https://cashier.test',
+            method: 'GET',
+          },
         ],
         instantChannel: 'ali',
       });
@@ -279,6 +285,7 @@ describe("the page's own data is wrong (no dataError callback on the page)", () 
 
 const QR_BILL = {
   ...refusal(0, 'OK', ''),
+  action: 'qr',
   id: 'bill-qr-1',
   code_url: `${GATEWAY}/sandbox/wx/scan/bill-qr-1`,
   total_fee: 1,
@@ -342,6 +349,7 @@ describe('the QR bill ends unpaid', () => {
 describe('WeChat JSAPI', () => {
   const JSAPI_BILL = {
     ...refusal(0, 'OK', ''),
+    action: 'jsapi',
     id: 'bill-wx-1',
     app_id: 'wx123',
     timestamp: '1700000000',
@@ -391,6 +399,23 @@ describe('WeChat JSAPI', () => {
     await waitFor(() => expect(onClose).toHaveBeenCalledOnce());
     expect(screen.queryByRole('alert')).toBeNull();
   });
+
+  it('the lazy chunk (which holds JSAPI) cannot load: the network notice, the merchant told', async () => {
+    bridgeAnswering('ok');
+    const { errors, events, onClose } = setup({
+      locale: ZH,
+      answers: [JSAPI_BILL],
+      environment: 'wechat',
+      channels: ['wx'],
+      instantChannel: 'wx',
+      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
+    });
+    const alert = await notice(ZH, '网络连接失败');
+    expectText(alert, '请检查网络后重试。');
+    expect(errors.map((error) => error.code)).toEqual(['NETWORK_ERROR']);
+    expect(events.map((event) => [event.name, event.detail.channel])).toEqual([['failed', 'wx']]);
+    expect(onClose).not.toHaveBeenCalled();
+  });
 });
 
 describe('the lazy chunk cannot be loaded', () => {
@@ -399,11 +424,25 @@ describe('the lazy chunk cannot be loaded', () => {
       locale: ZH,
       answers: [refusal(7, 'CHANNEL_ERROR', 'channel: refused')],
       instantChannel: 'ali',
-      loadNotices: () => Promise.reject(new Error('could not load spay-qr.js')),
+      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
     });
     const alert = await notice(ZH, '网络连接失败');
     expectText(alert, '请检查网络后重试。');
     fireEvent.click(within(alert).getByRole('button', { name: '重试' }));
     await waitFor(() => expect(creations).toHaveLength(2));
+  });
+
+  it('a redirect channel whose hidden form (in the chunk) cannot load: the network notice, the merchant told', async () => {
+    const { errors, events } = setup({
+      locale: EN,
+      answers: [{ ...refusal(0, 'OK', ''), action: 'redirect', id: 'bill-1', url: 'https://cashier.test' }],
+      instantChannel: 'ali',
+      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
+      submitForm: () => Promise.reject(new Error('could not load spay-qr.js')),
+    });
+    const alert = await notice(EN, 'No connection');
+    expectText(alert, 'Check your connection and try again.');
+    expect(errors.map((error) => error.code)).toEqual(['NETWORK_ERROR']);
+    expect(events.map((event) => [event.name, event.detail.channel])).toEqual([['failed', 'ali']]);
   });
 });

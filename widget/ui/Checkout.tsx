@@ -11,10 +11,10 @@ import { StatusMessage } from '../components/StatusMessage/index.ts';
 import { emitLifecycle, reportDataError } from '../events.ts';
 import { networkError, type CreatedBill, type GatewayClient, type QrBill } from '../gateway.ts';
 import type { Locale, Messages } from '../i18n.ts';
-import { payWithJsapi, WX_PAY_OK } from '../jsapi.ts';
+import type { QrChunk } from '../qr-loader.ts';
+import { WX_PAY_OK } from '../jsapi.ts';
 import { isNetworkTrouble, NETWORK_NOTICE, type PayerNotice, type PayerTrouble } from '../notices.ts';
 import { formatFen } from '../money.ts';
-import { returnUrlWithResult } from '../return-url.ts';
 import type {
   ClickEvents,
   DataError,
@@ -107,8 +107,8 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     const { locale, platform } = this.props;
     const found = isNetworkTrouble(cause)
       ? undefined
-      : await platform.loadNotices().then(
-          (find) => find(cause, locale),
+      : await platform.loadChunk().then(
+          ({ notices }) => notices(cause, locale),
           () => undefined,
         );
     const notice = found ?? NETWORK_NOTICE[locale];
@@ -143,7 +143,12 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     if (bill.kind === 'redirect') {
       if (channel === 'ali' && environment === 'wechat' && order.needAliGuide && bill.guideUrl)
         platform.navigate(bill.guideUrl);
-      else platform.submitForm(bill.url, bill.method, bill.param);
+      else
+        try {
+          await platform.submitForm(bill.url, bill.method, bill.param);
+        } catch (error) {
+          this.fail(networkError(String(error)), channel);
+        }
       return;
     }
     if (bill.kind === 'qr') {
@@ -155,8 +160,15 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
       return;
     }
     this.show({ kind: 'wechat', channel }, messages.waitingWechat);
+    let jsapi: QrChunk['jsapi'];
+    try {
+      ({ jsapi } = await platform.loadChunk());
+    } catch (error) {
+      return this.fail(networkError(String(error)), channel);
+    }
+    if (controller.signal.aborted) return;
     // Paid: the dialog closes before the callbacks, as in the original. Cancelled or failed: it stays, saying so.
-    const result = await payWithJsapi(
+    const result = await jsapi(
       bill,
       {
         closeUi: (answer) =>
@@ -189,10 +201,12 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
       return this.ended(channel, bill.id, bill.status === 'expired' ? 'billExpired' : 'unfinished', bill);
     this.show({ kind: 'paid', bill }, messages.paid);
     this.emit('paid', { channel, bill_id: bill.id, bill });
-    if (order.returnUrl) {
-      const target = returnUrlWithResult(order.returnUrl, bill);
-      this.timers.push(setTimeout(() => platform.navigate(target), platform.paidPauseMs ?? 1200));
-    }
+    const { returnUrl } = order;
+    if (returnUrl)
+      void platform.loadChunk().then((chunk) => {
+        const target = chunk.returnUrl(returnUrl, bill);
+        this.timers.push(setTimeout(() => platform.navigate(target), platform.paidPauseMs ?? 1200));
+      });
   }
 
   content(step: CheckoutStep) {
@@ -215,7 +229,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
         return (
           <LazyQrPanel
             key={step.bill.id}
-            load={platform.loadQrPanel}
+            load={platform.loadChunk}
             title={messages.qrTitle}
             onLoadError={(message) => this.fail(networkError(message), step.channel)}
             billId={step.bill.id}

@@ -1,12 +1,13 @@
 import { Component } from 'preact';
 import type { QrPanelProps } from '../components/QrPanel/QrPanel.tsx';
 import { StatusMessage } from '../components/StatusMessage/index.ts';
-import type { QrPanelComponent } from '../qr-loader.ts';
+import type { QrChunk, QrPanelComponent } from '../qr-loader.ts';
 
 export interface LazyQrPanelProps extends QrPanelProps {
   /** Shown with a spinner while the chunk loads. */
   title: string;
-  load(): Promise<QrPanelComponent>;
+  /** The lazy chunk, which holds the panel. */
+  load(): Promise<QrChunk>;
   onLoadError(message: string): void;
 }
 
@@ -17,7 +18,7 @@ export class LazyQrPanel extends Component<LazyQrPanelProps, { Panel?: QrPanelCo
   override componentDidMount() {
     this.mounted = true;
     this.props.load().then(
-      (Panel) => this.mounted && this.setState({ Panel }),
+      ({ QrPanel: Panel }) => this.mounted && this.setState({ Panel }),
       (error: unknown) => this.mounted && this.props.onLoadError(String(error)),
     );
   }

@@ -1,18 +1,18 @@
 /** What the checkout needs from the browser, gathered so tests can watch navigation without leaving the page. */
 import type { StatusStreamFactory } from '../hooks/watchBillStatus.ts';
-import type { NoticeFinder } from '../notices.ts';
-import type { QrPanelComponent } from '../qr-loader.ts';
+import type { QrChunk } from '../qr-loader.ts';
 
 export interface Platform {
   /** Leaves the merchant page for `url` (guide page, return_url). */
   navigate(url: string): void;
-  /** Submits a hidden form to a redirect channel's cashier. */
-  submitForm(url: string, method: string, param: Record<string, unknown>): void;
+  /** Submits a hidden form to a redirect channel's cashier (rejects when the lazy chunk cannot load). */
+  submitForm(url: string, method: string, param: Record<string, unknown>): void | Promise<void>;
   alert(text: string): void;
-  /** The QR panel lives in a lazily loaded chunk. */
-  loadQrPanel(): Promise<QrPanelComponent>;
-  /** The payer notices for every state but `network` live in the same lazy chunk. */
-  loadNotices(): Promise<NoticeFinder>;
+  /**
+   * The lazily loaded chunk: the QR panel, the payer notices for every state but `network`, WeChat JSAPI and
+   * return_url (qr/lazy.ts).
+   */
+  loadChunk(): Promise<QrChunk>;
   /** null: no server-sent events (polling only); undefined: the browser's EventSource. */
   openStream?: StatusStreamFactory | null;
   win: Window;
