@@ -117,8 +117,8 @@ describe('UnionPay in the gateway', () => {
     expect(await billStatus(gateway, bill.billId)).toMatchObject({ status: 'paid' });
     const attempts = sim.notifies().filter((attempt) => attempt.orderId === bill.orderId);
     expect(attempts.map((attempt) => [attempt.status, attempt.answer])).toEqual([[200, 'ok']]);
-    // UnionPay's front redirect (a form POST to frontUrl) lands on the gateway's result page, which shows the
-    // bill as the gateway knows it (the posted fields are not read).
+    // UnionPay's front redirect (a form POST to frontUrl) lands on the gateway's result page (the posted fields are
+    // not read), which sends the payer on to the merchant's return_url with the bill as the gateway knows it.
     const front = await plainHttp({
       url: `${gateway.url}/1/pay/jsbutton/result/${bill.billId}`,
       method: 'POST',
@@ -132,7 +132,11 @@ describe('UnionPay in the gateway', () => {
       method: 'GET',
       headers: {},
     });
-    expect(result.body).toContain('支付成功');
+    expect(result.status).toBe(303);
+    const merchantPage = new URL(result.headers.location!);
+    expect(`${merchantPage.origin}${merchantPage.pathname}`).toBe('https://shop.example/r');
+    expect(merchantPage.searchParams.get('spay_result')).toBe('true');
+    expect(merchantPage.searchParams.get('trade_no')).toBe(order.queryId);
   });
 
   it('a dropped notify: reconciliation queries UnionPay and books the payment', async () => {
