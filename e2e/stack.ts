@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SeedApp } from '../gateway/apps/app.ts';
-import { startGateway } from '../gateway/server.ts';
+import { buildGateway, listenGateway } from '../gateway/server.ts';
 import { startDemoServer } from '../demo-server/server.ts';
 import { startMerchantOrigin, type MerchantOrigin } from './merchant-origin.ts';
 
@@ -29,7 +29,10 @@ export async function readDemoApp(): Promise<DemoApp> {
   return JSON.parse(text) as DemoApp;
 }
 
-/** Asks the OS for a free port on 127.0.0.1 (the demo must know its port before the gateway seeds its webhook URL). */
+/**
+ * Asks the OS for a free port on 127.0.0.1, for a child process that cannot report the port it bound. The port is
+ * released before it is used, so another process may take it first: servers in this process bind port 0 instead.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -45,33 +48,40 @@ export function freePort(): Promise<number> {
 
 export async function startStack(overrides: { webhookRetryScale?: number } = {}): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'spay-e2e-'));
-  const demoPort = await freePort();
   const merchant = await startMerchantOrigin();
-  // The demo shop and the tests' own host pages are the app's registered origins.
-  const app = {
-    ...(await readDemoApp()),
-    webhookUrl: `http://127.0.0.1:${demoPort}/webhook`,
-    allowedOrigins: [`http://127.0.0.1:${demoPort}`, merchant.url],
-  };
-  const gateway = await startGateway({
+  const demoApp = await readDemoApp();
+  // Every server binds port 0 and reports the port it got (no port is picked first and released: no race).
+  // The demo needs the gateway's URL and the app needs the demo's: the app is completed once both listen.
+  const gateway = await buildGateway({
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    seedApps: [app],
+    seedApps: [demoApp],
     webhookRetryScale: overrides.webhookRetryScale ?? 0.01,
     logger: false,
     // The demo shop's webhook receiver is on 127.0.0.1.
     allowPrivateTargets: true,
   });
+  const gatewayUrl = await listenGateway(gateway, { host: '127.0.0.1', port: 0 });
   const demo = await startDemoServer({
     host: '127.0.0.1',
-    port: demoPort,
+    port: 0,
     dataDir,
-    gatewayUrl: gateway.url,
-    app,
+    gatewayUrl,
+    app: demoApp,
+  });
+  // The demo shop and the tests' own host pages are the app's registered origins.
+  const app = {
+    ...demoApp,
+    webhookUrl: `${demo.url}/webhook`,
+    allowedOrigins: [demo.url, merchant.url],
+  };
+  await gateway.ctx.store.apps.updateApp(app.appId, {
+    webhookUrl: app.webhookUrl,
+    allowedOrigins: app.allowedOrigins,
   });
   return {
-    gatewayUrl: gateway.url,
+    gatewayUrl,
     demoUrl: demo.url,
     app,
     dataDir,

@@ -95,15 +95,11 @@ test.describe('desktop', () => {
 
   test('instant_channel skips the menu', async ({ page, stack, host }) => {
     const billRequest = page.waitForRequest((request) => request.url().includes('/2/rest/jsbutton/'));
+    // The bill request is held while the radios are counted: the page cannot move on before the count.
     const radios: number[] = [];
-    page.on('request', async (request) => {
-      if (request.url().includes('/2/rest/jsbutton/'))
-        radios.push(
-          await page
-            .getByRole('radio')
-            .count()
-            .catch(() => 0),
-        );
+    await page.route('**/2/rest/jsbutton/**', async (route) => {
+      radios.push(await page.getByRole('radio').count());
+      await route.continue();
     });
     await openShop(page, stack, host, { instant_channel: 'un' });
     expect(new URL((await billRequest).url()).pathname).toBe('/2/rest/jsbutton/UN_WEB');

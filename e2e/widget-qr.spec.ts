@@ -87,14 +87,37 @@ test('without the event stream, polling notices the payment', async ({ page, sta
 });
 
 test('closing the QR panel stops all network activity', async ({ page, stack, host }) => {
+  // Every fetch and EventSource the page starts is counted in the page itself, as it is called.
+  await page.addInitScript(() => {
+    const calls: string[] = [];
+    (window as unknown as { __networkCalls: string[] }).__networkCalls = calls;
+    const fetchBefore = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      calls.push(`fetch ${String(input instanceof Request ? input.url : input)}`);
+      return fetchBefore(input, init);
+    };
+    const EventSourceBefore = window.EventSource;
+    window.EventSource = class extends EventSourceBefore {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        calls.push(`EventSource ${String(url)}`);
+        super(url, init);
+      }
+    };
+  });
+  // The page's clock is the test's: after closing, every timer the widget could have left is run at once.
+  await page.clock.install();
   await page.route('**/2/rest/bill_public/*/events', (route) => route.abort());
   const { dialog } = await openQr(page, stack, host);
+  const networkCalls = () =>
+    page.evaluate(() => [...(window as unknown as { __networkCalls: string[] }).__networkCalls]);
+  await expect
+    .poll(async () => (await networkCalls()).some((call) => call.includes('/bill_public/')))
+    .toBe(true);
   await dialog.getByRole('button', { name: '关闭' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
-  const after: string[] = [];
-  page.on('request', (request) => after.push(request.url()));
-  await page.waitForTimeout(5000);
-  expect(after).toEqual([]);
+  const before = await networkCalls();
+  await page.clock.runFor(30 * 60_000);
+  expect(await networkCalls()).toEqual(before);
 });
 
 test('the bill expires: expired state, then 刷新 shows a new code', async ({ page, stack, host }) => {

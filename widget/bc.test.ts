@@ -106,6 +106,19 @@ describe('BC.click', () => {
     expect(document.querySelector(HOST_TAG)).toBeNull();
   });
 
+  it('reports a missing out_trade_no through dataError and sends nothing', () => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const { bc } = makeBC();
+    const errors: DataError[] = [];
+    const { out_trade_no: _missing, ...withoutOrderNo } = order();
+    bc.click(withoutOrderNo, { dataError: (error) => errors.push(error) });
+    expect(errors).toEqual([
+      { code: 'MISS_PARAM', field: 'out_trade_no', message: 'out_trade_no: is required' },
+    ]);
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(document.querySelector(HOST_TAG)).toBeNull();
+  });
+
   it('tells the payer when the page has no dataError callback, and the console the detail', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { bc } = makeBC();

@@ -151,7 +151,29 @@ const bad: [string, unknown, DataError][] = [
     { ...good, bill_timeout: 1.5 },
     invalid('bill_timeout', 'must be an integer number of seconds from 1 to 2592000'),
   ],
+  [
+    'bill_timeout one past 30 days',
+    { ...good, bill_timeout: 30 * 24 * 60 * 60 + 1 },
+    invalid('bill_timeout', 'must be an integer number of seconds from 1 to 2592000'),
+  ],
   ['locale fr', { ...good, locale: 'fr' }, invalid('locale', 'must be "zh-CN", "en" or "auto"')],
+  ['amount as an array', { ...good, amount: [5] }, invalid('amount', AMOUNT_RULE)],
+  ['sign as an array', { ...good, sign: [good.sign] }, invalid('sign', 'must be 32 hex characters')],
+  [
+    'a v2 sign as an array',
+    { ...good, sign_type: 'HMAC-SHA256', sign: ['b6'.repeat(32)] },
+    invalid('sign', 'must be 64 hex characters (sign_type HMAC-SHA256)'),
+  ],
+  [
+    'return_url with a scheme in the middle',
+    { ...good, return_url: 'xhttp://shop.example/r' },
+    invalid('return_url', 'must start with http:// or https://'),
+  ],
+  [
+    'optional with NaN',
+    { ...good, optional: { a: Number.NaN } },
+    invalid('optional.a', 'must be a string, number, boolean or null'),
+  ],
 ];
 
 /** [what, data, what the order must contain] */
@@ -194,7 +216,25 @@ const accepted: [string, unknown, Partial<Order>][] = [
   ['instant_channel ali', { ...good, instant_channel: 'ali' }, { instantChannel: 'ali' }],
   ['debug true', { ...good, debug: true }, { debug: true }],
   ['locale en', { ...good, locale: 'en' }, { locale: 'en' }],
+  ['need_ali_guide "true"', { ...good, need_ali_guide: 'true' }, { needAliGuide: true }],
+  [
+    'return_url http',
+    { ...good, return_url: 'http://shop.example/r' },
+    { returnUrl: 'http://shop.example/r' },
+  ],
+  ['return_url null', { ...good, return_url: null }, { returnUrl: undefined }],
+  ['optional null', { ...good, optional: null }, { optional: undefined }],
+  ['optional with an undefined entry', { ...good, optional: { a: undefined, b: 1 } }, { optional: { b: 1 } }],
+  ['locale zh-CN', { ...good, locale: 'zh-CN' }, { locale: 'zh-CN' }],
+  ['locale auto', { ...good, locale: 'auto' }, { locale: 'auto' }],
+  [
+    'an openid',
+    { ...good, openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' },
+    { openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' },
+  ],
   ['bill_timeout 300', { ...good, bill_timeout: 300 }, { billTimeout: 300 }],
+  ['bill_timeout 1', { ...good, bill_timeout: 1 }, { billTimeout: 1 }],
+  ['bill_timeout 30 days', { ...good, bill_timeout: 2592000 }, { billTimeout: 2592000 }],
   ['unknown fields are ignored', { ...good, colour: 'red' }, { amount: 1 }],
 ];
 
@@ -209,8 +249,19 @@ describe('validateClickData', () => {
     if (checked.ok) expect(checked.value).toMatchObject(order);
   });
 
-  it('has at least 40 cases', () => {
-    expect(bad.length + accepted.length).toBeGreaterThanOrEqual(40);
+  it.each(
+    bad.filter(([, data, error]) => typeof data === 'object' && data !== null && error.field !== 'data'),
+  )('accepts %s once the named field is put right', (_what, data, error) => {
+    const repaired: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+    const [field, key] = error.field.split('.') as [string, string | undefined];
+    if (key !== undefined) {
+      const { [key]: _wrong, ...rest } = repaired[field] as Record<string, unknown>;
+      repaired[field] = rest;
+    } else if (field === 'sign' && repaired.sign_type === 'HMAC-SHA256') repaired.sign = 'b6'.repeat(32);
+    else if (field in good) repaired[field] = good[field as keyof typeof good];
+    else delete repaired[field];
+    expect(validateClickData(data).ok).toBe(false);
+    expect(validateClickData(repaired)).toMatchObject({ ok: true });
   });
 
   it('reports the first field in the table order when several are wrong', () => {
@@ -226,6 +277,8 @@ describe('titleWeight', () => {
     expect(titleWeight('ab')).toBe(2);
     expect(titleWeight('订单')).toBe(4);
     expect(titleWeight('é')).toBe(2);
+    expect(titleWeight('\x7f~')).toBe(2);
+    expect(titleWeight('\x80')).toBe(2);
   });
 });
 

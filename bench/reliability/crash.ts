@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../e2e/stack.ts';
 import { demoApp, merchantView } from '../lib/demo-app.ts';
+import { seededRandom } from './fuzz/random.ts';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.ts';
 import { payOnce, type BuyerStats } from './lib/buyers.ts';
 import { Checks } from './lib/checks.ts';
@@ -28,10 +29,12 @@ export async function crashScenario(payments = 500, kills = 3, buyers = 8): Prom
   const url = () => gateway.url;
   const stats: BuyerStats = { refusals: [], networkRetries: 0 };
   const expected = new Map<string, number>();
+  // The kill moments come from a seed that is always printed; SPAY_CRASH_SEED=N replays a run's moments.
+  const random = seededRandom(Number(process.env.SPAY_CRASH_SEED) || Date.now() % 2 ** 31);
   // One random moment (a number of payments finished) in each of `kills` equal stretches of the run.
   const stretch = (payments * 0.9) / kills;
   const killMoments = Array.from({ length: kills }, (_, index) =>
-    Math.floor(payments * 0.05 + stretch * (index + Math.random())),
+    Math.floor(payments * 0.05 + stretch * (index + random.next())),
   );
   const killed: string[] = [];
   let finished = 0;
@@ -39,7 +42,8 @@ export async function crashScenario(payments = 500, kills = 3, buyers = 8): Prom
   let killing = Promise.resolve();
   try {
     checks.tried_(
-      `${payments} payments by ${buyers} buyers, SIGKILL after ${killMoments.join(', ')} payments (+ 0–300 ms)`,
+      `${payments} payments by ${buyers} buyers, SIGKILL after ${killMoments.join(', ')} payments (+ 0–300 ms), ` +
+        `seed ${random.seed} (replay: SPAY_CRASH_SEED=${random.seed})`,
     );
     const startedAt = Date.now();
     const buyer = async () => {
@@ -56,7 +60,7 @@ export async function crashScenario(payments = 500, kills = 3, buyers = 8): Prom
         if (killMoments.length > 0 && finished >= killMoments[0]!) {
           killMoments.shift();
           killing = killing.then(async () => {
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+            await new Promise((resolve) => setTimeout(resolve, random.next() * 300));
             const victim = gateway;
             await victim.kill('SIGKILL');
             const exit = await victim.exited;

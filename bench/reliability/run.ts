@@ -4,6 +4,7 @@
  *   SPAY_RELIABILITY_ONLY=crash,outage,load,fuzz-click,fuzz-rest,security,ssrf,huge-answers,slow-receiver,
  *                         slow-clients                                     run a subset
  *   SPAY_FUZZ_SEED=N                                                       replay a fuzz run
+ *   SPAY_CRASH_SEED=N                                                      replay the crash run's kill moments
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

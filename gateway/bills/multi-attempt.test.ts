@@ -13,6 +13,7 @@ import {
   signedOrder,
 } from '../testing/gateway-harness.ts';
 import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
+import { outboxDrained } from '../testing/outbox-drain.ts';
 import { webhooksFor } from '../testing/webhook-receiver.ts';
 
 // Only the core: the REST module would refund late payments by itself, which its own tests cover.
@@ -56,7 +57,7 @@ describe('an order attempted on several channels', () => {
     const row = await harness.gateway.ctx.store.bills.findBill(second.id);
     expect(row).toMatchObject({ status: 'closed', spayResult: true, refundRequired: true });
     expect(row?.tradeNo).toMatch(/^SANDBOX/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await outboxDrained(harness.gateway.ctx.store);
     expect(webhooksOf(billNo)).toHaveLength(1);
   });
 
@@ -102,7 +103,7 @@ describe('an order attempted on several channels', () => {
       new URL(String(once.location)).searchParams.get('trade_no'),
     );
     expect(await status(bill.id)).toEqual(first);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await outboxDrained(harness.gateway.ctx.store);
     expect(webhooksOf(billNo)).toHaveLength(1);
   });
 
@@ -147,7 +148,7 @@ describe('an order attempted on several channels', () => {
     const { appId, mode } = harness.gateway.app;
     const all = await harness.gateway.ctx.store.bills.attemptsOf(appId, mode, billNo);
     expect(all.filter((bill) => bill.refundRequired)).toHaveLength(3);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await outboxDrained(harness.gateway.ctx.store);
     expect(webhooksOf(billNo)).toHaveLength(1);
   });
 });

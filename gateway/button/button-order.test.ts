@@ -32,6 +32,8 @@ describe('button order fields', () => {
     expect(refusal({ ...base, return_url: 'https://shop.example/pay/result' })).toBe('accepted');
     expect(refusal({ ...base, optional: { a: 1, b: 'x', c: true, d: null } })).toBe('accepted');
     expect(refusal({ ...base, bill_timeout: 60 })).toBe('accepted');
+    expect(refusal({ ...base, bill_timeout: 1 })).toBe('accepted');
+    expect(refusal({ ...base, bill_timeout: 30 * 24 * 60 * 60 })).toBe('accepted');
   });
 
   it('refuses one past each limit, naming the field', () => {
@@ -39,6 +41,10 @@ describe('button order fields', () => {
     expect(refusal({ ...base, amount: maxAmountFen + 1 })).toMatch(/^PARAM_INVALID amount: /);
     expect(refusal({ ...base, out_trade_no: 'a'.repeat(33) })).toMatch(/^PARAM_INVALID out_trade_no: /);
     expect(refusal({ ...base, out_trade_no: '1234567' })).toMatch(/^PARAM_INVALID out_trade_no: /);
+    expect(refusal({ ...base, bill_timeout: 30 * 24 * 60 * 60 + 1 })).toBe(
+      'PARAM_INVALID bill_timeout: must be an integer number of seconds from 1 to 2592000',
+    );
+    expect(refusal({ ...base, bill_timeout: 0 })).toMatch(/^PARAM_INVALID bill_timeout: /);
   });
 
   it('reads an amount sent as a plain digit string, which signs the same', () => {

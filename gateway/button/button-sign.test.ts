@@ -51,6 +51,20 @@ describe('the legacy md5 sign (apps that still accept it)', () => {
     expect(answer.json.resultCode).toBe(0);
     expect(await billStatus(gateway, answer.json.id as string)).toMatchObject({ total_fee: 4 });
   });
+
+  it('is refused, naming the formula, when it was made with another secret or for other fields', async () => {
+    const orderNo = newOrderNo();
+    const forged = { ...legacyOrder({ ...gateway.app, appSecret: 'not-the-secret' }, 'Book', 1234, orderNo) };
+    const changed = { ...legacyOrder(gateway.app, 'Book', 1234, orderNo), amount: 1 };
+    for (const body of [forged, changed]) {
+      const answer = await create(body);
+      expect(answer.json).toMatchObject({
+        result_code: 1,
+        result_msg: 'APP_INVALID',
+        err_detail: 'sign: does not match md5(appId + title + amount + out_trade_no + appSecret)',
+      });
+    }
+  });
 });
 
 describe('the v2 sign', () => {

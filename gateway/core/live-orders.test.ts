@@ -34,6 +34,8 @@ const ledger = {
   builds: 0,
   /** How many of the next closePayment calls fail (the channel is down). */
   failCloses: 0,
+  /** How many of the next createPayment calls fail (the channel is down). */
+  failCreates: 0,
 };
 
 function ledgerSign(secret: string, body: string): string {
@@ -45,6 +47,10 @@ class LedgerAdapter implements ChannelAdapter {
   constructor(private readonly settings: LedgerSettings) {}
 
   async createPayment(attempt: ChannelAttempt) {
+    if (ledger.failCreates > 0) {
+      ledger.failCreates -= 1;
+      throw new Error('ledger is down');
+    }
     ledger.created.set(attempt.outTradeNo, attempt);
     return {
       action: 'redirect' as const,
@@ -236,6 +242,37 @@ describe('orders keyed by mode', () => {
     expect(ledger.closed.has(second.replaceAll('-', ''))).toBe(false);
     await harness.gateway.ctx.core.reconciliation.runOnce();
     await expect.poll(() => ledger.closed.has(second.replaceAll('-', ''))).toBe(true);
+  });
+
+  it('keeps a live late payment flagged for the merchant, never refunding it by itself', async () => {
+    const billNo = newBillNo();
+    const first = String((await livePay(billNo, 'ALI_WEB', 450)).json.id);
+    const second = String((await livePay(billNo, 'ALI_WAP', 450)).json.id);
+    expect(await ledgerNotify(first, 450)).toEqual({ status: 200, text: 'LEDGER-OK' });
+    expect(await billStatus(harness.gateway, second)).toMatchObject({ status: 'closed' });
+    // Money arrives for the closed sibling: a late payment.
+    expect(await ledgerNotify(second, 450)).toEqual({ status: 200, text: 'LEDGER-OK' });
+    const { core, store } = harness.gateway.ctx;
+    const late = await store.bills.findBill(second);
+    expect(late).toMatchObject({ status: 'closed', refundRequired: true, spayResult: true });
+    // Both ways a late payment is refunded have run to the end (the store answers in order): nothing was.
+    expect(await core.refunds.refundLatePayment(late!)).toBeUndefined();
+    await core.refunds.resumeUnfinished();
+    const scope = { appId: harness.gateway.app.appId, mode: 'live' as const };
+    expect(await core.refunds.list(scope, { billNo }, { skip: 0, limit: 10 })).toEqual([]);
+    expect(await store.bills.findBill(second)).toMatchObject({ refundRequired: true });
+  });
+
+  it('answers CHANNEL_ERROR on REST pay when the channel cannot create the payment, and the order can be paid later', async () => {
+    const billNo = newBillNo();
+    ledger.failCreates = 1;
+    const failed = await livePay(billNo, 'ALI_WEB', 350);
+    expect(failed.status).toBe(200);
+    expect(failed.json).toMatchObject({ result_code: 7, result_msg: 'CHANNEL_ERROR' });
+    expect(String(failed.json.err_detail)).toMatch(/^channel: /);
+    const retried = await livePay(billNo, 'ALI_WEB', 350);
+    expect(retried.json).toMatchObject({ result_code: 0 });
+    expect(ledger.created.has(String(retried.json.id).replaceAll('-', ''))).toBe(true);
   });
 
   it('answers a live notify that does not verify with the channel’s own refusal, and books nothing', async () => {

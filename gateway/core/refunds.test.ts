@@ -44,6 +44,29 @@ class SlowRefundChannel extends SandboxChannel {
   }
 }
 
+/** Holds every refund call until `open()`: a refund still in flight at the channel when a retry starts. */
+class GatedRefundChannel extends SandboxChannel {
+  calls = 0;
+  private readonly arrivals: Array<() => void> = [];
+  private opened!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+
+  override async refund(attempt: ChannelAttempt, refund: ChannelRefundRequest): Promise<RefundResult> {
+    this.calls += 1;
+    for (const arrived of this.arrivals.splice(0)) arrived();
+    await this.gate;
+    return super.refund(attempt, refund);
+  }
+
+  async waitForCalls(count: number): Promise<void> {
+    while (this.calls < count) await new Promise<void>((resolve) => this.arrivals.push(resolve));
+  }
+
+  open(): void {
+    this.opened();
+  }
+}
+
 let dataDir: string;
 let store: GatewayStore;
 let app: App;
@@ -62,8 +85,12 @@ afterEach(async () => {
 });
 
 /** A core over the test store whose test-mode channel is `sandbox`. */
-function coreWith(sandbox: SandboxChannel): GatewayCore {
+function coreWith(
+  sandbox: SandboxChannel,
+  options: { now?: () => number; refundSettleMs?: number } = {},
+): GatewayCore {
   return new GatewayCore({
+    ...options,
     store,
     registry: new ChannelRegistry({
       sandbox,
@@ -206,5 +233,83 @@ describe('refund failures', () => {
       error: { reason: 'refund_refused' },
     });
     expect((await declining.refunds.find(scope(), pre.id))?.status).toBe('failed');
+  });
+});
+
+describe('refund webhooks', () => {
+  it('are not sent for the automatic refund of a late payment', async () => {
+    const core = coreWith(sandbox());
+    const { bill } = await core.payments.startPayment({
+      app,
+      mode: 'test',
+      channel: 'ALI_WEB',
+      billNo: `L${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+      title: '迟到的付款',
+      totalFee: 120,
+    });
+    expect(await core.payments.closeAttempt(bill.id)).toMatchObject({ status: 'closed' });
+    const booked = await core.payments.bookChannelPayment(bill.id, {
+      tradeNo: 'SANDBOXLATE1',
+      totalFee: 120,
+      paidAt: Date.now(),
+      detail: { channel: 'SANDBOX' },
+    });
+    expect(booked?.outcome).toBe('late_payment');
+    expect(booked!.bill).toMatchObject({ refundRequired: true, spayResult: true });
+    const refund = await core.refunds.refundLatePayment(booked!.bill);
+    expect(refund).toMatchObject({ status: 'succeeded', latePayment: true, refundFee: 120 });
+    expect(await core.refunds.list(scope(), { billNo: bill.billNo }, paging)).toHaveLength(1);
+    expect(await refundWebhookCount()).toBe(0);
+    expect(await store.outbox.all({})).toEqual([]);
+  });
+
+  it('is sent once when a retry of a refund races the refund still in flight', async () => {
+    const bill = await paidBill(90);
+    const channel = new GatedRefundChannel(() => '');
+    const core = coreWith(channel);
+    const first = core.refunds.createRefund(app, {
+      refundNo: '20261123010',
+      billNo: bill.billNo,
+      refundFee: 90,
+      needApproval: false,
+    });
+    await channel.waitForCalls(1);
+    // The refund is `processing` with no channel answer: the retry sends it again (same out_refund_no).
+    const retry = core.refunds.settleProcessing(0);
+    await channel.waitForCalls(2);
+    channel.open();
+    const [refund] = await Promise.all([first, retry]);
+    expect(refund.status).toBe('succeeded');
+    expect(await refundWebhookCount()).toBe(1);
+    const [webhook] = await store.outbox.all({ transactionType: 'REFUND' });
+    expect(webhook).toMatchObject({ transaction_id: '20261123010' });
+  });
+});
+
+describe('the refund retry timer', () => {
+  it('settles a refund left processing by itself, without being asked', async () => {
+    const bill = await paidBill(70);
+    // A core whose clock is a minute ahead, so a refund is old enough for the timer (30 s unchanged) at once.
+    const core = coreWith(sandbox(), { now: () => Date.now() + 60_000, refundSettleMs: 20 });
+    core.start();
+    try {
+      // The start-up resume has looked at the refunds (the store answers in order): what follows is the timer's.
+      await core.refunds.resumeUnfinished();
+      await expect(
+        coreWith(new UnreachableChannel(() => '')).refunds.createRefund(app, {
+          refundNo: '20261123011',
+          billNo: bill.billNo,
+          refundFee: 70,
+          needApproval: false,
+        }),
+      ).rejects.toMatchObject({ reason: 'channel_unavailable' });
+      const [stuck] = await core.refunds.list(scope(), { billNo: bill.billNo }, paging);
+      await expect
+        .poll(async () => (await core.refunds.find(scope(), stuck!.id))?.status, { timeout: 5000 })
+        .toBe('succeeded');
+    } finally {
+      core.stop();
+    }
+    expect(await refundWebhookCount()).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newBillNo, newRefundNo, rest } from '../rest/testing/rest-caller.ts';
 import { startTestGateway } from '../testing/gateway-harness.ts';
+import { outboxDrained } from '../testing/outbox-drain.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 
 let dataDir: string;
@@ -79,7 +80,9 @@ it('completes a refund left processing by a stopped gateway, once', async () => 
       payload: { refund_no: newRefundNo(), bill_no: billNo, refund_fee: 51 },
     });
     expect(tooMuch.json.result_code).toBe(12);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The refund is settled (above) and its webhook was written with it: once the outbox is drained, every
+    // webhook there will be has arrived.
+    await outboxDrained(second.ctx.store);
     // At-least-once delivery may repeat the PAY webhook across the restart; the refund is announced once.
     expect(await refundWebhooks()).toHaveLength(1);
   } finally {

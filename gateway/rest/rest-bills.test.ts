@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restAppSign } from '../../sdk/sign.ts';
 import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
-import { newBillNo, rest } from './testing/rest-caller.ts';
+import { newBillNo, newRefundNo, rest } from './testing/rest-caller.ts';
 
 let gateway: TestGateway;
 let liveGateway: TestGateway;
@@ -285,6 +285,24 @@ describe('sandbox payment and bill queries', () => {
         (await call('rest/bills/count', { end_time: Date.now() + 60_000, start_time: 0 })).json.count,
       ).toBe(12);
       expect((await call('rest/sandbox/bills/count')).json.count).toBe(12);
+
+      // refund_result: the bills with a successful refund, or those without.
+      const billNoOf = async (id: string) =>
+        String(
+          ((await rest(app, { method: 'GET', path: `rest/bill/${id}` })).json.pay as { bill_no: string })
+            .bill_no,
+        );
+      const refund = await rest(app, {
+        method: 'POST',
+        path: 'rest/refund',
+        secret: 'masterSecret',
+        payload: { refund_no: newRefundNo(), bill_no: await billNoOf(ids[1]!), refund_fee: 1 },
+      });
+      expect(refund.json.result_code).toBe(0);
+      expect((await call('rest/bills/count', { refund_result: true })).json.count).toBe(1);
+      expect((await call('rest/bills/count', { refund_result: false })).json.count).toBe(11);
+      const refunded = await call('rest/bills', { refund_result: true });
+      expect((refunded.json.bills as { id: string }[]).map((bill) => bill.id)).toEqual([ids[1]]);
 
       const plain = await rest(app, {
         method: 'GET',

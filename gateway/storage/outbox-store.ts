@@ -129,15 +129,27 @@ export class OutboxStore {
     return next?.at === null || next?.at === undefined ? undefined : Number(next.at);
   }
 
-  /** The earliest due time among pending deliveries due after `after`; undefined when there is none. */
+  /**
+   * The next moment a pending delivery may need a pass after `after`: the earliest due time after it, or the end of
+   * a lease that runs out after it (a dead instance's claimed rows); undefined when there is none.
+   */
   async nextDueAfter(after: number): Promise<number | undefined> {
-    const next = await this.db
+    const due = await this.db
       .selectFrom('webhook_outbox')
       .select((eb) => eb.fn.min('next_attempt_at').as('at'))
       .where('status', '=', 'pending')
       .where('next_attempt_at', '>', after)
       .executeTakeFirst();
-    return next?.at === null || next?.at === undefined ? undefined : Number(next.at);
+    const leaseEnd = await this.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => eb.fn.min('lease_until').as('at'))
+      .where('status', '=', 'pending')
+      .where('lease_until', '>', after)
+      .executeTakeFirst();
+    const times = [due?.at, leaseEnd?.at]
+      .filter((at) => at !== null && at !== undefined)
+      .map((at) => Number(at));
+    return times.length === 0 ? undefined : Math.min(...times);
   }
 
   async pendingCount(): Promise<number> {

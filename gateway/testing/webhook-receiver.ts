@@ -10,7 +10,9 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
-export type WebhookAnswer = { status: number; body: string } | 'hang' | 'drop';
+/** An answer (with extra headers, e.g. a redirect's `location`), no answer at all, or a dropped connection. */
+export type WebhookAnswer =
+  { status: number; body: string; headers?: Record<string, string> } | 'hang' | 'drop';
 
 export interface WebhookReceiver {
   url: string;
@@ -72,7 +74,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
         request.socket.destroy();
         return;
       }
-      response.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
+      response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

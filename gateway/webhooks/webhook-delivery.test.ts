@@ -10,6 +10,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../testing/gateway-harness.ts';
+import { outboxDrained } from '../testing/outbox-drain.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -62,7 +63,8 @@ describe('webhook delivery', () => {
     // The retries came later and later (2, 4, 8 … ms at this scale).
     expect(deliveries[5]!.receivedAt - deliveries[0]!.receivedAt).toBeGreaterThanOrEqual(2 + 4 + 8 + 16 + 32);
     await expect.poll(async () => (await outboxRows(gateway)).outbox[0]?.status).toBe('delivered');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Delivered is final: no row is pending, so no further attempt can come.
+    await outboxDrained(gateway.ctx.store);
     expect(receiver.received).toHaveLength(6);
     const { outbox, attempts } = await outboxRows(gateway);
     expect(outbox[0]!.attempt_count).toBe(6);

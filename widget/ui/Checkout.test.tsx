@@ -12,6 +12,7 @@ import { createGatewayClient } from '../gateway.ts';
 import { messagesFor, type Locale } from '../i18n.ts';
 import { qrChunk } from '../qr/lazy.ts';
 import type { ClickEvents, DataError, Environment, LifecycleDetail, Order, PublicBill } from '../types.ts';
+import { readDrawnQr } from '../testing/read-drawn-qr.ts';
 import { Checkout } from './Checkout.tsx';
 import type { Platform } from './platform.ts';
 
@@ -290,6 +291,19 @@ const QR_BILL = {
   code_url: `${GATEWAY}/sandbox/wx/scan/bill-qr-1`,
   total_fee: 1,
 };
+
+describe('the QR bill', () => {
+  it("draws exactly the gateway's code_url, for the payer's phone to scan", async () => {
+    const codeUrl = 'weixin://wxpay/bizpayurl?pr=QrPanel7e57';
+    setup({
+      locale: ZH,
+      answers: [{ ...QR_BILL, action: 'qr', code_url: codeUrl, expires_at: Date.now() + 3_600_000 }],
+      instantChannel: 'wxmp',
+    });
+    const image = await screen.findByRole('img', { name: '微信付款二维码' }, { timeout: 4000 });
+    expect(readDrawnQr(image as unknown as SVGSVGElement)).toBe(codeUrl);
+  });
+});
 
 describe('the QR bill ends unpaid', () => {
   it.each([

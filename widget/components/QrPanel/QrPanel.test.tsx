@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StatusSource } from '../../hooks/watchBillStatus.ts';
 import type { PublicBill } from '../../types.ts';
+import { readDrawnQr } from '../../testing/read-drawn-qr.ts';
 import { QrPanel } from './QrPanel.tsx';
 
 afterEach(cleanup);
@@ -39,11 +40,16 @@ describe('QrPanel', () => {
   beforeEach(() => vi.useFakeTimers({ now: NOW }));
   afterEach(() => vi.useRealTimers());
 
-  function renderPanel(gatewayBill: () => PublicBill, expiresAt = NOW + 2 * HOUR, onStatus = vi.fn()) {
+  function renderPanel(
+    gatewayBill: () => PublicBill,
+    expiresAt = NOW + 2 * HOUR,
+    onStatus = vi.fn(),
+    codeUrl = 'http://gateway.test/sandbox/wx/scan/bill1',
+  ) {
     render(
       <QrPanel
         billId="bill1"
-        codeUrl="http://gateway.test/sandbox/wx/scan/bill1"
+        codeUrl={codeUrl}
         amount="2.50"
         expiresAt={expiresAt}
         locale="zh-CN"
@@ -65,6 +71,17 @@ describe('QrPanel', () => {
     expect(screen.getByText('¥2.50')).toBeInTheDocument();
     expect(screen.getByText('请使用微信扫码付款')).toBeInTheDocument();
     expect(screen.getByRole('timer')).toHaveTextContent('剩余 120:00');
+  });
+
+  it.each([
+    'http://gateway.test/sandbox/wx/scan/bill1',
+    'weixin://wxpay/bizpayurl?pr=Ab3dEf9',
+    'https://qr.alipay.com/bax03431ljhokirwl38f00a7',
+    `https://gateway.example/sandbox/wx/scan/${'0123456789abcdef'.repeat(4)}?lang=zh-CN&t=${NOW}`,
+  ])('draws a code that reads back exactly as %s', (codeUrl) => {
+    renderPanel(() => bill({}), NOW + 2 * HOUR, vi.fn(), codeUrl);
+    const image = screen.getByRole('img', { name: '微信付款二维码' });
+    expect(readDrawnQr(image as unknown as SVGSVGElement)).toBe(codeUrl);
   });
 
   it('hands every status to onStatus', async () => {
