@@ -149,6 +149,17 @@ export class ChannelCallError extends Error {
   }
 }
 
+/**
+ * Whether an outbound call failed because the channel did not answer in time (the gateway's client throws code
+ * `TIMEOUT`, node's sockets `ETIMEDOUT`): such a call may have been carried out, so the adapter reports `TIMEOUT`.
+ */
+export function isOutboundTimeout(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  if (code === 'TIMEOUT' || code === 'ETIMEDOUT') return true;
+  return /timeout|timed ?out|abort/i.test(`${String(name)} ${String(message)}`);
+}
+
 /** A notify that is not authentic or not for this app: answered with the channel's failure body, never booked. */
 export class NotifyRejected extends Error {
   constructor(readonly reason: string) {

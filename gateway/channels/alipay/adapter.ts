@@ -21,6 +21,7 @@ import {
   type PaymentStart,
   type RawChannelNotify,
   type RefundResult,
+  isOutboundTimeout,
 } from '../channel.ts';
 import { fenToYuan, yuanToFen } from './amount.ts';
 import {
@@ -347,7 +348,7 @@ export class AlipayAdapter implements ChannelAdapter {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const timeout = /timed? ?out|timeout|ETIMEDOUT|aborted/i.test(message);
+      const timeout = isOutboundTimeout(error);
       throw new ChannelCallError(timeout ? 'TIMEOUT' : 'NETWORK', `${method}: ${message}`, true);
     }
     if (response.status >= 500)

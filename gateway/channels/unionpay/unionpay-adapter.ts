@@ -22,6 +22,7 @@ import {
   type PaymentStart,
   type RawChannelNotify,
   type RefundResult,
+  isOutboundTimeout,
 } from '../channel.ts';
 import { checkSignerCertificate, type TrustAnchors } from './acp-certificates.ts';
 import {
@@ -235,7 +236,7 @@ export class UnionpayAdapter implements ChannelAdapter {
         timeoutMs: defaultTimeoutMs,
       });
     } catch (error) {
-      const timedOut = error instanceof Error && /timeout|timed out/i.test(`${error.name} ${error.message}`);
+      const timedOut = isOutboundTimeout(error);
       throw new ChannelCallError(
         timedOut ? 'TIMEOUT' : 'NETWORK',
         `UnionPay ${path} could not be reached`,

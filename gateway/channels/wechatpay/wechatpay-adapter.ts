@@ -19,6 +19,7 @@ import {
   type PaymentStart,
   type RawChannelNotify,
   type RefundResult,
+  isOutboundTimeout,
 } from '../channel.ts';
 import {
   decryptResource,
@@ -422,7 +423,7 @@ export class WechatpayAdapter implements ChannelAdapter {
       });
     } catch (error) {
       const err = error as { name?: string; code?: string; message?: string };
-      const timedOut = /timeout|timed ?out|abort/i.test(`${err.name} ${err.code} ${err.message}`);
+      const timedOut = isOutboundTimeout(error);
       throw new ChannelCallError(
         timedOut ? 'TIMEOUT' : 'NETWORK',
         `WeChat Pay ${method} ${parsed.pathname}: ${timedOut ? 'no answer in time' : 'network error'}`,
