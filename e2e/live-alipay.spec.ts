@@ -50,10 +50,14 @@ test.beforeAll(async () => {
     channels: ['ali', 'aliqr'],
     webhookUrl: `http://127.0.0.1:${demoPort}/webhook`,
     liveWebhookUrl: `http://127.0.0.1:${demoPort}/webhook`,
+    // The shop of this test runs on its own port: the app's registered origin (bill creation is refused elsewhere).
+    allowedOrigins: [`http://127.0.0.1:${demoPort}`],
     channelSettings: { ALI: settings as unknown as Record<string, unknown> },
   };
   gateway = await startGateway({
     host: '127.0.0.1',
+    // The merchant's webhook receiver is on 127.0.0.1: local development only.
+    allowPrivateTargets: true,
     port: 0,
     dataDir,
     seedApps: [app],

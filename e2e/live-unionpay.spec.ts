@@ -92,6 +92,8 @@ test.beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'spay-live-unionpay-'));
   gateway = await startGateway({
     host: '127.0.0.1',
+    // The merchant's webhook receiver is on 127.0.0.1: local development only.
+    allowPrivateTargets: true,
     port: 0,
     dataDir,
     seedApps: [

@@ -89,6 +89,8 @@ test.describe('a channel the gateway refuses', () => {
     liveApp = { ...stack.app, appId: '5a1e0c2d-2f1b-4c39-9f0e-6f1d2b3c4d5e' };
     refusing = await startGateway({
       host: '127.0.0.1',
+      // The merchant's webhook receiver is on 127.0.0.1: local development only.
+      allowPrivateTargets: true,
       port: 0,
       dataDir,
       seedApps: [{ ...stack.app, ...liveApp, mode: 'live', channels: ['ali', 'wxmp', 'un'] }],
