@@ -14,7 +14,13 @@ type Host = { url: string; serve(path: string, page: { html: string }): string }
 
 let pageCounter = 0;
 
-async function openQr(page: Page, stack: Stack, host: Host, extra: Record<string, unknown> = {}) {
+async function openQr(
+  page: Page,
+  stack: Stack,
+  host: Host,
+  extra: Record<string, unknown> = {},
+  { codeStaysVisible = true } = {},
+) {
   const order = signedOrder(stack.app, '扫码商品', 123);
   const returnUrl = host.serve('/qr-done', { html: '<!doctype html><title>done</title><h1>Thank you</h1>' });
   const url = host.serve(`/qr-shop${pageCounter++}`, {
@@ -29,8 +35,11 @@ async function openQr(page: Page, stack: Stack, host: Host, extra: Record<string
   const dialog = page.getByRole('dialog', { name: '支付' });
   await dialog.getByText('微信支付', { exact: true }).click();
   await dialog.getByRole('button', { name: '确认' }).click();
-  await expect(dialog.getByRole('img', { name: '微信付款二维码' })).toBeVisible();
-  const shown = (await spayLog(page)).find((entry) => entry.event === 'qrshown');
+  // A code that lives two seconds may be gone before a slow machine's next look: then the qrshown event is the state.
+  if (codeStaysVisible) await expect(dialog.getByRole('img', { name: '微信付款二维码' })).toBeVisible();
+  const shownEvent = async () => (await spayLog(page)).find((entry) => entry.event === 'qrshown');
+  await expect.poll(shownEvent).toBeDefined();
+  const shown = await shownEvent();
   return { order, returnUrl, dialog, codeUrl: String(shown!.detail!.code_url) };
 }
 
@@ -121,7 +130,13 @@ test('closing the QR panel stops all network activity', async ({ page, stack, ho
 });
 
 test('the bill expires: expired state, then 刷新 shows a new code', async ({ page, stack, host }) => {
-  const { dialog, codeUrl } = await openQr(page, stack, host, { bill_timeout: 2 });
+  const { dialog, codeUrl } = await openQr(
+    page,
+    stack,
+    host,
+    { bill_timeout: 2 },
+    { codeStaysVisible: false },
+  );
   await expect(dialog.getByRole('heading', { name: '二维码已过期' })).toBeVisible();
   await expect(dialog.getByRole('status')).toHaveText('二维码已过期 请刷新后重新扫码付款。');
   expect((await spayLog(page)).some((entry) => entry.event === 'expired')).toBe(true);

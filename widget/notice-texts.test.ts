@@ -24,7 +24,6 @@ describe('the notices', () => {
 
   it('cover every state but network, which the first script carries', () => {
     expect(states.sort()).toEqual([
-      'billExpired',
       'channel',
       'gateway',
       'paid',

@@ -20,7 +20,6 @@ export const NOTICES: Record<
   ],
   shop: ['close', '暂时无法付款', '请联系商户。', 'Payment cannot start', 'Please contact the shop.'],
   paid: ['close', '订单已支付', '无需重复付款。', 'Already paid', 'No need to pay again.'],
-  billExpired: ['refresh', '订单已超时', '请刷新后重新付款。', 'Payment timed out', 'Refresh to pay again.'],
   qrExpired: [
     'refresh',
     '二维码已过期',

@@ -21,9 +21,7 @@ export type PayerTrouble =
   | 'shop'
   /** The order was paid already. */
   | 'paid'
-  /** The gateway says the bill's time is up. */
-  | 'billExpired'
-  /** The QR code's countdown reached zero. */
+  /** The QR code's bill expired: its countdown reached zero, or the gateway said so first. */
   | 'qrExpired'
   /** Cancelled or failed in the channel: the bill was closed there, or WeChat JSAPI answered cancel or fail. */
   | 'unfinished';

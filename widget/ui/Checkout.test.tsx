@@ -327,20 +327,23 @@ describe('the QR bill ends unpaid', () => {
   );
 
   it.each([
-    [ZH, '订单已超时', '请刷新后重新付款。', '刷新'],
-    [EN, 'Payment timed out', 'Refresh to pay again.', 'Refresh'],
-  ] as const)('%s: the gateway says the bill expired', async (locale, title, text, refresh) => {
-    const { events } = setup({
-      locale,
-      answers: [{ ...QR_BILL, expires_at: Date.now() + 3_600_000 }],
-      instantChannel: 'wxmp',
-      qrStatus: 'expired',
-    });
-    const alert = await notice(locale, title);
-    expectText(alert, text);
-    expect(events.map((event) => event.name)).toEqual(['expired']);
-    expect(within(alert).getByRole('button', { name: refresh })).toBeInTheDocument();
-  });
+    [ZH, '二维码已过期', '请刷新后重新扫码付款。', '刷新'],
+    [EN, 'QR code expired', 'Refresh to get a new code.', 'Refresh'],
+  ] as const)(
+    '%s: the gateway says the bill expired before the countdown ends: the same notice',
+    async (locale, title, text, refresh) => {
+      const { events } = setup({
+        locale,
+        answers: [{ ...QR_BILL, expires_at: Date.now() + 3_600_000 }],
+        instantChannel: 'wxmp',
+        qrStatus: 'expired',
+      });
+      const alert = await notice(locale, title);
+      expectText(alert, text);
+      expect(events.map((event) => event.name)).toEqual(['expired']);
+      expect(within(alert).getByRole('button', { name: refresh })).toBeInTheDocument();
+    },
+  );
 
   it.each([
     [ZH, '支付未完成', '请重新选择支付方式。', '选择其他支付方式'],

@@ -197,8 +197,9 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
   qrStatus(channel: ChannelCode, bill: PublicBill) {
     const { order, platform, messages } = this.props;
     if (bill.status === 'open') return;
+    // The payer sees the code, so the gateway's "expired" reads as the countdown's: the code expired.
     if (bill.status !== 'paid')
-      return this.ended(channel, bill.id, bill.status === 'expired' ? 'billExpired' : 'unfinished', bill);
+      return this.ended(channel, bill.id, bill.status === 'expired' ? 'qrExpired' : 'unfinished', bill);
     this.show({ kind: 'paid', bill }, messages.paid);
     this.emit('paid', { channel, bill_id: bill.id, bill });
     const { returnUrl } = order;
