@@ -11,7 +11,7 @@ import type { CoreDeps, CoreLog } from './core-deps.ts';
 import { Notices } from './notices.ts';
 import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
-import { Refunds } from './refunds.ts';
+import { Refunds, stuckRefundAgeMs } from './refunds.ts';
 
 export interface CoreTimings {
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -37,8 +37,6 @@ export interface GatewayCoreOptions extends CoreTimings {
   /** Accept notify URLs on loopback / private addresses (local development only). */
   allowPrivateTargets?: boolean;
 }
-
-const STUCK_REFUND_AGE_MS = 30_000;
 
 export class GatewayCore {
   readonly events = new BillEvents();
@@ -81,7 +79,7 @@ export class GatewayCore {
     this.every(this.options.reconcilePassMs ?? 5000, () => this.reconciliation.runOnce(), 'reconciliation');
     this.every(
       this.options.refundSettleMs ?? 60_000,
-      () => this.refunds.settleProcessing(STUCK_REFUND_AGE_MS),
+      () => this.refunds.settleProcessing(stuckRefundAgeMs),
       'settling unanswered refunds',
     );
     // Used signs and nonces (replay refusal) only matter inside their timestamp window.

@@ -49,6 +49,9 @@ function refundDate(now: number): string {
   return new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
+/** A refund processing unchanged this long is settled by the timer (its instance died or the channel never answered). */
+export const stuckRefundAgeMs = 30_000;
+
 export class Refunds {
   constructor(private readonly deps: CoreDeps) {}
 
@@ -228,9 +231,13 @@ export class Refunds {
     }
   }
 
-  /** At start: settles refunds left `processing` and refunds late payments that were not refunded yet. */
+  /**
+   * At start: settles refunds left `processing` and refunds late payments that were not refunded yet. On SQLite
+   * (one gateway) every processing refund is one its killed run left; on PostgreSQL another instance may be
+   * sending one right now, so only those unchanged for `stuckRefundAgeMs` are taken, as by the timer.
+   */
   async resumeUnfinished(): Promise<void> {
-    await this.settleProcessing(0);
+    await this.settleProcessing(this.deps.store.engine === 'sqlite' ? 0 : stuckRefundAgeMs);
     for (const bill of await this.deps.store.bills.awaitingRefund()) await this.refundLatePayment(bill);
   }
 
