@@ -79,6 +79,8 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
         webhookRetryScale: 0.01,
         webhookLeaseMs: 3000,
         env,
+        // Three processes starting at once on two shared cores may take a while.
+        startTimeoutMs: 90_000,
       });
     const startedAt = Date.now();
     const started = await Promise.allSettled(ports.map((_, index) => start(index)));
