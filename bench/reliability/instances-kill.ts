@@ -4,7 +4,8 @@
  * for each other under their advisory lock). Buyers are spread over them the way a balancer would: each payment's
  * bill is created on one instance, its payer's status stream (SSE) opened on the next and the payment made
  * through the third. At a seeded random moment the instance holding the most open streams is SIGKILLed and
- * restarted on its port; while it is down the buyers go to the others (a request that fails to connect is sent to
+ * restarted on its port (one more payer opens its stream there just before and pays only after the kill, so at
+ * least one stream is surely cut); while it is down the buyers go to the others (a request that fails to connect is sent to
  * the next instance), and a payer whose stream it cut connects again to another one. Webhooks go to a local
  * merchant ledger that books by transaction_id.
  *
@@ -117,21 +118,36 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
     const moments = killMoments(payments, 1, random, { from: 0.2, span: 0.5 });
     let victim = -1;
     let downSeconds = 0;
+    /** The payer whose stream is open on the instance when it is killed, paying only after the kill. */
+    let sentinel: Promise<void> = Promise.resolve();
     const schedule = killSchedule({
       moments,
       random,
       kill: async () => {
         const most = Math.max(...openStreams);
         victim = openStreams.indexOf(most);
+        // Besides the payers there at that moment (whose payment may land just before the kill), one payer opens
+        // its stream there now and pays only once the instance is dead: at least one stream is surely cut.
+        let streamOpened!: () => void;
+        const opened = new Promise<void>((resolve) => (streamOpened = resolve));
+        let killed!: () => void;
+        const payAfter = new Promise<void>((resolve) => (killed = resolve));
+        sentinel = onePayment(payments + 1, { streamOn: victim, streamOpened, payAfter }).catch(
+          (error: unknown) => {
+            failures.push(`the payer on the killed instance: ${String(error).slice(0, 200)}`);
+          },
+        );
+        await Promise.race([opened, sentinel]);
         down.add(victim);
         const dying = gateways[victim]!;
         const killedAt = Date.now();
         await dying.kill('SIGKILL');
         const exit = await dying.exited;
+        killed();
         gateways[victim] = await start(victim);
         down.delete(victim);
         downSeconds = (Date.now() - killedAt) / 1000;
-        return `instance ${victim} (${most} open streams) ${exit.signal ?? exit.code}`;
+        return `instance ${victim} (${most} payers' streams open + 1 opened to be cut) ${exit.signal ?? exit.code}`;
       },
     });
 
@@ -163,7 +179,10 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
       }
     };
 
-    const onePayment = async (serial: number) => {
+    const onePayment = async (
+      serial: number,
+      options: { streamOn?: number; streamOpened?: () => void; payAfter?: Promise<void> } = {},
+    ): Promise<void> => {
       const fee = 100 + serial;
       const billNo = uniqueBillNo('I');
       const deadline = Date.now() + 60_000;
@@ -173,15 +192,25 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
         stats,
         deadline,
       );
-      let { stream, instance: streamInstance, first } = await openStream(bill.id, createOn + 1);
+      let {
+        stream,
+        instance: streamInstance,
+        first,
+      } = await openStream(bill.id, options.streamOn ?? createOn + 1);
       openStreams[streamInstance]! += 1;
       let reconnects = 0;
       let reconnectedElsewhere = true;
       let seen: Seen | undefined;
-      if (first.status !== 'open') throw new Error(`${billNo}: the stream opened on ${String(first.status)}`);
       // Paid through another instance than the stream's.
       let payInstance = -1;
       let payInterrupted = false;
+      if (first.status !== 'open') {
+        openStreams[streamInstance]! -= 1;
+        stream.close();
+        throw new Error(`${billNo}: the stream opened on ${String(first.status)}`);
+      }
+      options.streamOpened?.();
+      await options.payAfter;
       const paying = retrying(
         async () => {
           const instance = pick(createOn + 2, streamInstance);
@@ -274,6 +303,8 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
     };
     await Promise.all(Array.from({ length: buyers }, buyer));
     await schedule.done();
+    await sentinel;
+    const total = payments + 1;
     const paySeconds = (Date.now() - payStartedAt) / 1000;
 
     checks.check(
@@ -282,8 +313,8 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
       `${schedule.killed.join('; ')}; down ${downSeconds.toFixed(1)} s`,
     );
     checks.check(
-      `every payment went through (${payments})`,
-      expected.size === payments && stats.refusals.length === 0 && failures.length === 0,
+      `every payment went through (${payments} + 1 by the payer on the killed instance)`,
+      expected.size === total && stats.refusals.length === 0 && failures.length === 0,
       `${expected.size} paid in ${paySeconds.toFixed(1)} s, ${stats.refusals.length} refused, ` +
         `${failures.length} failed${[...stats.refusals, ...failures][0] ? ` (first: ${[...stats.refusals, ...failures][0]})` : ''}, ` +
         `${stats.networkRetries} requests sent again to another instance`,
@@ -291,7 +322,9 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
 
     // The payer's push.
     const pushed = payers.filter((payer) => payer.seen === 'push');
-    const across = pushed.filter((payer) => payer.streamInstance !== payer.payInstance);
+    // A stream never cut was opened on another instance than the one paid through: its push crossed instances.
+    const uncutPushed = pushed.filter((payer) => payer.reconnects === 0);
+    const across = uncutPushed.filter((payer) => payer.streamInstance !== payer.payInstance);
     const cut = payers.filter((payer) => payer.reconnects > 0);
     const read = payers.filter((payer) => payer.seen === 'read');
     // A push may only be missing for a payment whose instance died under its request (it may have committed and
@@ -299,13 +332,14 @@ export async function instancesKillScenario(payments = 120, buyers = 6): Promise
     const unexplained = read.filter((payer) => !payer.payInterrupted);
     checks.check(
       "every payer's stream showed the payment, pushed across instances; streams the kill cut reconnected elsewhere",
-      payers.length === payments &&
+      payers.length === total &&
         unexplained.length === 0 &&
-        across.length === pushed.length &&
+        across.length === uncutPushed.length &&
         pushed.length > 0 &&
         cut.length > 0 &&
         cut.every((payer) => payer.reconnectedElsewhere),
-      `${pushed.length} pushed (${across.length} by an instance other than the one paid through), ` +
+      `${pushed.length} pushed (${across.length} of the ${uncutPushed.length} on streams never cut by an ` +
+        `instance other than the one paid through), ` +
         `${cut.length} streams cut by the kill and opened again on another instance ` +
         `(${cut.filter((payer) => payer.seen === 'push').length} then pushed, ` +
         `${cut.filter((payer) => payer.seen === 'reconnect').length} paid at the reconnect), ` +
