@@ -26,8 +26,12 @@ export default defineConfig(({ mode }) => {
       // terser (several compress passes, top-level names mangled inside the IIFE) beats the default oxc minifier
       // by ~70 bytes gzip on spay.js and ~150 in all; property names are never mangled (public BC/BCConfig names).
       minify: 'terser',
-      terserOptions: { ecma: 2020, compress: { passes: 3, pure_getters: true }, mangle: { toplevel: true } },
-      sourcemap: false,
+      terserOptions: {
+        ecma: 2020,
+        compress: { passes: 3, pure_getters: true },
+        mangle: { toplevel: true, properties: { regex: /^(__[a-zA-Z]?|_sb)$/ } },
+      },
+      sourcemap: !!process.env.SPAY_MAP,
       lib: {
         entry: qr ? 'widget/qr/chunk.ts' : 'widget/index.ts',
         name: qr ? 'spayQr' : 'spayWidget',
