@@ -42,7 +42,8 @@ export default defineConfig(({ mode }) => {
       // merchant with its callMerchant: all read from window.__spayPreact (qr-loader.ts lends them), one copy per page.
       rollupOptions: qr
         ? {
-            external: (id: string) => id === 'preact' || /\/(adopt-styles|events)(\.ts)?$/.test(id),
+            external: (id: string) =>
+              id === 'preact' || /\/(adopt-styles|events|StatusMessage)(\.tsx?)?$/.test(id),
             output: { globals: () => '__spayPreact' },
           }
         : undefined,

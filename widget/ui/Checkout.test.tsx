@@ -114,7 +114,7 @@ function setup(options: Setup) {
       channels={options.channels ?? ['ali', 'wxmp', 'un']}
       messages={messagesFor(options.locale)}
       locale={options.locale}
-      gateway={createGatewayClient(GATEWAY, 'app-1', fetchFn)}
+      gateway={() => createGatewayClient(GATEWAY, 'app-1', fetchFn)}
       platform={platform}
       callbacks={callbacks}
       instantChannel={options.instantChannel}
@@ -436,17 +436,23 @@ describe('WeChat JSAPI', () => {
 });
 
 describe('the lazy chunk cannot be loaded', () => {
-  it('falls back to the network notice (the likely cause), whose retry works', async () => {
-    const { creations } = setup({
+  it('falls back to the network notice (the likely cause), whose retry loads it and creates the bill', async () => {
+    let loads = 0;
+    const { creations, errors } = setup({
       locale: ZH,
       answers: [refusal(7, 'CHANNEL_ERROR', 'channel: refused')],
       instantChannel: 'ali',
-      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
+      // The chunk holds the bill's creation: nothing is sent while it cannot load; it loads on the retry.
+      loadChunk: () =>
+        ++loads === 1 ? Promise.reject(new Error('could not load spay-qr.js')) : Promise.resolve(qrChunk),
     });
     const alert = await notice(ZH, '网络连接失败');
     expectText(alert, '请检查网络后重试。');
+    expect(creations).toHaveLength(0);
+    expect(errors.map((error) => error.code)).toEqual(['NETWORK_ERROR']);
     fireEvent.click(within(alert).getByRole('button', { name: '重试' }));
-    await waitFor(() => expect(creations).toHaveLength(2));
+    await waitFor(() => expect(creations).toHaveLength(1));
+    await notice(ZH, '该支付方式暂不可用');
   });
 
   it('a redirect channel whose hidden form (in the chunk) cannot load: the network notice, the merchant told', async () => {
@@ -454,7 +460,6 @@ describe('the lazy chunk cannot be loaded', () => {
       locale: EN,
       answers: [{ ...refusal(0, 'OK', ''), action: 'redirect', id: 'bill-1', url: 'https://cashier.test' }],
       instantChannel: 'ali',
-      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
       submitForm: () => Promise.reject(new Error('could not load spay-qr.js')),
     });
     const alert = await notice(EN, 'No connection');
