@@ -8,6 +8,9 @@
  */
 import { type ChannelCode } from '../channels.ts';
 import { QrPanel } from '../components/QrPanel/QrPanel.tsx';
+import { qrTexts } from '../components/QrPanel/qr-texts.ts';
+import { SuccessIcon } from '../components/icons.tsx';
+import type { Locale } from '../i18n.ts';
 import { StatusMessage } from '../components/StatusMessage/StatusMessage.tsx';
 import type { CreatedBill } from '../gateway.ts';
 import { networkError } from '../notices.ts';
@@ -16,6 +19,16 @@ import { formatFen } from '../money.ts';
 import { returnUrlWithResult } from '../return-url.ts';
 import type { PublicBill } from '../types.ts';
 import type { Checkout, CheckoutStep } from './Checkout.tsx';
+
+/** The texts of the steps after the bill's creation (the first script's Messages hold the menu's). */
+const TEXTS: Record<Locale, { paid: string; returning: string; waitingWechat: string }> = {
+  'zh-CN': { paid: '支付成功', returning: '正在返回商户页面…', waitingWechat: '正在打开微信支付…' },
+  en: {
+    paid: 'Payment successful',
+    returning: 'Returning to the shop…',
+    waitingWechat: 'Opening WeChat Pay…',
+  },
+};
 
 /**
  * Creates the bill for `channel` (sent as `restChannel`) and follows the gateway's answer; `signal` aborts when the
@@ -27,7 +40,7 @@ export async function pay(
   restChannel: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const { order, environment, platform, messages, callbacks } = checkout.props;
+  const { order, environment, platform, locale, callbacks } = checkout.props;
   let bill: CreatedBill;
   try {
     bill = await checkout.gateway().createBill(restChannel, order, signal);
@@ -51,7 +64,7 @@ export async function pay(
   if (bill.kind === 'qr') {
     checkout.show(
       { kind: 'qr', channel, bill },
-      `${messages.qrTitle} ¥${formatFen(bill.totalFee || order.amount)}`,
+      `${qrTexts(locale).title} ¥${formatFen(bill.totalFee || order.amount)}`,
     );
     checkout.emit('qrshown', {
       channel,
@@ -61,7 +74,7 @@ export async function pay(
     });
     return;
   }
-  checkout.show({ kind: 'wechat', channel }, messages.waitingWechat);
+  checkout.show({ kind: 'wechat', channel }, TEXTS[locale].waitingWechat);
   // Paid: the dialog closes before the callbacks, as in the original. Cancelled or failed: it stays, saying so.
   const result = await payWithJsapi(
     bill,
@@ -98,12 +111,12 @@ function ended(
 }
 
 function qrStatus(checkout: Checkout, channel: ChannelCode, bill: PublicBill) {
-  const { order, platform, messages } = checkout.props;
+  const { order, platform, locale } = checkout.props;
   if (bill.status === 'open') return;
   // The payer sees the code, so the gateway's "expired" reads as the countdown's: the code expired.
   if (bill.status !== 'paid')
     return ended(checkout, channel, bill.id, bill.status === 'expired' ? 'qrExpired' : 'unfinished', bill);
-  checkout.show({ kind: 'paid', bill }, messages.paid);
+  checkout.show({ kind: 'paid', bill }, TEXTS[locale].paid);
   checkout.emit('paid', { channel, bill_id: bill.id, bill });
   const { returnUrl } = order;
   if (returnUrl) {
@@ -114,10 +127,11 @@ function qrStatus(checkout: Checkout, channel: ChannelCode, bill: PublicBill) {
 
 /** The dialog's content for the steps `pay` leads to. */
 export function paymentContent(checkout: Checkout, step: CheckoutStep) {
-  const { messages, locale, order, platform } = checkout.props;
+  const { locale, order, platform } = checkout.props;
+  const texts = TEXTS[locale];
   switch (step.kind) {
     case 'wechat':
-      return <StatusMessage kind="progress" title={messages.waitingWechat} />;
+      return <StatusMessage kind="progress" title={texts.waitingWechat} />;
     case 'qr':
       return (
         <QrPanel
@@ -138,9 +152,9 @@ export function paymentContent(checkout: Checkout, step: CheckoutStep) {
     case 'paid':
       return (
         <StatusMessage
-          kind="success"
-          title={messages.paid}
-          text={order.returnUrl ? messages.returning : undefined}
+          icon={<SuccessIcon />}
+          title={texts.paid}
+          text={order.returnUrl ? texts.returning : undefined}
         />
       );
   }
