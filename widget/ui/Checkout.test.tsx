@@ -435,6 +435,47 @@ describe('WeChat JSAPI', () => {
   });
 });
 
+/** A lazy chunk that arrives when the test says so (every load waits for the same arrival). */
+function slowChunk() {
+  let arrive: () => void = () => {};
+  const loaded = new Promise<typeof qrChunk>((resolve) => (arrive = () => resolve(qrChunk)));
+  return { loaded, arrive, loadChunk: () => loaded };
+}
+
+describe('the lazy chunk, which creates the bill', () => {
+  it('loads at the payer’s choice with a spinner; the bill request goes out once it is here', async () => {
+    const chunk = slowChunk();
+    const { creations } = setup({
+      locale: EN,
+      answers: [refusal(7, 'CHANNEL_ERROR', 'channel: refused')],
+      loadChunk: chunk.loadChunk,
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(screen.getByRole('heading', { name: 'Creating the order…' })).toBeVisible();
+    expect(creations).toHaveLength(0);
+    chunk.arrive();
+    await waitFor(() => expect(creations).toHaveLength(1));
+    await notice(EN, 'Payment method unavailable');
+  });
+
+  it('the dialog closed while it loads: no bill is requested', async () => {
+    const chunk = slowChunk();
+    const { creations, errors } = setup({
+      locale: ZH,
+      answers: [refusal(7, 'CHANNEL_ERROR', 'channel: refused')],
+      instantChannel: 'ali',
+      loadChunk: chunk.loadChunk,
+    });
+    expect(screen.getByRole('heading', { name: '正在创建订单…' })).toBeVisible();
+    cleanup(); // unmounts the dialog, as BC.close() and the close button do
+    chunk.arrive();
+    // The checkout's own callback on the load was registered first, so it has run once this one runs.
+    await chunk.loaded.then(() => undefined);
+    expect(creations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('the lazy chunk cannot be loaded', () => {
   it('falls back to the network notice (the likely cause), whose retry loads it and creates the bill', async () => {
     let loads = 0;
