@@ -132,6 +132,14 @@ export class WebhookDispatcher {
     this.wake();
   }
 
+  /**
+   * For /readyz: started, not stopped, and it looked at the outbox lately (it does at least every idle poll, so a
+   * pass older than two of them means it is stuck).
+   */
+  isRunning(): boolean {
+    return !this.stopped && (this.running || this.now() - this.lastPassAt <= 2 * idlePollMs);
+  }
+
   /** Looks at the outbox now (call after committing an enqueued webhook). */
   wake(): void {
     if (this.stopped) return;
