@@ -60,6 +60,7 @@ try {
     rateLimit: config.rateLimit,
     connectionLimits: config.connectionLimits,
     allowPrivateTargets: config.allowPrivateTargets,
+    metrics: config.metrics,
   });
 } catch (error) {
   // One line that says what is wrong and how to recover (a corrupt database, a busy port …), not a stack trace.
@@ -69,6 +70,7 @@ try {
 }
 
 console.log(`spay gateway listening on ${gateway.url}`);
+if (gateway.metricsUrl) console.log(`metrics: ${gateway.metricsUrl}/metrics`);
 for (const seed of config.seedApps) console.log(`seeded app: ${seed.appId}`);
 console.log(`data: ${config.databaseUrl ? 'PostgreSQL (SPAY_DATABASE_URL)' : config.dataDir}`);
 

@@ -70,6 +70,7 @@ describe('defaults', () => {
       connectionLimits: { maxConnectionsPerIp: 256 },
       trustProxy: false,
       timings: {},
+      metrics: {},
     });
   });
 
@@ -100,6 +101,8 @@ describe('defaults', () => {
         SPAY_RECONCILE_PASS_MS: '200',
         SPAY_REFUND_SETTLE_MS: '1000',
         SPAY_REST_TIMESTAMP_WINDOW_MS: '60000',
+        SPAY_METRICS_TOKEN: 'scrape-0123456789abcdef',
+        SPAY_METRICS_ADDRESS: '[::1]:9464',
       },
       dir,
     );
@@ -121,6 +124,7 @@ describe('defaults', () => {
       trustProxy: ['10.0.0.0/8', '192.168.1.1', '::1'],
       timings: { reconcileAfterMs: 1500, reconcilePassMs: 200, refundSettleMs: 1000 },
       restTimestampWindowMs: 60000,
+      metrics: { token: 'scrape-0123456789abcdef', address: { host: '::1', port: 9464 } },
     });
     expect(config.seedApps.map((app) => app.appId)).toEqual(['app-1']);
     expect(entries.map((entry) => entry.variable)).toEqual(gatewayVariables.map((spec) => spec.variable));
@@ -167,6 +171,10 @@ describe('every bad value stops start-up with one line naming the variable and w
     ['SPAY_RECONCILE_PASS_MS', '0', /milliseconds from 1/],
     ['SPAY_REFUND_SETTLE_MS', '99999999999', /milliseconds from 1 to 86400000/],
     ['SPAY_REST_TIMESTAMP_WINDOW_MS', 'five minutes', /milliseconds/],
+    ['SPAY_METRICS_TOKEN', 'short', /at least 16 printable characters/],
+    ['SPAY_METRICS_TOKEN', 'has a space in it, sadly', /without spaces/],
+    ['SPAY_METRICS_ADDRESS', '9464', /HOST:PORT/],
+    ['SPAY_METRICS_ADDRESS', '127.0.0.1:99999', /HOST:PORT/],
   ];
   it.each(cases)('%s=%s', (variable, value, expected) => {
     const error = errorOf({ [variable]: value });
@@ -212,6 +220,7 @@ describe('--print-config', () => {
         SPAY_SECRET_KEY: secretKey,
         SPAY_DATABASE_URL: 'postgresql://spay:hunter2@db.internal/spay',
         SPAY_GATEWAY_PORT: '9090',
+        SPAY_METRICS_TOKEN: 'scrape-0123456789abcdef',
       },
       dir,
     );
@@ -219,6 +228,7 @@ describe('--print-config', () => {
     expect(text.split('\n')).toHaveLength(gatewayVariables.length);
     expect(text).not.toContain(secretKey);
     expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('scrape-0123456789abcdef');
     expect(text).toMatch(/^SPAY_SECRET_KEY=\(set, 64 characters, hidden\)\s+\(environment\)/m);
     expect(text).toMatch(
       /^SPAY_DATABASE_URL=postgresql:\/\/spay:\*{5}@db\.internal\/spay\s+\(environment\)/m,

@@ -51,6 +51,7 @@ export interface GatewayConfig {
   trustProxy: boolean | string[];
   timings: { reconcileAfterMs?: number; reconcilePassMs?: number; refundSettleMs?: number };
   restTimestampWindowMs?: number;
+  metrics: { token?: string; address?: { host: string; port: number } };
 }
 
 /** One variable as `--print-config` shows it. */
@@ -94,6 +95,8 @@ export const gatewayVariables: readonly Spec[] = [
   { variable: 'SPAY_RECONCILE_PASS_MS', description: 'how often reconciliation looks for due attempts' },
   { variable: 'SPAY_REFUND_SETTLE_MS', description: 'how often refunds left processing are settled' },
   { variable: 'SPAY_REST_TIMESTAMP_WINDOW_MS', description: "how far a REST request's timestamp may drift" },
+  { variable: 'SPAY_METRICS_TOKEN', description: 'bearer token for GET /metrics', secret: true },
+  { variable: 'SPAY_METRICS_ADDRESS', description: 'separate HOST:PORT serving /metrics only' },
 ];
 
 /** `SPAY_*` variables read by development tools, not by the gateway, with the program that reads them. */
@@ -254,6 +257,18 @@ function trustProxy(text: string): boolean | string[] | undefined {
   return parts.length > 0 && parts.every(isCidrOrAddress) ? parts : undefined;
 }
 
+function metricsToken(text: string): string | undefined {
+  return text.length >= 16 && /^[\x21-\x7e]+$/.test(text) ? text : undefined;
+}
+
+function hostPort(text: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const host = listenHost(match[1] ?? match[2] ?? '');
+  const port = integerIn(0, 65_535)(match[3]!);
+  return host !== undefined && port !== undefined ? { host, port } : undefined;
+}
+
 function seedApp(cwd: string): (text: string) => SeedApp[] | undefined {
   return (text) => {
     const parsed = JSON.parse(readFileSync(resolve(cwd, text), 'utf8')) as unknown;
@@ -395,6 +410,19 @@ export function readGatewayConfig(
     { value: undefined as number | undefined, shown: '300000' },
   );
 
+  const token = reader.read(
+    'SPAY_METRICS_TOKEN',
+    'at least 16 printable characters without spaces',
+    metricsToken,
+    { value: undefined as string | undefined, shown: '(none: /metrics not served on the gateway port)' },
+  );
+  const metricsAddress = reader.read(
+    'SPAY_METRICS_ADDRESS',
+    'HOST:PORT (e.g. 127.0.0.1:9464, [::1]:9464)',
+    hostPort,
+    { value: undefined as { host: string; port: number } | undefined, shown: '(none)' },
+  );
+
   const config: GatewayConfig = {
     host,
     port: listenPort,
@@ -426,6 +454,7 @@ export function readGatewayConfig(
       ...(refundSettleMs ? { refundSettleMs } : {}),
     },
     ...(restTimestampWindowMs ? { restTimestampWindowMs } : {}),
+    metrics: { ...(token ? { token } : {}), ...(metricsAddress ? { address: metricsAddress } : {}) },
   };
   return { config, entries: reader.entries };
 }
