@@ -22,6 +22,7 @@ import { GatewayCore, type CoreTimings } from './core/gateway-core.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+import { gatewayLoggerOptions } from './http/log-redaction.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import {
   installConnectionLimits,
@@ -67,6 +68,8 @@ export interface GatewayOptions {
    */
   webhookLeaseMs?: number;
   logger?: boolean;
+  /** Where log lines go when `logger` is on (default stdout; tests read them). */
+  logStream?: NodeJS.WritableStream;
   /** How browsers reach the gateway, when it is not `http://host:port` (behind a proxy, host 0.0.0.0). */
   publicUrl?: string;
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -177,7 +180,8 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
 
   const connectionLimits = resolveConnectionLimits(options.connectionLimits);
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    // Secrets and personal data are redacted by the logger itself (http/log-redaction.ts).
+    logger: options.logger ? gatewayLoggerOptions(options.logStream) : false,
     bodyLimit: 64 * 1024,
     forceCloseConnections: 'idle',
     ...serverTimeoutOptions(connectionLimits),
