@@ -9,6 +9,7 @@ import type { GatewayStore } from '../storage/store.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { CoreDeps, CoreLog } from './core-deps.ts';
 import { Notices } from './notices.ts';
+import { quietObserver, type GatewayObserver } from './observer.ts';
 import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
 import { Refunds, stuckRefundAgeMs } from './refunds.ts';
@@ -36,6 +37,8 @@ export interface GatewayCoreOptions extends CoreTimings {
   now?: () => number;
   /** Accept notify URLs on loopback / private addresses (local development only). */
   allowPrivateTargets?: boolean;
+  /** Told about committed bill and refund changes and rejected notifies (default: nothing listens). */
+  observer?: GatewayObserver;
 }
 
 export class GatewayCore {
@@ -59,6 +62,7 @@ export class GatewayCore {
       log: options.log,
       now: options.now ?? Date.now,
       allowPrivateTargets: options.allowPrivateTargets ?? false,
+      observer: options.observer ?? quietObserver,
     };
     const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
     this.registry = options.registry;

@@ -194,6 +194,7 @@ export class Refunds {
 
   private async deny(refund: Refund, reason: string | undefined): Promise<ApprovalOutcome> {
     const moved = await this.deps.store.refunds.decide(refund.id, 'denied', this.deps.now(), reason);
+    if (moved) this.deps.observer.refundSettled({ ...refund, status: 'denied' }, 'denied');
     return moved ? { ok: true } : { ok: false, refusal: 'not_pending' };
   }
 
@@ -357,7 +358,9 @@ export class Refunds {
       refund_fee: refund.refundFee,
     };
     let enqueued = false;
+    let settledNow: 'succeeded' | 'failed' | undefined;
     const settled = await this.deps.store.transaction(async (tx) => {
+      settledNow = undefined;
       if (result.status === 'processing') {
         await tx.refunds.noteChannelAnswer(
           refund.id,
@@ -366,7 +369,9 @@ export class Refunds {
           now,
         );
       } else if (result.status === 'failed') {
-        await tx.refunds.settle(refund.id, 'failed', null, { ...detail, error: result.reason }, now);
+        if (await tx.refunds.settle(refund.id, 'failed', null, { ...detail, error: result.reason }, now)) {
+          settledNow = 'failed';
+        }
       } else {
         const channelDetail = { ...detail, channel_refund_no: result.channelRefundNo };
         const moved = await tx.refunds.settle(
@@ -376,6 +381,7 @@ export class Refunds {
           channelDetail,
           now,
         );
+        if (moved) settledNow = 'succeeded';
         // Only the transition to `succeeded` announces the refund (a second settling changes nothing).
         if (moved && !refund.latePayment) {
           await enqueueWebhook(
@@ -406,6 +412,7 @@ export class Refunds {
       return current;
     });
     if (enqueued) this.deps.webhooksEnqueued();
+    if (settledNow) this.deps.observer.refundSettled(settled, settledNow);
     return settled;
   }
 }

@@ -180,6 +180,16 @@ export class OutboxStore {
     return Number(row.count);
   }
 
+  /** Pending webhooks: how many, and when the oldest of them was written (ms; null when none) — for metrics. */
+  async pendingBacklog(): Promise<{ count: number; oldestCreatedAt: number | null }> {
+    const row = await this.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.count), oldestCreatedAt: row.oldest === null ? null : Number(row.oldest) };
+  }
+
   async recordAttempt(attempt: NewAttempt): Promise<void> {
     await this.db
       .insertInto('webhook_attempts')

@@ -24,6 +24,7 @@ import type { GatewayStore } from '../storage/store.ts';
 import type { OutboxRow } from '../storage/outbox-store.ts';
 import { OutboundHttpClient, OutboundHttpError } from '../net/outbound-http.ts';
 import { retryDelayMs } from './retry-schedule.ts';
+import type { GatewayObserver } from '../core/observer.ts';
 
 export const webhookTimeoutMs = 10_000;
 /** Bytes of a receiver's answer read and kept as the attempt's excerpt; the connection is dropped after them. */
@@ -64,6 +65,8 @@ export interface WebhookDispatcherOptions {
    * those of its own previous run, killed mid-delivery.
    */
   releaseLeasesAtStart?: boolean;
+  /** Told the outcome and timings of every attempt (metrics). */
+  observer?: GatewayObserver;
 }
 
 export interface DeliveryResult {
@@ -140,6 +143,14 @@ export class WebhookDispatcher {
   start(): void {
     this.stopped = false;
     this.wake();
+  }
+
+  /**
+   * For /readyz: started, not stopped, and it looked at the outbox lately (it does at least every idle poll, so a
+   * pass older than two of them means it is stuck).
+   */
+  isRunning(): boolean {
+    return !this.stopped && (this.running || this.now() - this.lastPassAt <= 2 * idlePollMs);
   }
 
   /** Looks at the outbox now (call after committing an enqueued webhook). */
@@ -419,6 +430,11 @@ export class WebhookDispatcher {
         row.leased_by,
       );
     });
+    this.options.observer?.webhookAttempt(
+      delivered ? 'delivered' : retryIn === null ? 'failed' : 'retrying',
+      (finishedAt - startedAt) / 1000,
+      Math.max(0, finishedAt - row.created_at) / 1000,
+    );
     this.options.log?.(
       delivered ? 'info' : 'warn',
       delivered ? 'webhook delivered' : 'webhook attempt failed',
