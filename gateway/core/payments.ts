@@ -253,7 +253,7 @@ export class Payments {
           billId: paid.id,
           targetUrl: paid.notifyUrl,
         },
-        { now, retryScale: this.deps.webhookRetryScale },
+        { now },
       );
       enqueued = true;
       const closed: Bill[] = [];
