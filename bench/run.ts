@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkTargets, missed, renderChecks } from './check-targets.ts';
 import { measureThroughput } from './gateway-throughput.ts';
 import { measureInstances } from './instances-throughput.ts';
 import { repoRoot } from './lib/demo-app.ts';
@@ -67,6 +68,10 @@ if (process.env.SPAY_BENCH_ONLY) {
   writeFileSync(join(repoRoot, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(`\n(${results.seconds} s; figures in bench/results.json)`);
 }
+// Issue 15's targets, checked on this run's figures (a subset run checks what it measured).
+const checks = checkTargets(results);
+console.log(`\n${renderChecks(checks)}`);
+for (const target of missed(checks)) failures.push(`target missed: ${target.target} (${target.figure})`);
 if (failures.length > 0) {
   console.error(`bench: ${failures.length} benchmark(s) failed:\n  ${failures.join('\n  ')}`);
   process.exit(1);

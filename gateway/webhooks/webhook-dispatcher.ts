@@ -167,6 +167,8 @@ export class WebhookDispatcher {
           await this.options.store.outbox.releaseLeases();
           this.releaseAtNextPass = false;
         }
+        // A webhook goes out only once the commit that enqueued it is on disk (the store's group commit).
+        await this.options.store.durable();
         const passAt = this.now();
         this.lastPassAt = passAt;
         const due = await this.options.store.outbox.due(passAt, dueBatch);
