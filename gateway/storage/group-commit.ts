@@ -23,6 +23,8 @@ export class WalGroupCommit {
   /** `written` as it was when the last completed sync started: everything up to it is on disk. */
   private synced = 0;
   private syncing: Promise<void> | undefined;
+  /** fdatasync calls made (for tests and the bench's notes). */
+  syncs = 0;
   private fd: number | undefined;
   private readonly walFile: string;
 
@@ -63,6 +65,7 @@ export class WalGroupCommit {
   private async syncOnce(): Promise<void> {
     const upTo = this.written;
     const fd = this.walDescriptor();
+    this.syncs += 1;
     await new Promise<void>((resolve, reject) =>
       fdatasync(fd, (error) => (error ? reject(error) : resolve())),
     );
