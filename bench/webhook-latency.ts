@@ -1,9 +1,9 @@
 /**
  * Payment → merchant webhook received, with the demo merchant's real webhook route (signature checks, order
  * store in SQLite). The gateway runs as a child process; each sandbox payment is timed from the moment its
- * `GET /2/rest/sandbox/notify` is sent to the moment the demo's order store marks the order paid. Two gateways
- * in the same run: BeeCloud's schedule as shipped (first delivery ~1 s after the payment) and the same schedule
- * scaled to 0, which leaves the dispatch path itself.
+ * `GET /2/rest/sandbox/notify` is sent to the moment the demo's order store marks the order paid, with the
+ * shipped settings: the first attempt goes out as soon as the payment's transaction commits (the dispatcher is
+ * woken after the commit); BeeCloud's 1 s, 2 s, 4 s … schedule applies to retries only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -232,6 +232,10 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   };
 
   installFairAdmission(app);
+  // Group commit: no answer leaves before the writes committed so far are on disk (one fsync for all waiting).
+  app.addHook('onSend', (_request, _reply, payload, done) => {
+    store.durable().then(() => done(null, payload), done);
+  });
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });
   await app.register(formbody);
   installErrorHandlers(app);

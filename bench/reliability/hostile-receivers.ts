@@ -8,7 +8,7 @@
  * - `huge-answers`: a receiver answering 400 MB to every delivery, many deliveries and retries at once: the
  *   gateway's peak RSS stays under 250 MB.
  * - `slow-receiver`: one app's receiver accepts and never answers forty deliveries; another app's webhooks
- *   still arrive within 2 s.
+ *   still arrive within 1 s (their first attempt goes out at the commit; on a loaded machine a few hundred ms).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -258,8 +258,8 @@ export async function slowReceiverScenario(hanging = 40, otherPayments = 10): Pr
     const worst = Math.max(...latencies);
     const sorted = [...latencies].sort((a, b) => a - b);
     checks.check(
-      "another app's webhook latency while one receiver hangs ≤ 2 s",
-      worst <= 2000 && stats.refusals.length === 0,
+      "another app's webhook latency while one receiver hangs ≤ 1 s",
+      worst <= 1000 && stats.refusals.length === 0,
       `${otherPayments} webhooks: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ${worst} ms; ` +
         `the hanging receiver got ${hangingConnections} deliveries of ${hanging} due, at most ${mostHeldAtOnce} at once`,
     );

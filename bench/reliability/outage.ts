@@ -1,8 +1,8 @@
 /**
  * Receiver outage: the merchant's server is down (connections refused) while payments happen, stays down for
  * a while, then comes back on the same port. Every webhook must arrive, each booked once; none may be given up.
- * The retry schedule is BeeCloud's scaled down with SPAY_WEBHOOK_RETRY_SCALE (0.01: 20 ms, 40 ms … instead of
- * 2 s, 4 s …).
+ * The retry schedule is BeeCloud's scaled down with SPAY_WEBHOOK_RETRY_SCALE (0.01: 10 ms, 20 ms … instead of
+ * 1 s, 2 s …); the first attempt goes out at the commit, unscaled.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -49,10 +49,16 @@ export function registerBillStatusRoutes(app: FastifyInstance, ctx: GatewayConte
     });
     openStreams.add(stream);
     let lastVersion = -1;
+    // A change is pushed once its commit is on disk (the store's group commit), like every other answer.
     const send = (current: Bill) => {
-      if (current.version <= lastVersion || stream.writableEnded) return;
-      lastVersion = current.version;
-      stream.write(statusEvent(current));
+      void ctx.store.durable().then(
+        () => {
+          if (current.version <= lastVersion || stream.writableEnded) return;
+          lastVersion = current.version;
+          stream.write(statusEvent(current));
+        },
+        () => stream.end(),
+      );
     };
     const unsubscribe = ctx.core.events.onBillChange(bill.id, send);
     stream.write('retry: 3000\n\n');

@@ -140,7 +140,7 @@ export class Payments {
         }
       }
       const id = newBillId();
-      await tx.bills.insertBill({
+      const bill = await tx.bills.insertBill({
         id,
         appId: key.appId,
         billNo: key.billNo,
@@ -158,7 +158,7 @@ export class Payments {
         reconcileAt: now + this.options.reconcileAfterMs,
       });
       if (request.extras) await tx.bills.saveExtras(id, request.extras);
-      return tx.bills.requireBill(id);
+      return bill;
     });
     this.deps.events.billChanged(bill);
     this.deps.observer.billEvent(bill, 'created');
@@ -254,7 +254,7 @@ export class Payments {
           billId: paid.id,
           targetUrl: paid.notifyUrl,
         },
-        { now, retryScale: this.deps.webhookRetryScale },
+        { now },
       );
       enqueued = true;
       const closed: Bill[] = [];

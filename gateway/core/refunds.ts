@@ -402,7 +402,7 @@ export class Refunds {
               refundId: refund.id,
               targetUrl: bill.notifyUrl,
             },
-            { now, retryScale: this.deps.webhookRetryScale },
+            { now },
           );
           enqueued = true;
         }

@@ -162,8 +162,9 @@ export class BillStore {
       .execute();
   }
 
-  async insertBill(bill: NewBill): Promise<void> {
-    await this.db
+  /** Inserts an attempt and answers it as stored (one statement: `insert … returning`). */
+  async insertBill(bill: NewBill): Promise<Bill> {
+    const row = await this.db
       .insertInto('bills')
       .values({
         id: bill.id,
@@ -193,7 +194,9 @@ export class BillStore {
         reconcile_at: bill.reconcileAt,
         reconcile_count: 0,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return billFromRow(row);
   }
 
   async findBill(id: string): Promise<Bill | undefined> {

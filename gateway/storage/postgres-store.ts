@@ -92,6 +92,8 @@ export async function openPostgresStore(
     engine: 'postgres',
     billChanges,
     transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx, sealer))),
+    // A PostgreSQL commit returns once its WAL record is flushed (synchronous_commit).
+    durable: () => Promise.resolve(),
     description: describeDatabaseUrl(url),
     pendingMigrations: pendingMigrationsOf(db, options.extraMigrations),
     async close() {

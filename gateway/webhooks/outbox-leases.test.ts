@@ -52,7 +52,7 @@ async function enqueue(count: number): Promise<string[]> {
           messageDetail: {},
           channelTransactionId: `T${counter}`,
         },
-        { now, retryScale: 0 },
+        { now },
       );
       ids.push(id);
     }

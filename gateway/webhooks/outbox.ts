@@ -1,7 +1,7 @@
 /**
  * The webhook outbox. `enqueueWebhook` writes the delivery in the caller's transaction (its stores), so a webhook exists
  * exactly when the state change that caused it was committed. After committing, call the dispatcher's `wake()`
- * (the bill service does this itself) so the first delivery goes out on schedule.
+ * (the bill service does this itself): the first delivery is due at once and goes out when woken.
  */
 import { randomUUID } from 'node:crypto';
 import { webhookUrlFor } from '../apps/app.ts';
@@ -30,7 +30,7 @@ export function newWebhookId(): string {
 export async function enqueueWebhook(
   tx: Pick<Stores, 'outbox'>,
   input: EnqueueWebhookInput,
-  options: { now: number; retryScale: number },
+  options: { now: number },
 ): Promise<EnqueuedWebhook> {
   const id = newWebhookId();
   const targetUrl = input.targetUrl || webhookUrlFor(input.app, input.mode);
@@ -47,7 +47,7 @@ export async function enqueueWebhook(
     body,
     status,
     attempt_count: 0,
-    next_attempt_at: options.now + firstDeliveryDelayMs(options.retryScale),
+    next_attempt_at: options.now + firstDeliveryDelayMs(),
     created_at: options.now,
     delivered_at: null,
   });

@@ -48,7 +48,7 @@ async function setUp(
           messageDetail: {},
           channelTransactionId: 'T1',
         },
-        { now: Date.now(), retryScale: 0.001 },
+        { now: Date.now() },
       );
       return id;
     },

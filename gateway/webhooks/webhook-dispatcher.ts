@@ -21,10 +21,11 @@
 import { randomUUID } from 'node:crypto';
 import { standardWebhookSignature } from '../../sdk/sign.ts';
 import type { GatewayStore } from '../storage/store.ts';
-import type { OutboxRow } from '../storage/outbox-store.ts';
+import type { NewAttempt, OutboxRow, OutboxStore } from '../storage/outbox-store.ts';
 import { OutboundHttpClient, OutboundHttpError } from '../net/outbound-http.ts';
 import { retryDelayMs } from './retry-schedule.ts';
 import type { GatewayObserver } from '../core/observer.ts';
+import { TransactionBatcher } from './transaction-batcher.ts';
 
 export const webhookTimeoutMs = 10_000;
 /** Bytes of a receiver's answer read and kept as the attempt's excerpt; the connection is dropped after them. */
@@ -75,6 +76,12 @@ export interface DeliveryResult {
   error: string | null;
   /** The receiver did not answer in time (counts towards its back-off). */
   timedOut?: boolean;
+}
+
+interface Outcome {
+  attempt: NewAttempt;
+  change: Parameters<OutboxStore['afterAttempt']>[1];
+  leasedBy: string | null;
 }
 
 interface ReceiverState {
@@ -129,6 +136,10 @@ export class WebhookDispatcher {
   /** This dispatcher's name on the rows it leases. */
   readonly owner = `dispatcher-${randomUUID()}`;
   private releaseAtNextPass: boolean;
+  /** The leases of the rows started in one turn, taken in one transaction. */
+  private readonly claims: TransactionBatcher<OutboxRow, OutboxRow | undefined>;
+  /** The outcomes of the deliveries that finish in one turn, written in one transaction. */
+  private readonly outcomes: TransactionBatcher<Outcome, void>;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? Date.now;
@@ -138,6 +149,14 @@ export class WebhookDispatcher {
     this.outbound =
       options.outbound ??
       new OutboundHttpClient({ allowPrivateTargets: options.allowPrivateTargets ?? false });
+    const leaseMs = options.leaseMs ?? (options.timeoutMs ?? webhookTimeoutMs) + 20_000;
+    this.claims = new TransactionBatcher(options.store, (tx, row) =>
+      tx.outbox.claimRow(row.id, this.now(), { owner: this.owner, leaseMs }),
+    );
+    this.outcomes = new TransactionBatcher(options.store, async (tx, outcome) => {
+      await tx.outbox.recordAttempt(outcome.attempt);
+      await tx.outbox.afterAttempt(outcome.attempt.outboxId, outcome.change, outcome.leasedBy);
+    });
   }
 
   start(): void {
@@ -188,6 +207,8 @@ export class WebhookDispatcher {
           await this.options.store.outbox.releaseLeases();
           this.releaseAtNextPass = false;
         }
+        // A webhook goes out only once the commit that enqueued it is on disk (the store's group commit).
+        await this.options.store.durable();
         const passAt = this.now();
         this.lastPassAt = passAt;
         const due = await this.options.store.outbox.due(
@@ -317,12 +338,12 @@ export class WebhookDispatcher {
     this.deliveries.add(delivery);
   }
 
-  /** Leases one row to this dispatcher just before it is sent (several instances may read the same due rows). */
-  private async claim(row: OutboxRow): Promise<OutboxRow | undefined> {
-    const leaseMs = this.options.leaseMs ?? (this.options.timeoutMs ?? webhookTimeoutMs) + 20_000;
-    return this.options.store.transaction((tx) =>
-      tx.outbox.claimRow(row.id, this.now(), { owner: this.owner, leaseMs }),
-    );
+  /**
+   * Leases one row to this dispatcher just before it is sent (several instances may read the same due rows);
+   * the rows started in the same turn are leased in one transaction.
+   */
+  private claim(row: OutboxRow): Promise<OutboxRow | undefined> {
+    return this.claims.add(row);
   }
 
   private async scheduleNext(): Promise<void> {
@@ -411,24 +432,22 @@ export class WebhookDispatcher {
     const finishedAt = this.now();
     const failedAttempts = row.attempt_count + 1;
     const retryIn = retryDelayMs(failedAttempts, this.options.retryScale);
-    await this.options.store.transaction(async (tx) => {
-      await tx.outbox.recordAttempt({
+    // Written with the outcomes of the other deliveries that finish in this turn (one transaction).
+    await this.outcomes.add({
+      attempt: {
         outboxId: row.id,
         attemptedAt: startedAt,
         httpStatus,
         latencyMs: finishedAt - startedAt,
         responseExcerpt: excerpt,
         error,
-      });
-      await tx.outbox.afterAttempt(
-        row.id,
-        delivered
-          ? { status: 'delivered', attemptCount: failedAttempts, deliveredAt: finishedAt }
-          : retryIn === null
-            ? { status: 'failed', attemptCount: failedAttempts }
-            : { status: 'pending', attemptCount: failedAttempts, nextAttemptAt: finishedAt + retryIn },
-        row.leased_by,
-      );
+      },
+      change: delivered
+        ? { status: 'delivered', attemptCount: failedAttempts, deliveredAt: finishedAt }
+        : retryIn === null
+          ? { status: 'failed', attemptCount: failedAttempts }
+          : { status: 'pending', attemptCount: failedAttempts, nextAttemptAt: finishedAt + retryIn },
+      leasedBy: row.leased_by,
     });
     this.options.observer?.webhookAttempt(
       delivered ? 'delivered' : retryIn === null ? 'failed' : 'retrying',

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WalGroupCommit } from './group-commit.ts';
+import { withStatementCache } from './statement-cache.ts';
+
+interface Tables {
+  bill: { id: string; total_fee: number };
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function openDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'spay-group-commit-'));
+  const file = join(dir, 'gateway.sqlite');
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  const groupCommit = new WalGroupCommit(file);
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({
+      database: withStatementCache(sqlite, { onWrite: () => groupCommit.noteWrite() }),
+    }),
+  });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(async () => {
+    await groupCommit.close();
+    await db.destroy();
+  });
+  return { db, groupCommit };
+}
+
+describe('the group commit', () => {
+  it('makes one fsync for all the transactions committed while the previous one ran', async () => {
+    const { db, groupCommit } = openDatabase();
+    await db.schema.createTable('bill').addColumn('id', 'text').addColumn('total_fee', 'integer').execute();
+    await groupCommit.durable();
+    const before = groupCommit.syncs;
+    expect(before).toBe(1);
+    // 50 requests, each: its transaction, then it waits for durability before it would answer.
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        await db.transaction().execute(async (tx) => {
+          await tx
+            .insertInto('bill')
+            .values({ id: `b${i}`, total_fee: i })
+            .execute();
+        });
+        await groupCommit.durable();
+      }),
+    );
+    const syncs = groupCommit.syncs - before;
+    expect(syncs).toBeGreaterThanOrEqual(1);
+    expect(syncs).toBeLessThan(50);
+    expect((await db.selectFrom('bill').select('id').execute()).length).toBe(50);
+  });
+
+  it('syncs nothing when nothing was written since the last sync, and waits for a write made meanwhile', async () => {
+    const { db, groupCommit } = openDatabase();
+    await db.schema.createTable('bill').addColumn('id', 'text').addColumn('total_fee', 'integer').execute();
+    await groupCommit.durable();
+    const synced = groupCommit.syncs;
+    await db.selectFrom('bill').selectAll().execute();
+    await groupCommit.durable();
+    expect(groupCommit.syncs).toBe(synced);
+    // A write committed while a sync is running is covered by another sync, not by the running one.
+    await db.insertInto('bill').values({ id: 'a', total_fee: 1 }).execute();
+    const first = groupCommit.durable();
+    await db.insertInto('bill').values({ id: 'b', total_fee: 2 }).execute();
+    const second = groupCommit.durable();
+    await Promise.all([first, second]);
+    expect(groupCommit.syncs).toBe(synced + 2);
+  });
+});
