@@ -12,6 +12,7 @@ import { Notices } from './notices.ts';
 import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
 import { Refunds } from './refunds.ts';
+import { Transfers, type TransferOptions } from './transfers.ts';
 
 export interface CoreTimings {
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -36,6 +37,8 @@ export interface GatewayCoreOptions extends CoreTimings {
   now?: () => number;
   /** Accept notify URLs on loopback / private addresses (local development only). */
   allowPrivateTargets?: boolean;
+  /** The sandbox's transfer balance and settling times (core/transfers.ts). */
+  transfers?: TransferOptions;
 }
 
 const STUCK_REFUND_AGE_MS = 30_000;
@@ -46,6 +49,7 @@ export class GatewayCore {
   readonly refunds: Refunds;
   readonly notices: Notices;
   readonly reconciliation: Reconciliation;
+  readonly transfers: Transfers;
   readonly registry: ChannelRegistry;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopListening: (() => void) | undefined;
@@ -67,6 +71,7 @@ export class GatewayCore {
     this.payments = new Payments(deps, { reconcileAfterMs });
     this.refunds = new Refunds(deps);
     this.notices = new Notices(deps, this.payments, this.refunds);
+    this.transfers = new Transfers(deps, options.transfers);
     this.reconciliation = new Reconciliation(deps, this.payments, {
       afterMs: reconcileAfterMs,
       maxIntervalMs: options.reconcileMaxIntervalMs ?? 30 * 60_000,
@@ -83,6 +88,11 @@ export class GatewayCore {
       this.options.refundSettleMs ?? 60_000,
       () => this.refunds.settleProcessing(STUCK_REFUND_AGE_MS),
       'settling unanswered refunds',
+    );
+    this.every(
+      this.options.transfers?.settlePassMs ?? 1000,
+      () => this.transfers.settleDue(),
+      'settling sandbox card transfers',
     );
     // Used signs and nonces (replay refusal) only matter inside their timestamp window.
     this.every(
