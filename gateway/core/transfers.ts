@@ -3,8 +3,9 @@
  * ALI_TRANSFER), bank-card transfers (BC_TRANSFER) and Alipay batches. Every rule runs in one transaction: the
  * transfer_no check, the balance taken, the row written and, when it settled, its TRANSFER webhook.
  *
- * spay has no live transfer channel yet: a live app's transfer is refused (`channel_not_configured`); a test-mode
- * app's transfers run in the sandbox, which behaves as the channels did for BeeCloud's merchants:
+ * Live: a single ALI_TRANSFER goes through the app's Alipay adapter (alipay.fund.trans.uni.transfer); every other
+ * live transfer (WeChat, bank card, Alipay batch) is refused (`channel_not_configured`). A test-mode app's
+ * transfers run in the sandbox, which behaves as the channels did for BeeCloud's merchants:
  * - WX_REDPACK / WX_TRANSFER settle at once (BeeCloud answered result_code 0 for a transfer that was made);
  * - ALI_TRANSFER (single or batch) waits for the payer to confirm on Alipay's page (the answer's `url`): the
  *   sandbox page confirms or cancels it;
@@ -107,6 +108,8 @@ export class Transfers {
 
   /** `POST /2/rest/transfer`: a red packet, a WeChat transfer or an Alipay transfer. */
   async transfer(app: App, request: SingleTransferRequest): Promise<TransferOutcome> {
+    if (app.mode === 'live' && request.channel === 'ALI_TRANSFER')
+      return this.liveAlipayTransfer(app, request);
     this.requireSandbox(app, request.channel);
     const scope = { appId: app.appId, mode: app.mode };
     const { outcome, enqueued } = await this.deps.store.transaction(async (stores) => {
@@ -150,6 +153,87 @@ export class Transfers {
     });
     if (enqueued) this.deps.webhooksEnqueued();
     return outcome;
+  }
+
+  /**
+   * A live app's ALI_TRANSFER through its Alipay adapter (alipay.fund.trans.uni.transfer, no password page): the
+   * transfer is written PROCESSING, then sent (Alipay is idempotent by out_biz_no = transfer_no), then settled with
+   * its webhook. When Alipay does not answer, the transfer stays PROCESSING and the same request sends it again.
+   */
+  private async liveAlipayTransfer(app: App, request: SingleTransferRequest): Promise<TransferOutcome> {
+    const adapter = this.deps.registry.liveAdapter(app, 'ALI');
+    if (adapter?.transfer === undefined) this.requireSandbox(app, request.channel);
+    const scope = { appId: app.appId, mode: app.mode };
+    const transfer = await this.deps.store.transaction(async (stores) => {
+      const existing = await stores.transfers.findByNo(scope, '', request.transferNo);
+      if (existing !== undefined) {
+        if (!sameSingleTransfer(existing, request)) throw duplicate('transfer_no', request.transferNo);
+        return existing;
+      }
+      const created: Transfer = {
+        id: randomUUID(),
+        appId: app.appId,
+        mode: app.mode,
+        channel: 'ALI_TRANSFER',
+        transferNo: request.transferNo,
+        batchNo: '',
+        batchSeq: 0,
+        totalFee: request.totalFee,
+        title: request.desc,
+        receiverAccount: request.channelUserId,
+        receiverName: request.channelUserName ?? null,
+        accountName: request.accountName ?? null,
+        redpack: null,
+        card: null,
+        optional: null,
+        status: 'PROCESSING',
+        message: null,
+        tradeNo: null,
+        confirmToken: null,
+        settleAt: null,
+        createTime: this.deps.now(),
+        finishTime: null,
+      };
+      await this.insert(stores, created, 'transfer_no');
+      return created;
+    });
+    if (transfer.status !== 'PROCESSING' || adapter?.transfer === undefined)
+      return this.outcomeOf([transfer]);
+    let result;
+    try {
+      result = await adapter.transfer({
+        outBizNo: transfer.transferNo,
+        totalFee: transfer.totalFee,
+        payeeAccount: transfer.receiverAccount,
+        payeeName: transfer.receiverName,
+        title: transfer.title,
+      });
+    } catch (error) {
+      this.deps.log('warn', 'Alipay transfer unanswered', { transferId: transfer.id, err: String(error) });
+      throw new DomainError(
+        'channel_unavailable',
+        'channel',
+        'Alipay did not answer the transfer; it stays PROCESSING: send the same request again',
+      );
+    }
+    const now = this.deps.now();
+    const settled: Transfer =
+      result.status === 'SUCCESS'
+        ? { ...transfer, status: 'SUCCESS', tradeNo: result.channelTransferNo, finishTime: now }
+        : { ...transfer, status: 'FAIL', message: result.reason, finishTime: now };
+    const changed = await this.deps.store.transaction(async (stores) => {
+      const ok = await stores.transfers.settle(settled.id, {
+        status: settled.status as 'SUCCESS' | 'FAIL',
+        message: settled.message,
+        tradeNo: settled.tradeNo,
+        now,
+      });
+      if (ok) await this.announce(stores, app, settled);
+      return ok;
+    });
+    if (changed) this.deps.webhooksEnqueued();
+    const current = changed ? settled : await this.deps.store.transfers.findById(transfer.id);
+    return this.outcomeOf([current ?? settled]);
   }
 
   /** `POST /2/rest/bc_transfer`: a transfer to a bank card through BeeCloud; its result comes by webhook. */
@@ -314,7 +398,7 @@ export class Transfers {
       throw new DomainError(
         'channel_not_configured',
         'channel',
-        `${channel} transfers run in spay's sandbox only (no live transfer channel yet): use the app in test mode`,
+        `${channel} transfers run in spay's sandbox only (live: ALI_TRANSFER with the app's Alipay settings): use the app in test mode`,
       );
     }
   }
