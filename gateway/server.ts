@@ -19,6 +19,7 @@ import { registerNotifyRoutes } from './channels/notify-routes.ts';
 import { SandboxChannel } from './channels/sandbox-adapter.ts';
 import { ChannelRegistry } from './core/channel-registry.ts';
 import { GatewayCore, type CoreTimings } from './core/gateway-core.ts';
+import type { TransferOptions } from './core/transfers.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
@@ -76,6 +77,8 @@ export interface GatewayOptions {
   expirySweepMs?: number;
   /** Reconciliation and refund-settling timings (see core/gateway-core.ts). */
   timings?: Omit<CoreTimings, 'expirySweepMs'>;
+  /** The sandbox's transfer balance per app and how soon card transfers settle (core/transfers.ts). */
+  transfers?: TransferOptions;
   /** Live channel families in the registry; defaults to those listed in channels/families.ts. */
   channelFamilies?: readonly ChannelFamily[];
   /** Outbound HTTP for live channel adapters (default: fetch with a timeout, no redirects). */
@@ -216,6 +219,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     log: (level, message, fields) => app.log[level](fields, message),
     allowPrivateTargets,
     expirySweepMs: options.expirySweepMs,
+    transfers: options.transfers,
     ...options.timings,
     observer: metrics,
   });

@@ -21,17 +21,18 @@ export interface SpayApp {
 }
 
 /** What a REST request does, which decides the secret of its `app_sign`. */
-export type RequestPurpose = 'pay' | 'query' | 'refund' | 'sandbox';
+export type RequestPurpose = 'pay' | 'query' | 'refund' | 'transfer' | 'sandbox';
 
 /**
- * The secret of a REST request's `app_sign` (reference §4): the master secret for refunds (and their approval),
+ * The secret of a REST request's `app_sign` (reference §4): the master secret for refunds (and their approval)
+ * and transfers,
  * the test secret for the sandbox paths, otherwise the app secret, which the test secret replaces in test mode.
  */
 export function restSecretFor(
   app: Pick<SpayApp, 'appSecret' | 'masterSecret' | 'testSecret' | 'testMode'>,
   purpose: RequestPurpose,
 ): string {
-  if (purpose === 'refund') return app.masterSecret;
+  if (purpose === 'refund' || purpose === 'transfer') return app.masterSecret;
   if (purpose === 'sandbox') return app.testSecret;
   return app.testMode ? app.testSecret : app.appSecret;
 }

@@ -7,6 +7,14 @@
 import type { SpayApp } from './app.ts';
 import { SpayError, type SpayResult, type Success } from './result.ts';
 import type {
+  BatchTransferAnswer,
+  BatchTransferRequest,
+  CardTransferRequest,
+  TransferAnswer,
+  TransferListQuery,
+  TransferQuery,
+  TransferRecord,
+  TransferRequest,
   BillListQuery,
   BillQuery,
   BillRecord,
@@ -98,6 +106,51 @@ export class SpayClient {
       payload: { ...request },
     });
   }
+
+  /** `POST /2/rest/transfer`: a WeChat red packet or transfer, or an Alipay transfer (open `url` to confirm it). */
+  transfer(request: TransferRequest): Promise<SpayResult<TransferAnswer>> {
+    return this.send({ method: 'POST', path: 'rest/transfer', purpose: 'transfer', payload: { ...request } });
+  }
+
+  /** `POST /2/rest/bc_transfer`: a transfer to a bank card; its result comes by a TRANSFER webhook. */
+  cardTransfer(request: CardTransferRequest): Promise<SpayResult<TransferAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/bc_transfer',
+      purpose: 'transfer',
+      payload: { ...request },
+    });
+  }
+
+  /** `POST /2/rest/transfers`: an Alipay batch (open `url` to confirm it). */
+  batchTransfer(request: BatchTransferRequest): Promise<SpayResult<BatchTransferAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/transfers',
+      purpose: 'transfer',
+      payload: { ...request },
+    });
+  }
+
+  /** `GET /2/rest/transfers` (the records come in `bills`, as BeeCloud named them). */
+  transfers(query: TransferListQuery = {}): Promise<SpayResult<{ bills: TransferRecord[]; count: number }>> {
+    return this.send({ method: 'GET', path: 'rest/transfers', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/rest/transfers/count`. */
+  transfersCount(query: TransferQuery = {}): Promise<SpayResult<{ count: number }>> {
+    return this.send({
+      method: 'GET',
+      path: 'rest/transfers/count',
+      purpose: 'query',
+      payload: { ...query },
+    });
+  }
+
+  /** `GET /2/rest/bc_transfer/banks`: the banks of bank-card transfers for an account type. */
+  transferBanks(type: 'P_DE' | 'P_CR' | 'C'): Promise<SpayResult<{ size: number; bank_list: string[] }>> {
+    return this.send({ method: 'GET', path: 'rest/bc_transfer/banks', purpose: 'query', payload: { type } });
+  }
 }
 
 export class SandboxClient {
@@ -161,6 +214,12 @@ export type ThrowingClient = {
       | 'refundsCount'
       | 'refundById'
       | 'refundStatus'
+      | 'transfer'
+      | 'cardTransfer'
+      | 'batchTransfer'
+      | 'transfers'
+      | 'transfersCount'
+      | 'transferBanks'
   ]: Unwrapped<SpayClient[K]>;
 } & {
   sandbox: { [K in 'pay' | 'bills' | 'billsCount' | 'notify']: Unwrapped<SandboxClient[K]> };
@@ -186,6 +245,12 @@ function throwingVariant(client: SpayClient): ThrowingClient {
     refundsCount: (query) => unwrap(client.refundsCount(query)),
     refundById: (id) => unwrap(client.refundById(id)),
     refundStatus: (request) => unwrap(client.refundStatus(request)),
+    transfer: (request) => unwrap(client.transfer(request)),
+    cardTransfer: (request) => unwrap(client.cardTransfer(request)),
+    batchTransfer: (request) => unwrap(client.batchTransfer(request)),
+    transfers: (query) => unwrap(client.transfers(query)),
+    transfersCount: (query) => unwrap(client.transfersCount(query)),
+    transferBanks: (type) => unwrap(client.transferBanks(type)),
     sandbox: {
       pay: (request) => unwrap(sandbox.pay(request)),
       bills: (query) => unwrap(sandbox.bills(query)),

@@ -197,3 +197,109 @@ export function newRefundNo(now: Date = new Date()): string {
     String(china.getUTCDate()).padStart(2, '0');
   return date + crypto.randomUUID().replace(/-/g, '').slice(0, 16);
 }
+
+// ---- Transfers (打款): BeeCloud's transfer REST API ----
+
+export type TransferChannel = 'WX_REDPACK' | 'WX_TRANSFER' | 'ALI_TRANSFER';
+export type TransferStatus = 'PROCESSING' | 'SUCCESS' | 'FAIL';
+
+/** `POST /2/rest/transfer` (master secret). */
+export interface TransferRequest {
+  channel: TransferChannel;
+  /** ALI_TRANSFER: 11–32 letters/digits; WX_TRANSFER: 8–32; WX_REDPACK: 10 digits. */
+  transfer_no: string;
+  /** Fen; WX_REDPACK 100–20000, WX_TRANSFER ≥ 100. */
+  total_fee: number;
+  desc: string;
+  /** WeChat: the receiver's openid; Alipay: the receiver's Alipay account. */
+  channel_user_id: string;
+  /** Required for ALI_TRANSFER. */
+  channel_user_name?: string;
+  /** Required for WX_REDPACK. */
+  redpack_info?: { send_name: string; wishing: string; act_name: string };
+  /** The paying account's full name, required for ALI_TRANSFER. */
+  account_name?: string;
+}
+
+export interface TransferAnswer {
+  id: string;
+  /** ALI_TRANSFER: where the payer confirms the transfer (Alipay's page; the sandbox's page in test mode). */
+  url?: string;
+  transfer_status: TransferStatus;
+}
+
+/** `POST /2/rest/bc_transfer` (master secret): to a bank card; the result comes by webhook. */
+export interface CardTransferRequest {
+  total_fee: number;
+  bill_no: string;
+  title: string;
+  trade_source?: 'OUT_PC';
+  bank_code: string;
+  bank_associated_code: string;
+  bank_fullname: string;
+  card_type: 'DE' | 'CR';
+  account_type: 'P' | 'C';
+  account_no: string;
+  account_name: string;
+  mobile?: string;
+  optional?: FlatMap;
+}
+
+/** `POST /2/rest/transfers` (master secret): an Alipay batch. */
+export interface BatchTransferRequest {
+  channel: 'ALI';
+  /** 11–32 letters/digits. */
+  batch_no: string;
+  account_name: string;
+  transfer_data: {
+    transfer_id: string;
+    receiver_account: string;
+    receiver_name: string;
+    transfer_fee: number;
+    transfer_note: string;
+  }[];
+}
+
+export interface BatchTransferAnswer {
+  /** Where the payer confirms the batch. */
+  url?: string;
+  /** The ids of the batch's transfers, in the order of transfer_data. */
+  ids: string[];
+}
+
+/** A transfer in `GET /2/rest/transfers` (the Java SDK's BCTransferOrder fields, plus spay's). */
+export interface TransferRecord {
+  id: string;
+  /** The transfer number (transfer_no, a card transfer's bill_no, a batch item's transfer_id). */
+  bill_no: string;
+  transfer_no: string;
+  batch_no: string;
+  channel: string;
+  total_fee: number;
+  title: string;
+  transfer_status: TransferStatus;
+  /** The transfer succeeded. */
+  spay_result: boolean;
+  trade_no: string;
+  /** JSON text of the optional map. */
+  optional: string;
+  create_time: number;
+  finish_time: number | null;
+  account_name: string;
+  account_no: string;
+  bank_full_name: string;
+  message_detail?: string;
+  [field: string]: unknown;
+}
+
+export interface TransferQuery extends TimeFilter {
+  channel?: TransferChannel | 'BC_TRANSFER';
+  transfer_no?: string;
+  bill_no?: string;
+  batch_no?: string;
+  transfer_status?: TransferStatus;
+}
+
+export interface TransferListQuery extends TransferQuery, Paging {
+  need_detail?: boolean;
+}

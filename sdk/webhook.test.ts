@@ -245,7 +245,7 @@ describe('parseWebhookBody', () => {
       'transaction_type BILL',
       withField('transaction_type', 'BILL'),
       'field',
-      'transaction_type: must be PAY or REFUND',
+      'transaction_type: must be PAY, REFUND or TRANSFER',
     ],
     [
       'a text fee',

@@ -13,7 +13,7 @@ import {
   webhookSignature,
 } from './sign.ts';
 
-export type TransactionType = 'PAY' | 'REFUND';
+export type TransactionType = 'PAY' | 'REFUND' | 'TRANSFER';
 
 /** The webhook body of reference §5 (spay adds `bill_no` to REFUND webhooks). */
 export interface WebhookBody {
@@ -24,7 +24,10 @@ export interface WebhookBody {
   channel_type: string;
   sub_channel_type: string;
   transaction_type: TransactionType;
-  /** The bill_no (the button's out_trade_no) for PAY, the refund_no for REFUND. */
+  /**
+   * The bill_no (the button's out_trade_no) for PAY, the refund_no for REFUND, the transfer_no for TRANSFER (the
+   * bill_no of a bank-card transfer, the transfer_id of an item of an Alipay batch).
+   */
   transaction_id: string;
   /** Integer fen. */
   transaction_fee: number;
@@ -34,6 +37,10 @@ export interface WebhookBody {
   channel_transaction_id?: string;
   /** The refunded bill's bill_no, on REFUND webhooks. */
   bill_no?: string;
+  /** On TRANSFER webhooks: SUCCESS or FAIL (trade_success says the same). */
+  transfer_status?: 'SUCCESS' | 'FAIL';
+  /** On TRANSFER webhooks of an item of an Alipay batch: the batch's batch_no. */
+  batch_no?: string;
   [field: string]: unknown;
 }
 
@@ -148,8 +155,12 @@ function firstFieldProblem(record: Record<string, unknown>): string | undefined 
   if (typeof record.timestamp !== 'number' || !Number.isSafeInteger(record.timestamp)) {
     return 'timestamp: missing or not an integer number of milliseconds';
   }
-  if (record.transaction_type !== 'PAY' && record.transaction_type !== 'REFUND') {
-    return 'transaction_type: must be PAY or REFUND';
+  if (
+    record.transaction_type !== 'PAY' &&
+    record.transaction_type !== 'REFUND' &&
+    record.transaction_type !== 'TRANSFER'
+  ) {
+    return 'transaction_type: must be PAY, REFUND or TRANSFER';
   }
   const fee = record.transaction_fee;
   if (typeof fee !== 'number' || !Number.isSafeInteger(fee) || fee < 0) {

@@ -195,6 +195,21 @@ export interface OutboundResponse {
 }
 export type OutboundHttp = (request: OutboundRequest) => Promise<OutboundResponse>;
 
+/** A transfer (打款) to an account at the channel, e.g. Alipay's alipay.fund.trans.uni.transfer. */
+export interface ChannelTransferRequest {
+  /** The merchant's number for it at the channel (idempotent: the same number is one transfer). */
+  outBizNo: string;
+  totalFee: number;
+  /** The receiver's account at the channel (an Alipay logon id) and its name. */
+  payeeAccount: string;
+  payeeName: string | null;
+  title: string;
+}
+
+export type ChannelTransferResult =
+  | { status: 'SUCCESS'; channelTransferNo: string; detail: Record<string, unknown> }
+  | { status: 'FAIL'; reason: string; detail: Record<string, unknown> };
+
 /** One method per flow. Every method is safe to call again with the same arguments (the channels are idempotent by
  * out_trade_no / out_refund_no, and so must the adapter be). */
 export interface ChannelAdapter {
@@ -209,6 +224,8 @@ export interface ChannelAdapter {
   closePayment(attempt: ChannelAttempt): Promise<void>;
   refund(attempt: ChannelAttempt, refund: ChannelRefundRequest, urls: ChannelUrls): Promise<RefundResult>;
   queryRefund(attempt: ChannelAttempt, refund: ChannelRefundRequest): Promise<RefundResult>;
+  /** Transfers money to an account at the channel; absent where spay has no live transfer for the family. */
+  transfer?(request: ChannelTransferRequest): Promise<ChannelTransferResult>;
 }
 
 /**

@@ -22,7 +22,11 @@ export type DomainReason =
   | 'refund_unknown'
   | 'refund_refused'
   /** A URL the gateway would send to that points at an internal address (SSRF guard). */
-  | 'target_refused';
+  | 'target_refused'
+  /** A transfer_no / batch_no already used by another transfer of the app. */
+  | 'transfer_duplicate'
+  /** The app's transfer balance does not cover the transfer. */
+  | 'balance_insufficient';
 
 /** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
 export type DomainSubject =
@@ -35,7 +39,9 @@ export type DomainSubject =
   | 'refund_no'
   | 'refund_fee'
   | 'refund_ids'
-  | 'notify_url';
+  | 'notify_url'
+  | 'transfer_no'
+  | 'batch_no';
 
 export class DomainError extends Error {
   constructor(

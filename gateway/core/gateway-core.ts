@@ -13,6 +13,7 @@ import { quietObserver, type GatewayObserver } from './observer.ts';
 import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
 import { Refunds, stuckRefundAgeMs } from './refunds.ts';
+import { Transfers, type TransferOptions } from './transfers.ts';
 
 export interface CoreTimings {
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -39,6 +40,8 @@ export interface GatewayCoreOptions extends CoreTimings {
   allowPrivateTargets?: boolean;
   /** Told about committed bill and refund changes and rejected notifies (default: nothing listens). */
   observer?: GatewayObserver;
+  /** The sandbox's transfer balance and settling times (core/transfers.ts). */
+  transfers?: TransferOptions;
 }
 
 export class GatewayCore {
@@ -47,6 +50,7 @@ export class GatewayCore {
   readonly refunds: Refunds;
   readonly notices: Notices;
   readonly reconciliation: Reconciliation;
+  readonly transfers: Transfers;
   readonly registry: ChannelRegistry;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopListening: (() => void) | undefined;
@@ -69,6 +73,7 @@ export class GatewayCore {
     this.payments = new Payments(deps, { reconcileAfterMs });
     this.refunds = new Refunds(deps);
     this.notices = new Notices(deps, this.payments, this.refunds);
+    this.transfers = new Transfers(deps, options.transfers);
     this.reconciliation = new Reconciliation(deps, this.payments, {
       afterMs: reconcileAfterMs,
       maxIntervalMs: options.reconcileMaxIntervalMs ?? 30 * 60_000,
@@ -85,6 +90,11 @@ export class GatewayCore {
       this.options.refundSettleMs ?? 60_000,
       () => this.refunds.settleProcessing(stuckRefundAgeMs),
       'settling unanswered refunds',
+    );
+    this.every(
+      this.options.transfers?.settlePassMs ?? 1000,
+      () => this.transfers.settleDue(),
+      'settling sandbox card transfers',
     );
     // Used signs and nonces (replay refusal) only matter inside their timestamp window.
     this.every(

@@ -27,6 +27,8 @@ const resultByReason: Record<DomainReason, ResultName> = {
   refund_unknown: 'NO_SUCH_REFUND',
   refund_refused: 'CHANNEL_ERROR',
   target_refused: 'PARAM_INVALID',
+  transfer_duplicate: 'BILL_NO_DUPLICATE',
+  balance_insufficient: 'CHANNEL_ERROR',
 };
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
@@ -41,6 +43,8 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     refund_fee: 'refund_fee',
     refund_ids: 'ids',
     notify_url: 'notify_url',
+    transfer_no: 'transfer_no',
+    batch_no: 'batch_no',
   },
   rest: {
     app: 'app_id',
@@ -53,6 +57,8 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     refund_fee: 'refund_fee',
     refund_ids: 'ids',
     notify_url: 'notify_url',
+    transfer_no: 'transfer_no',
+    batch_no: 'batch_no',
   },
 };
 

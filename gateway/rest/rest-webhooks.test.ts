@@ -79,7 +79,7 @@ it('refuses resends that are unsigned by the master secret, unknown, or have now
   const badType = await rest(harness.gateway, {
     method: 'GET',
     path: 'rest/webhooks',
-    payload: { transaction_type: 'TRANSFER' },
+    payload: { transaction_type: 'PAYOUT' },
   });
   expect(badType.json).toMatchObject({ result_code: 5 });
   expect(String(badType.json.err_detail)).toMatch(/^transaction_type: /);

@@ -12,9 +12,10 @@ import type { RequestFields } from './request-fields.ts';
 export type AppDeliveryFilter = Omit<DeliveryFilter, 'appId'>;
 
 export function readDeliveryFilter(fields: RequestFields): AppDeliveryFilter {
-  const transactionType = fields.optionalString('transaction_type', { maxLength: 8 });
-  if (transactionType !== undefined && transactionType !== 'PAY' && transactionType !== 'REFUND') {
-    throw new BeeCloudError('PARAM_INVALID', 'transaction_type', 'must be PAY or REFUND');
+  const typeName = fields.optionalString('transaction_type', { maxLength: 8 });
+  const transactionType = (['PAY', 'REFUND', 'TRANSFER'] as const).find((name) => name === typeName);
+  if (typeName !== undefined && transactionType === undefined) {
+    throw new BeeCloudError('PARAM_INVALID', 'transaction_type', 'must be PAY, REFUND or TRANSFER');
   }
   const status = fields.optionalString('status', { maxLength: 16 });
   if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {

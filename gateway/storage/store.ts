@@ -23,6 +23,7 @@ import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { WalGroupCommit } from './group-commit.ts';
+import { TransferStore } from './transfer-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
 /** The stores of one unit of work (the database itself, or one transaction). */
@@ -35,6 +36,8 @@ export interface Stores {
   duplicatePayments: DuplicatePaymentStore;
   /** Signs and nonces already used inside their timestamp window (replay refusal). */
   seenSignatures: ReplayGuardStore;
+  /** Transfers (打款) and the per-app transfer balance. */
+  transfers: TransferStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -68,6 +71,7 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     outbox: new OutboxStore(db),
     duplicatePayments: new DuplicatePaymentStore(db),
     seenSignatures: new ReplayGuardStore(db),
+    transfers: new TransferStore(db),
   };
 }
 

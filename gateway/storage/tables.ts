@@ -90,7 +90,7 @@ export interface WebhookOutboxTable {
   app_id: string;
   bill_id: string | null;
   refund_id: string | null;
-  transaction_type: 'PAY' | 'REFUND';
+  transaction_type: 'PAY' | 'REFUND' | 'TRANSFER';
   transaction_id: string;
   target_url: string;
   /** The exact JSON body sent at every attempt (its legacy `sign` covers its `timestamp`). */
@@ -174,6 +174,41 @@ export interface DuplicatePaymentTable {
   refund_required: Generated<number>;
 }
 
+/** A transfer (migration 120_transfers; gateway/transfers/transfer.ts). Maps are JSON text. */
+export interface TransferTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  channel: string;
+  transfer_no: string;
+  /** '' for single and bank-card transfers. */
+  batch_no: string;
+  /** The item's place in its batch (0 for single and card transfers). */
+  batch_seq: number;
+  total_fee: number;
+  title: string;
+  receiver_account: string;
+  receiver_name: string | null;
+  account_name: string | null;
+  redpack: string | null;
+  card: string | null;
+  optional: string | null;
+  status: 'PROCESSING' | 'SUCCESS' | 'FAIL';
+  message: string | null;
+  trade_no: string | null;
+  confirm_token: string | null;
+  settle_at: number | null;
+  create_time: number;
+  finish_time: number | null;
+}
+
+/** What an app may still transfer in one mode (fen). */
+export interface TransferBalanceTable {
+  app_id: string;
+  mode: 'test' | 'live';
+  balance: number;
+}
+
 export interface GatewayTables {
   apps: AppTable;
   orders: OrderTable;
@@ -184,6 +219,8 @@ export interface GatewayTables {
   webhook_attempts: WebhookAttemptTable;
   seen_signatures: SeenSignatureTable;
   duplicate_payments: DuplicatePaymentTable;
+  transfers: TransferTable;
+  transfer_balances: TransferBalanceTable;
 }
 
 export type GatewayDb = Kysely<GatewayTables>;

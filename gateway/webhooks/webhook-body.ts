@@ -15,6 +15,8 @@ export interface WebhookFacts {
   optional: Record<string, unknown> | null;
   messageDetail: Record<string, unknown>;
   channelTransactionId: string;
+  /** false for a transfer that failed (default true: PAY and REFUND webhooks announce successes). */
+  tradeSuccess?: boolean;
   /** Further fields for this transaction type (e.g. a refund's bill_no). */
   extraFields?: Record<string, unknown>;
 }
@@ -38,7 +40,7 @@ export function buildWebhookBody(facts: WebhookFacts, timestampMs: number): Webh
     transaction_type: facts.transactionType,
     transaction_id: facts.transactionId,
     transaction_fee: facts.transactionFee,
-    trade_success: true,
+    trade_success: facts.tradeSuccess ?? true,
     message_detail: facts.messageDetail,
     optional: facts.optional ?? {},
     channel_transaction_id: facts.channelTransactionId,

@@ -255,3 +255,42 @@ describe('control API', () => {
     });
   });
 });
+
+describe('alipay.fund.trans.uni.transfer', () => {
+  const transfer = (overrides: Record<string, unknown> = {}) => ({
+    out_biz_no: `T${Date.now()}`,
+    trans_amount: '12.34',
+    product_code: 'TRANS_ACCOUNT_NO_PWD',
+    biz_scene: 'DIRECT_TRANSFER',
+    order_title: '佣金',
+    payee_info: { identity: 'payee@alipay.example', identity_type: 'ALIPAY_LOGON_ID', name: '收款人' },
+    ...overrides,
+  });
+
+  it('makes a transfer once per out_biz_no and refuses the same number with other terms', async () => {
+    const request = transfer();
+    const first = await call('alipay.fund.trans.uni.transfer', request);
+    expect(first.answer).toMatchObject({ code: '10000', status: 'SUCCESS', out_biz_no: request.out_biz_no });
+    expect(String(first.answer.order_id)).toMatch(/^\d{32}$/);
+    const again = await call('alipay.fund.trans.uni.transfer', request);
+    expect(again.answer.order_id).toBe(first.answer.order_id);
+    const other = await call('alipay.fund.trans.uni.transfer', { ...request, trans_amount: '1.00' });
+    expect(other.answer).toMatchObject({ code: '40004', sub_code: 'PAYMENT_INFO_INCONSISTENCY' });
+  });
+
+  it('refuses unknown payees, bad amounts and other products', async () => {
+    const unknown = transfer({
+      payee_info: { identity: 'fail@alipay.example', identity_type: 'ALIPAY_LOGON_ID' },
+    });
+    expect((await call('alipay.fund.trans.uni.transfer', unknown)).answer).toMatchObject({
+      code: '40004',
+      sub_code: 'PAYEE_NOT_EXIST',
+    });
+    expect(
+      (await call('alipay.fund.trans.uni.transfer', transfer({ trans_amount: '1.234' }))).answer.code,
+    ).toBe('40004');
+    expect(
+      (await call('alipay.fund.trans.uni.transfer', transfer({ product_code: 'STD_RED_PACKET' }))).answer,
+    ).toMatchObject({ sub_code: 'INVALID_PARAMETER' });
+  });
+});

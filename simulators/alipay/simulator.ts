@@ -1,6 +1,6 @@
 /**
  * An Alipay OpenAPI (v2) stand-in: `gateway.do` for alipay.trade.page.pay / wap.pay / precreate / query / close /
- * refund / fastpay.refund.query, the payer's cashier and scan pages, signed return_url redirects and async notifies
+ * refund / fastpay.refund.query, fund.trans.uni.transfer, the payer's cashier and scan pages, signed return_url redirects and async notifies
  * retried on Alipay's schedule, plus a control API under `/_sim/` for tests. Written from Alipay's published
  * protocol; it imports neither the gateway nor alipay-sdk.
  */
@@ -132,6 +132,7 @@ const apiMethods = new Set([
   'alipay.trade.close',
   'alipay.trade.refund',
   'alipay.trade.fastpay.refund.query',
+  'alipay.fund.trans.uni.transfer',
 ]);
 const pageMethods: Record<string, string> = {
   'alipay.trade.page.pay': 'FAST_INSTANT_TRADE_PAY',
@@ -216,6 +217,7 @@ export class AlipaySimulator {
   readonly alipayPublicCert: string;
   private readonly merchants = new Map<string, Merchant>();
   private readonly orders = new Map<string, SimOrder>();
+  private readonly transfers = new Map<string, { fee: number; identity: string; answer: Answer }>();
   private readonly notifyLog: NotifyAttempt[] = [];
   private readonly requestLog: RecordedRequest[] = [];
   private runFaults: Faults = {};
@@ -692,6 +694,8 @@ export class AlipaySimulator {
         return this.refund(biz, merchant);
       case 'alipay.trade.fastpay.refund.query':
         return this.refundQuery(biz, merchant);
+      case 'alipay.fund.trans.uni.transfer':
+        return this.transfer(biz, merchant);
       default:
         throw invalid('isv.invalid-method', '不存在的方法名');
     }
@@ -857,6 +861,44 @@ export class AlipaySimulator {
       gmt_refund: `${at}.000`,
     });
     return answer('Y', at);
+  }
+
+  /**
+   * alipay.fund.trans.uni.transfer (TRANS_ACCOUNT_NO_PWD, DIRECT_TRANSFER, payee by ALIPAY_LOGON_ID): made at once,
+   * idempotent by out_biz_no (another amount or payee for a known out_biz_no is refused). A payee whose logon id
+   * contains "fail" does not exist (PAYEE_NOT_EXIST), as the simulator's test account.
+   */
+  private transfer(biz: Record<string, unknown>, merchant: Merchant): Answer {
+    const outBizNo = this.bizString(biz, 'out_biz_no', true) as string;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(outBizNo)) throw business('INVALID_PARAMETER', '参数有误: out_biz_no');
+    const fee = this.amountOf(biz, 'trans_amount');
+    if (biz.product_code !== 'TRANS_ACCOUNT_NO_PWD')
+      throw business('INVALID_PARAMETER', '参数有误: product_code');
+    if (biz.biz_scene !== undefined && biz.biz_scene !== 'DIRECT_TRANSFER')
+      throw business('INVALID_PARAMETER', '参数有误: biz_scene');
+    const payee = biz.payee_info as Record<string, unknown> | undefined;
+    const identity = payee && typeof payee.identity === 'string' ? payee.identity : '';
+    if (identity === '' || payee?.identity_type !== 'ALIPAY_LOGON_ID')
+      throw business('INVALID_PARAMETER', '参数有误: payee_info');
+    const key = `${merchant.app_id}|${outBizNo}`;
+    const previous = this.transfers.get(key);
+    if (previous) {
+      if (previous.fee !== fee || previous.identity !== identity)
+        throw business('PAYMENT_INFO_INCONSISTENCY', '两次请求商户单号一样，但是参数不一致');
+      return previous.answer;
+    }
+    if (/fail/i.test(identity)) throw business('PAYEE_NOT_EXIST', '收款账号不存在');
+    const answer: Answer = {
+      code: '10000',
+      msg: 'Success',
+      out_biz_no: outBizNo,
+      order_id: `${beijing(Date.now()).replace(/\D/g, '').slice(0, 8)}${digits(24)}`,
+      pay_fund_order_id: `${beijing(Date.now()).replace(/\D/g, '').slice(0, 8)}${digits(24)}`,
+      status: 'SUCCESS',
+      trans_date: beijing(Date.now()),
+    };
+    this.transfers.set(key, { fee, identity, answer });
+    return answer;
   }
 
   private refundQuery(biz: Record<string, unknown>, merchant: Merchant): Answer {

@@ -131,7 +131,7 @@ export function fuzzRequest(targets: FuzzTargets, random: Random): FuzzRequest {
     authBroken ? brokenAuth(app, random) : signedAuth(app, secret);
   const knownBillNo = () => random.pick(targets.paidBillNos);
   const knownId = () => random.pick(targets.billIds);
-  const kind = random.int(9);
+  const kind = random.int(11);
 
   if (kind === 0 || kind === 1) {
     // Pay: a new bill, or one reusing an existing bill_no with another amount (must be a duplicate).
@@ -282,6 +282,83 @@ export function fuzzRequest(targets: FuzzTargets, random: Random): FuzzRequest {
       method: 'GET',
       path: `/2/rest/bill_public/${id}`,
       mustFail: false,
+    };
+  }
+  if (kind === 9) {
+    // Transfers (sandbox): a red packet, an Alipay transfer, a bank-card transfer or an Alipay batch, mutated.
+    const serial = `${Date.now()}${random.int(1e6)}`;
+    const path = random.pick(['/2/rest/transfer', '/2/rest/bc_transfer', '/2/rest/transfers']);
+    const fields: Record<string, unknown> =
+      path === '/2/rest/transfer'
+        ? {
+            ...auth('master'),
+            channel: random.pick(['WX_REDPACK', 'WX_TRANSFER', 'ALI_TRANSFER', 'BOGUS']),
+            transfer_no: random.chance(0.5) ? serial.slice(-10) : `T${serial}`,
+            total_fee: 100 + random.int(1000),
+            desc: 'fuzz',
+            channel_user_id: 'fuzz-receiver',
+            channel_user_name: '某人',
+            account_name: '某公司',
+            redpack_info: { send_name: 'a', wishing: 'b', act_name: 'c' },
+          }
+        : path === '/2/rest/bc_transfer'
+          ? {
+              ...auth('master'),
+              total_fee: 1 + random.int(1000),
+              bill_no: `C${serial}`,
+              title: 'fuzz',
+              bank_code: 'BOC',
+              bank_associated_code: '0',
+              bank_fullname: '中国银行',
+              card_type: 'DE',
+              account_type: 'P',
+              account_no: '6222000011112222',
+              account_name: '某人',
+            }
+          : {
+              ...auth('master'),
+              channel: 'ALI',
+              batch_no: `B${serial}`,
+              account_name: '某公司',
+              transfer_data: [
+                {
+                  transfer_id: 'f1',
+                  receiver_account: 'a@b.c',
+                  receiver_name: '甲',
+                  transfer_fee: 1,
+                  transfer_note: 'n',
+                },
+              ],
+            };
+    mutateFields(
+      fields,
+      random,
+      Object.keys(fields).filter((name) => !['app_id', 'timestamp', 'app_sign'].includes(name)),
+    );
+    return { label: `POST ${path}`, method: 'POST', path, ...rawBody(fields, random), mustFail: authBroken };
+  }
+  if (kind === 10) {
+    const fields: Record<string, unknown> = {
+      ...auth('app'),
+      limit: 10,
+      transfer_status: 'SUCCESS',
+      type: 'P_DE',
+    };
+    mutateFields(fields, random, [
+      'limit',
+      'skip',
+      'transfer_status',
+      'channel',
+      'bill_no',
+      'batch_no',
+      'type',
+    ]);
+    const path = random.pick(['/2/rest/transfers', '/2/rest/transfers/count', '/2/rest/bc_transfer/banks']);
+    return {
+      label: `GET ${path}`,
+      method: 'GET',
+      path: `${path}?${query(fields, random)}`,
+      mustFail: authBroken && path !== '/2/rest/bc_transfer/banks',
     };
   }
   const fields: Record<string, unknown> = {

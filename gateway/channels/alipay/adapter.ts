@@ -14,6 +14,8 @@ import {
   type ChannelAttempt,
   type ChannelNotice,
   type ChannelRefundRequest,
+  type ChannelTransferRequest,
+  type ChannelTransferResult,
   type ChannelUrls,
   type NotifyAnswer,
   type OutboundHttp,
@@ -320,6 +322,46 @@ export class AlipayAdapter implements ChannelAdapter {
       refundFee,
       finishedAt: parseBeijingTime(answer.gmt_refund_pay as string | undefined) ?? this.now(),
     };
+  }
+
+  /**
+   * alipay.fund.trans.uni.transfer (单笔转账到支付宝账户, product TRANS_ACCOUNT_NO_PWD, scene DIRECT_TRANSFER): the
+   * payee by logon id; idempotent by out_biz_no. A business refusal (payee unknown, balance short …) is a FAIL.
+   */
+  async transfer(request: ChannelTransferRequest): Promise<ChannelTransferResult> {
+    const answer = await this.call(
+      'alipay.fund.trans.uni.transfer',
+      {},
+      {
+        out_biz_no: request.outBizNo,
+        trans_amount: fenToYuan(request.totalFee),
+        product_code: 'TRANS_ACCOUNT_NO_PWD',
+        biz_scene: 'DIRECT_TRANSFER',
+        order_title: request.title,
+        payee_info: {
+          identity: request.payeeAccount,
+          identity_type: 'ALIPAY_LOGON_ID',
+          ...(request.payeeName !== null ? { name: request.payeeName } : {}),
+        },
+      },
+      'business',
+    );
+    const detail = { ...answer };
+    if (answer.code !== alipayCodes.success) {
+      return {
+        status: 'FAIL',
+        reason: `${answer.sub_code ?? answer.code}: ${answer.sub_msg ?? answer.msg}`,
+        detail,
+      };
+    }
+    if (answer.status !== 'SUCCESS' || typeof answer.order_id !== 'string') {
+      throw new ChannelCallError(
+        'BAD_ANSWER',
+        `alipay.fund.trans.uni.transfer: status ${String(answer.status)}`,
+        true,
+      );
+    }
+    return { status: 'SUCCESS', channelTransferNo: answer.order_id, detail };
   }
 
   /**

@@ -91,7 +91,15 @@ export async function rest(gateway: { url: string; app: SeedApp }, call: RestCal
 export function moneySnapshot(gateway: TestGateway): string {
   const db = new Database(join(gateway.dataDir, 'gateway.sqlite'), { readonly: true });
   try {
-    const tables = ['orders', 'bills', 'refunds', 'bill_extras', 'webhook_outbox'];
+    const tables = [
+      'orders',
+      'bills',
+      'refunds',
+      'bill_extras',
+      'webhook_outbox',
+      'transfers',
+      'transfer_balances',
+    ];
     return JSON.stringify(
       tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()),
       (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
