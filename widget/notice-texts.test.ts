@@ -23,14 +23,7 @@ describe('the notices', () => {
   const states = Object.keys(NOTICES) as Exclude<PayerTrouble, 'network'>[];
 
   it('cover every state but network, which the first script carries', () => {
-    expect(states.sort()).toEqual([
-      'channel',
-      'gateway',
-      'paid',
-      'qrExpired',
-      'shop',
-      'unfinished',
-    ]);
+    expect(states.sort()).toEqual(['channel', 'gateway', 'paid', 'qrExpired', 'shop', 'unfinished']);
     expect(payerNotice('network', 'zh-CN')).toBeUndefined();
     expect(payerNotice({ code: 'NETWORK_ERROR', field: '', message: 'x' }, 'en')).toBeUndefined();
   });
