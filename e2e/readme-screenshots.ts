@@ -2,14 +2,18 @@
  * The README's screenshots (docs/screenshots/*.png) are checked against what the widget draws today, so a UI change
  * that makes a README picture untrue fails the e2e run.
  *
- * - `SPAY_UPDATE_SCREENSHOTS=1`: the pictures are (re)written to docs/screenshots, which needs CJK fonts (the
- *   Chinese UI is pictured with real glyphs, never with boxes).
+ * - `SPAY_UPDATE_SCREENSHOTS=1`: the pictures are (re)written to docs/screenshots, with the fonts they were drawn
+ *   with (docs/screenshots/fonts.txt: a fingerprint of the machine's font files, and what the generic families
+ *   resolve to). Needs CJK fonts: the Chinese UI is pictured with real glyphs, never with boxes.
  * - Otherwise the page is compared pixel by pixel (pixelmatch, anti-aliasing ignored) with the committed picture,
- *   the parts that differ on every run (the QR code of a new bill, the countdown) blanked in both. The committed
- *   pictures are made with CJK fonts, so the comparison is made only where CJK fonts are installed (`npm test`
- *   installs them); without them the text is drawn with other glyphs and the test says it did not compare.
+ *   the parts that differ on every run (the QR code of a new bill, the countdown) blanked in both. Text is drawn
+ *   with whatever fonts the machine has, so the comparison is made only on a machine with the same fonts as the
+ *   committed pictures (same fingerprint); elsewhere (no CJK fonts, other fonts) the test records in its
+ *   annotations that it did not compare, and why.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import type { Locator, Page } from '@playwright/test';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
@@ -24,6 +28,36 @@ const maxDifferingShare = 0.001;
 export const refreshHint =
   "If the change is intended, refresh the README's pictures on a machine with CJK fonts: " +
   "SPAY_UPDATE_SCREENSHOTS=1 npx playwright test e2e/widget-qr.spec.ts -g 'screenshots for the README'";
+
+const fontsFile = 'docs/screenshots/fonts.txt';
+
+/** The machine's font files (fontconfig), as a fingerprint line and what the page's generic families resolve to. */
+export function machineFonts(): { fingerprint: string; description: string } {
+  const listing = spawnSync('fc-list', ['--format', '%{file}\n'], { encoding: 'utf8', timeout: 30_000 });
+  const files = listing.status === 0 ? [...new Set(listing.stdout.split('\n').filter(Boolean))].sort() : [];
+  const fingerprint = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 16);
+  const families = ['serif', 'sans-serif', 'system-ui', 'monospace', 'sans-serif:lang=zh-cn'].map(
+    (pattern) => {
+      const match = spawnSync('fc-match', ['-f', '%{family[0]}', pattern], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      return `${pattern} → ${match.status === 0 ? match.stdout.trim() : '(fc-match failed)'}`;
+    },
+  );
+  return {
+    fingerprint: `fingerprint ${fingerprint} (${files.length} font files)`,
+    description: families.join('\n'),
+  };
+}
+
+function committedFingerprint(): string | undefined {
+  try {
+    return readFileSync(fontsFile, 'utf8').split('\n')[0];
+  } catch {
+    return undefined;
+  }
+}
 
 interface Box {
   x: number;
@@ -91,14 +125,22 @@ export async function readmeScreenshot(page: Page, name: string, varying: Locato
       );
     }
     writeFileSync(committedPath, drawn);
+    const fonts = machineFonts();
+    writeFileSync(
+      fontsFile,
+      `${fonts.fingerprint}\n\nThe README's pictures were drawn with these fonts:\n${fonts.description}\n`,
+    );
     return;
   }
   writeFileSync(test.info().outputPath(name), drawn);
-  if (!cjkFontsInstalled()) {
-    test.info().annotations.push({
-      type: 'not compared',
-      description: `${committedPath}: the committed pictures are drawn with CJK fonts and this machine has none`,
-    });
+  const fonts = machineFonts();
+  const committedFonts = committedFingerprint();
+  if (!cjkFontsInstalled() || fonts.fingerprint !== committedFonts) {
+    const why = !cjkFontsInstalled()
+      ? 'this machine has no CJK fonts'
+      : `this machine's fonts (${fonts.fingerprint}) are not those of the committed pictures (${fontsFile}: ${committedFonts ?? 'missing'})`;
+    test.info().annotations.push({ type: 'not compared', description: `${committedPath}: ${why}` });
+    console.warn(`README screenshot ${committedPath} not compared: ${why}`);
     return;
   }
   const boxes: Box[] = [];
