@@ -19,6 +19,7 @@ import { startAlipaySimulator, type SimOrder } from '../../simulators/alipay/ind
 import { demoApp, merchantView } from '../lib/demo-app.ts';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.ts';
 import { callGateway, createBill, signedAuth, uniqueBillNo } from '../lib/rest-requests.ts';
+import { seededRandom } from './fuzz/random.ts';
 import { Checks } from './lib/checks.ts';
 import { startMerchantLedger } from './lib/merchant-ledger.ts';
 import { waitUntil } from './lib/wait.ts';
@@ -117,8 +118,10 @@ export async function crashAlipayScenario(
   const refundAnswers: string[] = [];
   const refundEvery = Math.max(1, Math.floor(payments / refunds));
   const stretch = (payments * 0.8) / kills;
+  // The kill moments come from a seed that is always printed; SPAY_CRASH_SEED=N replays a run's moments.
+  const random = seededRandom(Number(process.env.SPAY_CRASH_SEED) || Date.now() % 2 ** 31);
   const killMoments = Array.from({ length: kills }, (_, index) =>
-    Math.floor(payments * 0.1 + stretch * (index + Math.random())),
+    Math.floor(payments * 0.1 + stretch * (index + random.next())),
   );
   const killed: string[] = [];
   let started = 0;
@@ -128,7 +131,8 @@ export async function crashAlipayScenario(
   try {
     checks.tried_(
       `${payments} ALI_QRCODE payments and ${refunds} refunds by ${buyers} buyers through the Alipay simulator, ` +
-        `SIGKILL after ${killMoments.join(', ')} payments (+ 0–300 ms)`,
+        `SIGKILL after ${killMoments.join(', ')} payments (+ 0–300 ms), ` +
+        `seed ${random.seed} (replay: SPAY_CRASH_SEED=${random.seed})`,
     );
     const startedAt = Date.now();
     const payAndMaybeRefund = async (serial: number) => {
@@ -188,7 +192,7 @@ export async function crashAlipayScenario(
         if (killMoments.length > 0 && finished >= killMoments[0]!) {
           killMoments.shift();
           killing = killing.then(async () => {
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+            await new Promise((resolve) => setTimeout(resolve, random.next() * 300));
             const victim = gateway;
             await victim.kill('SIGKILL');
             const exit = await victim.exited;

@@ -4,7 +4,7 @@
  *   SPAY_RELIABILITY_ONLY=crash,outage,load,fuzz-click,fuzz-rest,security,ssrf,huge-answers,slow-receiver,
  *                         slow-clients,migration-kill,crash-alipay          run a subset
  *   SPAY_FUZZ_SEED=N                                                       replay a fuzz run
- *   SPAY_CRASH_SEED=N                                                      replay the crash run's kill moments
+ *   SPAY_CRASH_SEED=N                                                      replay crash's and crash-alipay's kill moments
  *   SPAY_RELIABILITY_SEED=N                                                replay migration-kill's kill moments
  */
 import { writeFileSync } from 'node:fs';
