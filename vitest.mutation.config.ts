@@ -1,6 +1,6 @@
 /**
  * The tests StrykerJS runs for each mutant (`npm run test:mutation`, stryker.config.mjs): only the test files
- * mutation-paths.json names for the mutated money and security paths (SPAY_MUTATE=<path>: that path's alone), so a
+ * mutation-paths.json names for the mutated money and security paths (SPAY_MUTATE=<path>[,<path>…]: those paths' alone), so a
  * run stays within reach of a small machine.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
 const { paths } = JSON.parse(readFileSync(new URL('./mutation-paths.json', import.meta.url), 'utf8')) as {
   paths: Record<string, string[]>;
 };
-const only = process.env.SPAY_MUTATE;
+const only = process.env.SPAY_MUTATE?.split(',').filter(Boolean);
 const testFiles = [...new Set(only === undefined ? Object.values(paths).flat() : (paths[only] ?? []))];
 const widgetTests = testFiles.filter((file) => file.startsWith('widget/'));
 const serverTests = testFiles.filter((file) => !file.startsWith('widget/'));

@@ -13,6 +13,8 @@ describe('the webhook retry schedule', () => {
     const totalHours = (firstDeliveryDelayMs(1) + delays.reduce((a, b) => a + b, 0)) / 3_600_000;
     expect(totalHours).toBeGreaterThan(72);
     expect(retryDelayMs(18, 1)).toBeNull();
+    // Nothing has failed yet: there is no retry to schedule (the first delivery has its own delay).
+    expect(retryDelayMs(0, 1)).toBeNull();
   });
 
   it('scales every delay by the retry scale', () => {
