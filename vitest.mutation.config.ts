@@ -10,7 +10,7 @@ const { paths } = JSON.parse(readFileSync(new URL('./mutation-paths.json', impor
   paths: Record<string, string[]>;
 };
 const only = process.env.SPAY_MUTATE?.split(',').filter(Boolean);
-const testFiles = [...new Set(only === undefined ? Object.values(paths).flat() : (paths[only] ?? []))];
+const testFiles = [...new Set((only ?? Object.keys(paths)).flatMap((path) => paths[path] ?? []))];
 const widgetTests = testFiles.filter((file) => file.startsWith('widget/'));
 const serverTests = testFiles.filter((file) => !file.startsWith('widget/'));
 
