@@ -331,6 +331,19 @@ describe('authenticateSignedRequest, header by header', () => {
       'X-Spay-Timestamp: is outside the allowed window of ±300 s around the server time (milliseconds since epoch expected)',
     );
     await expect(authenticate(signedRequest(), NOW - WINDOW)).resolves.toBe(secrets);
+    // A test-mode app's payment requests may be signed with either secret: the refusal names both.
+    const payment = await asyncRefusalOf(
+      () =>
+        authenticateSignedRequest(
+          signedRequest({ signature: 'ab'.repeat(32) }),
+          new RequestFields({ app_id: secrets.appId }, 'query'),
+          { findApp, scope: 'payment', now: NOW, guard: gateway.ctx.store.seenSignatures },
+        ),
+      'a wrong signature was accepted',
+    );
+    expect(payment.detail).toMatch(
+      /^X-Spay-Signature: does not match HMAC-SHA256\(test_secret or app_secret, /,
+    );
   });
 
   it('refuses a nonce used again up to the last moment its timestamp is accepted', async () => {
@@ -355,6 +368,17 @@ describe('authenticateSignedRequest, header by header', () => {
       'the replayed legacy sign was accepted',
     );
     expect(error.detail).toMatch(/^app_sign: was already used with this timestamp/);
+    // Another sign (another timestamp) is another use: accepted.
+    const otherSign = restAppSign(secrets.appId, NOW + 1, secrets.masterSecret);
+    await expect(
+      claimLegacySign(
+        guard,
+        secrets.appId,
+        new RequestFields({ timestamp: NOW + 1, app_sign: otherSign }, 'json'),
+        WINDOW,
+        NOW,
+      ),
+    ).resolves.toBeUndefined();
     // A negative timestamp is refused as a parameter, before any claim.
     const negative = new RequestFields({ timestamp: -1, app_sign: appSign }, 'json');
     const invalid = await asyncRefusalOf(
