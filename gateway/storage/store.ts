@@ -14,7 +14,7 @@ import type { BillChangeFeed } from './bill-change-feed.ts';
 import { BillStore } from './bill-store.ts';
 import { DuplicatePaymentStore } from './duplicate-payment-store.ts';
 import type { SqlEngine } from './dialect.ts';
-import { runMigrations } from './migrate.ts';
+import { pendingMigrations, runMigrations } from './migrate.ts';
 import { gatewayMigrations } from './migrations.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
@@ -47,6 +47,8 @@ export interface GatewayStore extends Stores {
   readonly billChanges?: BillChangeFeed;
   /** A short label for /healthz and logs, e.g. "sqlite:/data/gateway.sqlite". */
   readonly description: string;
+  /** Migrations this gateway knows that the database has not applied (none when current); reads the database. */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,15 @@ export async function migrateToLatest(
     if (name in gatewayMigrations) throw new Error(`migration name ${name} is used twice`);
   }
   return runMigrations(db as unknown as Kysely<unknown>, { ...gatewayMigrations, ...extraMigrations });
+}
+
+/** `GatewayStore.pendingMigrations` over one database. */
+export function pendingMigrationsOf(
+  db: GatewayDb,
+  extraMigrations: Record<string, Migration> = {},
+): () => Promise<string[]> {
+  const names = Object.keys({ ...gatewayMigrations, ...extraMigrations });
+  return () => pendingMigrations(db as unknown as Kysely<unknown>, names);
 }
 
 /** Opens (creating if needed) `<dataDir>/gateway.sqlite` in WAL mode with foreign keys and a busy timeout. */
@@ -97,6 +108,7 @@ export async function openSqliteStore(
     engine: 'sqlite',
     transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx, sealer))),
     description: `sqlite:${file}`,
+    pendingMigrations: pendingMigrationsOf(db, extraMigrations),
     async close() {
       await db.destroy();
     },
