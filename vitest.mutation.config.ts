@@ -1,39 +1,39 @@
 /**
- * The tests StrykerJS runs for each mutant (`npm run test:mutation`, stryker.config.json): only the files that
- * exercise the mutated money and security paths, so a run stays within reach of a small machine.
+ * The tests StrykerJS runs for each mutant (`npm run test:mutation`, stryker.config.mjs): only the test files
+ * mutation-paths.json names for the mutated money and security paths (SPAY_MUTATE=<path>[,<path>…]: those paths' alone), so a
+ * run stays within reach of a small machine.
  */
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+const { paths } = JSON.parse(readFileSync(new URL('./mutation-paths.json', import.meta.url), 'utf8')) as {
+  paths: Record<string, string[]>;
+};
+const only = process.env.SPAY_MUTATE?.split(',').filter(Boolean);
+const testFiles = [...new Set((only ?? Object.keys(paths)).flatMap((path) => paths[path] ?? []))];
+const widgetTests = testFiles.filter((file) => file.startsWith('widget/'));
+const serverTests = testFiles.filter((file) => !file.startsWith('widget/'));
 
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: {
-          name: 'widget-validation',
-          include: ['widget/validate.test.ts'],
-          environment: 'node',
-        },
-      },
-      {
-        test: {
-          name: 'money-and-security',
-          include: [
-            'sdk/webhook.test.ts',
-            'sdk/sign.test.ts',
-            'gateway/webhooks/webhook-dispatcher.test.ts',
-            'gateway/webhooks/webhook-delivery.test.ts',
-            'gateway/webhooks/retry-schedule.test.ts',
-            'gateway/core/refunds.test.ts',
-            'gateway/button/button-sign.test.ts',
-            'gateway/button/button-order.test.ts',
-            'gateway/rest/app-auth.test.ts',
-            'gateway/rest/request-signature.test.ts',
-            'gateway/rest/refund-request.test.ts',
-          ],
-          environment: 'node',
-          testTimeout: 20000,
-        },
-      },
+      ...(widgetTests.length === 0
+        ? []
+        : [{ test: { name: 'widget-validation', include: widgetTests, environment: 'node' as const } }]),
+      ...(serverTests.length === 0
+        ? []
+        : [
+            {
+              test: {
+                name: 'money-and-security',
+                include: serverTests,
+                environment: 'node' as const,
+                testTimeout: 20000,
+                // The test-only key for channel settings at rest that vitest.config.ts gives the gateway tests.
+                env: { SPAY_SECRET_KEY: '7e57000000000000000000000000000000000000000000000000000000007e57' },
+              },
+            },
+          ]),
     ],
   },
 });

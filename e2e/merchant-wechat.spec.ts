@@ -11,17 +11,17 @@ test.use({
 });
 
 test('in WeChat: OAuth for the openid, pay by JSAPI, the order is paid', async ({ page, stack }) => {
-  let billId = '';
+  // The bill's id comes from the gateway's answer to the widget, which may still be being read when the bridge
+  // is called: the bridge waits for it.
+  let billIdRead: (id: string) => void = () => undefined;
+  const billId = new Promise<string>((resolve) => (billIdRead = resolve));
   page.on('response', async (response) => {
-    if (response.url().includes('/2/rest/jsbutton/WX_JSAPI')) billId = (await response.json()).id ?? '';
+    if (response.url().includes('/2/rest/jsbutton/WX_JSAPI')) billIdRead((await response.json()).id ?? '');
   });
   const bridgeCalls: Record<string, string>[] = [];
   await page.exposeFunction('completeSandboxJsapi', async (params: Record<string, string>) => {
     bridgeCalls.push(params);
-    // The bill's id comes from the gateway's answer to the widget, which may still be being read.
-    for (let waited = 0; billId === '' && waited < 5000; waited += 20)
-      await new Promise((r) => setTimeout(r, 20));
-    const answer = await fetch(`${stack.gatewayUrl}/sandbox/wx/jsapi/${billId}/complete`, {
+    const answer = await fetch(`${stack.gatewayUrl}/sandbox/wx/jsapi/${await billId}/complete`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ result: 'ok' }),

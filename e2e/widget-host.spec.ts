@@ -113,8 +113,17 @@ test('no network request before the first click, then only what the payment need
   const stylesBefore = await pageStyles();
   await page.getByRole('button', { name: '点我付款' }).click();
   await expect(page.getByRole('dialog')).toBeVisible();
-  await page.waitForTimeout(500);
-  expect(requests).toHaveLength(2); // showing the menu needs nothing from the network
+  // Showing the menu needs nothing from the network. No fixed wait: once the menu is drawn and the page is idle,
+  // the page itself requests a marker; the browser reports requests in the order they are made, so any request
+  // the menu made would be reported before the marker.
+  const marker = host.serve(`/marker${pageCounter++}`, { html: 'marker' });
+  await page.evaluate(async (markerUrl) => {
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    await new Promise((resolve) => requestIdleCallback(resolve));
+    await fetch(markerUrl);
+  }, marker);
+  await expect.poll(() => requests.includes(marker)).toBe(true);
+  expect(requests.slice(2)).toEqual([marker]);
   // Nothing was added to the page's own styles: ours live in the widget's shadow root.
   expect(await pageStyles()).toEqual(stylesBefore);
 });

@@ -5,8 +5,8 @@
  * a bill with a short bill_timeout expires, "刷新" asks the gateway for a new code.
  */
 import type { Page } from '@playwright/test';
-import { cjkFontsInstalled } from '../scripts/test-prerequisites.ts';
 import { merchantPage, signedOrder } from './host-pages/merchant-page.ts';
+import { readmeScreenshot } from './readme-screenshots.ts';
 import { expect, PHONE_UA, PHONE_VIEWPORT, spayLog, test } from './host-pages/widget-fixtures.ts';
 
 type Stack = { gatewayUrl: string; app: { appId: string; appSecret: string } };
@@ -165,21 +165,7 @@ test('copy link shows the payment link for the payer to copy', async ({ page, st
   await expect(dialog.getByRole('textbox', { name: '付款链接' })).toHaveValue(codeUrl);
 });
 
-/**
- * The README's screenshots are written to docs/screenshots only when SPAY_UPDATE_SCREENSHOTS=1, and then only on a
- * machine with CJK fonts (`npm test` installs Debian's fonts-noto-cjk), so the Chinese UI is pictured with real
- * glyphs, never with boxes; otherwise to the test's output folder, so test runs never touch docs/.
- */
-function screenshotPath(name: string): string {
-  if (process.env.SPAY_UPDATE_SCREENSHOTS !== '1') return test.info().outputPath(name);
-  if (!cjkFontsInstalled()) {
-    throw new Error(
-      'SPAY_UPDATE_SCREENSHOTS=1 needs CJK fonts (fc-list :lang=zh lists none): apt-get install -y fonts-noto-cjk',
-    );
-  }
-  return `docs/screenshots/${name}`;
-}
-
+/** The README's pictures: compared with docs/screenshots, or refreshed there (e2e/readme-screenshots.ts). */
 test.describe('screenshots for the README', () => {
   test('desktop menu and QR panel', async ({ page, stack, host }) => {
     const url = host.serve(`/shot${pageCounter++}`, {
@@ -192,13 +178,14 @@ test.describe('screenshots for the README', () => {
     await page.goto(url);
     await page.getByRole('button', { name: '点我付款' }).click();
     await expect(page.getByRole('dialog')).toBeVisible();
-    await page.screenshot({ path: screenshotPath('menu-desktop.png'), animations: 'disabled' });
+    await readmeScreenshot(page, 'menu-desktop.png');
     await page.getByRole('button', { name: '确认' }).focus();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('微信支付', { exact: true }).click();
     await dialog.getByRole('button', { name: '确认' }).click();
-    await expect(dialog.getByRole('img', { name: '微信付款二维码' })).toBeVisible();
-    await page.screenshot({ path: screenshotPath('qr-desktop.png'), animations: 'disabled' });
+    const code = dialog.getByRole('img', { name: '微信付款二维码' });
+    await expect(code).toBeVisible();
+    await readmeScreenshot(page, 'qr-desktop.png', [code, dialog.getByText(/^剩余/)]);
   });
 
   test.describe('phone', () => {
@@ -214,12 +201,13 @@ test.describe('screenshots for the README', () => {
       await page.goto(url);
       await page.getByRole('button', { name: '点我付款' }).click();
       await expect(page.getByRole('dialog')).toBeVisible();
-      await page.screenshot({ path: screenshotPath('menu-phone.png'), animations: 'disabled' });
+      await readmeScreenshot(page, 'menu-phone.png');
       const dialog = page.getByRole('dialog');
       await dialog.getByText('微信支付', { exact: true }).click();
       await dialog.getByRole('button', { name: '确认' }).click();
-      await expect(dialog.getByRole('img', { name: '微信付款二维码' })).toBeVisible();
-      await page.screenshot({ path: screenshotPath('qr-phone.png'), animations: 'disabled' });
+      const code = dialog.getByRole('img', { name: '微信付款二维码' });
+      await expect(code).toBeVisible();
+      await readmeScreenshot(page, 'qr-phone.png', [code, dialog.getByText(/^剩余/)]);
     });
   });
 });

@@ -81,9 +81,13 @@ describe('payWithJsapi', () => {
   it('waits for WeixinJSBridgeReady when the bridge is not there yet', async () => {
     const calls: unknown[] = [];
     const { order, hooks } = recorder();
-    const paying = payWithJsapi(bill, hooks);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(calls).toEqual([]);
+    let settled = false;
+    const paying = payWithJsapi(bill, hooks).finally(() => (settled = true));
+    // One turn of the event loop runs every pending promise job; payWithJsapi sets no timer, so without the
+    // event it has nothing more to do: it must still be waiting, having told the page nothing.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(settled).toBe(false);
+    expect(order).toEqual([]);
     installBridge('get_brand_wcpay_request:ok', calls);
     document.dispatchEvent(new Event('WeixinJSBridgeReady'));
     await paying;

@@ -97,6 +97,11 @@ const bad: [string, unknown, DataError][] = [
     invalid('return_url', 'must start with http:// or https://'),
   ],
   [
+    'return_url as a list holding a URL',
+    { ...good, return_url: ['https://shop.example/done'] },
+    invalid('return_url', 'must start with http:// or https://'),
+  ],
+  [
     'return_url relative',
     { ...good, return_url: '/done' },
     invalid('return_url', 'must start with http:// or https://'),

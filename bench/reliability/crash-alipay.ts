@@ -20,6 +20,7 @@ import { demoApp, merchantView } from '../lib/demo-app.ts';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.ts';
 import { callGateway, createBill, signedAuth, uniqueBillNo } from '../lib/rest-requests.ts';
 import { Checks } from './lib/checks.ts';
+import { outboxDrained } from './lib/gateway-database.ts';
 import { killMoments, killRandom, killSchedule } from './lib/kill-schedule.ts';
 import { startMerchantLedger } from './lib/merchant-ledger.ts';
 import { waitUntil } from './lib/wait.ts';
@@ -252,7 +253,8 @@ export async function crashAlipayScenario(
     );
     const expectedBookings = paid.size + refundNos.size;
     await waitUntil(() => ledger.booked().size >= expectedBookings, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Retries of already booked webhooks land before the books are closed: wait until none is pending.
+    await waitUntil(() => outboxDrained(dataDir, app.appId), 60_000);
     await gateway.kill('SIGTERM');
     const booked = ledger.booked();
     const strangers = [...booked.keys()].filter((id) => !paid.has(id) && !refundNos.has(id)).length;

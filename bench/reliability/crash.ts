@@ -13,7 +13,7 @@ import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process
 import { payOnce, type BuyerStats } from './lib/buyers.ts';
 import { Checks } from './lib/checks.ts';
 import { killMoments, killRandom, killSchedule } from './lib/kill-schedule.ts';
-import { paidOrderProblems, readGatewayRecords } from './lib/gateway-database.ts';
+import { outboxDrained, paidOrderProblems, readGatewayRecords } from './lib/gateway-database.ts';
 import { startMerchantLedger } from './lib/merchant-ledger.ts';
 import { waitUntil } from './lib/wait.ts';
 
@@ -82,8 +82,8 @@ export async function crashScenario(payments = 500, kills = 3, buyers = 8): Prom
         `${stats.refusals[0] ? ` (first: ${stats.refusals[0]})` : ''}, ${stats.networkRetries} retries while down`,
     );
     await waitUntil(() => ledger.booked().size >= expected.size, 90_000);
-    // Let in-flight retries of already booked webhooks land before the books are closed.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // In-flight retries of already booked webhooks land before the books are closed: wait until none is pending.
+    await waitUntil(() => outboxDrained(dataDir, app.appId), 60_000);
     await gateway.kill('SIGTERM');
     const booked = ledger.booked();
     const duplicates = [...booked.values()].filter((payment) => payment.deliveries > 1).length;

@@ -14,7 +14,7 @@ import { callGateway } from '../lib/rest-requests.ts';
 import { percentile } from '../lib/stats.ts';
 import { payOnce, type BuyerStats } from './lib/buyers.ts';
 import { Checks } from './lib/checks.ts';
-import { paidOrderProblems, readGatewayRecords } from './lib/gateway-database.ts';
+import { outboxDrained, paidOrderProblems, readGatewayRecords } from './lib/gateway-database.ts';
 import { startMerchantLedger } from './lib/merchant-ledger.ts';
 import { waitUntil } from './lib/wait.ts';
 
@@ -91,7 +91,7 @@ export async function loadScenario(buyers = 200, seconds = 30): Promise<Checks> 
     const drainedAt = Date.now();
     const allBooked = await waitUntil(() => ledger.booked().size >= expected.size, 120_000);
     const drainSeconds = (Date.now() - drainedAt) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(() => outboxDrained(dataDir, app.appId), 60_000);
     await gateway.kill('SIGTERM');
     const booked = ledger.booked();
     checks.check(

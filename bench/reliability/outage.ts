@@ -11,7 +11,7 @@ import { demoApp, merchantView } from '../lib/demo-app.ts';
 import { startGatewayProcess } from '../lib/gateway-process.ts';
 import { payOnce, type BuyerStats } from './lib/buyers.ts';
 import { Checks } from './lib/checks.ts';
-import { paidOrderProblems, readGatewayRecords } from './lib/gateway-database.ts';
+import { outboxDrained, paidOrderProblems, readGatewayRecords } from './lib/gateway-database.ts';
 import { startMerchantLedger } from './lib/merchant-ledger.ts';
 import { waitUntil } from './lib/wait.ts';
 
@@ -38,7 +38,7 @@ export async function outageScenario(payments = 100, downForMs = 6000): Promise<
     const backAt = Date.now();
     const allArrived = await waitUntil(() => ledger.booked().size >= payments, 60_000);
     const catchUpSeconds = (Date.now() - backAt) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(() => outboxDrained(dataDir, app.appId), 60_000);
     await gateway.kill('SIGTERM');
     const records = readGatewayRecords(dataDir, app.appId);
     const booked = ledger.booked();

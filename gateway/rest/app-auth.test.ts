@@ -111,6 +111,33 @@ describe('REST request authentication', () => {
     }
   });
 
+  it('says exactly what is wrong with each field', async () => {
+    const good = signedFields(liveApp, liveApp.appSecret).values;
+    const sign = String(good.app_sign);
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ ...good, app_id: 'a'.repeat(65) }, 'PARAM_INVALID', 'app_id: must be at most 64 characters'],
+      [{ ...good, timestamp: -1 }, 'PARAM_INVALID', 'timestamp: must be an integer >= 0'],
+      [{ ...good, app_sign: `0${sign}` }, 'APP_INVALID', 'app_sign: must be 32 hexadecimal digits'],
+      [{ ...good, app_sign: `${sign}0` }, 'APP_INVALID', 'app_sign: must be 32 hexadecimal digits'],
+      [{ ...good, app_sign: 'not-hex' }, 'APP_INVALID', 'app_sign: must be 32 hexadecimal digits'],
+      [{ ...good, app_id: 'nobody' }, 'APP_INVALID', 'app_id: no such app'],
+      [
+        { ...good, timestamp: NOW - 3_600_000 },
+        'APP_INVALID',
+        'timestamp: is outside the allowed window of ±300 s around the server time (milliseconds since epoch expected)',
+      ],
+    ];
+    for (const [values, resultMsg, detail] of cases) {
+      const error = await refusal(new RequestFields(values, 'json'));
+      expect(error.toAnswer().result_msg).toBe(resultMsg);
+      expect(error.detail).toBe(detail);
+    }
+    const testModeMiss = await refusal(signedFields(testApp, testApp.masterSecret));
+    expect(testModeMiss.detail).toBe(
+      'app_sign: does not match md5(app_id + timestamp + test_secret or app_secret)',
+    );
+  });
+
   it('accepts the timestamp as text in plain query parameters', async () => {
     const values = signedFields(liveApp, liveApp.appSecret).values;
     const fields = new RequestFields({ ...values, timestamp: String(values.timestamp) }, 'query');

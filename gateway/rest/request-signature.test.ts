@@ -4,12 +4,17 @@
  * nonce is accepted once; an app can require it. (b) A legacy (timestamp, app_sign) is accepted once on the
  * endpoints that move money out; concurrent legacy pay requests sharing one are all served.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpayClient } from '../../sdk/client.ts';
 import { restAppSign, restRequestSignature } from '../../sdk/sign.ts';
 import type { SeedApp } from '../apps/app.ts';
 import { startTestGateway, testApp, type TestGateway } from '../testing/gateway-harness.ts';
+import { asyncRefusalOf } from '../testing/refusal.ts';
+import type { AppCredentials } from './app-auth.ts';
+import { RequestFields } from './request-fields.ts';
+import { authenticateSignedRequest, claimLegacySign } from './request-signature.ts';
 import { moneySnapshot, newBillNo, newRefundNo, paidRestBill, rest } from './testing/rest-caller.ts';
 
 let gateway: TestGateway;
@@ -29,6 +34,8 @@ interface V2Options {
   timestamp?: number;
   /** Sent instead of the body that was signed. */
   sentBody?: string;
+  /** Pads the JSON body with spaces to this many bytes (signed as sent). */
+  padTo?: number;
 }
 
 /** A request signed with the v2 headers (the body carries app_id only). */
@@ -46,6 +53,7 @@ async function v2Request(
   let body = '';
   if (method === 'GET') pathAndQuery += `?para=${encodeURIComponent(JSON.stringify(fields))}`;
   else body = JSON.stringify(fields);
+  if (options.padTo !== undefined) body = body.padEnd(options.padTo, ' ');
   const signature = restRequestSignature(
     { method, pathAndQuery, appId: app.appId, timestamp, nonce, body },
     app[options.secret ?? 'masterSecret'],
@@ -122,6 +130,17 @@ describe('the v2 request signature', () => {
     expect(
       (await rest(gateway, { method: 'GET', path: 'rest/refunds', payload: { bill_no: billNo } })).json.count,
     ).toBe(0);
+  });
+
+  it('covers bodies up to 64 KiB and refuses a longer signed body, naming body', async () => {
+    const { billNo } = await paidRestBill(gateway, { total_fee: 100, title: 'v2 size' });
+    const payload = () => ({ refund_no: newRefundNo(), bill_no: billNo, refund_fee: 1 });
+    expect(await v2Request('POST', 'rest/refund', payload(), { padTo: 64 * 1024 })).toMatchObject({
+      result_code: 0,
+    });
+    const tooLong = await v2Request('POST', 'rest/refund', payload(), { padTo: 64 * 1024 + 1 });
+    expect(tooLong).toMatchObject({ result_msg: 'PARAM_INVALID' });
+    expect(tooLong.err_detail).toBe('body: must be at most 65536 bytes');
   });
 
   it('is what the SDK sends: an app that requires it pays and refunds through SpayClient', async () => {
@@ -229,5 +248,143 @@ describe('the store of seen signs and nonces', () => {
     ).toBe(true);
     expect(await guard.deleteExpired(now + 25)).toBe(1);
     expect(await guard.deleteExpired(now + 40)).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('authenticateSignedRequest, header by header', () => {
+  const NOW = 1_790_000_000_000;
+  const WINDOW = 5 * 60_000;
+  const secrets: AppCredentials = {
+    appId: 'v2-unit',
+    appSecret: 'v2-unit-app',
+    masterSecret: 'v2-unit-master',
+    testSecret: 'v2-unit-test',
+    mode: 'test',
+  };
+  const findApp = (appId: string) => Promise.resolve(appId === secrets.appId ? secrets : undefined);
+
+  /** The request as Fastify hands it over (no body: the signature covers an empty one). */
+  function signedRequest(overrides: { timestamp?: string; nonce?: string; signature?: string } = {}) {
+    const timestamp = NOW;
+    const nonce = overrides.nonce ?? randomBytes(16).toString('hex');
+    const url = '/2/rest/bills';
+    const signature = restRequestSignature(
+      { method: 'GET', pathAndQuery: url, appId: secrets.appId, timestamp, nonce, body: '' },
+      secrets.masterSecret,
+    );
+    const headers: Record<string, string> = {
+      'x-spay-timestamp': overrides.timestamp ?? String(timestamp),
+      'x-spay-nonce': nonce,
+      'x-spay-signature': overrides.signature ?? signature,
+    };
+    return { method: 'GET', url, headers } as unknown as FastifyRequest;
+  }
+
+  function authenticate(request: FastifyRequest, now = NOW, appId = secrets.appId) {
+    return authenticateSignedRequest(request, new RequestFields({ app_id: appId }, 'query'), {
+      findApp,
+      scope: 'master',
+      now,
+      guard: gateway.ctx.store.seenSignatures,
+    });
+  }
+
+  async function refusal(request: FastifyRequest, now = NOW, appId = secrets.appId): Promise<string> {
+    const error = await asyncRefusalOf(() => authenticate(request, now, appId), 'the request was accepted');
+    expect(error.toAnswer().result_msg).toBe('APP_INVALID');
+    return error.detail;
+  }
+
+  it('names the header at fault, exactly', async () => {
+    const good = signedRequest();
+    const sign = String((good.headers as Record<string, string>)['x-spay-signature']);
+    const cases: [FastifyRequest, string][] = [
+      [signedRequest({ timestamp: '' }), 'X-Spay-Timestamp: must be milliseconds since the epoch'],
+      [signedRequest({ timestamp: `x${NOW}` }), 'X-Spay-Timestamp: must be milliseconds since the epoch'],
+      [signedRequest({ timestamp: `${NOW}x` }), 'X-Spay-Timestamp: must be milliseconds since the epoch'],
+      [
+        signedRequest({ nonce: `!${'n'.repeat(20)}` }),
+        'X-Spay-Nonce: must be 16 to 64 letters, digits, - or _',
+      ],
+      [
+        signedRequest({ nonce: `${'n'.repeat(20)}!` }),
+        'X-Spay-Nonce: must be 16 to 64 letters, digits, - or _',
+      ],
+      [signedRequest({ signature: `0${sign}` }), 'X-Spay-Signature: must be 64 hexadecimal digits'],
+      [signedRequest({ signature: `${sign}0` }), 'X-Spay-Signature: must be 64 hexadecimal digits'],
+      [signedRequest({ signature: 'not hex' }), 'X-Spay-Signature: must be 64 hexadecimal digits'],
+    ];
+    for (const [request, detail] of cases) expect(await refusal(request)).toBe(detail);
+    expect(await refusal(signedRequest(), NOW, 'nobody')).toBe('app_id: no such app');
+    const long = await asyncRefusalOf(
+      () => authenticate(signedRequest(), NOW, 'a'.repeat(65)),
+      'a 65-character app_id was accepted',
+    );
+    expect([long.toAnswer().result_msg, long.detail]).toEqual([
+      'PARAM_INVALID',
+      'app_id: must be at most 64 characters',
+    ]);
+    expect(await refusal(signedRequest({ signature: 'ab'.repeat(32) }))).toBe(
+      'X-Spay-Signature: does not match HMAC-SHA256(master_secret, SPAY-REQUEST-V2 / method / path and query / app_id / timestamp / nonce / SHA-256 of the body)',
+    );
+    expect(await refusal(signedRequest(), NOW + WINDOW + 1)).toBe(
+      'X-Spay-Timestamp: is outside the allowed window of ±300 s around the server time (milliseconds since epoch expected)',
+    );
+    await expect(authenticate(signedRequest(), NOW - WINDOW)).resolves.toBe(secrets);
+    // A test-mode app's payment requests may be signed with either secret: the refusal names both.
+    const payment = await asyncRefusalOf(
+      () =>
+        authenticateSignedRequest(
+          signedRequest({ signature: 'ab'.repeat(32) }),
+          new RequestFields({ app_id: secrets.appId }, 'query'),
+          { findApp, scope: 'payment', now: NOW, guard: gateway.ctx.store.seenSignatures },
+        ),
+      'a wrong signature was accepted',
+    );
+    expect(payment.detail).toMatch(
+      /^X-Spay-Signature: does not match HMAC-SHA256\(test_secret or app_secret, /,
+    );
+  });
+
+  it('refuses a nonce used again up to the last moment its timestamp is accepted', async () => {
+    const nonce = randomBytes(20).toString('hex');
+    await expect(authenticate(signedRequest({ nonce }))).resolves.toBe(secrets);
+    expect(await refusal(signedRequest({ nonce }), NOW + WINDOW)).toBe(
+      'X-Spay-Nonce: was already used inside the timestamp window (a replayed request): send every request with a new nonce',
+    );
+  });
+
+  it('keeps nonces and legacy signs apart, even when a nonce is spelled like a legacy fingerprint', async () => {
+    const guard = gateway.ctx.store.seenSignatures;
+    const appSign = restAppSign(secrets.appId, NOW, secrets.masterSecret);
+    const legacy = new RequestFields({ timestamp: NOW, app_sign: appSign.toUpperCase() }, 'json');
+    await claimLegacySign(guard, secrets.appId, legacy, WINDOW, NOW);
+    const fingerprint = createHash('sha256').update(`${NOW}:${appSign}`).digest('hex');
+    await expect(authenticate(signedRequest({ nonce: fingerprint }))).resolves.toBe(secrets);
+    // The same legacy sign in lower case is the same use, refused up to the window's last moment.
+    const again = new RequestFields({ timestamp: NOW, app_sign: appSign }, 'json');
+    const error = await asyncRefusalOf(
+      () => claimLegacySign(guard, secrets.appId, again, WINDOW, NOW + WINDOW),
+      'the replayed legacy sign was accepted',
+    );
+    expect(error.detail).toMatch(/^app_sign: was already used with this timestamp/);
+    // Another sign (another timestamp) is another use: accepted.
+    const otherSign = restAppSign(secrets.appId, NOW + 1, secrets.masterSecret);
+    await expect(
+      claimLegacySign(
+        guard,
+        secrets.appId,
+        new RequestFields({ timestamp: NOW + 1, app_sign: otherSign }, 'json'),
+        WINDOW,
+        NOW,
+      ),
+    ).resolves.toBeUndefined();
+    // A negative timestamp is refused as a parameter, before any claim.
+    const negative = new RequestFields({ timestamp: -1, app_sign: appSign }, 'json');
+    const invalid = await asyncRefusalOf(
+      () => claimLegacySign(guard, secrets.appId, negative, WINDOW, NOW),
+      'a negative timestamp was accepted',
+    );
+    expect(invalid.detail).toBe('timestamp: must be an integer >= 0');
   });
 });

@@ -153,3 +153,11 @@ export function paidOrderProblems(
   }
   return { problems, paidOrders, deliveredWebhooks: delivered.size };
 }
+
+/**
+ * True once no webhook of the app is waiting for a delivery (every one delivered or given up). Then nothing more can
+ * reach the merchant: the books can be closed without guessing how long a late retry takes.
+ */
+export function outboxDrained(dataDir: string, appId: string): boolean {
+  return readGatewayRecords(dataDir, appId).webhooks.every((webhook) => webhook.status !== 'pending');
+}

@@ -452,7 +452,10 @@ describe('UnionPay adapter ⇄ simulator: faults', () => {
       totalFee: 77,
       tradeNo: sim.order(attempt.outTradeNo)!.queryId,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // No fixed wait: the notify of a later payment made the same way has arrived, so the dropped one, which
+    // would have been sent first, is not merely late.
+    const later = await payWithFaults({}, 78);
+    await waitFor(() => noticesFor(later.attempt.outTradeNo).length > 0, 'the later payment’s notify');
     expect(noticesFor(attempt.outTradeNo)).toHaveLength(0);
     expect(sim.notifies().filter((entry) => entry.orderId === attempt.outTradeNo)).toHaveLength(0);
   });
