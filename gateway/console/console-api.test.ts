@@ -558,8 +558,8 @@ describe('bills, refunds and webhooks', () => {
       totalFee: 300,
       subChannel: 'WX_NATIVE',
     });
-    const ids = (answer: { json: { bills: Array<{ id: string }> } }) =>
-      answer.json.bills.map((bill) => bill.id);
+    const ids = (answer: { json: Record<string, any> }) =>
+      (answer.json.bills as Array<{ id: string }>).map((bill) => bill.id);
     const page1 = await client.call('GET', `/apps/${appId}/bills?limit=2`);
     const page2 = await client.call('GET', `/apps/${appId}/bills?limit=2&cursor=${page1.json.nextCursor}`);
     const page3 = await client.call('GET', `/apps/${appId}/bills?limit=2&cursor=${page2.json.nextCursor}`);
