@@ -32,7 +32,7 @@ describe('the console stores on PostgreSQL', () => {
     const window = 15 * 60_000;
     await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        (index % 2 === 0 ? store : other).console.recordFailure('ip:10.0.0.1', now + index, window),
+        (index % 2 === 0 ? store : other).console.recordFailure('ip:10.0.0.1', now, window),
       ),
     );
     expect(await store.console.failuresOf('ip:10.0.0.1', now + 20, window)).toEqual({
