@@ -12,6 +12,8 @@ import { Kysely, SqliteDialect, type Migration } from 'kysely';
 import { AppStore } from './app-store.ts';
 import type { BillChangeFeed } from './bill-change-feed.ts';
 import { BillStore } from './bill-store.ts';
+import { ConsoleQueryStore } from './console-query-store.ts';
+import { ConsoleStore } from './console-store.ts';
 import { DuplicatePaymentStore } from './duplicate-payment-store.ts';
 import type { SqlEngine } from './dialect.ts';
 import { pendingMigrations, runMigrations } from './migrate.ts';
@@ -38,6 +40,10 @@ export interface Stores {
   seenSignatures: ReplayGuardStore;
   /** Transfers (打款) and the per-app transfer balance. */
   transfers: TransferStore;
+  /** The merchant console's operators, sessions, sign-in throttling and audit log. */
+  console: ConsoleStore;
+  /** The console's keyset-paged lists and aggregates over bills, refunds and webhook deliveries. */
+  consoleQueries: ConsoleQueryStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -72,6 +78,8 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     duplicatePayments: new DuplicatePaymentStore(db),
     seenSignatures: new ReplayGuardStore(db),
     transfers: new TransferStore(db),
+    console: new ConsoleStore(db),
+    consoleQueries: new ConsoleQueryStore(db),
   };
 }
 
