@@ -68,7 +68,8 @@ function successfullyDelivered(billNos: string[]): string[] {
   return billNos.filter((billNo) => ok.has(billNo));
 }
 
-describe('a gateway killed with webhooks pending', () => {
+// Two gateway processes start per test: on a busy two-core machine each start alone can take 10 s.
+describe('a gateway killed with webhooks pending', { timeout: 90_000 }, () => {
   it('delivers every webhook after it is restarted on the same data directory', async () => {
     receiver.answer = (index) =>
       index >= successFrom ? { status: 200, body: 'success' } : { status: 500, body: 'merchant down' };
