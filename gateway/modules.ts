@@ -1,6 +1,7 @@
 /** The modules every gateway runs besides the core (see gateway-module.ts). Add a module here to ship it. */
+import { consolePagesModule } from './console/console-pages.ts';
 import { wechatOauthModule } from './channels/wechatpay/wechat-oauth-routes.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { restApiModule } from './rest/rest-module.ts';
 
-export const installedModules: GatewayModule[] = [restApiModule, wechatOauthModule];
+export const installedModules: GatewayModule[] = [restApiModule, wechatOauthModule, consolePagesModule];
