@@ -36,7 +36,12 @@ describe('ApiClient', () => {
     const client = new ApiClient({ fetch });
     const error = await client.post('/x', {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 400, code: 'invalid', field: 'refundFee', message: 'must be at least 1' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'invalid',
+      field: 'refundFee',
+      message: 'must be at least 1',
+    });
   });
 
   it('reports a lost session once signed in, not a failed sign-in', async () => {

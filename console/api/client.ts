@@ -83,8 +83,7 @@ export class ApiClient {
     });
     if (response.status === 204) return undefined as T;
     const answer = (await response.json().catch(() => undefined)) as
-      | { error?: { code?: string; message?: string; field?: string; retryAfterMs?: number } }
-      | undefined;
+      { error?: { code?: string; message?: string; field?: string; retryAfterMs?: number } } | undefined;
     if (!response.ok) {
       const error = answer?.error;
       if (response.status === 401 && this.csrfToken) this.options.onUnauthenticated?.();

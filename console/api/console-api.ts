@@ -75,7 +75,8 @@ export function consoleApi(client: ApiClient) {
 
     bills: (appId: string, filters: BillFilters & { limit?: number; cursor?: string }) =>
       client.get<{ bills: ConsoleBill[]; nextCursor: string | null }>(`${app(appId)}/bills`, { ...filters }),
-    billsCsvUrl: (appId: string, filters: BillFilters) => client.url(`${app(appId)}/bills.csv`, { ...filters }),
+    billsCsvUrl: (appId: string, filters: BillFilters) =>
+      client.url(`${app(appId)}/bills.csv`, { ...filters }),
     bill: (appId: string, billId: string) =>
       client.get<{
         bill: ConsoleBill;

@@ -15,7 +15,5 @@ export function preferredLocale(saved: string | null, languages: readonly string
 
 /** Replaces `{name}` with params.name (missing names stay as written, so a gap is visible). */
 export function format(text: string, params: Record<string, string | number> = {}): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -85,11 +85,15 @@ export function registerConsolePages(app: FastifyInstance, directory: string): v
     const type = contentTypes[extension];
     const path = join(directory, 'assets', name);
     if (!assetName.test(name) || !type || !path.startsWith(resolve(directory, 'assets') + sep)) {
-      return reply.code(404).send({ result_code: 404, result_msg: 'NOT_FOUND', err_detail: 'file: no such asset' });
+      return reply
+        .code(404)
+        .send({ result_code: 404, result_msg: 'NOT_FOUND', err_detail: 'file: no such asset' });
     }
     const body = await readFile(path).catch(() => undefined);
     if (!body) {
-      return reply.code(404).send({ result_code: 404, result_msg: 'NOT_FOUND', err_detail: 'file: no such asset' });
+      return reply
+        .code(404)
+        .send({ result_code: 404, result_msg: 'NOT_FOUND', err_detail: 'file: no such asset' });
     }
     return reply
       .header('content-type', type)
@@ -98,7 +102,9 @@ export function registerConsolePages(app: FastifyInstance, directory: string): v
       .send(body);
   });
 
-  app.get('/console/preview.html', (_request, reply) => sendHtml(reply, 'preview.html', previewFrameAncestors));
+  app.get('/console/preview.html', (_request, reply) =>
+    sendHtml(reply, 'preview.html', previewFrameAncestors),
+  );
 
   app.get<{ Params: { '*': string } }>('/console/*', (request, reply) => {
     if (/^api(\/|$)/.test(request.params['*'])) {
