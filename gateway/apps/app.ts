@@ -24,6 +24,33 @@ export interface App {
   requestSign: SignPolicy;
   /** The shop's origins (`https://shop.example`): CORS of bill creation and the sandbox OAuth's targets. */
   allowedOrigins: string[];
+  /** Secrets rotated out within their grace period (still accepted); absent = none. */
+  previousSecrets?: PreviousSecret[];
+  /** When each secret was last rotated (ms); absent = never. */
+  secretsRotatedAt?: Partial<Record<SecretKind, number>>;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+/** The secrets an app has; `webhook` signs outgoing webhooks, the others authenticate the merchant's requests. */
+export type SecretKind = 'app' | 'master' | 'test' | 'webhook';
+
+/** A rotated-out secret that is still accepted until `validUntil` (ms): the rotation grace. */
+export interface PreviousSecret {
+  kind: 'app' | 'master' | 'test';
+  value: string;
+  validUntil: number;
+}
+
+/** The previous values of `kind` still within their grace at `now`. */
+export function previousSecretsOf(
+  app: Pick<App, 'previousSecrets'>,
+  kind: PreviousSecret['kind'],
+  now: number,
+): string[] {
+  return (app.previousSecrets ?? [])
+    .filter((secret) => secret.kind === kind && secret.validUntil > now)
+    .map((secret) => secret.value);
 }
 
 /** The shape of config/demo-app.json: what `seedApps` and the apps CLI accept. */

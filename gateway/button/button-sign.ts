@@ -4,11 +4,24 @@
  * 'v2_required'`, `npm run app -- set APP_ID --button-sign v2`). Issue 21 item 5.
  */
 import { buttonOrderSign, buttonOrderSignV2, hexSignaturesEqual } from '../../sdk/sign.ts';
-import type { App } from '../apps/app.ts';
+import { previousSecretsOf, type App } from '../apps/app.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { ButtonOrder } from './button-order.ts';
 
-export function verifyButtonSign(app: App, order: ButtonOrder): void {
+/** The app secret, then any previous one still within its rotation grace. */
+function appSecretsAt(app: App, now: number): string[] {
+  return [app.appSecret, ...previousSecretsOf(app, 'app', now)];
+}
+
+/** Whether `sign` matches `signWith(secret)` for one of the secrets (each compared, in constant time). */
+function matchesAny(secrets: string[], signWith: (secret: string) => string, sign: string): boolean {
+  let matched = false;
+  for (const secret of secrets) if (hexSignaturesEqual(signWith(secret), sign)) matched = true;
+  return matched;
+}
+
+export function verifyButtonSign(app: App, order: ButtonOrder, now: number = Date.now()): void {
+  const secrets = appSecretsAt(app, now);
   if (order.signType === 'MD5') {
     if (app.buttonSign === 'v2_required') {
       throw new BeeCloudError(
@@ -17,8 +30,9 @@ export function verifyButtonSign(app: App, order: ButtonOrder): void {
         'this app requires the v2 sign (sign_type "HMAC-SHA256", signButtonOrderV2 in the SDK); the legacy md5 sign is refused',
       );
     }
-    const expected = buttonOrderSign(app.appId, order.title, order.amount, order.outTradeNo, app.appSecret);
-    if (!hexSignaturesEqual(expected, order.sign)) {
+    const signWith = (secret: string) =>
+      buttonOrderSign(app.appId, order.title, order.amount, order.outTradeNo, secret);
+    if (!matchesAny(secrets, signWith, order.sign)) {
       throw new BeeCloudError(
         'APP_INVALID',
         'sign',
@@ -27,19 +41,20 @@ export function verifyButtonSign(app: App, order: ButtonOrder): void {
     }
     return;
   }
-  const expected = buttonOrderSignV2(
-    {
-      appId: app.appId,
-      title: order.title,
-      amount: order.amount,
-      outTradeNo: order.outTradeNo,
-      returnUrl: order.signedReturnUrl,
-      optional: order.optional,
-      billTimeout: order.billTimeoutSeconds,
-    },
-    app.appSecret,
-  );
-  if (!hexSignaturesEqual(expected, order.sign)) {
+  const signWithV2 = (secret: string) =>
+    buttonOrderSignV2(
+      {
+        appId: app.appId,
+        title: order.title,
+        amount: order.amount,
+        outTradeNo: order.outTradeNo,
+        returnUrl: order.signedReturnUrl,
+        optional: order.optional,
+        billTimeout: order.billTimeoutSeconds,
+      },
+      secret,
+    );
+  if (!matchesAny(secrets, signWithV2, order.sign)) {
     throw new BeeCloudError(
       'APP_INVALID',
       'sign',

@@ -9,6 +9,7 @@
  * A timestamp outside the replay window (±5 min by default) is refused as APP_INVALID naming `timestamp`.
  */
 import { hexSignaturesEqual, restAppSign } from '../../sdk/sign.ts';
+import { previousSecretsOf, type PreviousSecret } from '../apps/app.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { RequestFields } from './request-fields.ts';
 
@@ -21,6 +22,8 @@ export interface AppCredentials {
   masterSecret: string;
   testSecret: string;
   mode: 'test' | 'live';
+  /** Rotated-out secrets still within their grace (the console's rotation): accepted like the current ones. */
+  previousSecrets?: PreviousSecret[];
 }
 
 export const DEFAULT_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000;
@@ -30,20 +33,37 @@ interface AcceptedSecret {
   value: string;
 }
 
-export function acceptedSecrets(app: AppCredentials, scope: SecretScope): AcceptedSecret[] {
+/** The secrets a request in `scope` may be signed with at `now`, previous values within their grace included. */
+export function acceptedSecrets(
+  app: AppCredentials,
+  scope: SecretScope,
+  now: number = Date.now(),
+): AcceptedSecret[] {
+  const withPrevious = (name: string, kind: PreviousSecret['kind'], value: string): AcceptedSecret[] => [
+    { name, value },
+    ...previousSecretsOf(app, kind, now).map((previous) => ({ name: `previous ${name}`, value: previous })),
+  ];
   switch (scope) {
     case 'payment':
       return app.mode === 'test'
         ? [
-            { name: 'test_secret', value: app.testSecret },
-            { name: 'app_secret', value: app.appSecret },
+            ...withPrevious('test_secret', 'test', app.testSecret),
+            ...withPrevious('app_secret', 'app', app.appSecret),
           ]
-        : [{ name: 'app_secret', value: app.appSecret }];
+        : withPrevious('app_secret', 'app', app.appSecret);
     case 'master':
-      return [{ name: 'master_secret', value: app.masterSecret }];
+      return withPrevious('master_secret', 'master', app.masterSecret);
     case 'sandbox':
-      return [{ name: 'test_secret', value: app.testSecret }];
+      return withPrevious('test_secret', 'test', app.testSecret);
   }
+}
+
+/** "test_secret or app_secret": the names of the current secrets an error message mentions. */
+export function secretNames(secrets: AcceptedSecret[]): string {
+  return secrets
+    .filter((secret) => !secret.name.startsWith('previous '))
+    .map((secret) => secret.name)
+    .join(' or ');
 }
 
 export interface AuthOptions<App extends AppCredentials> {
@@ -78,15 +98,18 @@ export async function authenticateApp<App extends AppCredentials>(
   const app = await options.findApp(appId);
   if (app === undefined) throw new BeeCloudError('APP_INVALID', 'app_id', 'no such app');
 
-  const secrets = acceptedSecrets(app, options.scope);
+  const secrets = acceptedSecrets(app, options.scope, now);
   let matched = false;
   for (const secret of secrets) {
     // Every accepted secret is compared, so the timing does not tell which one was close.
     if (hexSignaturesEqual(restAppSign(appId, timestamp, secret.value), appSign)) matched = true;
   }
   if (!matched) {
-    const names = secrets.map((secret) => secret.name).join(' or ');
-    throw new BeeCloudError('APP_INVALID', 'app_sign', `does not match md5(app_id + timestamp + ${names})`);
+    throw new BeeCloudError(
+      'APP_INVALID',
+      'app_sign',
+      `does not match md5(app_id + timestamp + ${secretNames(secrets)})`,
+    );
   }
   return app;
 }

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hexSignaturesEqual, REQUEST_SIGNATURE_HEADERS, restRequestSignature } from '../../sdk/sign.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
-import { acceptedSecrets, type AppCredentials, type AuthOptions } from './app-auth.ts';
+import { acceptedSecrets, secretNames, type AppCredentials, type AuthOptions } from './app-auth.ts';
 import type { ReplayGuardStore } from '../storage/replay-guard-store.ts';
 import type { RequestFields } from './request-fields.ts';
 
@@ -105,13 +105,13 @@ export async function authenticateSignedRequest<App extends AppCredentials>(
     nonce,
     body: rawBodies.get(request) ?? '',
   };
-  const secrets = acceptedSecrets(app, options.scope);
+  const secrets = acceptedSecrets(app, options.scope, now);
   let matched = false;
   for (const secret of secrets) {
     if (hexSignaturesEqual(restRequestSignature(signed, secret.value), signature)) matched = true;
   }
   if (!matched) {
-    const names = secrets.map((secret) => secret.name).join(' or ');
+    const names = secretNames(secrets);
     throw new BeeCloudError(
       'APP_INVALID',
       HEADER_NAMES.signature,

@@ -1,7 +1,7 @@
 /** The apps store: lookup by appId, seeding from config files, create and update (the apps CLI). */
 import type { Selectable, Updateable } from 'kysely';
 import type { AppTable, GatewayTx } from './tables.ts';
-import type { App, SeedApp } from '../apps/app.ts';
+import type { App, PreviousSecret, SecretKind, SeedApp } from '../apps/app.ts';
 import type { SecretSealer } from './secret-sealer.ts';
 
 function toApp(row: Selectable<AppTable>, sealer: SecretSealer): App {
@@ -20,8 +20,19 @@ function toApp(row: Selectable<AppTable>, sealer: SecretSealer): App {
     buttonSign: row.button_sign === 'v2_required' ? 'v2_required' : 'legacy_allowed',
     requestSign: row.request_sign === 'v2_required' ? 'v2_required' : 'legacy_allowed',
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    previousSecrets: JSON.parse(row.retired_secrets ?? '[]') as PreviousSecret[],
+    secretsRotatedAt: JSON.parse(row.secrets_rotated_at ?? '{}') as Partial<Record<SecretKind, number>>,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
   };
 }
+
+const secretColumns = {
+  app: 'app_secret',
+  master: 'master_secret',
+  test: 'test_secret',
+  webhook: 'webhook_secret',
+} as const;
 
 /** Channel settings as stored: sealed (they hold channel private keys), unless there are none. */
 function storedSettings(settings: App['channelSettings'], sealer: SecretSealer): string {
@@ -92,5 +103,44 @@ export class AppStore {
     const app = await this.findApp(appId);
     if (!app) throw new Error(`no app ${appId}`);
     return app;
+  }
+
+  /**
+   * Replaces one secret. With `graceUntil` (app, master and test secrets) the old value stays accepted until then;
+   * an older previous value of the same kind is dropped (only the newest is kept). Run it in the transaction that
+   * read the app.
+   */
+  async rotateSecret(
+    app: App,
+    kind: SecretKind,
+    newValue: string,
+    options: { now: number; graceUntil?: number },
+  ): Promise<App> {
+    const oldValue = {
+      app: app.appSecret,
+      master: app.masterSecret,
+      test: app.testSecret,
+      webhook: app.webhookSecret,
+    }[kind];
+    const kept = (app.previousSecrets ?? []).filter(
+      (secret) => secret.kind !== kind && secret.validUntil > options.now,
+    );
+    if (kind !== 'webhook' && options.graceUntil !== undefined) {
+      kept.push({ kind, value: oldValue, validUntil: options.graceUntil });
+    }
+    const rotatedAt = { ...(app.secretsRotatedAt ?? {}), [kind]: options.now };
+    await this.db
+      .updateTable('apps')
+      .set({
+        [secretColumns[kind]]: newValue,
+        retired_secrets: JSON.stringify(kept),
+        secrets_rotated_at: JSON.stringify(rotatedAt),
+        updated_at: options.now,
+      })
+      .where('app_id', '=', app.appId)
+      .execute();
+    const updated = await this.findApp(app.appId);
+    if (!updated) throw new Error(`no app ${app.appId}`);
+    return updated;
   }
 }

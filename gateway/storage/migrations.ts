@@ -10,6 +10,7 @@ import { m100_refunds } from './migrations/100-refunds.ts';
 import { m101_orders_by_mode } from './migrations/101-orders-by-mode.ts';
 import { m102_app_security } from './migrations/102-app-security.ts';
 import { m103_outbox_leases } from './migrations/103-outbox-leases.ts';
+import { m110_console } from './migrations/110-console.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -121,4 +122,5 @@ export const gatewayMigrations: Record<string, Migration> = {
   '101_orders_by_mode': m101_orders_by_mode,
   '102_app_security': m102_app_security,
   '103_outbox_leases': m103_outbox_leases,
+  '110_console': m110_console,
 };

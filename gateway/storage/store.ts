@@ -12,6 +12,8 @@ import { Kysely, SqliteDialect, type Migration } from 'kysely';
 import { AppStore } from './app-store.ts';
 import type { BillChangeFeed } from './bill-change-feed.ts';
 import { BillStore } from './bill-store.ts';
+import { ConsoleQueryStore } from './console-query-store.ts';
+import { ConsoleStore } from './console-store.ts';
 import { DuplicatePaymentStore } from './duplicate-payment-store.ts';
 import type { SqlEngine } from './dialect.ts';
 import { runMigrations } from './migrate.ts';
@@ -33,6 +35,10 @@ export interface Stores {
   duplicatePayments: DuplicatePaymentStore;
   /** Signs and nonces already used inside their timestamp window (replay refusal). */
   seenSignatures: ReplayGuardStore;
+  /** The merchant console's operators, sessions, sign-in throttling and audit log. */
+  console: ConsoleStore;
+  /** The console's keyset-paged lists and aggregates over bills, refunds and webhook deliveries. */
+  consoleQueries: ConsoleQueryStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -58,6 +64,8 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     outbox: new OutboxStore(db),
     duplicatePayments: new DuplicatePaymentStore(db),
     seenSignatures: new ReplayGuardStore(db),
+    console: new ConsoleStore(db),
+    consoleQueries: new ConsoleQueryStore(db),
   };
 }
 

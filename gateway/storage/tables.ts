@@ -26,6 +26,10 @@ export interface AppTable {
   request_sign: Generated<string>;
   /** JSON array of the shop's origins (scheme://host[:port]); [] = none registered. */
   allowed_origins: Generated<string>;
+  /** JSON array of previous secrets still accepted during their grace: `[{ kind, value, validUntil }]` (110). */
+  retired_secrets: Generated<string>;
+  /** JSON `{ "app" | "master" | "test" | "webhook": ms }`: when each secret was last rotated (110). */
+  secrets_rotated_at: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -174,6 +178,44 @@ export interface DuplicatePaymentTable {
   refund_required: Generated<number>;
 }
 
+/** A console operator (migration 110_console). */
+export interface ConsoleOperatorTable {
+  id: string;
+  name: string;
+  /** argon2id PHC string. */
+  password_hash: string;
+  created_at: number;
+  last_signin_at: number | null;
+}
+
+/** A console session, keyed by the SHA-256 (hex) of the cookie value. */
+export interface ConsoleSessionTable {
+  id_hash: string;
+  operator_id: string;
+  created_at: number;
+  last_seen_at: number;
+  /** The absolute end (sign-in + the absolute lifetime). */
+  expires_at: number;
+}
+
+/** Failed sign-ins of one account (`account:<name>`) or IP (`ip:<address>`) in the window that started at window_start. */
+export interface ConsoleSigninFailureTable {
+  throttle_key: string;
+  window_start: number;
+  failures: number;
+}
+
+/** One audited change made in the console. */
+export interface ConsoleAuditTable {
+  id: Generated<number>;
+  at: number;
+  operator: string;
+  app_id: string | null;
+  action: string;
+  /** JSON object: what changed (never a secret value). */
+  detail: string;
+}
+
 export interface GatewayTables {
   apps: AppTable;
   orders: OrderTable;
@@ -184,6 +226,10 @@ export interface GatewayTables {
   webhook_attempts: WebhookAttemptTable;
   seen_signatures: SeenSignatureTable;
   duplicate_payments: DuplicatePaymentTable;
+  console_operators: ConsoleOperatorTable;
+  console_sessions: ConsoleSessionTable;
+  console_signin_failures: ConsoleSigninFailureTable;
+  console_audit: ConsoleAuditTable;
 }
 
 export type GatewayDb = Kysely<GatewayTables>;
