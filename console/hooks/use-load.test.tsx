@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
-import { render, screen, waitFor } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
+import { cleanup, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
 import { useLoad } from './use-load.ts';
 
 function Show(props: { id: string; delays: Record<string, number> }) {
@@ -11,6 +11,8 @@ function Show(props: { id: string; delays: Record<string, number> }) {
   );
   return <p>{loaded.loading ? 'loading' : loaded.data}</p>;
 }
+
+afterEach(cleanup);
 
 describe('useLoad', () => {
   it('keeps the answer of the newest inputs when an older one arrives later', async () => {

@@ -132,6 +132,7 @@ export const en = {
   'bill.refundDone': 'Refund {refundNo} requested.',
   'bill.refundable': 'Refundable: {amount}',
   'bill.notRefundable': 'Only a paid bill can be refunded.',
+  'bill.fullyRefunded': 'Fully refunded.',
   'refunds.title': 'Refunds',
   'refunds.preRefunds': 'Waiting for approval',
   'refunds.approve': 'Approve selected',

@@ -134,6 +134,7 @@ export const zhCN: Record<MessageKey, string> = {
   'bill.refundDone': '已发起退款 {refundNo}。',
   'bill.refundable': '可退金额：{amount}',
   'bill.notRefundable': '只有已支付的订单可以退款。',
+  'bill.fullyRefunded': '已全额退款。',
   'refunds.title': '退款',
   'refunds.preRefunds': '待审批的预退款',
   'refunds.approve': '批准所选',

@@ -1,7 +1,9 @@
 import '@testing-library/jest-dom/vitest';
-import { render, screen } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Field } from './Field.tsx';
+
+afterEach(cleanup);
 
 describe('Field', () => {
   it('links the server error to its control', () => {

@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
-import { fireEvent, render, screen } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { Pager } from './Pager.tsx';
 import { useCursorPages } from './use-cursor-pages.ts';
@@ -14,6 +14,8 @@ function Harness(props: { nextCursors: Record<string, string | null> }) {
     </I18nProvider>
   );
 }
+
+afterEach(cleanup);
 
 describe('Pager', () => {
   it('walks forward by the server’s cursors and back to the exact earlier pages', () => {

@@ -26,7 +26,8 @@ export function RefundForm(props: {
   const [done, setDone] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  if (props.bill.status !== 'paid' || refundable <= 0) return <p>{t('bill.notRefundable')}</p>;
+  if (props.bill.status !== 'paid') return <p>{t('bill.notRefundable')}</p>;
+  if (refundable <= 0) return <p>{t('bill.fullyRefunded')}</p>;
 
   const submit = async (event: Event) => {
     event.preventDefault();
