@@ -41,6 +41,7 @@ test('sign in, reorder channels and refund a bill on a phone', async ({ page, co
   await expectAccessible(page, 'sign-in (phone)');
   await signIn(page, stack);
 
+  await page.getByLabel('应用').selectOption(stack.app.appId);
   const menu = page.getByRole('button', { name: '菜单' });
   const nav = page.getByRole('navigation', { name: '控制台' });
   await expect(nav.getByRole('link', { name: '订单' })).toBeHidden();

@@ -3,7 +3,7 @@
  * navigation (a disclosure menu on phones), then the page as <main>.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../../i18n/en.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { Link } from '../../router/Link.tsx';
@@ -26,6 +26,9 @@ export function Layout(props: { route: Route; children: ComponentChildren }) {
   const { apps, app, selectApp, signOut, session } = useConsole();
   const [menuOpen, setMenuOpen] = useState(false);
   const current = props.route.page === 'bill' ? 'bills' : props.route.page;
+  const billId = props.route.page === 'bill' ? props.route.billId : '';
+  // A page chosen on a phone closes the menu.
+  useEffect(() => setMenuOpen(false), [props.route.page, billId]);
   return (
     <div class="console">
       <a class="skip-link" href="#content">
