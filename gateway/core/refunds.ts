@@ -18,6 +18,7 @@ import type { Refund } from '../refunds/refund.ts';
 import { RESERVING_STATUSES } from '../refunds/refund.ts';
 import type { Paging, RecordScope } from '../storage/record-filter.ts';
 import type { RefundListFilter } from '../storage/refund-store.ts';
+import type { Stores } from '../storage/store.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { attemptOf, billIdFor, channelUrlsFor, type CoreDeps } from './core-deps.ts';
 import { DomainError } from './domain-error.ts';
@@ -32,11 +33,18 @@ export interface RefundOrder {
 }
 
 export interface RefundApproval {
-  channel: ChannelFilter;
+  /** Only refunds on this channel (REST's required `channel`); absent = any channel (the console). */
+  channel: ChannelFilter | undefined;
   ids: string[];
   agree: boolean;
   denyReason?: string;
 }
+
+/**
+ * Work an edge adds to the transaction that records a refund or a decision (the console's audit entry), so it
+ * exists exactly when the change does.
+ */
+export type WithinRefundChange = (tx: Stores, refund: Refund) => Promise<void>;
 
 /** One id's answer to an approval: done, or why not. */
 export type ApprovalOutcome =
@@ -53,13 +61,17 @@ export class Refunds {
   constructor(private readonly deps: CoreDeps) {}
 
   /** A refund (sent to the channel at once) or, with needApproval, a pre-refund waiting for approval. */
-  async createRefund(app: App, order: RefundOrder): Promise<Refund> {
-    const { refund, bill } = await this.reserve(app, order);
+  async createRefund(app: App, order: RefundOrder, within?: WithinRefundChange): Promise<Refund> {
+    const { refund, bill } = await this.reserve(app, order, within);
     if (refund.status === 'pending_approval') return refund;
     return this.sendToChannel(app, refund, bill, { throwOnFailure: true });
   }
 
-  private async reserve(app: App, order: RefundOrder): Promise<{ refund: Refund; bill: Bill }> {
+  private async reserve(
+    app: App,
+    order: RefundOrder,
+    within?: WithinRefundChange,
+  ): Promise<{ refund: Refund; bill: Bill }> {
     const now = this.deps.now();
     const duplicate = () =>
       new DomainError(
@@ -115,6 +127,7 @@ export class Refunds {
       if (inserted === 'duplicate') throw duplicate();
       const refund = await tx.refunds.findById(id);
       if (!refund) throw new Error(`refund ${id} vanished inside its transaction`);
+      if (within) await within(tx, refund);
       return { refund, bill: paid };
     });
   }
@@ -135,7 +148,11 @@ export class Refunds {
   }
 
   /** Approves (sends to the channel) or denies pre-refunds, one outcome per id. */
-  async decidePreRefunds(app: App, approval: RefundApproval): Promise<Record<string, ApprovalOutcome>> {
+  async decidePreRefunds(
+    app: App,
+    approval: RefundApproval,
+    within?: WithinRefundChange,
+  ): Promise<Record<string, ApprovalOutcome>> {
     const results: Record<string, ApprovalOutcome> = {};
     let found = 0;
     const scope = { appId: app.appId, mode: app.mode };
@@ -154,8 +171,8 @@ export class Refunds {
         continue;
       }
       results[id] = approval.agree
-        ? await this.approve(app, refund)
-        : await this.deny(refund, approval.denyReason);
+        ? await this.approve(app, refund, within)
+        : await this.deny(refund, approval.denyReason, within);
     }
     if (found === 0) {
       throw new DomainError(
@@ -167,8 +184,24 @@ export class Refunds {
     return results;
   }
 
-  private async approve(app: App, refund: Refund): Promise<ApprovalOutcome> {
-    const moved = await this.deps.store.refunds.decide(refund.id, 'processing', this.deps.now());
+  /** Moves a pending refund on, with the edge's work in the same transaction. */
+  private async decide(
+    refund: Refund,
+    to: 'processing' | 'denied',
+    reason: string | undefined,
+    within: WithinRefundChange | undefined,
+  ): Promise<boolean> {
+    const now = this.deps.now();
+    if (!within) return this.deps.store.refunds.decide(refund.id, to, now, reason);
+    return this.deps.store.transaction(async (tx) => {
+      const moved = await tx.refunds.decide(refund.id, to, now, reason);
+      if (moved) await within(tx, { ...refund, status: to, denyReason: reason ?? null, updateTime: now });
+      return moved;
+    });
+  }
+
+  private async approve(app: App, refund: Refund, within?: WithinRefundChange): Promise<ApprovalOutcome> {
+    const moved = await this.decide(refund, 'processing', undefined, within);
     if (!moved) return { ok: false, refusal: 'not_pending' };
     const bill = await this.deps.store.bills.findBill(refund.billId);
     if (bill === undefined) return { ok: false, refusal: 'no_such_refund' };
@@ -189,8 +222,12 @@ export class Refunds {
     }
   }
 
-  private async deny(refund: Refund, reason: string | undefined): Promise<ApprovalOutcome> {
-    const moved = await this.deps.store.refunds.decide(refund.id, 'denied', this.deps.now(), reason);
+  private async deny(
+    refund: Refund,
+    reason: string | undefined,
+    within?: WithinRefundChange,
+  ): Promise<ApprovalOutcome> {
+    const moved = await this.decide(refund, 'denied', reason, within);
     return moved ? { ok: true } : { ok: false, refusal: 'not_pending' };
   }
 
