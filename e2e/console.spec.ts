@@ -61,7 +61,7 @@ test('an operator runs an app from the console: button, payment, bill, refunds, 
   context,
   consoleStack: stack,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(480_000);
   // Sign-in page.
   await page.goto(`${stack.gatewayUrl}/console/`);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();

@@ -43,6 +43,7 @@ export const en = {
   'common.selectAll': 'Select all',
   'common.test': 'Test',
   'common.live': 'Live',
+  'common.tableOf': 'Table: {name}',
   'common.noApp': 'Create an app first.',
   'common.sessionExpired': 'Your session ended: sign in again.',
   'dashboard.title': 'Dashboard',

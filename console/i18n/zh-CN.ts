@@ -45,6 +45,7 @@ export const zhCN: Record<MessageKey, string> = {
   'common.selectAll': '全选',
   'common.test': '测试',
   'common.live': '生产',
+  'common.tableOf': '表格：{name}',
   'common.noApp': '请先创建应用。',
   'common.sessionExpired': '登录已过期，请重新登录。',
   'dashboard.title': '概览',

@@ -68,7 +68,7 @@ describe('console pages', () => {
   it('answers an unknown console API path with JSON 404, not the app', async () => {
     const response = await app.inject({ url: '/console/api/nothing' });
     expect(response.statusCode).toBe(404);
-    expect(response.json().result_code).toBe(404);
+    expect(response.json().error.code).toBe('not_found');
   });
 
   it('says the console is not built when dist/console is missing', async () => {

@@ -5,7 +5,8 @@
  *   GET /console/preview.html   → the 秒支付 button preview the button page frames (same origin only)
  *   GET /console/<anything>     → index.html (the app routes in the browser), never cached
  * Every HTML answer carries a strict CSP: scripts, styles, fetches and frames from this origin only, nothing inline.
- * /console/api/* belongs to the console API; an unknown API path is a JSON 404 here, never the app's HTML.
+ * /console/api/* belongs to the console API (console-module.ts); an unknown GET there is a JSON 404 in the API's
+ * error shape, never the app's HTML.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -110,7 +111,8 @@ export function registerConsolePages(app: FastifyInstance, directory: string): v
     if (/^api(\/|$)/.test(request.params['*'])) {
       return reply
         .code(404)
-        .send({ result_code: 404, result_msg: 'NOT_FOUND', err_detail: 'path: no such console API route' });
+        .header('cache-control', 'no-store')
+        .send({ error: { code: 'not_found', message: 'no such console API route', field: 'path' } });
     }
     return sendHtml(reply, 'index.html', appFrameAncestors);
   });

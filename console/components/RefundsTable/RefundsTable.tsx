@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { DateTime } from '../DateTime/DateTime.tsx';
 import { Money } from '../Money/Money.tsx';
 import { StatusBadge } from '../StatusBadge/StatusBadge.tsx';
+import { TableScroll } from '../TableScroll/TableScroll.tsx';
 
 export function RefundsTable(props: {
   refunds: ConsoleRefund[];
@@ -14,7 +15,7 @@ export function RefundsTable(props: {
   const { t } = useI18n();
   const selectable = props.onToggle !== undefined;
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label={props.caption}>
+    <TableScroll label={props.caption}>
       <table>
         <caption>{props.caption}</caption>
         <thead>
@@ -63,6 +64,6 @@ export function RefundsTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -7,6 +7,7 @@ import { Pager } from '../../components/Pager/Pager.tsx';
 import { useCursorPages } from '../../components/Pager/use-cursor-pages.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
 
 export function Audit() {
   const { t, locale } = useI18n();
@@ -33,7 +34,7 @@ export function Audit() {
       )}
       <LoadProblem loaded={loaded} />
       {loaded.data && (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label={t('audit.title')}>
+        <TableScroll label={t('audit.title')}>
           <table>
             <thead>
               <tr>
@@ -71,7 +72,7 @@ export function Audit() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <Pager pages={pages} nextCursor={loaded.data?.nextCursor} label={t('audit.title')} />
     </>

@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { Link } from '../../router/Link.tsx';
 import { routePath } from '../../router/routes.ts';
 import { RefundForm } from './RefundForm.tsx';
+import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
 
 export function Bill(props: { app: ConsoleApp; billId: string }) {
   const { t } = useI18n();
@@ -62,7 +63,7 @@ export function Bill(props: { app: ConsoleApp; billId: string }) {
           </section>
           <section aria-labelledby="bill-attempts">
             <h2 id="bill-attempts">{t('bill.attempts')}</h2>
-            <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="bill-attempts">
+            <TableScroll label={t('bill.attempts')}>
               <table>
                 <thead>
                   <tr>
@@ -87,7 +88,7 @@ export function Bill(props: { app: ConsoleApp; billId: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </section>
           <section aria-labelledby="bill-refunds">
             <h2 id="bill-refunds">{t('bill.refunds')}</h2>

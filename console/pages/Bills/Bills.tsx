@@ -14,6 +14,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { Link } from '../../router/Link.tsx';
 import { routePath } from '../../router/routes.ts';
 import { BillFilters } from './BillFilters.tsx';
+import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
 
 export const billsPageSize = 20;
 
@@ -43,7 +44,7 @@ export function Bills(props: { app: ConsoleApp }) {
       </p>
       <LoadProblem loaded={loaded} />
       {loaded.data && (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label={t('bills.title')}>
+        <TableScroll label={t('bills.title')}>
           <table>
             <thead>
               <tr>
@@ -81,7 +82,7 @@ export function Bills(props: { app: ConsoleApp }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <Pager pages={pages} nextCursor={loaded.data?.nextCursor} label={t('bills.title')} />
     </>

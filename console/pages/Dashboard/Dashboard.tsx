@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { Link } from '../../router/Link.tsx';
 import { DailyChart } from './DailyChart.tsx';
 import { channelTotals, percent, sum } from './dashboard-figures.ts';
+import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
 
 export function Dashboard(props: { app: ConsoleApp }) {
   const { t } = useI18n();
@@ -114,7 +115,7 @@ export function Dashboard(props: { app: ConsoleApp }) {
                 <DailyChart days={data.days} value="count" label={t('dashboard.dailyCount')} />
               </figure>
             </div>
-            <div class="table-scroll" tabIndex={0} role="region" aria-label={t('dashboard.perChannel')}>
+            <TableScroll label={t('dashboard.perChannel')}>
               <table>
                 <caption>{t('dashboard.perChannel')}</caption>
                 <thead>
@@ -141,7 +142,7 @@ export function Dashboard(props: { app: ConsoleApp }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </section>
         </>
       )}

@@ -2,6 +2,7 @@
 import type { ReceiverHealth as Health } from '../../api/types.ts';
 import { DateTime } from '../../components/DateTime/DateTime.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
 
 export function ReceiverHealth(props: { test: Health; live: Health }) {
   const { t, locale } = useI18n();
@@ -20,7 +21,7 @@ export function ReceiverHealth(props: { test: Health; live: Health }) {
     ],
   ];
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label={t('webhooks.health')}>
+    <TableScroll label={t('webhooks.health')}>
       <table>
         <caption>{t('webhooks.health')}</caption>
         <thead>
@@ -40,6 +41,6 @@ export function ReceiverHealth(props: { test: Health; live: Health }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
