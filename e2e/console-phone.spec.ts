@@ -43,7 +43,7 @@ test('sign in, reorder channels and refund a bill on a phone', async ({ page, co
 
   await page.getByLabel('应用').selectOption(stack.app.appId);
   const menu = page.getByRole('button', { name: '菜单' });
-  const nav = page.getByRole('navigation', { name: '控制台' });
+  const nav = page.locator('#console-nav');
   await expect(nav.getByRole('link', { name: '订单' })).toBeHidden();
   await menu.click();
   await expect(menu).toHaveAttribute('aria-expanded', 'true');

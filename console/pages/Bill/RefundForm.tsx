@@ -27,7 +27,14 @@ export function RefundForm(props: {
   const [busy, setBusy] = useState(false);
 
   if (props.bill.status !== 'paid') return <p>{t('bill.notRefundable')}</p>;
-  if (refundable <= 0) return <p>{t('bill.fullyRefunded')}</p>;
+  if (refundable <= 0) {
+    return (
+      <>
+        {done && <Notice kind="success">{done}</Notice>}
+        <p>{t('bill.fullyRefunded')}</p>
+      </>
+    );
+  }
 
   const submit = async (event: Event) => {
     event.preventDefault();
