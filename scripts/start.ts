@@ -7,7 +7,9 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { startGateway } from '../gateway/server.ts';
+import { randomBytes } from 'node:crypto';
+import { buildGateway, listenGateway } from '../gateway/server.ts';
+import { createOperator, hashPassword } from '../gateway/console/console-auth.ts';
 import { startDemoServer } from '../demo-server/server.ts';
 import type { SeedApp } from '../gateway/apps/app.ts';
 
@@ -28,7 +30,7 @@ const app: SeedApp = {
   allowedOrigins: demoOrigins,
 };
 
-const gateway = await startGateway({
+const gatewayOptions = {
   host,
   port: gatewayPort,
   dataDir,
@@ -36,7 +38,15 @@ const gateway = await startGateway({
   webhookRetryScale: Number(process.env.SPAY_WEBHOOK_RETRY_SCALE ?? 1),
   logger: true,
   allowPrivateTargets: true,
-});
+};
+const built = await buildGateway(gatewayOptions);
+const gateway = { url: await listenGateway(built, gatewayOptions), close: () => built.close() };
+// The merchant console's demo operator: a fresh random password at every start (local development only).
+const demoOperator = 'demo';
+const demoPassword = randomBytes(12).toString('base64url');
+if ((await createOperator(built.ctx.store, demoOperator, demoPassword)) === 'exists') {
+  await built.ctx.store.console.setPassword(demoOperator, await hashPassword(demoPassword));
+}
 const demo = await startDemoServer({ host, port: demoPort, dataDir, gatewayUrl: gateway.url, app });
 
 console.log(`
@@ -44,6 +54,7 @@ spay is running
   gateway:        ${gateway.url}   (script: ${gateway.url}/1/pay/jsbutton/returnscripts?appId=${app.appId})
   demo merchant:  ${demo.url}   (orders: ${demo.url}/orders)
   demo appId:     ${app.appId}
+  console:        ${gateway.url}/console/   (sign in as ${demoOperator} / ${demoPassword}; new password at every start)
   data:           ${dataDir}
 Press Ctrl+C to stop.`);
 

@@ -95,7 +95,8 @@ export function chinaDay(ms: number): number {
 }
 
 function dayOf(column: string) {
-  return sql<number>`(${sql.ref(column)} + ${CHINA_OFFSET_MS}) / ${DAY_MS}`;
+  // Literals, not parameters: better-sqlite3 binds JS numbers as REAL, and the day must be integer division.
+  return sql<number>`(${sql.ref(column)} + ${sql.lit(CHINA_OFFSET_MS)}) / ${sql.lit(DAY_MS)}`;
 }
 
 export class ConsoleQueryStore {
