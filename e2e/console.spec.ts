@@ -85,6 +85,7 @@ test('an operator runs an app from the console: button, payment, bill, refunds, 
   await expect(once).toContainText('shown only once');
   const appSecret = (await once.locator('[data-secret="appSecret"]').textContent())!.trim();
   expect(appSecret.length).toBeGreaterThan(8);
+  await expect(page.locator('[data-app-id]')).not.toHaveText(stack.app.appId);
   const appId = (await page.locator('[data-app-id]').textContent())!.trim();
   await expectAccessible(page, 'apps');
   await once.getByRole('button', { name: 'I have saved them' }).click();

@@ -70,9 +70,10 @@ export function Apps() {
           submitLabel={t('apps.create')}
           onSubmit={async (fields) => {
             const answer = await api.createApp(fields);
-            setCreated({ name: answer.app.name, secrets: answer.secrets });
+            // The new app becomes the current one before its secrets show.
             await reloadApps();
             selectApp(answer.app.appId);
+            setCreated({ name: answer.app.name, secrets: answer.secrets });
           }}
         />
       </section>
