@@ -16,6 +16,8 @@ export const postgresTestFiles = [
   'gateway/webhooks/webhook-delivery.test.ts',
   'gateway/webhooks/webhook-resend.test.ts',
   'gateway/webhooks/outbox-leases.test.ts',
+  'gateway/console/console-api.test.ts',
+  'gateway/console/console-security.test.ts',
 ];
 
 export default defineConfig({

@@ -5,6 +5,7 @@
  * (as a balancer would) and their figures added up (req/s, requests, errors) or taken at the worst instance
  * (p50, p99). PostgreSQL is a throw-away cluster (scripts/postgres-cluster.ts) with a fresh database per setup.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,12 +66,23 @@ async function measureSetup(
   const dirs: string[] = [];
   const gateways: GatewayProcess[] = [];
   const app = demoApp({ webhookUrl: '' });
+  // Instances of one database share the key that seals channel secrets, as in production.
+  const env = { SPAY_SECRET_KEY: randomBytes(32).toString('hex') };
   try {
     for (let i = 0; i < setup.instances; i += 1) {
       const dataDir = mkdtempSync(join(tmpdir(), 'spay-bench-instances-'));
       dirs.push(dataDir);
-      // One after the other: the first creates the tables, the others find them.
-      gateways.push(await startGatewayProcess({ dataDir, app, databaseUrl: setup.databaseUrl }));
+      // One after the other: the first creates the tables, the others find them. A shared machine may be slow
+      // to start a process: wait longer than the default.
+      gateways.push(
+        await startGatewayProcess({
+          dataDir,
+          app,
+          databaseUrl: setup.databaseUrl,
+          env,
+          startTimeoutMs: 90_000,
+        }),
+      );
     }
     const billCreation = await loadSpread(gateways, options.connections, (gateway) => ({
       name: 'POST /2/rest/bill',

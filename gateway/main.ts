@@ -14,85 +14,65 @@
  *   SPAY_TRUST_PROXY (none; "1" = any proxy, else comma-separated addresses/CIDRs whose X-Forwarded-For is believed)
  *   SPAY_RECONCILE_AFTER_MS (30000: first channel query about an unpaid attempt)  SPAY_RECONCILE_PASS_MS (5000)
  *   SPAY_REFUND_SETTLE_MS (60000: how often refunds left processing are settled) — tests and drills shorten these
+ * Every variable is parsed and checked in config/gateway-config.ts: a bad one stops start-up with one line (exit
+ * code 2). `npm run gateway -- --print-config` prints the effective configuration, secrets masked, and exits.
  * SIGTERM / SIGINT: stop taking requests, finish those in flight, leave undelivered webhooks in the outbox.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { SeedApp } from './apps/app.ts';
+import {
+  ConfigError,
+  describeConfig,
+  readGatewayConfig,
+  type GatewayConfig,
+} from './config/gateway-config.ts';
 import { startGateway, type RunningGateway } from './server.ts';
 import { describeStartupFailure } from './startup-failure.ts';
 
-function numberFromEnv(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`${name} must be a non-negative number, got "${text}"`);
-  return value;
+let config: GatewayConfig;
+try {
+  const read = readGatewayConfig(process.env);
+  config = read.config;
+  if (process.argv.includes('--print-config')) {
+    console.log(describeConfig(read.entries));
+    process.exit(0);
+  }
+} catch (error) {
+  // A bad variable: one line naming it and what it expects, before anything is opened.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`spay gateway: ${error.message}`);
+  process.exit(2);
 }
-
-function trustProxyFromEnv(text: string | undefined): boolean | string[] {
-  if (!text || text === '0') return false;
-  if (text === '1' || text === 'true') return true;
-  return text
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-}
-
-const host = process.env.SPAY_GATEWAY_HOST || '127.0.0.1';
-const port = numberFromEnv('SPAY_GATEWAY_PORT', 8080);
-const dataDir = resolve(process.env.SPAY_DATA_DIR || 'data');
-const seedFile = process.env.SPAY_SEED_APP ?? '';
-const seedApps: SeedApp[] = seedFile
-  ? [JSON.parse(await readFile(resolve(seedFile), 'utf8')) as SeedApp]
-  : [];
 
 let gateway: RunningGateway;
 try {
   gateway = await startGateway({
-    host,
-    port,
-    dataDir,
-    databaseUrl: process.env.SPAY_DATABASE_URL || undefined,
-    trustProxy: trustProxyFromEnv(process.env.SPAY_TRUST_PROXY),
-    seedApps,
-    widgetDir: resolve(process.env.SPAY_WIDGET_DIR || 'dist/widget'),
-    webhookRetryScale: numberFromEnv('SPAY_WEBHOOK_RETRY_SCALE', 1),
-    webhookLeaseMs: numberFromEnv('SPAY_WEBHOOK_LEASE_MS', 0) || undefined,
-    publicUrl: process.env.SPAY_PUBLIC_URL || undefined,
-    timings: {
-      reconcileAfterMs: numberFromEnv('SPAY_RECONCILE_AFTER_MS', 0) || undefined,
-      reconcilePassMs: numberFromEnv('SPAY_RECONCILE_PASS_MS', 0) || undefined,
-      refundSettleMs: numberFromEnv('SPAY_REFUND_SETTLE_MS', 0) || undefined,
-    },
-    logger: process.env.SPAY_LOG !== '0',
-    rateLimit:
-      process.env.SPAY_RATE_LIMIT_WRITES === '0'
-        ? false
-        : {
-            writesPerMinute: numberFromEnv('SPAY_RATE_LIMIT_WRITES', 600),
-            readsPerMinute: numberFromEnv('SPAY_RATE_LIMIT_READS', 6000),
-            restPerMinutePerIp: numberFromEnv('SPAY_RATE_LIMIT_REST', 3000),
-            restPerMinutePerApp: numberFromEnv('SPAY_RATE_LIMIT_REST_APP', 6000),
-          },
-    connectionLimits: {
-      maxConnectionsPerIp: numberFromEnv('SPAY_MAX_CONNECTIONS_PER_IP', 256),
-      ...(process.env.SPAY_MAX_CONNECTIONS
-        ? { maxConnections: numberFromEnv('SPAY_MAX_CONNECTIONS', 0) }
-        : {}),
-    },
+    host: config.host,
+    port: config.port,
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    trustProxy: config.trustProxy,
+    seedApps: config.seedApps,
+    widgetDir: config.widgetDir,
+    webhookRetryScale: config.webhookRetryScale,
+    webhookLeaseMs: config.webhookLeaseMs,
+    publicUrl: config.publicUrl,
+    timings: config.timings,
+    logger: config.logger,
+    rateLimit: config.rateLimit,
+    connectionLimits: config.connectionLimits,
+    allowPrivateTargets: config.allowPrivateTargets,
+    metrics: config.metrics,
   });
 } catch (error) {
   // One line that says what is wrong and how to recover (a corrupt database, a busy port …), not a stack trace.
-  console.error(describeStartupFailure(error, dataDir));
-  if (process.env.SPAY_DEBUG === '1') console.error(error);
+  console.error(describeStartupFailure(error, config.dataDir));
+  if (config.debug) console.error(error);
   process.exit(1);
 }
 
 console.log(`spay gateway listening on ${gateway.url}`);
-for (const seed of seedApps) console.log(`seeded app: ${seed.appId}`);
-console.log(`data: ${process.env.SPAY_DATABASE_URL ? 'PostgreSQL (SPAY_DATABASE_URL)' : dataDir}`);
+if (gateway.metricsUrl) console.log(`metrics: ${gateway.metricsUrl}/metrics`);
+for (const seed of config.seedApps) console.log(`seeded app: ${seed.appId}`);
+console.log(`data: ${config.databaseUrl ? 'PostgreSQL (SPAY_DATABASE_URL)' : config.dataDir}`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -4,6 +4,7 @@
  * listens; `close()` stops taking requests, finishes
  * those in flight and leaves undelivered webhooks in the outbox for the next start.
  */
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
@@ -21,6 +22,7 @@ import { GatewayCore, type CoreTimings } from './core/gateway-core.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+import { gatewayLoggerOptions } from './http/log-redaction.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import {
   installConnectionLimits,
@@ -31,6 +33,13 @@ import {
 import { installFairAdmission } from './http/request-admission.ts';
 import { installRateLimits, type RateLimitOptions } from './http/rate-limit.ts';
 import { installedModules } from './modules.ts';
+import { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import {
+  installRequestMetrics,
+  listenForMetrics,
+  registerMetricsRoute,
+  type MetricsOptions,
+} from './metrics/metrics-routes.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
 import { OutboundHttpClient } from './net/outbound-http.ts';
 import { privateTargetsAllowedByEnv, targetRefusal } from './net/target-policy.ts';
@@ -59,6 +68,8 @@ export interface GatewayOptions {
    */
   webhookLeaseMs?: number;
   logger?: boolean;
+  /** Where log lines go when `logger` is on (default stdout; tests read them). */
+  logStream?: NodeJS.WritableStream;
   /** How browsers reach the gateway, when it is not `http://host:port` (behind a proxy, host 0.0.0.0). */
   publicUrl?: string;
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -85,10 +96,14 @@ export interface GatewayOptions {
    * (`npm start`'s demo shop on 127.0.0.1); default: the SPAY_ALLOW_PRIVATE_TARGETS=1 environment switch, else off.
    */
   allowPrivateTargets?: boolean;
+  /** Prometheus metrics: a token for `/metrics` on this port and/or a separate address (metrics/metrics-routes.ts). */
+  metrics?: MetricsOptions;
 }
 
 export interface RunningGateway {
   url: string;
+  /** The separate metrics listener's URL, when `metrics.address` is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -99,6 +114,10 @@ export interface BuiltGateway {
   startBackgroundWork(): void;
   /** Sets the URL browsers reach the gateway at (startGateway does this once listening). */
   setPublicUrl(url: string): void;
+  /** The gateway's metrics (also the observer of its core, channels and dispatcher). */
+  metrics: GatewayMetrics;
+  /** Starts the separate metrics listener when `metrics.address` is set (once); its URL. `listenGateway` calls it. */
+  listenMetrics(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -152,15 +171,23 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     await store.apps.seedApp(seed);
   }
   const outbound = new OutboundHttpClient({ allowPrivateTargets });
+  let log: FastifyInstance['log'] | undefined;
+  const metrics = new GatewayMetrics({
+    outbox: store.outbox,
+    onCollectError: (error) =>
+      log?.warn({ err: String(error) }, 'metrics: reading the outbox backlog failed'),
+  });
 
   const connectionLimits = resolveConnectionLimits(options.connectionLimits);
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    // Secrets and personal data are redacted by the logger itself (http/log-redaction.ts).
+    logger: options.logger ? gatewayLoggerOptions(options.logStream) : false,
     bodyLimit: 64 * 1024,
     forceCloseConnections: 'idle',
     ...serverTimeoutOptions(connectionLimits),
     trustProxy: options.trustProxy ?? false,
   });
+  log = app.log;
   installConnectionLimits(app, connectionLimits);
   const webhookRetryScale = options.webhookRetryScale ?? 1;
   const webhooks = new WebhookDispatcher({
@@ -171,12 +198,14 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     // A SQLite database is this gateway's alone: leases found at start are its own killed run's.
     releaseLeasesAtStart: store.engine === 'sqlite',
     leaseMs: options.webhookLeaseMs,
+    observer: metrics,
   });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const registry = new ChannelRegistry({
     sandbox: new SandboxChannel(() => publicUrl),
     http: options.channelHttp ?? outbound.http,
     families: options.channelFamilies ?? installedChannelFamilies,
+    observer: metrics,
   });
   const core = new GatewayCore({
     store,
@@ -188,6 +217,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     allowPrivateTargets,
     expirySweepMs: options.expirySweepMs,
     ...options.timings,
+    observer: metrics,
   });
   await relayBillChanges(store, core, app);
   const ctx: GatewayContext = {
@@ -205,6 +235,8 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });
   await app.register(formbody);
   installErrorHandlers(app);
+  installRequestMetrics(app, metrics);
+  registerMetricsRoute(app, metrics, options.metrics ?? {});
   if (options.rateLimit !== false) installRateLimits(app, options.rateLimit);
   registerHealthRoutes(app, ctx);
   registerWidgetScriptRoutes(app, ctx);
@@ -216,9 +248,17 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   for (const module of modules) await module.register(app, ctx);
 
   let closed = false;
+  let metricsListener: Promise<{ url: string; server: Server }> | undefined;
   return {
     app,
     ctx,
+    metrics,
+    async listenMetrics() {
+      const address = options.metrics?.address;
+      if (!address) return undefined;
+      metricsListener ??= listenForMetrics(metrics, { ...options.metrics, address });
+      return (await metricsListener).url;
+    },
     startBackgroundWork() {
       webhooks.start();
       core.start();
@@ -228,6 +268,14 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
       closed = true;
       core.stop();
       await webhooks.stop();
+      const metricsServer = await metricsListener?.then(
+        (listening) => listening.server,
+        () => undefined,
+      );
+      if (metricsServer) {
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      }
       outbound.close();
       await app.close();
       for (const module of modules) await module.close?.();
@@ -255,6 +303,12 @@ export async function listenGateway(
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (!options.publicUrl) gateway.setPublicUrl(url);
+  try {
+    await gateway.listenMetrics();
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
   gateway.startBackgroundWork();
   return url;
 }
@@ -262,5 +316,6 @@ export async function listenGateway(
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const gateway = await buildGateway(options);
   const url = await listenGateway(gateway, options);
-  return { url, close: () => gateway.close() };
+  const metricsUrl = await gateway.listenMetrics();
+  return { url, ...(metricsUrl ? { metricsUrl } : {}), close: () => gateway.close() };
 }

@@ -2,7 +2,6 @@
 import { menuChannels, type ChannelCode } from './channels.ts';
 import { detectEnvironment } from './environment.ts';
 import { emitLifecycle, reportDataError } from './events.ts';
-import { createGatewayClient } from './gateway.ts';
 import { messagesFor, resolveLocale } from './i18n.ts';
 import { loadChunk } from './qr-loader.ts';
 import type { BCConfig, ClickEvents, DataError, Order } from './types.ts';
@@ -121,7 +120,7 @@ export function createBC(
           channels,
           messages: messagesFor(locale),
           locale,
-          gateway: createGatewayClient(config.urls[0], config.appId),
+          gateway: (chunk) => chunk.gateway(config.urls[0], config.appId),
           platform,
           callbacks,
           instantChannel,

@@ -1,5 +1,6 @@
 /** The widget's HTTP calls to the gateway (docs/contracts.md, "Widget ⇄ gateway"): JSON POST with CORS. */
 import type { PaymentAction } from '../sdk/button-types.ts';
+import { networkError } from './notices.ts';
 import type { DataError, Order, PublicBill } from './types.ts';
 
 export interface RedirectBill {
@@ -37,9 +38,7 @@ export interface GatewayClient {
   statusStreamUrl(billId: string): string;
 }
 
-export function networkError(message: string): DataError {
-  return { code: 'NETWORK_ERROR', field: '', message };
-}
+export { networkError };
 
 /** The gateway's error answer → a DataError: `err_detail` starts with the field name ("amount: …"). */
 export function rejection(answer: Record<string, unknown>): DataError {

@@ -12,15 +12,10 @@ export interface Messages {
   creating: string;
   /** Labels by channel family: wx* share WeChat's, un* share UnionPay's. */
   channelLabel: Record<string, string>;
-  /** The QR panel's title (its other texts ship with it, in components/QrPanel/qr-texts.ts). */
-  qrTitle: string;
-  paid: string;
-  returning: string;
   /** The labels of the ways out of a payer notice (notices.ts NoticeAction; `close` too). */
   refresh: string;
   retry: string;
   menu: string;
-  waitingWechat: string;
 }
 
 const zhCN: Messages = {
@@ -39,13 +34,9 @@ const zhCN: Messages = {
     yee: '易宝支付',
     kuaiqian: '快钱支付',
   },
-  qrTitle: '微信扫码付款',
-  paid: '支付成功',
-  returning: '正在返回商户页面…',
   refresh: '刷新',
   retry: '重试',
   menu: '选择其他支付方式',
-  waitingWechat: '正在打开微信支付…',
 };
 
 const en: Messages = {
@@ -64,13 +55,9 @@ const en: Messages = {
     yee: 'YeePay',
     kuaiqian: '99Bill',
   },
-  qrTitle: 'Scan with WeChat to pay',
-  paid: 'Payment successful',
-  returning: 'Returning to the shop…',
   refresh: 'Refresh',
   retry: 'Try again',
   menu: 'Choose another method',
-  waitingWechat: 'Opening WeChat Pay…',
 };
 
 export function messagesFor(locale: Locale): Messages {

@@ -49,3 +49,8 @@ export const NETWORK_NOTICE: Record<Locale, PayerNotice> = {
 export function isNetworkTrouble(cause: PayerTrouble | DataError): boolean {
   return cause === 'network' || (cause as DataError).code === 'NETWORK_ERROR';
 }
+
+/** The DataError of a gateway (or lazy chunk) that cannot be reached. */
+export function networkError(message: string): DataError {
+  return { code: 'NETWORK_ERROR', field: '', message };
+}

@@ -1,16 +1,16 @@
 /**
- * Loads the lazy chunk (qr/lazy.ts: the QR panel, the payer notices' texts, WeChat JSAPI, return_url) once, as a
- * classic script from the gateway (`/1/pay/jsbutton/assets/spay-qr.js`), after lending it this script's Preact
- * (`h`, `Component`), adoptStyles and callMerchant (vite.config.ts).
+ * Loads the lazy chunk (qr/lazy.ts: the bill's creation and what follows it, the payer notices' texts, the
+ * hidden form) once, as a classic script from the gateway (`/1/pay/jsbutton/assets/spay-qr.js`), after lending it
+ * this script's Preact (`h`, `Component`), adoptStyles, callMerchant and StatusMessage (vite.config.ts).
  */
 import { Component, h } from 'preact';
 import type { QrChunk } from './qr/lazy.ts';
 import { PREACT_GLOBAL, QR_CHUNK_FILE, QR_GLOBAL } from './qr/qr-global.ts';
 import { callMerchant } from './events.ts';
 import { adoptStyles } from './ui/adopt-styles.ts';
+import { StatusMessage } from './components/StatusMessage/StatusMessage.tsx';
 
 export type { QrChunk };
-export type QrPanelComponent = QrChunk['QrPanel'];
 
 let pending: Promise<QrChunk> | undefined;
 
@@ -21,7 +21,7 @@ export function qrChunkUrl(gatewayUrl: string): string {
 export function loadChunk(gatewayUrl: string, doc: Document = document): Promise<QrChunk> {
   const win = doc.defaultView as unknown as Record<string, unknown>;
   pending ??= new Promise<QrChunk>((resolve, reject) => {
-    win[PREACT_GLOBAL] = { h, Component, adoptStyles, callMerchant };
+    win[PREACT_GLOBAL] = { h, Component, adoptStyles, callMerchant, StatusMessage };
     const script = doc.createElement('script');
     script.src = qrChunkUrl(gatewayUrl);
     script.async = true;

@@ -20,6 +20,7 @@ import { demoApp, merchantView } from '../lib/demo-app.ts';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.ts';
 import { callGateway, createBill, signedAuth, uniqueBillNo } from '../lib/rest-requests.ts';
 import { Checks } from './lib/checks.ts';
+import { killMoments, killRandom, killSchedule } from './lib/kill-schedule.ts';
 import { startMerchantLedger } from './lib/merchant-ledger.ts';
 import { waitUntil } from './lib/wait.ts';
 
@@ -116,19 +117,28 @@ export async function crashAlipayScenario(
   const refundNos = new Set<string>();
   const refundAnswers: string[] = [];
   const refundEvery = Math.max(1, Math.floor(payments / refunds));
-  const stretch = (payments * 0.8) / kills;
-  const killMoments = Array.from({ length: kills }, (_, index) =>
-    Math.floor(payments * 0.1 + stretch * (index + Math.random())),
-  );
-  const killed: string[] = [];
+  // Replay a run's kill moments with SPAY_CRASH_SEED=<the seed it printed>.
+  const random = killRandom();
+  const moments = killMoments(payments, kills, random, { from: 0.1, span: 0.8 });
+  const schedule = killSchedule({
+    moments,
+    random,
+    kill: async () => {
+      const victim = gateway;
+      await victim.kill('SIGKILL');
+      const exit = await victim.exited;
+      gateway = await start();
+      return String(exit.signal ?? exit.code);
+    },
+  });
   let started = 0;
   let finished = 0;
   let refundSerial = 0;
-  let killing = Promise.resolve();
   try {
     checks.tried_(
       `${payments} ALI_QRCODE payments and ${refunds} refunds by ${buyers} buyers through the Alipay simulator, ` +
-        `SIGKILL after ${killMoments.join(', ')} payments (+ 0–300 ms)`,
+        `SIGKILL after ${moments.join(', ')} payments (+ 0–300 ms), seed ${random.seed} ` +
+        `(replay: SPAY_CRASH_SEED=${random.seed})`,
     );
     const startedAt = Date.now();
     const payAndMaybeRefund = async (serial: number) => {
@@ -185,21 +195,12 @@ export async function crashAlipayScenario(
           refusals.push(String(error).slice(0, 200));
         }
         finished += 1;
-        if (killMoments.length > 0 && finished >= killMoments[0]!) {
-          killMoments.shift();
-          killing = killing.then(async () => {
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
-            const victim = gateway;
-            await victim.kill('SIGKILL');
-            const exit = await victim.exited;
-            killed.push(`${exit.signal ?? exit.code} after ${finished} payments`);
-            gateway = await start();
-          });
-        }
+        schedule.finished(finished);
       }
     };
     await Promise.all(Array.from({ length: buyers }, buyer));
-    await killing;
+    await schedule.done();
+    const killed = schedule.killed;
     const paySeconds = (Date.now() - startedAt) / 1000;
     checks.check(
       `the gateway was SIGKILLed and restarted at ${kills} random moments`,

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../e2e/stack.ts';
 import { demoApp, merchantView } from '../lib/demo-app.ts';
-import { seededRandom } from './fuzz/random.ts';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.ts';
 import { payOnce, type BuyerStats } from './lib/buyers.ts';
 import { Checks } from './lib/checks.ts';
+import { killMoments, killRandom, killSchedule } from './lib/kill-schedule.ts';
 import { paidOrderProblems, readGatewayRecords } from './lib/gateway-database.ts';
 import { startMerchantLedger } from './lib/merchant-ledger.ts';
 import { waitUntil } from './lib/wait.ts';
@@ -30,19 +30,25 @@ export async function crashScenario(payments = 500, kills = 3, buyers = 8): Prom
   const stats: BuyerStats = { refusals: [], networkRetries: 0 };
   const expected = new Map<string, number>();
   // The kill moments come from a seed that is always printed; SPAY_CRASH_SEED=N replays a run's moments.
-  const random = seededRandom(Number(process.env.SPAY_CRASH_SEED) || Date.now() % 2 ** 31);
+  const random = killRandom();
   // One random moment (a number of payments finished) in each of `kills` equal stretches of the run.
-  const stretch = (payments * 0.9) / kills;
-  const killMoments = Array.from({ length: kills }, (_, index) =>
-    Math.floor(payments * 0.05 + stretch * (index + random.next())),
-  );
-  const killed: string[] = [];
+  const moments = killMoments(payments, kills, random);
+  const schedule = killSchedule({
+    moments,
+    random,
+    kill: async () => {
+      const victim = gateway;
+      await victim.kill('SIGKILL');
+      const exit = await victim.exited;
+      gateway = await start();
+      return String(exit.signal ?? exit.code);
+    },
+  });
   let finished = 0;
   let started = 0;
-  let killing = Promise.resolve();
   try {
     checks.tried_(
-      `${payments} payments by ${buyers} buyers, SIGKILL after ${killMoments.join(', ')} payments (+ 0–300 ms), ` +
+      `${payments} payments by ${buyers} buyers, SIGKILL after ${moments.join(', ')} payments (+ 0–300 ms), ` +
         `seed ${random.seed} (replay: SPAY_CRASH_SEED=${random.seed})`,
     );
     const startedAt = Date.now();
@@ -57,21 +63,12 @@ export async function crashScenario(payments = 500, kills = 3, buyers = 8): Prom
           stats.refusals.push(String(error).slice(0, 200));
         }
         finished += 1;
-        if (killMoments.length > 0 && finished >= killMoments[0]!) {
-          killMoments.shift();
-          killing = killing.then(async () => {
-            await new Promise((resolve) => setTimeout(resolve, random.next() * 300));
-            const victim = gateway;
-            await victim.kill('SIGKILL');
-            const exit = await victim.exited;
-            killed.push(`${exit.signal ?? exit.code} after ${finished} payments`);
-            gateway = await start();
-          });
-        }
+        schedule.finished(finished);
       }
     };
     await Promise.all(Array.from({ length: buyers }, buyer));
-    await killing;
+    await schedule.done();
+    const killed = schedule.killed;
     const paySeconds = (Date.now() - startedAt) / 1000;
     checks.check(
       'the gateway was SIGKILLed and restarted at 3 random moments',

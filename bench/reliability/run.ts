@@ -2,9 +2,9 @@
  * `npm run test:reliability` (after `npm run build`): the reliability scenarios one after the other, each
  * printing what it tried and what held, then a summary. Exits 1 when anything did not hold.
  *   SPAY_RELIABILITY_ONLY=crash,outage,load,fuzz-click,fuzz-rest,security,ssrf,huge-answers,slow-receiver,
- *                         slow-clients,migration-kill,crash-alipay          run a subset
+ *                         slow-clients,migration-kill,crash-alipay,instances run a subset
  *   SPAY_FUZZ_SEED=N                                                       replay a fuzz run
- *   SPAY_CRASH_SEED=N                                                      replay the crash run's kill moments
+ *   SPAY_CRASH_SEED=N                          replay the kill moments of crash, crash-alipay and instances
  *   SPAY_RELIABILITY_SEED=N                                                replay migration-kill's kill moments
  */
 import { writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { appSecrets, demoApp, repoRoot } from '../lib/demo-app.ts';
 import { observedResponses } from '../lib/rest-requests.ts';
 import { crashAlipayScenario } from './crash-alipay.ts';
 import { crashScenario } from './crash.ts';
+import { instancesKillScenario } from './instances-kill.ts';
 import { clickFuzzScenario } from './fuzz-click.ts';
 import { restFuzzScenario } from './fuzz-rest.ts';
 import type { CheckResult, Checks } from './lib/checks.ts';
@@ -36,6 +37,7 @@ const scenarios: [string, () => Promise<Checks>][] = [
   ['slow-clients', () => slowClientsScenario(1100)],
   ['migration-kill', () => migrationKillScenario(12)],
   ['crash-alipay', () => crashAlipayScenario(60, 20, 2)],
+  ['instances', () => instancesKillScenario(120, 6)],
 ];
 const only = process.env.SPAY_RELIABILITY_ONLY?.split(',');
 const results: CheckResult[] = [];

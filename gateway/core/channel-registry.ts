@@ -9,6 +9,7 @@ import type { ChannelAdapter, ChannelFamily, ChannelFamilyName, OutboundHttp } f
 import { channelInfo, isButtonChannel, type ButtonChannel } from '../channels/channels.ts';
 import type { SandboxChannel } from '../channels/sandbox-adapter.ts';
 import { DomainError } from './domain-error.ts';
+import type { ChannelCall, GatewayObserver } from './observer.ts';
 
 export interface ChannelRegistryOptions {
   sandbox: SandboxChannel;
@@ -16,6 +17,44 @@ export interface ChannelRegistryOptions {
   http: OutboundHttp;
   families?: readonly ChannelFamily[];
   now?: () => number;
+  /** Told the duration and result of every call to a channel (metrics). */
+  observer?: GatewayObserver;
+}
+
+const observedCalls: ReadonlySet<string> = new Set<ChannelCall>([
+  'createPayment',
+  'queryPayment',
+  'closePayment',
+  'refund',
+  'queryRefund',
+]);
+
+/**
+ * The adapter with its channel calls timed for the observer. A Proxy, so the adapter stays itself for everything
+ * else (its class for `instanceof`, its other methods run on the adapter).
+ */
+function observedAdapter<A extends ChannelAdapter>(adapter: A, observer: GatewayObserver | undefined): A {
+  if (observer === undefined) return adapter;
+  return new Proxy(adapter, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (typeof property !== 'string' || !observedCalls.has(property)) return method.bind(target);
+      return async (...args: unknown[]) => {
+        const started = process.hrtime.bigint();
+        const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+        try {
+          const answer = await method.apply(target, args);
+          observer.channelCall(target.family, property as ChannelCall, seconds(), false);
+          return answer;
+        } catch (error) {
+          observer.channelCall(target.family, property as ChannelCall, seconds(), true);
+          throw error;
+        }
+      };
+    },
+  });
 }
 
 interface CachedAdapter {
@@ -25,11 +64,13 @@ interface CachedAdapter {
 
 export class ChannelRegistry {
   readonly sandbox: SandboxChannel;
+  private readonly observedSandbox: ChannelAdapter;
   private readonly families = new Map<ChannelFamilyName, ChannelFamily>();
   private readonly cache = new Map<string, CachedAdapter>();
 
   constructor(private readonly options: ChannelRegistryOptions) {
     this.sandbox = options.sandbox;
+    this.observedSandbox = observedAdapter<ChannelAdapter>(options.sandbox, options.observer);
     for (const family of options.families ?? []) this.register(family);
   }
 
@@ -54,7 +95,7 @@ export class ChannelRegistry {
     if (!isButtonChannel(channel)) {
       throw new DomainError('channel_unknown', 'channel', `${channel.slice(0, 32)} is not a channel`);
     }
-    if (mode === 'test') return this.sandbox;
+    if (mode === 'test') return this.observedSandbox;
     const adapter = this.liveAdapter(app, channelInfo(channel).family);
     if (adapter === undefined) {
       throw new DomainError(
@@ -76,7 +117,10 @@ export class ChannelRegistry {
     const version = JSON.stringify(settings);
     const cached = this.cache.get(key);
     if (cached !== undefined && cached.version === version) return cached.adapter;
-    const adapter = family.createAdapter(settings, { http: this.options.http, now: this.options.now });
+    const adapter = observedAdapter(
+      family.createAdapter(settings, { http: this.options.http, now: this.options.now }),
+      this.options.observer,
+    );
     this.cache.set(key, { version, adapter });
     return adapter;
   }

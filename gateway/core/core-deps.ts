@@ -6,6 +6,7 @@ import { outTradeNoFor, type ChannelAttempt, type ChannelUrls } from '../channel
 import { channelInfo } from '../channels/channels.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
+import type { GatewayObserver } from './observer.ts';
 
 export type CoreLog = (
   level: 'info' | 'warn' | 'error',
@@ -26,6 +27,8 @@ export interface CoreDeps {
   now(): number;
   /** Accept notify URLs on loopback / private addresses (local development only). */
   allowPrivateTargets: boolean;
+  /** Told about committed bill and refund changes and rejected notifies (metrics). */
+  observer: GatewayObserver;
 }
 
 /** The attempt as its channel adapter sees it. */

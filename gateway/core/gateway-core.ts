@@ -9,9 +9,10 @@ import type { GatewayStore } from '../storage/store.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { CoreDeps, CoreLog } from './core-deps.ts';
 import { Notices } from './notices.ts';
+import { quietObserver, type GatewayObserver } from './observer.ts';
 import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
-import { Refunds } from './refunds.ts';
+import { Refunds, stuckRefundAgeMs } from './refunds.ts';
 
 export interface CoreTimings {
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -36,9 +37,9 @@ export interface GatewayCoreOptions extends CoreTimings {
   now?: () => number;
   /** Accept notify URLs on loopback / private addresses (local development only). */
   allowPrivateTargets?: boolean;
+  /** Told about committed bill and refund changes and rejected notifies (default: nothing listens). */
+  observer?: GatewayObserver;
 }
-
-const STUCK_REFUND_AGE_MS = 30_000;
 
 export class GatewayCore {
   readonly events = new BillEvents();
@@ -61,6 +62,7 @@ export class GatewayCore {
       log: options.log,
       now: options.now ?? Date.now,
       allowPrivateTargets: options.allowPrivateTargets ?? false,
+      observer: options.observer ?? quietObserver,
     };
     const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
     this.registry = options.registry;
@@ -81,7 +83,7 @@ export class GatewayCore {
     this.every(this.options.reconcilePassMs ?? 5000, () => this.reconciliation.runOnce(), 'reconciliation');
     this.every(
       this.options.refundSettleMs ?? 60_000,
-      () => this.refunds.settleProcessing(STUCK_REFUND_AGE_MS),
+      () => this.refunds.settleProcessing(stuckRefundAgeMs),
       'settling unanswered refunds',
     );
     // Used signs and nonces (replay refusal) only matter inside their timestamp window.

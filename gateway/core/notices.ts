@@ -50,6 +50,7 @@ export class Notices {
     } catch (error) {
       if (!(error instanceof NotifyRejected)) throw error;
       this.deps.log('warn', 'channel notify rejected', { family: adapter.family, reason: error.reason });
+      this.deps.observer.notifyRejected(adapter.family);
       return { answer: adapter.notifyAnswer(false), outcome: { outcome: 'rejected', reason: error.reason } };
     }
     const outcome = await this.record(notice, scope);

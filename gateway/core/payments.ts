@@ -161,6 +161,7 @@ export class Payments {
       return tx.bills.requireBill(id);
     });
     this.deps.events.billChanged(bill);
+    this.deps.observer.billEvent(bill, 'created');
     this.deps.log('info', 'bill created', {
       billId: bill.id,
       appId: bill.appId,
@@ -279,8 +280,10 @@ export class Payments {
     );
     if (result.outcome === 'paid') {
       this.deps.events.billChanged(result.bill);
+      this.deps.observer.billEvent(result.bill, 'paid');
       for (const closed of result.closed) {
         this.deps.events.billChanged(closed);
+        this.deps.observer.billEvent(closed, 'closed');
         if (closed.mode === 'live') void this.closeAtChannel(closed);
       }
     } else if (result.outcome === 'late_payment') {
@@ -308,6 +311,7 @@ export class Payments {
     });
     if (changed === undefined) return undefined;
     if (announce) this.deps.events.billChanged(changed);
+    this.deps.observer.billEvent(changed, to);
     this.deps.log('info', `bill ${to}`, { billId: changed.id, appId: changed.appId, status: to });
     if (changed.mode === 'live') void this.closeAtChannel(changed);
     return changed;

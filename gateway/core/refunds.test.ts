@@ -286,6 +286,37 @@ describe('refund webhooks', () => {
   });
 });
 
+describe('resuming refunds at start', () => {
+  it('leaves a refund another instance is sending to it (PostgreSQL), takes one its own killed run left (SQLite)', async () => {
+    const bill = await paidBill(95);
+    const channel = new GatedRefundChannel(() => '');
+    const sending = coreWith(channel);
+    const inFlight = sending.refunds.createRefund(app, {
+      refundNo: '20261123012',
+      billNo: bill.billNo,
+      refundFee: 95,
+      needApproval: false,
+    });
+    await channel.waitForCalls(1);
+    // Another gateway starts while the refund is at the channel.
+    const starting = coreWith(channel);
+    const resumed = starting.refunds.resumeUnfinished();
+    if (store.engine === 'postgres') {
+      await resumed;
+      expect(channel.calls).toBe(1);
+    } else {
+      // SQLite is one gateway's alone: a processing refund at its start is its previous run's, sent again.
+      await channel.waitForCalls(2);
+    }
+    channel.open();
+    await Promise.all([inFlight, resumed]);
+    expect((await sending.refunds.list(scope(), { billNo: bill.billNo }, paging))[0]).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(await refundWebhookCount()).toBe(1);
+  });
+});
+
 describe('the refund retry timer', () => {
   it('settles a refund left processing by itself, without being asked', async () => {
     const bill = await paidBill(70);

@@ -57,6 +57,9 @@ function refundDate(now: number): string {
   return new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
+/** A refund processing unchanged this long is settled by the timer (its instance died or the channel never answered). */
+export const stuckRefundAgeMs = 30_000;
+
 export class Refunds {
   constructor(private readonly deps: CoreDeps) {}
 
@@ -228,6 +231,7 @@ export class Refunds {
     within?: WithinRefundChange,
   ): Promise<ApprovalOutcome> {
     const moved = await this.decide(refund, 'denied', reason, within);
+    if (moved) this.deps.observer.refundSettled({ ...refund, status: 'denied' }, 'denied');
     return moved ? { ok: true } : { ok: false, refusal: 'not_pending' };
   }
 
@@ -265,9 +269,13 @@ export class Refunds {
     }
   }
 
-  /** At start: settles refunds left `processing` and refunds late payments that were not refunded yet. */
+  /**
+   * At start: settles refunds left `processing` and refunds late payments that were not refunded yet. On SQLite
+   * (one gateway) every processing refund is one its killed run left; on PostgreSQL another instance may be
+   * sending one right now, so only those unchanged for `stuckRefundAgeMs` are taken, as by the timer.
+   */
   async resumeUnfinished(): Promise<void> {
-    await this.settleProcessing(0);
+    await this.settleProcessing(this.deps.store.engine === 'sqlite' ? 0 : stuckRefundAgeMs);
     for (const bill of await this.deps.store.bills.awaitingRefund()) await this.refundLatePayment(bill);
   }
 
@@ -387,7 +395,9 @@ export class Refunds {
       refund_fee: refund.refundFee,
     };
     let enqueued = false;
+    let settledNow: 'succeeded' | 'failed' | undefined;
     const settled = await this.deps.store.transaction(async (tx) => {
+      settledNow = undefined;
       if (result.status === 'processing') {
         await tx.refunds.noteChannelAnswer(
           refund.id,
@@ -396,7 +406,9 @@ export class Refunds {
           now,
         );
       } else if (result.status === 'failed') {
-        await tx.refunds.settle(refund.id, 'failed', null, { ...detail, error: result.reason }, now);
+        if (await tx.refunds.settle(refund.id, 'failed', null, { ...detail, error: result.reason }, now)) {
+          settledNow = 'failed';
+        }
       } else {
         const channelDetail = { ...detail, channel_refund_no: result.channelRefundNo };
         const moved = await tx.refunds.settle(
@@ -406,6 +418,7 @@ export class Refunds {
           channelDetail,
           now,
         );
+        if (moved) settledNow = 'succeeded';
         // Only the transition to `succeeded` announces the refund (a second settling changes nothing).
         if (moved && !refund.latePayment) {
           await enqueueWebhook(
@@ -436,6 +449,7 @@ export class Refunds {
       return current;
     });
     if (enqueued) this.deps.webhooksEnqueued();
+    if (settledNow) this.deps.observer.refundSettled(settled, settledNow);
     return settled;
   }
 }

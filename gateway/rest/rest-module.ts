@@ -4,6 +4,7 @@
  * runs no timer: refunds, their tables and their background work belong to the core.
  */
 import type { FastifyInstance } from 'fastify';
+import { restTimestampWindowFromEnv } from '../config/gateway-config.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import type { GatewayModule } from '../gateway-module.ts';
 import { DEFAULT_TIMESTAMP_WINDOW_MS } from './app-auth.ts';
@@ -20,12 +21,6 @@ export interface RestApiOptions {
   timestampWindowMs?: number;
 }
 
-function timestampWindowFromEnvironment(): number | undefined {
-  const text = process.env.SPAY_REST_TIMESTAMP_WINDOW_MS;
-  if (text === undefined || !/^\d+$/.test(text)) return undefined;
-  return Number(text);
-}
-
 /** Registers the routes on the gateway's server. */
 export function registerRestApi(
   server: FastifyInstance,
@@ -35,7 +30,7 @@ export function registerRestApi(
   const rest: RestContext = {
     gateway,
     timestampWindowMs:
-      options.timestampWindowMs ?? timestampWindowFromEnvironment() ?? DEFAULT_TIMESTAMP_WINDOW_MS,
+      options.timestampWindowMs ?? restTimestampWindowFromEnv() ?? DEFAULT_TIMESTAMP_WINDOW_MS,
     replayGuard: gateway.store.seenSignatures,
   };
   installSignedBodyCapture(server);

@@ -69,3 +69,14 @@ export async function runMigrations(
   }
   return ran;
 }
+
+/** The names in `expected` this database has not recorded as applied (readiness: "migrations current"). */
+export async function pendingMigrations(db: Kysely<unknown>, expected: readonly string[]): Promise<string[]> {
+  const rows = await db
+    .withTables<{ kysely_migration: { name: string; timestamp: string } }>()
+    .selectFrom(migrationTable)
+    .select('name')
+    .execute();
+  const applied = new Set(rows.map((row) => row.name));
+  return expected.filter((name) => !applied.has(name)).sort();
+}

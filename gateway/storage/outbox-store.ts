@@ -102,17 +102,36 @@ export class OutboxStore {
     await query.execute();
   }
 
-  /** Pending deliveries due at `now` and leased by nobody (or by a lease that ran out), earliest first. */
-  async due(now: number, limit: number): Promise<OutboxRow[]> {
-    return this.db
+  /**
+   * Pending deliveries due at `now` and leased by nobody (or by a lease that ran out), earliest first. With
+   * `perTarget`, at most that many of each app's receiver URL: one receiver's backlog (it hangs, the merchant's
+   * server is down) never fills the batch and hides the other apps' deliveries from the dispatcher.
+   */
+  async due(now: number, limit: number, perTarget?: number): Promise<OutboxRow[]> {
+    const due = this.db
       .selectFrom('webhook_outbox')
       .selectAll()
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]));
+    if (perTarget === undefined) return due.orderBy('next_attempt_at').limit(limit).execute();
+    const ranked = await this.db
+      .selectFrom(
+        due
+          .select(
+            sql<number>`row_number() over (partition by app_id, target_url order by next_attempt_at, id)`.as(
+              'place_in_queue',
+            ),
+          )
+          .as('due'),
+      )
+      .selectAll()
+      .where('place_in_queue', '<=', perTarget)
       .orderBy('next_attempt_at')
+      .orderBy('id')
       .limit(limit)
       .execute();
+    return ranked.map(({ place_in_queue: _place, ...row }) => row);
   }
 
   /** When the earliest pending delivery is due (or its lease runs out); undefined when none is pending. */
@@ -159,6 +178,16 @@ export class OutboxStore {
       .where('status', '=', 'pending')
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  /** Pending webhooks: how many, and when the oldest of them was written (ms; null when none) — for metrics. */
+  async pendingBacklog(): Promise<{ count: number; oldestCreatedAt: number | null }> {
+    const row = await this.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.count), oldestCreatedAt: row.oldest === null ? null : Number(row.oldest) };
   }
 
   async recordAttempt(attempt: NewAttempt): Promise<void> {

@@ -38,6 +38,11 @@ describe('the PostgreSQL store', () => {
     try {
       const ran = await client.query<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name');
       expect(ran.rows.map((row) => row.name)).toEqual(Object.keys(gatewayMigrations).sort());
+      // Readiness and metrics read the same on PostgreSQL.
+      expect(await stores[0]!.pendingMigrations()).toEqual([]);
+      await client.query("DELETE FROM kysely_migration WHERE name = '103_outbox_leases'");
+      expect(await stores[0]!.pendingMigrations()).toEqual(['103_outbox_leases']);
+      expect(await stores[0]!.outbox.pendingBacklog()).toEqual({ count: 0, oldestCreatedAt: null });
     } finally {
       await client.end();
     }

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { parseSecretKey, SecretSealer } from './secret-sealer.ts';
 import { postgresBillChangeFeed } from './bill-change-feed.ts';
 import type { GatewayStore } from './store.ts';
-import { migrateToLatest, storesOver } from './store.ts';
+import { migrateToLatest, pendingMigrationsOf, storesOver } from './store.ts';
 import type { GatewayTables } from './tables.ts';
 
 const INT8_OID = 20;
@@ -93,6 +93,7 @@ export async function openPostgresStore(
     billChanges,
     transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx, sealer))),
     description: describeDatabaseUrl(url),
+    pendingMigrations: pendingMigrationsOf(db, options.extraMigrations),
     async close() {
       await billChanges.close();
       await db.destroy();

@@ -16,7 +16,7 @@ import { ConsoleQueryStore } from './console-query-store.ts';
 import { ConsoleStore } from './console-store.ts';
 import { DuplicatePaymentStore } from './duplicate-payment-store.ts';
 import type { SqlEngine } from './dialect.ts';
-import { runMigrations } from './migrate.ts';
+import { pendingMigrations, runMigrations } from './migrate.ts';
 import { gatewayMigrations } from './migrations.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
@@ -53,6 +53,8 @@ export interface GatewayStore extends Stores {
   readonly billChanges?: BillChangeFeed;
   /** A short label for /healthz and logs, e.g. "sqlite:/data/gateway.sqlite". */
   readonly description: string;
+  /** Migrations this gateway knows that the database has not applied (none when current); reads the database. */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,15 @@ export async function migrateToLatest(
   return runMigrations(db as unknown as Kysely<unknown>, { ...gatewayMigrations, ...extraMigrations });
 }
 
+/** `GatewayStore.pendingMigrations` over one database. */
+export function pendingMigrationsOf(
+  db: GatewayDb,
+  extraMigrations: Record<string, Migration> = {},
+): () => Promise<string[]> {
+  const names = Object.keys({ ...gatewayMigrations, ...extraMigrations });
+  return () => pendingMigrations(db as unknown as Kysely<unknown>, names);
+}
+
 /** Opens (creating if needed) `<dataDir>/gateway.sqlite` in WAL mode with foreign keys and a busy timeout. */
 export async function openSqliteStore(
   dataDir: string,
@@ -105,6 +116,7 @@ export async function openSqliteStore(
     engine: 'sqlite',
     transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx, sealer))),
     description: `sqlite:${file}`,
+    pendingMigrations: pendingMigrationsOf(db, extraMigrations),
     async close() {
       await db.destroy();
     },

@@ -9,6 +9,8 @@ export interface EventStreamReader {
   status: number;
   headers: Headers;
   events: StreamEvent[];
+  /** Resolves when the stream is over: the server ended it, the connection broke, or `close()`. */
+  ended: Promise<void>;
   /** Resolves once `count` events arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<StreamEvent[]>;
   close(): void;
@@ -25,8 +27,9 @@ export async function openEventStream(
   });
   const events: StreamEvent[] = [];
   const waiters: Array<() => void> = [];
+  let ended: Promise<void> = Promise.resolve();
   if (response.body) {
-    void (async () => {
+    ended = (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
       try {
@@ -48,7 +51,7 @@ export async function openEventStream(
           }
         }
       } catch {
-        // Aborted by close().
+        // Aborted by close(), or the connection broke.
       }
     })();
   }
@@ -56,6 +59,7 @@ export async function openEventStream(
     status: response.status,
     headers: response.headers,
     events,
+    ended,
     waitFor(count, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(

@@ -33,6 +33,8 @@ export interface GatewayProcessOptions {
   databaseUrl?: string;
   /** How long the gateway's dispatcher holds a webhook it claimed (SPAY_WEBHOOK_LEASE_MS). */
   webhookLeaseMs?: number;
+  /** How long to wait for it to listen before giving up (default 30 s; more for several starting on a busy machine). */
+  startTimeoutMs?: number;
 }
 
 export interface GatewayProcess {
@@ -84,7 +86,11 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the gateway did not start:\n${output}`)), 30_000);
+    const timeoutMs = options.startTimeoutMs ?? 30_000;
+    const timer = setTimeout(
+      () => reject(new Error(`the gateway did not start within ${timeoutMs / 1000} s:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);

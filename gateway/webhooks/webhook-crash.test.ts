@@ -86,7 +86,7 @@ describe('a gateway killed with webhooks pending', () => {
     successFrom = receiver.received.length;
     const second = await startGateway();
     await expect.poll(() => successfullyDelivered(billNos), { timeout: 20_000 }).toEqual(billNos);
-    const health = (await (await fetch(`${second.url}/healthz`)).json()) as { pending_webhooks: number };
+    const health = (await (await fetch(`${second.url}/readyz`)).json()) as { pending_webhooks: number };
     expect(health.pending_webhooks).toBe(0);
 
     second.child.kill('SIGTERM');

@@ -9,7 +9,8 @@
  *
  * Fair dispatch: one receiver that never answers must not delay every other merchant. Due webhooks are queued
  * per app and per receiver (scheme + host + port) and started round-robin across apps, with caps on deliveries in
- * flight per receiver, per app and in total. A receiver that keeps timing out is backed off: one delivery at a
+ * flight per receiver, per app and in total. Each read of the outbox takes at most 64 due rows of one app's
+ * receiver URL, so a backlog of thousands behind one hanging receiver does not hide the others' rows. A receiver that keeps timing out is backed off: one delivery at a
  * time and a growing pause between its attempts (its rows wait, uncharged; their retry schedule is unchanged).
  *
  * Several gateway instances may drain one outbox (PostgreSQL): each dispatcher claims the rows it sends (a lease
@@ -23,15 +24,18 @@ import type { GatewayStore } from '../storage/store.ts';
 import type { OutboxRow } from '../storage/outbox-store.ts';
 import { OutboundHttpClient, OutboundHttpError } from '../net/outbound-http.ts';
 import { retryDelayMs } from './retry-schedule.ts';
+import type { GatewayObserver } from '../core/observer.ts';
 
 export const webhookTimeoutMs = 10_000;
 /** Bytes of a receiver's answer read and kept as the attempt's excerpt; the connection is dropped after them. */
 export const responseExcerptLength = 4096;
 /** Even with nothing scheduled, look at the outbox this often (rows written by another process, clock jumps). */
 const idlePollMs = 30_000;
-/** Due rows looked at per pass. */
-const dueBatch = 1000;
 export const dispatchLimits = {
+  /** Due rows looked at per pass … */
+  dueBatch: 1000,
+  /** … at most this many of one app's receiver URL (a hanging receiver's backlog never hides the others). */
+  dueBatchPerReceiver: 64,
   total: 32,
   perApp: 8,
   perReceiver: 4,
@@ -61,6 +65,8 @@ export interface WebhookDispatcherOptions {
    * those of its own previous run, killed mid-delivery.
    */
   releaseLeasesAtStart?: boolean;
+  /** Told the outcome and timings of every attempt (metrics). */
+  observer?: GatewayObserver;
 }
 
 export interface DeliveryResult {
@@ -87,6 +93,11 @@ export function receiverKey(targetUrl: string): string {
   }
 }
 
+/** One app's deliveries to one receiver URL: what a read of the outbox takes at most `dueBatchPerReceiver` of. */
+function queueKey(row: OutboxRow): string {
+  return `${row.app_id} ${row.target_url}`;
+}
+
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -102,6 +113,8 @@ export class WebhookDispatcher {
    * webhook) and on the timer.
    */
   private readonly waitingRows = new Map<string, OutboxRow>();
+  /** App + receiver URL queues the last read cut at `dueBatchPerReceiver`: more of their rows may be due. */
+  private readonly cutQueues = new Set<string>();
   /** Round-robin position over apps, kept between passes. */
   private turn = 0;
   /** The earliest end of a receiver's pause that holds due rows back (0: none). */
@@ -130,6 +143,14 @@ export class WebhookDispatcher {
   start(): void {
     this.stopped = false;
     this.wake();
+  }
+
+  /**
+   * For /readyz: started, not stopped, and it looked at the outbox lately (it does at least every idle poll, so a
+   * pass older than two of them means it is stuck).
+   */
+  isRunning(): boolean {
+    return !this.stopped && (this.running || this.now() - this.lastPassAt <= 2 * idlePollMs);
   }
 
   /** Looks at the outbox now (call after committing an enqueued webhook). */
@@ -169,9 +190,21 @@ export class WebhookDispatcher {
         }
         const passAt = this.now();
         this.lastPassAt = passAt;
-        const due = await this.options.store.outbox.due(passAt, dueBatch);
+        const due = await this.options.store.outbox.due(
+          passAt,
+          this.limits.dueBatch,
+          this.limits.dueBatchPerReceiver,
+        );
         this.waitingRows.clear();
         for (const row of due) if (!this.inFlight.has(row.id)) this.waitingRows.set(row.id, row);
+        this.cutQueues.clear();
+        const perQueue = new Map<string, number>();
+        for (const row of due) {
+          const queue = queueKey(row);
+          const count = (perQueue.get(queue) ?? 0) + 1;
+          perQueue.set(queue, count);
+          if (count >= this.limits.dueBatchPerReceiver) this.cutQueues.add(queue);
+        }
         if (!this.stopped) this.startFairly();
       } while (this.rerun && !this.stopped);
     } catch (error) {
@@ -180,6 +213,15 @@ export class WebhookDispatcher {
       this.running = false;
     }
     if (!this.stopped) await this.scheduleNext();
+  }
+
+  /** True once the last waiting row of a queue the read cut has started: read the outbox for its next rows. */
+  private queueDrained(row: OutboxRow): boolean {
+    const queue = queueKey(row);
+    if (!this.cutQueues.has(queue)) return false;
+    for (const waiting of this.waitingRows.values()) if (queueKey(waiting) === queue) return false;
+    this.cutQueues.delete(queue);
+    return true;
   }
 
   private receiver(key: string): ReceiverState {
@@ -270,7 +312,7 @@ export class WebhookDispatcher {
         if (this.stopped) return;
         if (this.waitingRows.size > 0 && !this.running) this.startFairly();
         // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer.
-        if (this.waitingRows.size === 0 || this.inFlight.size === 0) this.wake();
+        if (this.waitingRows.size === 0 || this.inFlight.size === 0 || this.queueDrained(row)) this.wake();
       });
     this.deliveries.add(delivery);
   }
@@ -388,6 +430,11 @@ export class WebhookDispatcher {
         row.leased_by,
       );
     });
+    this.options.observer?.webhookAttempt(
+      delivered ? 'delivered' : retryIn === null ? 'failed' : 'retrying',
+      (finishedAt - startedAt) / 1000,
+      Math.max(0, finishedAt - row.created_at) / 1000,
+    );
     this.options.log?.(
       delivered ? 'info' : 'warn',
       delivered ? 'webhook delivered' : 'webhook attempt failed',

@@ -211,6 +211,28 @@ describe('fair dispatch', () => {
     expect(hanging.received.length).toBeLessThanOrEqual(4);
   });
 
+  it("sees another app's webhook behind a hanging receiver's backlog larger than one read of the outbox", async () => {
+    const hanging = await startWebhookReceiver();
+    hanging.answer = () => 'hang';
+    cleanups.push(() => hanging.close());
+    const healthy = await startWebhookReceiver();
+    cleanups.push(() => healthy.close());
+    const store = await openStore();
+    const slowApp = await seededApp(store, hanging.url);
+    for (let i = 0; i < 30; i += 1) await enqueue(store, slowApp);
+    const otherApp = await seededApp(store, healthy.url);
+    // Due after all thirty: a read of 20 due rows, earliest first, would hold only the hanging receiver's.
+    const others: string[] = [];
+    for (let i = 0; i < 12; i += 1) others.push(await enqueue(store, otherApp));
+    startDispatcher(store, { timeoutMs: 5000, limits: { dueBatch: 20, dueBatchPerReceiver: 5 } });
+    // All twelve: the other app's queue was cut at 5 rows a read, and it is read again as each cut queue drains.
+    await healthy.waitFor(12, 3000);
+    expect(new Set(healthy.received.map((webhook) => webhook.headers['webhook-id']))).toEqual(
+      new Set(others),
+    );
+    expect(hanging.received.length).toBeLessThanOrEqual(4);
+  });
+
   it('backs off a receiver that keeps timing out: one delivery at a time, with a growing pause', async () => {
     const hanging = await startWebhookReceiver();
     hanging.answer = () => 'hang';

@@ -1,28 +1,27 @@
 /**
  * What the lazily loaded chunk (dist/widget/spay-qr.js, widget/qr/chunk.ts) offers the first script: everything
- * not needed before the payer picks a channel. The QR panel (its countdown, bill status watcher and encoder), the
- * payer notices for rare states, WeChat JSAPI, the return_url of a paid QR bill and the redirect
- * channels' hidden form.
+ * not needed before the payer picks a channel. The gateway client, the bill's creation and what follows it
+ * (ui/payment.tsx: the QR panel with its countdown, bill status watcher and encoder, WeChat JSAPI, the return_url
+ * of a paid QR bill), the payer notices for rare states and the redirect channels' hidden form.
  */
-import { QrPanel } from '../components/QrPanel/index.ts';
-import { payWithJsapi } from '../jsapi.ts';
+import { createGatewayClient } from '../gateway.ts';
 import { payerNotice } from '../notice-texts.ts';
-import { submitRedirect } from '../redirect.ts';
 import type { NoticeFinder } from '../notices.ts';
-import { returnUrlWithResult } from '../return-url.ts';
+import { submitRedirect } from '../redirect.ts';
+import { pay, paymentContent } from '../ui/payment.tsx';
 
 export interface QrChunk {
-  QrPanel: typeof QrPanel;
+  gateway: typeof createGatewayClient;
+  pay: typeof pay;
+  content: typeof paymentContent;
   notices: NoticeFinder;
-  jsapi: typeof payWithJsapi;
-  returnUrl: typeof returnUrlWithResult;
   submit: typeof submitRedirect;
 }
 
 export const qrChunk: QrChunk = {
-  QrPanel,
+  gateway: createGatewayClient,
+  pay,
+  content: paymentContent,
   notices: payerNotice,
-  jsapi: payWithJsapi,
-  returnUrl: returnUrlWithResult,
   submit: submitRedirect,
 };

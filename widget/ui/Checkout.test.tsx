@@ -114,7 +114,7 @@ function setup(options: Setup) {
       channels={options.channels ?? ['ali', 'wxmp', 'un']}
       messages={messagesFor(options.locale)}
       locale={options.locale}
-      gateway={createGatewayClient(GATEWAY, 'app-1', fetchFn)}
+      gateway={() => createGatewayClient(GATEWAY, 'app-1', fetchFn)}
       platform={platform}
       callbacks={callbacks}
       instantChannel={options.instantChannel}
@@ -435,18 +435,65 @@ describe('WeChat JSAPI', () => {
   });
 });
 
-describe('the lazy chunk cannot be loaded', () => {
-  it('falls back to the network notice (the likely cause), whose retry works', async () => {
+/** A lazy chunk that arrives when the test says so (every load waits for the same arrival). */
+function slowChunk() {
+  let arrive: () => void = () => {};
+  const loaded = new Promise<typeof qrChunk>((resolve) => (arrive = () => resolve(qrChunk)));
+  return { loaded, arrive, loadChunk: () => loaded };
+}
+
+describe('the lazy chunk, which creates the bill', () => {
+  it('loads at the payer’s choice with a spinner; the bill request goes out once it is here', async () => {
+    const chunk = slowChunk();
     const { creations } = setup({
+      locale: EN,
+      answers: [refusal(7, 'CHANNEL_ERROR', 'channel: refused')],
+      loadChunk: chunk.loadChunk,
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(screen.getByRole('heading', { name: 'Creating the order…' })).toBeVisible();
+    expect(creations).toHaveLength(0);
+    chunk.arrive();
+    await waitFor(() => expect(creations).toHaveLength(1));
+    await notice(EN, 'Payment method unavailable');
+  });
+
+  it('the dialog closed while it loads: no bill is requested', async () => {
+    const chunk = slowChunk();
+    const { creations, errors } = setup({
       locale: ZH,
       answers: [refusal(7, 'CHANNEL_ERROR', 'channel: refused')],
       instantChannel: 'ali',
-      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
+      loadChunk: chunk.loadChunk,
+    });
+    expect(screen.getByRole('heading', { name: '正在创建订单…' })).toBeVisible();
+    cleanup(); // unmounts the dialog, as BC.close() and the close button do
+    chunk.arrive();
+    // The checkout's own callback on the load was registered first, so it has run once this one runs.
+    await chunk.loaded.then(() => undefined);
+    expect(creations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the lazy chunk cannot be loaded', () => {
+  it('falls back to the network notice (the likely cause), whose retry loads it and creates the bill', async () => {
+    let loads = 0;
+    const { creations, errors } = setup({
+      locale: ZH,
+      answers: [refusal(7, 'CHANNEL_ERROR', 'channel: refused')],
+      instantChannel: 'ali',
+      // The chunk holds the bill's creation: nothing is sent while it cannot load; it loads on the retry.
+      loadChunk: () =>
+        ++loads === 1 ? Promise.reject(new Error('could not load spay-qr.js')) : Promise.resolve(qrChunk),
     });
     const alert = await notice(ZH, '网络连接失败');
     expectText(alert, '请检查网络后重试。');
+    expect(creations).toHaveLength(0);
+    expect(errors.map((error) => error.code)).toEqual(['NETWORK_ERROR']);
     fireEvent.click(within(alert).getByRole('button', { name: '重试' }));
-    await waitFor(() => expect(creations).toHaveLength(2));
+    await waitFor(() => expect(creations).toHaveLength(1));
+    await notice(ZH, '该支付方式暂不可用');
   });
 
   it('a redirect channel whose hidden form (in the chunk) cannot load: the network notice, the merchant told', async () => {
@@ -454,7 +501,6 @@ describe('the lazy chunk cannot be loaded', () => {
       locale: EN,
       answers: [{ ...refusal(0, 'OK', ''), action: 'redirect', id: 'bill-1', url: 'https://cashier.test' }],
       instantChannel: 'ali',
-      loadChunk: () => Promise.reject(new Error('could not load spay-qr.js')),
       submitForm: () => Promise.reject(new Error('could not load spay-qr.js')),
     });
     const alert = await notice(EN, 'No connection');

@@ -9,11 +9,16 @@ import { ChannelMenu } from '../components/ChannelMenu/index.ts';
 import { Modal } from '../components/Modal/index.ts';
 import { StatusMessage } from '../components/StatusMessage/index.ts';
 import { emitLifecycle, reportDataError } from '../events.ts';
-import { networkError, type CreatedBill, type GatewayClient, type QrBill } from '../gateway.ts';
+import type { GatewayClient, QrBill } from '../gateway.ts';
 import type { Locale, Messages } from '../i18n.ts';
 import type { QrChunk } from '../qr-loader.ts';
-import { WX_PAY_OK } from '../jsapi.ts';
-import { isNetworkTrouble, NETWORK_NOTICE, type PayerNotice, type PayerTrouble } from '../notices.ts';
+import {
+  isNetworkTrouble,
+  NETWORK_NOTICE,
+  networkError,
+  type PayerNotice,
+  type PayerTrouble,
+} from '../notices.ts';
 import { formatFen } from '../money.ts';
 import type {
   ClickEvents,
@@ -25,7 +30,6 @@ import type {
   PublicBill,
 } from '../types.ts';
 import { checkChannelData } from '../validate.ts';
-import { LazyQrPanel } from './LazyQrPanel.tsx';
 import type { Platform } from './platform.ts';
 
 export type CheckoutStep =
@@ -46,7 +50,11 @@ export interface CheckoutProps {
   channels: readonly ChannelCode[];
   messages: Messages;
   locale: Locale;
-  gateway: GatewayClient;
+  /**
+   * The gateway client, made from the lazy chunk (which holds gateway.ts: nothing is sent before the payer's
+   * choice, and then the chunk is needed for every answer).
+   */
+  gateway(chunk: QrChunk): GatewayClient;
   platform: Platform;
   callbacks: ClickEvents;
   /** instant_channel: skip the menu and start with this channel. */
@@ -66,6 +74,9 @@ interface CheckoutState {
 export class Checkout extends Component<CheckoutProps, CheckoutState> {
   creation: AbortController | null = null;
   timers: ReturnType<typeof setTimeout>[] = [];
+  /** The lazy chunk, once loaded (it renders the steps after the bill's creation). */
+  chunk?: QrChunk;
+  client?: GatewayClient;
 
   constructor(props: CheckoutProps) {
     super(props);
@@ -122,96 +133,33 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     this.emit('failed', { channel, error });
   }
 
-  async start(channel: ChannelCode) {
-    const { order, environment, gateway, platform, messages, callbacks } = this.props;
+  /** The gateway client (once the chunk is loaded). */
+  gateway(): GatewayClient {
+    return (this.client ??= this.props.gateway(this.chunk!));
+  }
+
+  start(channel: ChannelCode) {
+    const { order, environment, platform, messages } = this.props;
     const restChannel = restChannelFor(channel, environment);
     this.emit('channel', { channel, rest_channel: restChannel });
     const missing = checkChannelData(channel, order);
     if (missing) return this.fail(missing, channel);
     this.show({ kind: 'creating', channel }, messages.creating);
     this.creation?.abort();
-    const controller = (this.creation = new AbortController());
-    let bill: CreatedBill;
-    try {
-      bill = await gateway.createBill(restChannel, order, controller.signal);
-    } catch {
-      return; // aborted: the dialog was closed
-    }
-    if (controller.signal.aborted) return;
-    if (order.debug) platform.alert(JSON.stringify(bill));
-    if (bill.kind === 'rejected') return this.fail(bill.error, channel);
-    if (bill.kind === 'redirect') {
-      if (channel === 'ali' && environment === 'wechat' && order.needAliGuide && bill.guideUrl)
-        platform.navigate(bill.guideUrl);
-      else
-        try {
-          await platform.submitForm(bill.url, bill.method, bill.param);
-        } catch (error) {
-          this.fail(networkError(String(error)), channel);
-        }
-      return;
-    }
-    if (bill.kind === 'qr') {
-      this.show(
-        { kind: 'qr', channel, bill },
-        `${messages.qrTitle} ¥${formatFen(bill.totalFee || order.amount)}`,
-      );
-      this.emit('qrshown', { channel, rest_channel: restChannel, bill_id: bill.id, code_url: bill.codeUrl });
-      return;
-    }
-    this.show({ kind: 'wechat', channel }, messages.waitingWechat);
-    let jsapi: QrChunk['jsapi'];
-    try {
-      ({ jsapi } = await platform.loadChunk());
-    } catch (error) {
-      return this.fail(networkError(String(error)), channel);
-    }
-    if (controller.signal.aborted) return;
-    // Paid: the dialog closes before the callbacks, as in the original. Cancelled or failed: it stays, saying so.
-    const result = await jsapi(
-      bill,
-      {
-        closeUi: (answer) =>
-          answer?.err_msg === WX_PAY_OK ? this.props.onClose() : void this.trouble('unfinished', channel),
-        debug: order.debug,
-        alert: platform.alert,
-        callbacks,
+    // Aborted when the dialog closes (componentWillUnmount) or another attempt starts: nothing more is sent.
+    const { signal } = (this.creation = new AbortController());
+    platform.loadChunk().then(
+      (chunk) => {
+        if (signal.aborted) return;
+        this.chunk = chunk;
+        void chunk.pay(this, channel, restChannel, signal);
       },
-      platform.win,
+      (error: unknown) => signal.aborted || this.fail(networkError(String(error)), channel),
     );
-    this.emit(result?.err_msg === WX_PAY_OK ? 'paid' : 'failed', {
-      channel,
-      rest_channel: restChannel,
-      bill_id: bill.id,
-      wx_result: result,
-    });
-  }
-
-  /** The QR bill ended unpaid: its countdown reached zero (`qrExpired`), or the gateway expired or closed it. */
-  ended(channel: ChannelCode, billId: string, trouble: PayerTrouble, bill?: PublicBill) {
-    if (this.state.step.kind !== 'qr') return;
-    void this.trouble(trouble, channel);
-    this.emit(trouble === 'unfinished' ? 'failed' : 'expired', { channel, bill_id: billId, bill });
-  }
-
-  qrStatus(channel: ChannelCode, bill: PublicBill) {
-    const { order, platform, messages } = this.props;
-    if (bill.status === 'open') return;
-    // The payer sees the code, so the gateway's "expired" reads as the countdown's: the code expired.
-    if (bill.status !== 'paid')
-      return this.ended(channel, bill.id, bill.status === 'expired' ? 'qrExpired' : 'unfinished', bill);
-    this.show({ kind: 'paid', bill }, messages.paid);
-    this.emit('paid', { channel, bill_id: bill.id, bill });
-    const { returnUrl } = order;
-    if (returnUrl)
-      void platform.loadChunk().then((chunk) => {
-        const target = chunk.returnUrl(returnUrl, bill);
-        this.timers.push(setTimeout(() => platform.navigate(target), platform.paidPauseMs ?? 1200));
-      });
   }
 
   content(step: CheckoutStep) {
-    const { messages, locale, order, platform, gateway } = this.props;
+    const { messages, order } = this.props;
     switch (step.kind) {
       case 'menu':
         return (
@@ -224,36 +172,6 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
         );
       case 'creating':
         return <StatusMessage kind="progress" title={messages.creating} />;
-      case 'wechat':
-        return <StatusMessage kind="progress" title={messages.waitingWechat} />;
-      case 'qr':
-        return (
-          <LazyQrPanel
-            key={step.bill.id}
-            load={platform.loadChunk}
-            title={messages.qrTitle}
-            onLoadError={(message) => this.fail(networkError(message), step.channel)}
-            billId={step.bill.id}
-            codeUrl={step.bill.codeUrl}
-            amount={formatFen(step.bill.totalFee || order.amount)}
-            expiresAt={step.bill.expiresAt}
-            locale={locale}
-            source={gateway}
-            openStream={platform.openStream}
-            onStatus={(bill) => this.qrStatus(step.channel, bill)}
-            onExpire={() => this.ended(step.channel, step.bill.id, 'qrExpired')}
-            announce={(live) => this.setState({ live })}
-            now={platform.now}
-          />
-        );
-      case 'paid':
-        return (
-          <StatusMessage
-            kind="success"
-            title={messages.paid}
-            text={order.returnUrl ? messages.returning : undefined}
-          />
-        );
       case 'trouble': {
         const { channel, notice } = step;
         if (!notice) return <StatusMessage kind="progress" title={messages.pay} />;
@@ -275,6 +193,8 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
           />
         );
       }
+      default:
+        return this.chunk?.content(this, step);
     }
   }
 

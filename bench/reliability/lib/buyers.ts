@@ -20,13 +20,18 @@ export interface BuyerStats {
   networkRetries: number;
 }
 
-function isNetworkFailure(error: unknown): boolean {
+export function isNetworkFailure(error: unknown): boolean {
   return (
     error instanceof TypeError || (error instanceof Error && /fetch failed|ECONN|socket/i.test(error.message))
   );
 }
 
-async function retrying<T>(attempt: () => Promise<T>, stats: BuyerStats, deadline: number): Promise<T> {
+/** Tries again (every 100 ms) while the gateway cannot be reached, until `deadline`; other failures throw. */
+export async function retrying<T>(
+  attempt: () => Promise<T>,
+  stats: BuyerStats,
+  deadline: number,
+): Promise<T> {
   for (;;) {
     try {
       return await attempt();

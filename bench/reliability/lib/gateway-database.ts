@@ -1,9 +1,10 @@
 /**
- * Reads a stopped (or running) gateway's SQLite file directly, read-only, to check what it recorded: orders,
- * their attempts, and the webhook outbox. Only reliability checks use this; nothing here writes.
+ * Reads a stopped (or running) gateway's SQLite file — or its PostgreSQL database — directly, to check what it
+ * recorded: orders, their attempts, and the webhook outbox. Only reliability checks use this; nothing here writes.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export interface RecordedBill {
   id: string;
@@ -55,6 +56,46 @@ export function readGatewayRecords(dataDir: string, appId: string) {
 }
 
 export type GatewayRecords = ReturnType<typeof readGatewayRecords>;
+
+/** The same records from a PostgreSQL database (several instances' one source of truth), read in one snapshot. */
+export async function readPostgresRecords(databaseUrl: string, appId: string): Promise<GatewayRecords> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const orders = await client.query(
+      'SELECT bill_no, total_fee, status, paid_bill_id FROM orders WHERE app_id = $1',
+      [appId],
+    );
+    const bills = await client.query(
+      'SELECT id, bill_no, status, total_fee, spay_result, trade_no, refund_required FROM bills WHERE app_id = $1',
+      [appId],
+    );
+    const webhooks = await client.query(
+      'SELECT id, transaction_id, transaction_type, status, attempt_count, bill_id FROM webhook_outbox WHERE app_id = $1',
+      [appId],
+    );
+    await client.query('COMMIT');
+    // bigint columns arrive as strings.
+    return {
+      orders: orders.rows.map((row) => ({ ...row, total_fee: Number(row.total_fee) }) as RecordedOrder),
+      bills: bills.rows.map(
+        (row) =>
+          ({
+            ...row,
+            total_fee: Number(row.total_fee),
+            spay_result: Number(row.spay_result),
+            refund_required: Number(row.refund_required),
+          }) as RecordedBill,
+      ),
+      webhooks: webhooks.rows.map(
+        (row) => ({ ...row, attempt_count: Number(row.attempt_count) }) as RecordedWebhook,
+      ),
+    };
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * The states a set of paid orders must be in: each paid exactly once (one paid attempt, the order pointing at

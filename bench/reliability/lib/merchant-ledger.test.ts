@@ -20,14 +20,22 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function deliver(transactionId: string, fee: number, tamper: Record<string, unknown> = {}) {
+async function deliver(
+  transactionId: string,
+  fee: number,
+  tamper: Record<string, unknown> = {},
+  webhookId?: string,
+) {
   const body = JSON.stringify({
     ...signedWebhookBody(app, { transactionType: 'PAY', transactionId, transactionFee: fee }),
     ...tamper,
   });
   const response = await fetch(ledger.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...standardWebhookHeaders(app.webhookSecret!, body) },
+    headers: {
+      'content-type': 'application/json',
+      ...standardWebhookHeaders(app.webhookSecret!, body, { id: webhookId }),
+    },
     body,
   });
   return { status: response.status, text: await response.text() };
@@ -39,6 +47,19 @@ describe('the reliability runs’ merchant ledger', () => {
     expect(await deliver('ORDER0001', 100)).toEqual({ status: 200, text: 'success' });
     expect(ledger.deliveries()).toBe(2);
     expect([...ledger.booked().values()]).toEqual([{ transactionId: 'ORDER0001', fee: 100, deliveries: 2 }]);
+  });
+
+  it('tells a redelivery of one event from a second event of the same payment', async () => {
+    await deliver('ORDER0004', 400, {}, 'msg_first');
+    await deliver('ORDER0004', 400, {}, 'msg_first');
+    await deliver('ORDER0005', 500, {}, 'msg_a');
+    await deliver('ORDER0005', 500, {}, 'msg_b');
+    expect(ledger.eventIds()).toEqual(
+      new Map([
+        ['ORDER0004', new Set(['msg_first'])],
+        ['ORDER0005', new Set(['msg_a', 'msg_b'])],
+      ]),
+    );
   });
 
   it('refuses a webhook whose amount was changed and books nothing', async () => {

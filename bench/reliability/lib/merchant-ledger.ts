@@ -26,6 +26,11 @@ export interface MerchantLedger {
   booked(): Map<string, BookedPayment>;
   /** Fees that differed between two deliveries of one transaction (must stay 0). */
   conflictingFees(): number;
+  /**
+   * The distinct events (`webhook-id` headers) delivered per transaction: one for a payment delivered once or
+   * redelivered (same event again); more means the gateway made two webhooks of one payment.
+   */
+  eventIds(): Map<string, Set<string>>;
   /** Stops answering: the port refuses connections until `start()`. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -51,6 +56,7 @@ export async function startMerchantLedger(options: {
   let deliveries = 0;
   let rejected = 0;
   let conflictingFees = 0;
+  const eventIds = new Map<string, Set<string>>();
 
   let server: Server | undefined;
   let port = options.port ?? 0;
@@ -75,6 +81,9 @@ export async function startMerchantLedger(options: {
         response.writeHead(500, { 'content-type': 'text/plain' }).end('fail');
         return;
       }
+      const events = eventIds.get(webhook.transaction_id) ?? new Set<string>();
+      events.add(String(request.headers['webhook-id']));
+      eventIds.set(webhook.transaction_id, events);
       const known = feeOf.get(webhook.transaction_id) as { fee: number } | undefined;
       if (known && known.fee !== webhook.transaction_fee) conflictingFees += 1;
       book.run(webhook.transaction_id, webhook.transaction_fee, Date.now());
@@ -88,6 +97,7 @@ export async function startMerchantLedger(options: {
     deliveries: () => deliveries,
     rejected: () => rejected,
     conflictingFees: () => conflictingFees,
+    eventIds: () => new Map([...eventIds].map(([id, events]) => [id, new Set(events)])),
     booked() {
       const rows = db.prepare('SELECT transaction_id, fee, deliveries FROM payments').all() as {
         transaction_id: string;
