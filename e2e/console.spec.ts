@@ -234,8 +234,8 @@ test('an operator runs an app from the console: button, payment, bill, refunds, 
   await expectAccessible(page, 'credentials');
 
   await openSection(page, /^Audit log$/);
-  await expect(page.locator('tr[data-action="app.secret.rotate"]')).toBeVisible();
-  await expect(page.locator('tr[data-action="button.update"]')).toBeVisible();
+  await expect(page.locator('tr[data-action="app.secret.rotate"]').first()).toBeVisible();
+  await expect(page.locator('tr[data-action="button.update"]').first()).toBeVisible();
   await expectAccessible(page, 'audit');
 
   // The dashboard: charts (uPlot, loaded here only) and the payment counted.
