@@ -13,6 +13,14 @@ export default defineConfig({
         },
       },
       {
+        plugins: [preact()],
+        test: {
+          name: 'console',
+          include: ['console/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+        },
+      },
+      {
         test: {
           name: 'server',
           include: [
