@@ -14,6 +14,8 @@ export interface GatewayContext {
   /** `http://host:port` as browsers reach the gateway (no trailing slash). */
   publicUrl(): string;
   widgetDir: string;
+  /** The built merchant console, served at /console/. */
+  consoleDir: string;
   webhookRetryScale: number;
   log: FastifyBaseLogger;
 }

@@ -52,6 +52,7 @@ try {
     trustProxy: config.trustProxy,
     seedApps: config.seedApps,
     widgetDir: config.widgetDir,
+    consoleDir: config.consoleDir,
     webhookRetryScale: config.webhookRetryScale,
     webhookLeaseMs: config.webhookLeaseMs,
     publicUrl: config.publicUrl,

@@ -5,7 +5,7 @@
  * those in flight and leaves undelivered webhooks in the outbox for the next start.
  */
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -62,6 +62,8 @@ export interface GatewayOptions {
   databaseUrl?: string;
   seedApps?: SeedApp[];
   widgetDir?: string;
+  /** The built merchant console (default: `console` beside the widget directory). */
+  consoleDir?: string;
   webhookRetryScale?: number;
   /**
    * How long a dispatcher holds a webhook it claimed before other instances may send it (default: the delivery
@@ -231,6 +233,9 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     outbound,
     publicUrl: () => publicUrl,
     widgetDir: resolve(options.widgetDir ?? 'dist/widget'),
+    consoleDir: resolve(
+      options.consoleDir ?? join(dirname(resolve(options.widgetDir ?? 'dist/widget')), 'console'),
+    ),
     webhookRetryScale,
     log: app.log,
   };

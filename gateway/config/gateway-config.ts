@@ -32,6 +32,7 @@ export interface GatewayConfig {
   seedApps: SeedApp[];
   seedAppFile?: string;
   widgetDir: string;
+  consoleDir: string;
   allowPrivateTargets: boolean;
   webhookRetryScale: number;
   webhookLeaseMs?: number;
@@ -78,6 +79,7 @@ export const gatewayVariables: readonly Spec[] = [
   { variable: 'SPAY_SECRET_KEY', description: 'key sealing channel settings at rest', secret: true },
   { variable: 'SPAY_SEED_APP', description: 'a SeedApp JSON file created on start' },
   { variable: 'SPAY_WIDGET_DIR', description: 'the built widget served to pages' },
+  { variable: 'SPAY_CONSOLE_DIR', description: 'the built merchant console served at /console/' },
   { variable: 'SPAY_ALLOW_PRIVATE_TARGETS', description: 'webhooks may reach loopback / private addresses' },
   { variable: 'SPAY_WEBHOOK_RETRY_SCALE', description: 'multiplies the webhook retry schedule' },
   { variable: 'SPAY_WEBHOOK_LEASE_MS', description: 'how long an instance holds a webhook it sends' },
@@ -125,6 +127,8 @@ export const toolVariables: Readonly<Record<string, string>> = {
   SPAY_CHROMIUM: 'playwright, npm run size',
   SPAY_E2E_OUTPUT: 'playwright',
   SPAY_UPDATE_SCREENSHOTS: 'playwright',
+  SPAY_MUTATE: 'npm run test:mutation',
+  SPAY_MAP: 'npm run build (source maps for bundle analysis)',
 };
 
 const quoted = (text: string) => JSON.stringify(text);
@@ -326,6 +330,10 @@ export function readGatewayConfig(
     value: resolve(cwd, 'dist/widget'),
     shown: resolve(cwd, 'dist/widget'),
   });
+  const consoleDir = reader.read('SPAY_CONSOLE_DIR', 'a directory path', (text) => resolve(cwd, text), {
+    value: resolve(widgetDir, '..', 'console'),
+    shown: resolve(widgetDir, '..', 'console'),
+  });
   const allowPrivateTargets = reader.read('SPAY_ALLOW_PRIVATE_TARGETS', '0 or 1', flag, {
     value: false,
     shown: '0',
@@ -431,6 +439,7 @@ export function readGatewayConfig(
     seedApps,
     ...(seedAppFile ? { seedAppFile: resolve(cwd, seedAppFile) } : {}),
     widgetDir,
+    consoleDir,
     allowPrivateTargets,
     webhookRetryScale,
     ...(webhookLeaseMs ? { webhookLeaseMs } : {}),

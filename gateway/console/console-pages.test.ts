@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleDirectory, registerConsolePages } from './console-pages.ts';
+import { registerConsolePages } from './console-pages.ts';
 
 describe('console pages', () => {
   let directory: string;
@@ -78,9 +78,5 @@ describe('console pages', () => {
     expect(response.statusCode).toBe(503);
     expect(response.body).toContain('npm run build');
     await bare.close();
-  });
-
-  it('finds the build beside the widget build', () => {
-    expect(consoleDirectory('/srv/spay/dist/widget')).toBe('/srv/spay/dist/console');
   });
 });

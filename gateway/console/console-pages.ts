@@ -9,7 +9,7 @@
  * error shape, never the app's HTML.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { GatewayContext } from '../gateway-context.ts';
 import type { GatewayModule } from '../gateway-module.ts';
@@ -39,11 +39,6 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 const assetName = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,159}$/;
-
-/** Where the console build lives: SPAY_CONSOLE_DIR, else dist/console beside the widget's dist/widget. */
-export function consoleDirectory(widgetDir: string): string {
-  return resolve(process.env.SPAY_CONSOLE_DIR || join(dirname(widgetDir), 'console'));
-}
 
 function securityHeaders(reply: FastifyReply, frameAncestors: string): FastifyReply {
   return reply
@@ -122,6 +117,6 @@ export function registerConsolePages(app: FastifyInstance, directory: string): v
 export const consolePagesModule: GatewayModule = {
   name: 'console-pages',
   register(app, ctx: GatewayContext) {
-    registerConsolePages(app, consoleDirectory(ctx.widgetDir));
+    registerConsolePages(app, ctx.consoleDir);
   },
 };

@@ -26,6 +26,7 @@ export class WalGroupCommit {
   /** fdatasync calls made (for tests and the bench's notes). */
   syncs = 0;
   private fd: number | undefined;
+  private closed = false;
   private readonly walFile: string;
 
   constructor(databaseFile: string) {
@@ -40,13 +41,15 @@ export class WalGroupCommit {
   /** Everything executed so far is durable when this resolves. */
   durable(): Promise<void> {
     const target = this.written;
-    if (this.synced >= target) return Promise.resolve();
+    // Closed: close() synced every write; a statement run on the closed database wrote nothing.
+    if (this.closed || this.synced >= target) return Promise.resolve();
     return this.syncUntil(target);
   }
 
   /** Syncs what is left and closes the WAL file descriptor (the store closes after). */
   async close(): Promise<void> {
     await this.durable();
+    this.closed = true;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
