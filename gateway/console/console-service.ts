@@ -368,7 +368,9 @@ export class ConsoleService {
             message: `the channel could not be reached (${error.code})`,
           };
         }
-        if (/NOT_?EXIST|NOT_?FOUND|ORDERNOTEXIST/i.test(error.code)) {
+        // Only "no such trade" means the channel accepted the credentials: an unknown merchant (WeChat Pay's
+        // MCH_NOT_EXISTS) or an unknown path (NOT_FOUND) is a refusal.
+        if (/(^|\.)(TRADE|ORDER)_?NOT_?EXISTS?$/i.test(error.code)) {
           return { reachable: true, authOk: true, message: `the channel answered: ${error.code}` };
         }
         return {
