@@ -116,7 +116,8 @@ export async function crashAlipayScenario(
   /** bill_no → fee, for each payment the payer made at the simulator. */
   const paid = new Map<string, number>();
   const refundNos = new Set<string>();
-  const refundAnswers: string[] = [];
+  /** refund_no → the gateway's last answer to it. */
+  const refundAnswers = new Map<string, string>();
   const refundEvery = Math.max(1, Math.floor(payments / refunds));
   // Replay a run's kill moments with SPAY_CRASH_SEED=<the seed it printed>.
   const random = killRandom();
@@ -185,7 +186,7 @@ export async function crashAlipayScenario(
           }),
         counter,
       );
-      refundAnswers.push(`${no}: ${answer.text.slice(0, 120)}`);
+      refundAnswers.set(no, answer.text.slice(0, 160));
     };
     const buyer = async () => {
       while (started < payments) {
@@ -299,12 +300,21 @@ export async function crashAlipayScenario(
     }
     const succeeded = state.refunds.filter((refund) => refund.status === 'succeeded').length;
     const refundBooked = [...refundNos].filter((no) => booked.has(no)).length;
+    // Each refund asked for that did not end succeeded: its state in the gateway and the gateway's last answer.
+    const unsettled = [...refundNos]
+      .filter(
+        (no) => !state.refunds.some((refund) => refund.refund_no === no && refund.status === 'succeeded'),
+      )
+      .map((no) => {
+        const row = state.refunds.find((refund) => refund.refund_no === no);
+        return `${no}: ${row ? row.status : 'not in the gateway'}, answered ${refundAnswers.get(no) ?? 'nothing'}`;
+      });
     checks.check(
       'no refund applied twice at Alipay; what it refunded is what the gateway recorded',
       problems.length === 0 && refundsAtAlipay === refunds && succeeded === refunds,
       `${refundsAtAlipay} refunds at Alipay (${refundedAtAlipay} fen), ${succeeded} succeeded in the gateway, ` +
         `${refundBooked} REFUND webhooks booked${problems.length ? `; ${problems.length} problems, first: ${problems.slice(0, 3).join(' | ')}` : ''}` +
-        `${succeeded !== refunds && refundAnswers[0] ? `; answers: ${refundAnswers.slice(0, 2).join(' | ')}` : ''}`,
+        `${unsettled.length ? `; not succeeded: ${unsettled.slice(0, 3).join(' | ')}` : ''}`,
     );
   } finally {
     await gateway.kill('SIGKILL');

@@ -49,7 +49,16 @@ export async function loadScenario(buyers = 200, seconds = 30): Promise<Checks> 
   const dataDir = mkdtempSync(join(tmpdir(), 'spay-reliability-load-'));
   const ledger = await startMerchantLedger({ dataDir, app: merchantView(demoApp(), '') });
   const app = demoApp({ webhookUrl: ledger.url });
-  const gateway = await startGatewayProcess({ dataDir, app, webhookRetryScale: 0.01 });
+  // Every buyer here comes from 127.0.0.1; in the world the button half are payers on their own addresses. The
+  // client's connection pool keeps idle keep-alive connections beside the busy ones, so 200 buyers on one address
+  // can hold more than the default 256 per address, and the gateway refuses those over the cap with a 503
+  // (tested in http/connection-limits.test.ts). The cap is raised here so the load measures payments, not it.
+  const gateway = await startGatewayProcess({
+    dataDir,
+    app,
+    webhookRetryScale: 0.01,
+    env: { SPAY_MAX_CONNECTIONS_PER_IP: String(Math.max(256, buyers * 4)) },
+  });
   const stats: BuyerStats = { refusals: [], networkRetries: 0 };
   const expected = new Map<string, number>();
   const paymentMs = { rest: [] as number[], button: [] as number[] };
