@@ -32,7 +32,7 @@ export async function clickFuzzScenario(cases = 2000, browserCases = 300): Promi
   const random = seededRandom();
   const app = demoApp({ webhookUrl: '' });
   checks.tried_(
-    `${cases} mutated BC.click data objects (seed ${random.seed}), ${browserCases} of them in Chromium`,
+    `${cases} mutated BC.click data objects (seed ${random.seed}, replay: SPAY_FUZZ_SEED=${random.seed}), ${browserCases} of them in Chromium`,
   );
 
   let threw = 0;
