@@ -55,19 +55,19 @@ const badRequests: Array<Omit<BadRequest, 'body'> & { body?: unknown | (() => un
     field: 'channel',
   },
   {
-    name: 'channel not enabled',
+    name: 'channel not enabled (PAY_FACTOR_NOT_SET, as BeeCloud)',
     path: '/2/rest/jsbutton/WX_WAP',
     body: order(),
     status: 200,
-    code: 3,
+    code: 2,
     field: 'channel',
   },
   {
-    name: 'channel not in this app’s menu',
+    name: 'channel not in this app’s menu (PAY_FACTOR_NOT_SET)',
     path: '/2/rest/jsbutton/UN_WEB',
     body: order({}, () => onlyAliApp),
     status: 200,
-    code: 3,
+    code: 2,
     field: 'channel',
   },
   {
