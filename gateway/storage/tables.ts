@@ -94,7 +94,7 @@ export interface WebhookOutboxTable {
   app_id: string;
   bill_id: string | null;
   refund_id: string | null;
-  transaction_type: 'PAY' | 'REFUND' | 'TRANSFER';
+  transaction_type: 'PAY' | 'REFUND' | 'TRANSFER' | 'SUBSCRIPTION';
   transaction_id: string;
   target_url: string;
   /** The exact JSON body sent at every attempt (its legacy `sign` covers its `timestamp`). */
