@@ -129,14 +129,22 @@ export function checkCardFactors(factors: CardFactors): void {
     );
   }
   if (factors.cardNo !== undefined && !isValidCardNumber(factors.cardNo)) {
-    throw new DomainError('factor_invalid', 'card_no', 'is not a valid bank card number (12-19 digits, Luhn check)');
+    throw new DomainError(
+      'factor_invalid',
+      'card_no',
+      'is not a valid bank card number (12-19 digits, Luhn check)',
+    );
   }
   if (factors.mobile !== undefined) {
     if (factors.cardNo === undefined) {
       throw new DomainError('factor_invalid', 'card_no', 'is required with mobile (four-factor check)');
     }
     if (!isValidMobile(factors.mobile)) {
-      throw new DomainError('factor_invalid', 'mobile', 'is not a mainland mobile number (11 digits, 13-19…)');
+      throw new DomainError(
+        'factor_invalid',
+        'mobile',
+        'is not a mainland mobile number (11 digits, 13-19…)',
+      );
     }
   }
 }

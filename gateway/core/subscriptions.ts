@@ -55,7 +55,14 @@ export const SANDBOX_SMS_CODE = '123456';
 export const MAX_PASSCODE_TRIES = 5;
 
 /** Banks the subscription system debits (BeeCloud's list: `common_banks` first, all in `banks`). */
-export const COMMON_BANKS = ['中国工商银行', '中国农业银行', '中国银行', '中国建设银行', '交通银行', '招商银行'];
+export const COMMON_BANKS = [
+  '中国工商银行',
+  '中国农业银行',
+  '中国银行',
+  '中国建设银行',
+  '交通银行',
+  '招商银行',
+];
 export const SUBSCRIPTION_BANKS = [
   ...COMMON_BANKS,
   '中国邮政储蓄银行',
@@ -83,8 +90,7 @@ export interface PlanInput {
 
 /** A new card's factors, or a card_id registered before. */
 export type CardInput =
-  | { cardId: string }
-  | { bankName: string; cardNo: string; idName: string; idNo: string; mobile: string };
+  { cardId: string } | { bankName: string; cardNo: string; idName: string; idNo: string; mobile: string };
 
 export interface SubscribeInput {
   buyerId: string;
@@ -296,7 +302,11 @@ export class Subscriptions {
       const current = await stores.subscriptions.findSubscription(scopeOf(app), id, true);
       if (current === undefined) throw subscriptionUnknown(id);
       if (current.status === 'canceled' || current.status === 'failed') {
-        throw new DomainError('subscription_closed', 'subscription_id', `subscription ${id} is ${current.status}`);
+        throw new DomainError(
+          'subscription_closed',
+          'subscription_id',
+          `subscription ${id} is ${current.status}`,
+        );
       }
       let nextChargeAt: number | undefined;
       if (update.trialEnd !== undefined) {
@@ -324,7 +334,8 @@ export class Subscriptions {
           now,
         },
       );
-      if (!changed) throw new DomainError('subscription_closed', 'subscription_id', 'changed meanwhile: retry');
+      if (!changed)
+        throw new DomainError('subscription_closed', 'subscription_id', 'changed meanwhile: retry');
     });
     return id;
   }
@@ -392,8 +403,12 @@ export class Subscriptions {
         if (app === undefined || plan === undefined) continue;
         const passed =
           card !== undefined &&
-          sandboxAccountFor({ name: card.idName, idNo: card.idNo, cardNo: card.cardNo, mobile: card.mobile }) !==
-            undefined;
+          sandboxAccountFor({
+            name: card.idName,
+            idNo: card.idNo,
+            cardNo: card.cardNo,
+            mobile: card.mobile,
+          }) !== undefined;
         const anchor = firstChargeAt(subscription.createdAt, plan.trialDays, subscription.trialEnd);
         const after: Subscription = passed
           ? {
@@ -508,7 +523,9 @@ export class Subscriptions {
               { status: 'active', now },
             );
           }
-          if (await this.announceCharge(stores, subscription, { ...charge, status: 'paid', tries }, true, now))
+          if (
+            await this.announceCharge(stores, subscription, { ...charge, status: 'paid', tries }, true, now)
+          )
             announced += 1;
           continue;
         }
@@ -548,7 +565,11 @@ export class Subscriptions {
   }
 
   /** The sandbox bank's answer to a debit: null when it went through, else why it was declined. */
-  private sandboxDebitDeclined(cardNo: string | undefined, charge: SubscriptionCharge, tries: number): string | null {
+  private sandboxDebitDeclined(
+    cardNo: string | undefined,
+    charge: SubscriptionCharge,
+    tries: number,
+  ): string | null {
     if (charge.fee === 0) return null;
     const account = cardNo === undefined ? undefined : sandboxAccountOfCard(cardNo);
     if (account === undefined) return 'the card is unknown to the sandbox bank';
@@ -599,7 +620,8 @@ export class Subscriptions {
     const passcode = await stores.subscriptions.lockPasscode(scope, smsId);
     if (passcode === undefined) return new DomainError('passcode_invalid', 'sms_id', 'no such passcode');
     if (passcode.usedAt !== null) return new DomainError('passcode_invalid', 'sms_id', 'was used already');
-    if (passcode.expiresAt < now) return new DomainError('passcode_invalid', 'sms_id', 'has expired: send a new one');
+    if (passcode.expiresAt < now)
+      return new DomainError('passcode_invalid', 'sms_id', 'has expired: send a new one');
     if (passcode.tries >= MAX_PASSCODE_TRIES) {
       return new DomainError('passcode_invalid', 'sms_id', 'was tried too often: send a new one');
     }
@@ -709,4 +731,3 @@ function planUnknown(id: string): DomainError {
 function subscriptionUnknown(id: string): DomainError {
   return new DomainError('subscription_unknown', 'subscription_id', `no subscription ${id} in this app`);
 }
-

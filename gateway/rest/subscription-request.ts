@@ -26,7 +26,8 @@ function readInterval(fields: RequestFields, required: boolean): PlanInterval | 
   const value = required ? fields.requiredString('interval') : fields.optionalString('interval');
   if (value === undefined) return undefined;
   const interval = PLAN_INTERVALS.find((name) => name === value.toLowerCase());
-  if (interval === undefined) throw new BeeCloudError('PARAM_INVALID', 'interval', 'must be day, week, month or year');
+  if (interval === undefined)
+    throw new BeeCloudError('PARAM_INVALID', 'interval', 'must be day, week, month or year');
   return interval;
 }
 
@@ -44,7 +45,8 @@ export function readPlanInput(fields: RequestFields): PlanInput {
     );
   }
   const currency = fields.optionalString('currency') ?? 'CNY';
-  if (currency !== 'CNY') throw new BeeCloudError('PARAM_INVALID', 'currency', 'must be CNY (spay charges in yuan)');
+  if (currency !== 'CNY')
+    throw new BeeCloudError('PARAM_INVALID', 'currency', 'must be CNY (spay charges in yuan)');
   return {
     name,
     fee,
@@ -61,7 +63,11 @@ export function readPlanUpdate(fields: RequestFields): { name?: string; optional
   if (name === '') throw new BeeCloudError('PARAM_INVALID', 'name', 'must not be blank');
   const optional = fields.optionalFlatMap('optional');
   if (name === undefined && optional === undefined) {
-    throw new BeeCloudError('MISS_PARAM', 'name', 'name or optional is required (a plan changes nothing else)');
+    throw new BeeCloudError(
+      'MISS_PARAM',
+      'name',
+      'name or optional is required (a plan changes nothing else)',
+    );
   }
   return { ...(name !== undefined ? { name } : {}), ...(optional !== undefined ? { optional } : {}) };
 }
@@ -84,7 +90,11 @@ function readCreatedRange(fields: RequestFields): { createdAfter?: number; creat
   return { createdAfter, createdBefore };
 }
 
-export function readPlanQuery(fields: RequestFields): { filter: PlanFilter; paging: Paging; countOnly: boolean } {
+export function readPlanQuery(fields: RequestFields): {
+  filter: PlanFilter;
+  paging: Paging;
+  countOnly: boolean;
+} {
   return {
     filter: {
       ...readCreatedRange(fields),
@@ -130,7 +140,10 @@ function readAmount(fields: RequestFields): string | undefined {
   return text.replace(/^0+(?=\d)/, '');
 }
 
-const MOBILE_RULE = { pattern: /^1[3-9]\d{9}$/, patternText: 'must be a mainland mobile number (11 digits, 13-19…)' };
+const MOBILE_RULE = {
+  pattern: /^1[3-9]\d{9}$/,
+  patternText: 'must be a mainland mobile number (11 digits, 13-19…)',
+};
 
 export function readPhone(fields: RequestFields): string {
   return fields.requiredString('phone', MOBILE_RULE);
@@ -141,7 +154,11 @@ function readCard(fields: RequestFields): CardInput {
   if (cardId !== undefined) return { cardId };
   const bankName = fields.requiredString('bank_name', { maxLength: 32 });
   if (!SUBSCRIPTION_BANKS.includes(bankName)) {
-    throw new BeeCloudError('PARAM_INVALID', 'bank_name', 'is not a supported bank (GET /2/subscription_banks)');
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'bank_name',
+      'is not a supported bank (GET /2/subscription_banks)',
+    );
   }
   return {
     bankName,
@@ -158,7 +175,10 @@ export function readSubscribeRequest(fields: RequestFields): SubscribeInput {
     planId: fields.requiredString('plan_id', { maxLength: 64 }),
     card: readCard(fields),
     smsId: fields.requiredString('sms_id', { maxLength: 64 }),
-    smsCode: fields.requiredString('sms_code', { pattern: /^\d{4,8}$/, patternText: 'must be 4 to 8 digits' }),
+    smsCode: fields.requiredString('sms_code', {
+      pattern: /^\d{4,8}$/,
+      patternText: 'must be 4 to 8 digits',
+    }),
     amount: readAmount(fields) ?? '1',
     trialEnd: fields.optionalInteger('trial_end', { min: 0 }) ?? null,
     optional: fields.optionalFlatMap('optional') ?? null,

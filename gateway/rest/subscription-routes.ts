@@ -123,7 +123,11 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
 
   const updateSubscription = async (request: FastifyRequest) => {
     const { app, fields } = await signed(request);
-    const id = await subscriptions.updateSubscription(app, idParam(request, 'id'), readSubscriptionUpdate(fields));
+    const id = await subscriptions.updateSubscription(
+      app,
+      idParam(request, 'id'),
+      readSubscriptionUpdate(fields),
+    );
     return { ...okAnswer(), id };
   };
   server.put('/2/subscription/:id', restRouteOptions, updateSubscription);
@@ -138,6 +142,11 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
   server.post('/2/auth', restRouteOptions, async (request) => {
     const { app, fields } = await signed(request);
     const outcome = verifyCardFactors(app, readCardFactors(fields));
-    return { ...okAnswer(), card_id: outcome.cardId, auth_result: outcome.authResult, auth_msg: outcome.authMsg };
+    return {
+      ...okAnswer(),
+      card_id: outcome.cardId,
+      auth_result: outcome.authResult,
+      auth_msg: outcome.authMsg,
+    };
   });
 }

@@ -192,7 +192,11 @@ export class SubscriptionStore {
 
   /** A plan by id whatever its state (a subscription's plan, even deleted since). */
   async findPlanById(id: string): Promise<Plan | undefined> {
-    const row = await this.db.selectFrom('subscription_plans').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('subscription_plans')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? planFromRow(row) : undefined;
   }
 
@@ -368,7 +372,11 @@ export class SubscriptionStore {
   }
 
   async markCardVerified(cardId: string): Promise<void> {
-    await this.db.updateTable('subscription_cards').set({ verified: 1 }).where('card_id', '=', cardId).execute();
+    await this.db
+      .updateTable('subscription_cards')
+      .set({ verified: 1 })
+      .where('card_id', '=', cardId)
+      .execute();
   }
 
   // ---- subscriptions ----
@@ -402,11 +410,7 @@ export class SubscriptionStore {
   }
 
   /** A subscription of the app; `lock` locks its row for the rest of the transaction (PostgreSQL). */
-  async findSubscription(
-    scope: RecordScope,
-    id: string,
-    lock = false,
-  ): Promise<Subscription | undefined> {
+  async findSubscription(scope: RecordScope, id: string, lock = false): Promise<Subscription | undefined> {
     const row = await this.db
       .selectFrom('subscriptions')
       .selectAll()
@@ -578,7 +582,12 @@ export class SubscriptionStore {
   async cancelPendingCharges(subscriptionId: string, now: number): Promise<void> {
     await this.db
       .updateTable('subscription_charges')
-      .set({ status: 'canceled', next_try_at: null, finished_at: now, message: 'the subscription was canceled' })
+      .set({
+        status: 'canceled',
+        next_try_at: null,
+        finished_at: now,
+        message: 'the subscription was canceled',
+      })
       .where('subscription_id', '=', subscriptionId)
       .where('status', '=', 'pending')
       .execute();
