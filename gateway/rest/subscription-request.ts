@@ -3,6 +3,7 @@
  * core's inputs, and its records back into BeeCloud's fields. Every refusal names its field (MISS_PARAM when
  * absent, PARAM_INVALID when malformed). Queries come as plain parameters (how the SDKs send them) or `para`.
  */
+import type { PlanRecord, SubscriptionRecord } from '../../sdk/subscription-types.ts';
 import type { CardFactors } from '../core/card-auth.ts';
 import type { CardInput, PlanInput, SubscribeInput, SubscriptionUpdate } from '../core/subscriptions.ts';
 import { SUBSCRIPTION_BANKS } from '../core/subscriptions.ts';
@@ -208,7 +209,7 @@ export function readCardFactors(fields: RequestFields): CardFactors {
 }
 
 /** A plan as BeeCloud's SDKs read it (`BCPlan`). */
-export function planRecord(plan: Plan): Record<string, unknown> {
+export function planRecord(plan: Plan): PlanRecord {
   return {
     id: plan.id,
     object_type: 'plan',
@@ -226,7 +227,7 @@ export function planRecord(plan: Plan): Record<string, unknown> {
 }
 
 /** A subscription as BeeCloud's SDKs read it (`BCSubscription`); card number, id number and mobile never leave. */
-export function subscriptionRecord(subscription: Subscription): Record<string, unknown> {
+export function subscriptionRecord(subscription: Subscription): SubscriptionRecord {
   return {
     id: subscription.id,
     object_type: 'subscription',

@@ -10,6 +10,7 @@
  *   POST /2/auth (name, id_no[, card_no[, mobile]]) → card_id, auth_result, auth_msg
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SubscriptionChargeRecord } from '../../sdk/subscription-types.ts';
 import { verifyCardFactors } from '../core/card-auth.ts';
 import { COMMON_BANKS, SUBSCRIPTION_BANKS } from '../core/subscriptions.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
@@ -106,7 +107,7 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     const charges = await subscriptions.charges(app, idParam(request, 'id'));
     return {
       ...okAnswer(),
-      charges: charges.map((charge) => ({
+      charges: charges.map((charge): SubscriptionChargeRecord => ({
         id: charge.id,
         period: charge.period,
         period_start: charge.periodStart,
