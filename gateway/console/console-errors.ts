@@ -87,6 +87,7 @@ const subjectFields: Record<DomainSubject, string> = {
   subscription_id: 'subscriptionId',
   sms_id: 'smsId',
   sms_code: 'smsCode',
+  trial_end: 'trialEnd',
 };
 
 /** A core refusal in the console's words. */

@@ -60,7 +60,8 @@ export type DomainSubject =
   | 'plan_id'
   | 'subscription_id'
   | 'sms_id'
-  | 'sms_code';
+  | 'sms_code'
+  | 'trial_end';
 
 export class DomainError extends Error {
   constructor(

@@ -118,6 +118,8 @@ export interface SchedulerPass {
 
 const DEFAULT_RETRY_DELAYS = [3_600_000, 86_400_000];
 const BATCH = 50;
+/** Batches one pass handles at most per kind of work (the rest waits for the next pass). */
+const MAX_BATCHES = 20;
 
 function hashCode(code: string): string {
   return createHash('sha256').update(code).digest('hex');
@@ -233,7 +235,7 @@ export class Subscriptions {
     }
     const now = this.deps.now();
     if (input.trialEnd !== null && input.trialEnd <= now) {
-      throw new DomainError('subscription_closed', 'subscription_id', 'trial_end must be in the future');
+      throw new DomainError('subscription_closed', 'trial_end', 'must be in the future');
     }
     const outcome = await this.deps.store.transaction(async (stores) => {
       const card = await this.cardFor(stores, app, input.card, now);
@@ -313,12 +315,12 @@ export class Subscriptions {
         if (current.nextPeriod > 0) {
           throw new DomainError(
             'subscription_closed',
-            'subscription_id',
-            'trial_end can change only before the first charge',
+            'trial_end',
+            'can change only before the first charge',
           );
         }
         if (update.trialEnd <= now) {
-          throw new DomainError('subscription_closed', 'subscription_id', 'trial_end must be in the future');
+          throw new DomainError('subscription_closed', 'trial_end', 'must be in the future');
         }
         if (current.nextChargeAt !== null) nextChargeAt = update.trialEnd;
       }
@@ -372,17 +374,17 @@ export class Subscriptions {
   /** One pass: due reviews, periods that started, due charges. Safe to run on several instances at once. */
   async runScheduler(): Promise<SchedulerPass> {
     const pass: SchedulerPass = { reviewed: 0, opened: 0, tried: 0 };
-    for (;;) {
+    for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
       const reviewed = await this.endReviews();
       pass.reviewed += reviewed;
       if (reviewed < BATCH) break;
     }
-    for (;;) {
+    for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
       const opened = await this.openDuePeriods();
       pass.opened += opened;
       if (opened < BATCH) break;
     }
-    for (;;) {
+    for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
       const tried = await this.tryDueCharges();
       pass.tried += tried;
       if (tried < BATCH) break;

@@ -46,6 +46,7 @@ const commonFields = {
   subscription_id: 'id',
   sms_id: 'sms_id',
   sms_code: 'sms_code',
+  trial_end: 'trial_end',
 } as const;
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {

@@ -318,6 +318,11 @@ describe('subscriptions', () => {
       'card_id',
     );
     expectRefused(await call('POST', 'subscription', { ...good, sms_code: 'abc' }), 5, 'sms_code');
+    expectRefused(
+      await call('POST', 'subscription', { ...good, trial_end: Date.now() - 1000 }),
+      5,
+      'trial_end',
+    );
     // None of these used the passcode: it still subscribes.
     expect((await call('POST', 'subscription', good)).json.result_code).toBe(0);
     expectRefused(await call('GET', 'subscription/no-such-subscription'), 5, 'id');
