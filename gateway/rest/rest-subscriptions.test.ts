@@ -124,6 +124,13 @@ describe('banks and SMS passcodes', () => {
     expect(answer.json.result_code).toBe(0);
     expect(answer.json.common_banks).toContain('招商银行');
     expect(answer.json.banks).toEqual(expect.arrayContaining(answer.json.common_banks as string[]));
+    const unsigned = await rest(harness.gateway, {
+      method: 'GET',
+      path: 'subscription_banks',
+      unsigned: true,
+      plainQuery: true,
+    });
+    expectRefused(unsigned, 4, 'app_id');
   });
 
   it('gives an sms_id for a mobile number and refuses anything else', async () => {
@@ -326,6 +333,9 @@ describe('subscriptions', () => {
     // None of these used the passcode: it still subscribes.
     expect((await call('POST', 'subscription', good)).json.result_code).toBe(0);
     expectRefused(await call('GET', 'subscription/no-such-subscription'), 5, 'id');
+    expectRefused(await call('GET', 'subscription/no-such-subscription/charges'), 5, 'id');
+    expectRefused(await call('GET', 'subscription/bad%20id'), 5, 'id');
+    expectRefused(await call('GET', 'plan/bad%20id'), 5, 'plan_id');
     expectRefused(await call('DELETE', 'subscription/no-such-subscription'), 5, 'id');
     expectRefused(
       await call('GET', 'subscription', { created_after: 10, created_before: 5 }),
