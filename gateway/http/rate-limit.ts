@@ -22,7 +22,9 @@ type Bucket = 'write' | 'read' | 'rest';
 
 /** The server SDKs' API: `/2/rest/*` and the subscription / auth paths BeeCloud kept outside it. */
 export function isServerSdkPath(path: string): boolean {
-  return path.startsWith('/2/rest/') || /^\/2\/(plan|subscription|subscription_banks|sms|auth)(\/|$)/.test(path);
+  return (
+    path.startsWith('/2/rest/') || /^\/2\/(plan|subscription|subscription_banks|sms|auth)(\/|$)/.test(path)
+  );
 }
 
 const windowMs = 60_000;
