@@ -2,7 +2,7 @@
  * The channels of the payer's menu: a switch per channel, reordered by drag and drop or by keyboard (Alt+↑/↓ on
  * a row, or its move buttons); every move is announced to screen readers.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ButtonChannel } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { channelName } from '../../i18n/names.ts';
@@ -12,6 +12,7 @@ export function ChannelList(props: { channels: ButtonChannel[]; onChange(channel
   const { t } = useI18n();
   const [dragging, setDragging] = useState<number>();
   const [announcement, setAnnouncement] = useState('');
+  const [focusCode, setFocusCode] = useState<string>();
   const list = useRef<HTMLOListElement>(null);
   const { channels } = props;
 
@@ -23,10 +24,17 @@ export function ChannelList(props: { channels: ButtonChannel[]; onChange(channel
     setAnnouncement(
       t('button.moved', { channel: channelName(t, channels[from].code), position, count: next.length }),
     );
-    if (focus) {
-      requestAnimationFrame(() => list.current?.querySelectorAll<HTMLElement>('li')[position - 1]?.focus());
-    }
+    if (focus) setFocusCode(channels[from].code);
   };
+
+  // A channel moved by keyboard keeps the focus in its new place (moving its row in the DOM drops it), so the next
+  // Alt+arrow moves it again.
+  useEffect(() => {
+    if (focusCode === undefined) return;
+    const rows = [...(list.current?.querySelectorAll<HTMLElement>('li') ?? [])];
+    rows.find((row) => row.dataset.code === focusCode)?.focus();
+    setFocusCode(undefined);
+  }, [channels, focusCode]);
 
   return (
     <>
