@@ -135,7 +135,7 @@ test('the whole console on a phone: app, button, payment, bill, refunds, webhook
   await expect(page.getByText('已复制。')).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(tagText);
-  await page.getByLabel('手机').check();
+  await page.getByRole('radio', { name: '手机', exact: true }).check();
   await expect(page.locator('iframe.preview-mobile')).toBeVisible();
   const preview = page.frameLocator('iframe.preview-mobile');
   await expect(preview.getByRole('radio').first()).toBeAttached();
