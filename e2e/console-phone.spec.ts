@@ -14,6 +14,9 @@ test.use({
   viewport: { width: 390, height: 844 },
   isMobile: true,
   hasTouch: true,
+  // A phone's browser, as the widget on the merchant page tells phones from desktops (ALI_WAP, not ALI_WEB).
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
   permissions: ['clipboard-read', 'clipboard-write'],
 });
 
@@ -32,11 +35,31 @@ async function openSection(page: Page, name: string) {
 
 /** Nothing on the page is wider than the phone's screen (no sideways scrolling of the whole page). */
 async function expectNoSidewaysScroll(page: Page, label: string) {
-  const widths = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  expect(widths.scroll, `${label}: page wider than the screen`).toBeLessThanOrEqual(widths.client);
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    // The innermost elements reaching past the screen's edge, outside any scrolling box.
+    const inScroller = (element: Element) => {
+      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        const style = getComputedStyle(parent);
+        if (style.overflowX === 'auto' || style.overflowX === 'scroll' || style.overflowX === 'hidden')
+          return true;
+      }
+      return false;
+    };
+    return [...document.body.querySelectorAll('*')]
+      .filter((element) => element.getBoundingClientRect().right > width + 0.5 && !inScroller(element))
+      .filter(
+        (element) =>
+          ![...element.children].some((child) => child.getBoundingClientRect().right > width + 0.5),
+      )
+      .slice(0, 5)
+      .map(
+        (element) =>
+          `${element.tagName.toLowerCase()}.${element.className} (${element.textContent?.slice(0, 40)})`,
+      );
+  });
+  expect(overflow, `${label}: wider than the screen`).toEqual([]);
 }
 
 /** The payer pays ¥0.02 with Alipay on the phone, on a merchant page carrying the console's script tag. */
