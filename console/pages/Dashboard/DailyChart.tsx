@@ -46,9 +46,11 @@ export function DailyChart(props: { days: DayFigures[]; value: ChartValue; label
               label: lineName(line.channel),
               stroke: palette[index % palette.length],
               width: 2,
-              spanGaps: false,
+              // A rate exists only on days with bills: those days are dots, joined where they follow each other.
+              ...(props.value === 'successRate' ? { points: { show: true, size: 6 } } : {}),
             })),
           ],
+          scales: props.value === 'successRate' ? { y: { range: [0, 100] as [number, number] } } : {},
           axes: [
             { values: (_chart: unknown, splits: number[]) => splits.map((at) => day.format(at * 1000)) },
             { size: 56 },
