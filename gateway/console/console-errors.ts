@@ -78,6 +78,9 @@ const subjectFields: Record<DomainSubject, string> = {
   notify_url: 'webhookUrl',
   transfer_no: 'transferNo',
   batch_no: 'batchNo',
+  auth_code: 'authCode',
+  credit_card_info: 'creditCardInfo',
+  credit_card_id: 'creditCardId',
 };
 
 /** A core refusal in the console's words. */

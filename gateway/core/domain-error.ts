@@ -26,7 +26,11 @@ export type DomainReason =
   /** A transfer_no / batch_no already used by another transfer of the app. */
   | 'transfer_duplicate'
   /** The app's transfer balance does not cover the transfer. */
-  | 'balance_insufficient';
+  | 'balance_insufficient'
+  /** The channel does not offer this call on this gateway (WeChat Pay micropay live, PayPal live). */
+  | 'channel_unsupported'
+  /** A saved card (credit_card_id) this app does not have. */
+  | 'card_unknown';
 
 /** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
 export type DomainSubject =
@@ -41,7 +45,12 @@ export type DomainSubject =
   | 'refund_ids'
   | 'notify_url'
   | 'transfer_no'
-  | 'batch_no';
+  | 'batch_no'
+  /** The payer's payment code (offline WX_SCAN / ALI_SCAN). */
+  | 'auth_code'
+  /** The card of a PayPal card payment. */
+  | 'credit_card_info'
+  | 'credit_card_id';
 
 export class DomainError extends Error {
   constructor(

@@ -29,6 +29,8 @@ const resultByReason: Record<DomainReason, ResultName> = {
   target_refused: 'PARAM_INVALID',
   transfer_duplicate: 'BILL_NO_DUPLICATE',
   balance_insufficient: 'CHANNEL_ERROR',
+  channel_unsupported: 'PAY_FACTOR_NOT_SET',
+  card_unknown: 'PARAM_INVALID',
 };
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
@@ -45,6 +47,9 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    auth_code: 'auth_code',
+    credit_card_info: 'credit_card_info',
+    credit_card_id: 'credit_card_id',
   },
   rest: {
     app: 'app_id',
@@ -59,6 +64,9 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    auth_code: 'auth_code',
+    credit_card_info: 'credit_card_info',
+    credit_card_id: 'credit_card_id',
   },
 };
 
