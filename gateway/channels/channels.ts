@@ -114,6 +114,12 @@ export const channelFamilies: readonly ChannelFamily[] = ['WX', 'ALI', 'UN'];
 /** Every family a bill may belong to (PAYPAL has no live adapter: sandbox only). */
 export const billFamilies: readonly ChannelFamily[] = [...channelFamilies, 'PAYPAL'];
 
+/** A family with live credentials (ALI, WX, UN): what an app's channel settings are stored under. */
+export function isCredentialFamily(name: string): name is ChannelFamily {
+  return (channelFamilies as readonly string[]).includes(name);
+}
+
+/** Any family a bill may belong to (also PAYPAL): the `channel` filter of the queries. */
 export function isChannelFamily(name: string): name is ChannelFamily {
   return (billFamilies as readonly string[]).includes(name);
 }
