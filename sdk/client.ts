@@ -18,6 +18,16 @@ import type {
   BillListQuery,
   BillQuery,
   BillRecord,
+  InternationalPayAnswer,
+  InternationalPayRequest,
+  OfflinePayAnswer,
+  OfflinePayRequest,
+  OfflineRefundAnswer,
+  OfflineRefundRequest,
+  OfflineRevertAnswer,
+  OfflineStatusAnswer,
+  OfflineStatusRequest,
+  ChannelFilter,
   PayAnswer,
   PayRequest,
   RefundAnswer,
@@ -147,6 +157,51 @@ export class SpayClient {
     });
   }
 
+  /** `POST /2/rest/offline/bill`: a payment code scanned by the till (WX_SCAN, ALI_SCAN) or a QR code for its screen. */
+  offlinePay(request: OfflinePayRequest): Promise<SpayResult<OfflinePayAnswer>> {
+    return this.send({ method: 'POST', path: 'rest/offline/bill', purpose: 'pay', payload: { ...request } });
+  }
+
+  /** `POST /2/rest/offline/bill/status`: whether an offline bill is paid (asks its channel when it is open). */
+  offlineBillStatus(request: OfflineStatusRequest): Promise<SpayResult<OfflineStatusAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/offline/bill/status',
+      purpose: 'query',
+      payload: { ...request },
+    });
+  }
+
+  /** `POST /2/rest/offline/bill/{bill_no}` with `method: REVERT`: cancels an offline bill not paid. */
+  offlineRevert(billNo: string, channel?: ChannelFilter): Promise<SpayResult<OfflineRevertAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: `rest/offline/bill/${encodeURIComponent(billNo)}`,
+      purpose: 'pay',
+      payload: channel === undefined ? { method: 'REVERT' } : { method: 'REVERT', channel },
+    });
+  }
+
+  /** `POST /2/rest/offline/refund` (master secret). */
+  offlineRefund(request: OfflineRefundRequest): Promise<SpayResult<OfflineRefundAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/offline/refund',
+      purpose: 'refund',
+      payload: { ...request },
+    });
+  }
+
+  /** `POST /2/rest/international/bill`: PayPal (approval page, card, saved card). */
+  internationalPay(request: InternationalPayRequest): Promise<SpayResult<InternationalPayAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/international/bill',
+      purpose: 'pay',
+      payload: { ...request },
+    });
+  }
+
   /** `GET /2/rest/bc_transfer/banks`: the banks of bank-card transfers for an account type. */
   transferBanks(type: 'P_DE' | 'P_CR' | 'C'): Promise<SpayResult<{ size: number; bank_list: string[] }>> {
     return this.send({ method: 'GET', path: 'rest/bc_transfer/banks', purpose: 'query', payload: { type } });
@@ -220,6 +275,11 @@ export type ThrowingClient = {
       | 'transfers'
       | 'transfersCount'
       | 'transferBanks'
+      | 'offlinePay'
+      | 'offlineBillStatus'
+      | 'offlineRevert'
+      | 'offlineRefund'
+      | 'internationalPay'
   ]: Unwrapped<SpayClient[K]>;
 } & {
   sandbox: { [K in 'pay' | 'bills' | 'billsCount' | 'notify']: Unwrapped<SandboxClient[K]> };
@@ -251,6 +311,11 @@ function throwingVariant(client: SpayClient): ThrowingClient {
     transfers: (query) => unwrap(client.transfers(query)),
     transfersCount: (query) => unwrap(client.transfersCount(query)),
     transferBanks: (type) => unwrap(client.transferBanks(type)),
+    offlinePay: (request) => unwrap(client.offlinePay(request)),
+    offlineBillStatus: (request) => unwrap(client.offlineBillStatus(request)),
+    offlineRevert: (billNo, channel) => unwrap(client.offlineRevert(billNo, channel)),
+    offlineRefund: (request) => unwrap(client.offlineRefund(request)),
+    internationalPay: (request) => unwrap(client.internationalPay(request)),
     sandbox: {
       pay: (request) => unwrap(sandbox.pay(request)),
       bills: (query) => unwrap(sandbox.bills(query)),
