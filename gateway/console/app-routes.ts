@@ -29,7 +29,8 @@ function appInput(fields: Fields): AppInput {
 }
 
 function familyParam(value: string): ChannelFamily {
-  if (!isCredentialFamily(value)) throw new ConsoleError('not_found', 'family must be ALI, WX or UN', 'family');
+  if (!isCredentialFamily(value))
+    throw new ConsoleError('not_found', 'family must be ALI, WX or UN', 'family');
   return value;
 }
 
