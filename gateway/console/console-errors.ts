@@ -81,6 +81,16 @@ const subjectFields: Record<DomainSubject, string> = {
   auth_code: 'authCode',
   credit_card_info: 'creditCardInfo',
   credit_card_id: 'creditCardId',
+  name: 'name',
+  id_no: 'idNo',
+  card_no: 'cardNo',
+  mobile: 'mobile',
+  card_id: 'cardId',
+  plan_id: 'planId',
+  subscription_id: 'subscriptionId',
+  sms_id: 'smsId',
+  sms_code: 'smsCode',
+  trial_end: 'trialEnd',
 };
 
 /** A core refusal in the console's words. */

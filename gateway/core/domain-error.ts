@@ -30,7 +30,17 @@ export type DomainReason =
   /** The channel does not offer this call on this gateway (WeChat Pay micropay live, PayPal live). */
   | 'channel_unsupported'
   /** A saved card (credit_card_id) this app does not have. */
-  | 'card_unknown';
+  | 'card_unknown'
+  /** A card factor (name, id number, card number, mobile) of the wrong shape. */
+  | 'factor_invalid'
+  /** No subscription plan with that id in the app (or it was deleted). */
+  | 'plan_unknown'
+  /** No subscription with that id in the app. */
+  | 'subscription_unknown'
+  /** An SMS passcode that is unknown, expired, used, tried too often or wrong. */
+  | 'passcode_invalid'
+  /** A subscription's change its state no longer allows (e.g. a cancelled one). */
+  | 'subscription_closed';
 
 /** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
 export type DomainSubject =
@@ -50,7 +60,17 @@ export type DomainSubject =
   | 'auth_code'
   /** The card of a PayPal card payment. */
   | 'credit_card_info'
-  | 'credit_card_id';
+  | 'credit_card_id'
+  | 'name'
+  | 'id_no'
+  | 'card_no'
+  | 'mobile'
+  | 'card_id'
+  | 'plan_id'
+  | 'subscription_id'
+  | 'sms_id'
+  | 'sms_code'
+  | 'trial_end';
 
 export class DomainError extends Error {
   constructor(

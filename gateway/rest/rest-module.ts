@@ -16,6 +16,7 @@ import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
 import { installSignedBodyCapture } from './request-signature.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
+import { registerSubscriptionRoutes } from './subscription-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
 
@@ -44,6 +45,7 @@ export function registerRestApi(
   registerTransferRoutes(server, rest);
   registerOfflineRoutes(server, rest);
   registerInternationalRoutes(server, rest);
+  registerSubscriptionRoutes(server, rest);
   registerWebhookDeliveryRoutes(server, rest);
   return rest;
 }
