@@ -18,6 +18,16 @@ import type {
   BillListQuery,
   BillQuery,
   BillRecord,
+  InternationalPayAnswer,
+  InternationalPayRequest,
+  OfflinePayAnswer,
+  OfflinePayRequest,
+  OfflineRefundAnswer,
+  OfflineRefundRequest,
+  OfflineRevertAnswer,
+  OfflineStatusAnswer,
+  OfflineStatusRequest,
+  ChannelFilter,
   PayAnswer,
   PayRequest,
   RefundAnswer,
@@ -156,6 +166,51 @@ export class SpayClient {
       path: 'rest/transfers/count',
       purpose: 'query',
       payload: { ...query },
+    });
+  }
+
+  /** `POST /2/rest/offline/bill`: a payment code scanned by the till (WX_SCAN, ALI_SCAN) or a QR code for its screen. */
+  offlinePay(request: OfflinePayRequest): Promise<SpayResult<OfflinePayAnswer>> {
+    return this.send({ method: 'POST', path: 'rest/offline/bill', purpose: 'pay', payload: { ...request } });
+  }
+
+  /** `POST /2/rest/offline/bill/status`: whether an offline bill is paid (asks its channel when it is open). */
+  offlineBillStatus(request: OfflineStatusRequest): Promise<SpayResult<OfflineStatusAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/offline/bill/status',
+      purpose: 'query',
+      payload: { ...request },
+    });
+  }
+
+  /** `POST /2/rest/offline/bill/{bill_no}` with `method: REVERT`: cancels an offline bill not paid. */
+  offlineRevert(billNo: string, channel?: ChannelFilter): Promise<SpayResult<OfflineRevertAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: `rest/offline/bill/${encodeURIComponent(billNo)}`,
+      purpose: 'pay',
+      payload: channel === undefined ? { method: 'REVERT' } : { method: 'REVERT', channel },
+    });
+  }
+
+  /** `POST /2/rest/offline/refund` (master secret). */
+  offlineRefund(request: OfflineRefundRequest): Promise<SpayResult<OfflineRefundAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/offline/refund',
+      purpose: 'refund',
+      payload: { ...request },
+    });
+  }
+
+  /** `POST /2/rest/international/bill`: PayPal (approval page, card, saved card). */
+  internationalPay(request: InternationalPayRequest): Promise<SpayResult<InternationalPayAnswer>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/international/bill',
+      purpose: 'pay',
+      payload: { ...request },
     });
   }
 
@@ -349,6 +404,11 @@ export type ThrowingClient = {
       | 'transfers'
       | 'transfersCount'
       | 'transferBanks'
+      | 'offlinePay'
+      | 'offlineBillStatus'
+      | 'offlineRevert'
+      | 'offlineRefund'
+      | 'internationalPay'
       | 'createPlan'
       | 'updatePlan'
       | 'deletePlan'
@@ -396,6 +456,11 @@ function throwingVariant(client: SpayClient): ThrowingClient {
     transfers: (query) => unwrap(client.transfers(query)),
     transfersCount: (query) => unwrap(client.transfersCount(query)),
     transferBanks: (type) => unwrap(client.transferBanks(type)),
+    offlinePay: (request) => unwrap(client.offlinePay(request)),
+    offlineBillStatus: (request) => unwrap(client.offlineBillStatus(request)),
+    offlineRevert: (billNo, channel) => unwrap(client.offlineRevert(billNo, channel)),
+    offlineRefund: (request) => unwrap(client.offlineRefund(request)),
+    internationalPay: (request) => unwrap(client.internationalPay(request)),
     createPlan: (request) => unwrap(client.createPlan(request)),
     updatePlan: (id, change) => unwrap(client.updatePlan(id, change)),
     deletePlan: (id) => unwrap(client.deletePlan(id)),

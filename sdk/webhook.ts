@@ -21,7 +21,13 @@ export interface WebhookBody {
   signature: string;
   /** Milliseconds since the epoch. */
   timestamp: number;
+  /** WX, ALI, UN, PAYPAL (`ChannelFamily`); for TRANSFER webhooks the transfer's family. */
   channel_type: string;
+  /**
+   * The channel: ALI_WEB … UN_WAP, the offline WX_SCAN / ALI_SCAN / ALI_OFFLINE_QRCODE, the international
+   * PAYPAL_PAYPAL / PAYPAL_CREDITCARD / PAYPAL_SAVED_CREDITCARD (their `transaction_fee` is in the minor units of
+   * `message_detail.currency`), or a transfer channel.
+   */
   sub_channel_type: string;
   transaction_type: TransactionType;
   /**

@@ -48,7 +48,12 @@ export const SECRET_KINDS: Record<string, SecretKind> = {
 };
 
 /** A channel each family serves, for "test connection" queries. */
-const probeChannel: Record<ChannelFamily, ButtonChannel> = { ALI: 'ALI_WEB', WX: 'WX_NATIVE', UN: 'UN_WEB' };
+const probeChannel: Record<ChannelFamily, ButtonChannel> = {
+  ALI: 'ALI_WEB',
+  WX: 'WX_NATIVE',
+  UN: 'UN_WEB',
+  PAYPAL: 'PAYPAL_PAYPAL',
+};
 
 export interface AppInput {
   name?: string;

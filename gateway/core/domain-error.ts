@@ -27,6 +27,10 @@ export type DomainReason =
   | 'transfer_duplicate'
   /** The app's transfer balance does not cover the transfer. */
   | 'balance_insufficient'
+  /** The channel does not offer this call on this gateway (WeChat Pay micropay live, PayPal live). */
+  | 'channel_unsupported'
+  /** A saved card (credit_card_id) this app does not have. */
+  | 'card_unknown'
   /** A card factor (name, id number, card number, mobile) of the wrong shape. */
   | 'factor_invalid'
   /** No subscription plan with that id in the app (or it was deleted). */
@@ -52,6 +56,11 @@ export type DomainSubject =
   | 'notify_url'
   | 'transfer_no'
   | 'batch_no'
+  /** The payer's payment code (offline WX_SCAN / ALI_SCAN). */
+  | 'auth_code'
+  /** The card of a PayPal card payment. */
+  | 'credit_card_info'
+  | 'credit_card_id'
   | 'name'
   | 'id_no'
   | 'card_no'

@@ -8,6 +8,7 @@ import { BillEvents } from '../bills/bill-events.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { CoreDeps, CoreLog } from './core-deps.ts';
+import { CounterPayments } from './counter-payments.ts';
 import { Notices } from './notices.ts';
 import { quietObserver, type GatewayObserver } from './observer.ts';
 import { Payments } from './payments.ts';
@@ -50,6 +51,8 @@ export interface GatewayCoreOptions extends CoreTimings {
 export class GatewayCore {
   readonly events = new BillEvents();
   readonly payments: Payments;
+  /** Payment codes scanned by a till, REVERT, card payments (offline and international REST). */
+  readonly counterPayments: CounterPayments;
   readonly refunds: Refunds;
   readonly notices: Notices;
   readonly reconciliation: Reconciliation;
@@ -75,6 +78,7 @@ export class GatewayCore {
     const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
     this.registry = options.registry;
     this.payments = new Payments(deps, { reconcileAfterMs });
+    this.counterPayments = new CounterPayments(deps, this.payments);
     this.refunds = new Refunds(deps);
     this.notices = new Notices(deps, this.payments, this.refunds);
     this.transfers = new Transfers(deps, options.transfers);

@@ -22,6 +22,8 @@ import { DomainError } from './domain-error.ts';
 
 /** QR bills expire after 2 hours unless the merchant sets bill_timeout. */
 export const defaultQrBillTimeoutSeconds = 2 * 60 * 60;
+/** A payment-code payment the payer has not confirmed is given up after 5 minutes unless reverted before. */
+export const defaultScanBillTimeoutSeconds = 5 * 60;
 
 export interface PaymentRequest {
   app: App;
@@ -39,6 +41,10 @@ export interface PaymentRequest {
   /** REST extras kept with the bill (buyer_id, coupon_id, analysis), written in the same transaction. */
   extras?: BillExtras;
   payerIp?: string | null;
+  /** International bills: the ISO 4217 currency of totalFee (in its minor units), kept with the bill. */
+  currency?: string;
+  /** Ask the channel about the attempt this soon after creation instead of the default (payment codes). */
+  reconcileAfterMs?: number;
 }
 
 export interface StartedPayment {
@@ -89,7 +95,7 @@ export class Payments {
       if (refusal) throw new DomainError('target_refused', 'notify_url', refusal);
     }
     const adapter = this.deps.registry.adapterFor(app, request.mode, channel);
-    const bill = await this.createAttempt(request);
+    const bill = await this.openAttempt(request);
     try {
       const start = await adapter.createPayment(
         attemptOf(bill, request.payerIp ?? null),
@@ -107,10 +113,20 @@ export class Payments {
     }
   }
 
-  private async createAttempt(request: PaymentRequest): Promise<Bill> {
+  /**
+   * Creates an attempt of the order (creating the order on its first attempt) without asking its channel: for
+   * callers that then make their own channel call (payment codes, cards: core/counter-payments.ts).
+   */
+  async openAttempt(request: PaymentRequest): Promise<Bill> {
     const now = this.deps.now();
     const info = channelInfo(request.channel);
-    const timeout = request.billTimeoutSeconds ?? (info.action === 'qr' ? defaultQrBillTimeoutSeconds : null);
+    const timeout =
+      request.billTimeoutSeconds ??
+      (info.action === 'qr'
+        ? defaultQrBillTimeoutSeconds
+        : info.action === 'scan'
+          ? defaultScanBillTimeoutSeconds
+          : null);
     const bill = await this.deps.store.transaction(async (tx) => {
       const key = { appId: request.app.appId, mode: request.mode, billNo: request.billNo };
       const created = await tx.bills.insertOrder(
@@ -155,9 +171,10 @@ export class Payments {
         openid: request.openid ?? null,
         createTime: now,
         expiresAt: timeout === null ? null : now + timeout * 1000,
-        reconcileAt: now + this.options.reconcileAfterMs,
+        reconcileAt: now + (request.reconcileAfterMs ?? this.options.reconcileAfterMs),
       });
       if (request.extras) await tx.bills.saveExtras(id, request.extras);
+      if (request.currency !== undefined) await tx.international.saveCurrency(id, request.currency);
       return bill;
     });
     this.deps.events.billChanged(bill);

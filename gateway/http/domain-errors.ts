@@ -30,6 +30,8 @@ const resultByReason: Record<DomainReason, ResultName> = {
   target_refused: 'PARAM_INVALID',
   transfer_duplicate: 'BILL_NO_DUPLICATE',
   balance_insufficient: 'CHANNEL_ERROR',
+  channel_unsupported: 'PAY_FACTOR_NOT_SET',
+  card_unknown: 'PARAM_INVALID',
   factor_invalid: 'PARAM_INVALID',
   plan_unknown: 'PARAM_INVALID',
   subscription_unknown: 'PARAM_INVALID',
@@ -48,6 +50,9 @@ const commonFields = {
   sms_id: 'sms_id',
   sms_code: 'sms_code',
   trial_end: 'trial_end',
+  auth_code: 'auth_code',
+  credit_card_info: 'credit_card_info',
+  credit_card_id: 'credit_card_id',
 } as const;
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {

@@ -1,5 +1,5 @@
 /** Reads the `channel` filter of the bill and refund queries: a channel family (WX, ALI, UN) or one channel. */
-import { isButtonChannel, isChannelFamily, type ChannelFilter } from '../channels/channels.ts';
+import { isChannelFamily, isChannelName, type ChannelFilter } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { RequestFields } from './request-fields.ts';
 
@@ -11,7 +11,7 @@ export function readChannelFilter(fields: RequestFields, required = false): Chan
     : fields.optionalString('channel', { maxLength: 32 });
   if (name === undefined) return undefined;
   if (isChannelFamily(name)) return { family: name };
-  if (isButtonChannel(name)) return { subChannel: name };
+  if (isChannelName(name)) return { subChannel: name };
   throw new BeeCloudError(
     'CHANNEL_INVALID',
     'channel',

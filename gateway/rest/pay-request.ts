@@ -19,10 +19,7 @@ import type { FlatMap, RequestFields } from './request-fields.ts';
 /** BeeCloud channels spay does not offer (yet): refused with a clearer message than an unknown name. */
 const BEECLOUD_ONLY_CHANNELS = new Set([
   'WX_APP',
-  'WX_SCAN',
   'ALI_APP',
-  'ALI_OFFLINE_QRCODE',
-  'ALI_SCAN',
   'UN_APP',
   'JD_WAP',
   'JD_WEB',
@@ -56,9 +53,23 @@ export interface PayRequest {
   analysis?: FlatMap;
 }
 
+/** Channels spay offers on another endpoint than `POST /2/rest/bill`: named in the refusal. */
+const OTHER_ENDPOINT: Record<string, string> = {
+  WX_SCAN: 'POST /2/rest/offline/bill',
+  ALI_SCAN: 'POST /2/rest/offline/bill',
+  ALI_OFFLINE_QRCODE: 'POST /2/rest/offline/bill',
+  PAYPAL_PAYPAL: 'POST /2/rest/international/bill',
+  PAYPAL_CREDITCARD: 'POST /2/rest/international/bill',
+  PAYPAL_SAVED_CREDITCARD: 'POST /2/rest/international/bill',
+};
+
 export function readChannel(fields: RequestFields): ButtonChannel {
   const channel = fields.requiredString('channel', { maxLength: 32 });
   if (isButtonChannel(channel)) return channel;
+  const endpoint = OTHER_ENDPOINT[channel];
+  if (endpoint !== undefined) {
+    throw new BeeCloudError('CHANNEL_INVALID', 'channel', `${channel} is paid through ${endpoint}`);
+  }
   if (BEECLOUD_ONLY_CHANNELS.has(channel)) {
     throw new BeeCloudError('CHANNEL_INVALID', 'channel', `${channel} is not offered by this gateway`);
   }
@@ -82,7 +93,15 @@ function readNotifyUrl(fields: RequestFields): string | undefined {
 }
 
 export function readPayRequest(fields: RequestFields): PayRequest {
-  const channel = readChannel(fields);
+  return readPayFields(fields, readChannel(fields));
+}
+
+/**
+ * The fields of a payment after its channel (shared by `POST /2/rest/bill`, `offline/bill` and
+ * `international/bill`): total_fee, bill_no, title, optional, return_url, notify_url, bill_timeout, openid,
+ * buyer_id, coupon_id, analysis.
+ */
+export function readPayFields(fields: RequestFields, channel: ButtonChannel): PayRequest {
   const totalFee = fields.requiredInteger('total_fee', { min: 1, max: maxAmountFen });
   const billNo = fields.requiredString('bill_no', {
     pattern: /^[0-9A-Za-z]{8,32}$/,

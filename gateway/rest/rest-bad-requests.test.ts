@@ -594,7 +594,7 @@ const badRequests: BadRequest[] = [
   },
   {
     name: 'refund: unknown channel',
-    call: () => refundCall({ ...refundBody(), channel: 'PAYPAL' }),
+    call: () => refundCall({ ...refundBody(), channel: 'JD' }),
     code: 3,
     field: 'channel',
   },

@@ -9,6 +9,8 @@ import type { GatewayContext } from '../gateway-context.ts';
 import type { GatewayModule } from '../gateway-module.ts';
 import { DEFAULT_TIMESTAMP_WINDOW_MS } from './app-auth.ts';
 import { registerBillQueryRoutes } from './bill-query-routes.ts';
+import { registerInternationalRoutes } from './international-routes.ts';
+import { registerOfflineRoutes } from './offline-routes.ts';
 import { registerPayRoutes } from './pay-routes.ts';
 import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
@@ -41,6 +43,8 @@ export function registerRestApi(
   registerRefundRoutes(server, rest);
   registerSandboxNotifyRoutes(server, rest);
   registerTransferRoutes(server, rest);
+  registerOfflineRoutes(server, rest);
+  registerInternationalRoutes(server, rest);
   registerSubscriptionRoutes(server, rest);
   registerWebhookDeliveryRoutes(server, rest);
   return rest;

@@ -11,6 +11,7 @@ import { m101_orders_by_mode } from './migrations/101-orders-by-mode.ts';
 import { m102_app_security } from './migrations/102-app-security.ts';
 import { m103_outbox_leases } from './migrations/103-outbox-leases.ts';
 import { m120_transfers } from './migrations/120-transfers.ts';
+import { m140_international } from './migrations/140-international.ts';
 import { m110_console } from './migrations/110-console.ts';
 import { m135_subscriptions } from './migrations/135-subscriptions.ts';
 
@@ -126,5 +127,6 @@ export const gatewayMigrations: Record<string, Migration> = {
   '103_outbox_leases': m103_outbox_leases,
   '120_transfers': m120_transfers,
   '110_console': m110_console,
+  '140_international': m140_international,
   '135_subscriptions': m135_subscriptions,
 };

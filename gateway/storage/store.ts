@@ -27,6 +27,7 @@ import { withStatementCache } from './statement-cache.ts';
 import { WalGroupCommit } from './group-commit.ts';
 import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
+import { InternationalStore } from './international-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
 /** The stores of one unit of work (the database itself, or one transaction). */
@@ -41,6 +42,8 @@ export interface Stores {
   seenSignatures: ReplayGuardStore;
   /** Transfers (打款) and the per-app transfer balance. */
   transfers: TransferStore;
+  /** International bills' currencies and cards saved at the channel. */
+  international: InternationalStore;
   /** The merchant console's operators, sessions, sign-in throttling and audit log. */
   console: ConsoleStore;
   /** The console's keyset-paged lists and aggregates over bills, refunds and webhook deliveries. */
@@ -81,6 +84,7 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     duplicatePayments: new DuplicatePaymentStore(db),
     seenSignatures: new ReplayGuardStore(db),
     transfers: new TransferStore(db),
+    international: new InternationalStore(db),
     console: new ConsoleStore(db),
     consoleQueries: new ConsoleQueryStore(db),
     subscriptions: new SubscriptionStore(db, sealer),

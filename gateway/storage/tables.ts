@@ -213,6 +213,26 @@ export interface TransferBalanceTable {
   balance: number;
 }
 
+/** The currency of an international bill (migration 140_international). */
+export interface BillCurrencyTable {
+  bill_id: string;
+  currency: string;
+}
+
+/** A card saved at the channel (PayPal's vault; in test mode the sandbox's). Never the number or the CVV. */
+export interface SavedCardTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  card_type: string;
+  last4: string;
+  expire_month: number;
+  expire_year: number;
+  first_name: string;
+  last_name: string;
+  create_time: number;
+}
+
 /** A console operator (migration 110_console). */
 export interface ConsoleOperatorTable {
   id: string;
@@ -351,6 +371,8 @@ export interface GatewayTables {
   bills: BillTable;
   refunds: RefundTable;
   bill_extras: BillExtrasTable;
+  bill_currencies: BillCurrencyTable;
+  saved_cards: SavedCardTable;
   webhook_outbox: WebhookOutboxTable;
   webhook_attempts: WebhookAttemptTable;
   seen_signatures: SeenSignatureTable;

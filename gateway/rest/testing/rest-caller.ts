@@ -99,6 +99,8 @@ export function moneySnapshot(gateway: TestGateway): string {
       'webhook_outbox',
       'transfers',
       'transfer_balances',
+      'bill_currencies',
+      'saved_cards',
     ];
     return JSON.stringify(
       tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()),
