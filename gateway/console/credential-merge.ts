@@ -16,7 +16,8 @@ interface MergeRules {
   selector?: { field: string; alternatives: Record<string, number> };
 }
 
-const rules: Record<ChannelFamily, MergeRules> = {
+/** Per family with live credentials (PAYPAL has none: sandbox only). */
+const rules: Partial<Record<ChannelFamily, MergeRules>> = {
   ALI: {
     derived: ['app_cert_sn', 'alipay_cert_sn', 'alipay_root_cert_sn'],
     alternatives: [['alipay_public_key'], ['app_cert', 'alipay_public_cert', 'alipay_root_cert']],
@@ -38,7 +39,7 @@ export function mergeCredentials(
   stored: Record<string, unknown> | undefined,
   entered: Record<string, unknown>,
 ): Record<string, unknown> {
-  const { derived, alternatives, selector } = rules[family];
+  const { derived, alternatives, selector } = rules[family] ?? { derived: [], alternatives: [] };
   const kept: Record<string, unknown> = { ...stored };
   for (const field of derived) delete kept[field];
   const given = (field: string) => entered[field] !== undefined && entered[field] !== null;
