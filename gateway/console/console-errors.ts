@@ -78,6 +78,11 @@ const subjectFields: Record<DomainSubject, string> = {
   notify_url: 'webhookUrl',
   transfer_no: 'transferNo',
   batch_no: 'batchNo',
+  buyer_id: 'buyerId',
+  user_id: 'userId',
+  template_id: 'templateId',
+  coupon_id: 'couponId',
+  status: 'status',
 };
 
 /** A core refusal in the console's words. */

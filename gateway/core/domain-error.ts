@@ -26,7 +26,18 @@ export type DomainReason =
   /** A transfer_no / batch_no already used by another transfer of the app. */
   | 'transfer_duplicate'
   /** The app's transfer balance does not cover the transfer. */
-  | 'balance_insufficient';
+  | 'balance_insufficient'
+  /** No such buyer registered with the app (merchant users). */
+  | 'user_unknown'
+  /** No such coupon template, or no such coupon, in the app. */
+  | 'template_unknown'
+  | 'coupon_unknown'
+  /** The template gives no more coupons (not active, total_count or max_count_per_user reached). */
+  | 'template_exhausted'
+  /** A template's status may only move forward (0 → 1 → -1). */
+  | 'template_status_backward'
+  /** The coupon cannot pay this order (owner, validity, threshold, already used). */
+  | 'coupon_unusable';
 
 /** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
 export type DomainSubject =
@@ -41,7 +52,12 @@ export type DomainSubject =
   | 'refund_ids'
   | 'notify_url'
   | 'transfer_no'
-  | 'batch_no';
+  | 'batch_no'
+  | 'buyer_id'
+  | 'user_id'
+  | 'template_id'
+  | 'coupon_id'
+  | 'status';
 
 export class DomainError extends Error {
   constructor(

@@ -14,6 +14,8 @@ import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
 import { Refunds, stuckRefundAgeMs } from './refunds.ts';
 import { Transfers, type TransferOptions } from './transfers.ts';
+import { Coupons } from './coupons.ts';
+import { Users } from './users.ts';
 
 export interface CoreTimings {
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -51,6 +53,8 @@ export class GatewayCore {
   readonly notices: Notices;
   readonly reconciliation: Reconciliation;
   readonly transfers: Transfers;
+  readonly users: Users;
+  readonly coupons: Coupons;
   readonly registry: ChannelRegistry;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopListening: (() => void) | undefined;
@@ -74,6 +78,8 @@ export class GatewayCore {
     this.refunds = new Refunds(deps);
     this.notices = new Notices(deps, this.payments, this.refunds);
     this.transfers = new Transfers(deps, options.transfers);
+    this.users = new Users(deps);
+    this.coupons = new Coupons(deps);
     this.reconciliation = new Reconciliation(deps, this.payments, {
       afterMs: reconcileAfterMs,
       maxIntervalMs: options.reconcileMaxIntervalMs ?? 30 * 60_000,

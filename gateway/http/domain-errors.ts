@@ -29,6 +29,12 @@ const resultByReason: Record<DomainReason, ResultName> = {
   target_refused: 'PARAM_INVALID',
   transfer_duplicate: 'BILL_NO_DUPLICATE',
   balance_insufficient: 'CHANNEL_ERROR',
+  user_unknown: 'PARAM_INVALID',
+  template_unknown: 'PARAM_INVALID',
+  coupon_unknown: 'PARAM_INVALID',
+  template_exhausted: 'PARAM_INVALID',
+  template_status_backward: 'PARAM_INVALID',
+  coupon_unusable: 'PARAM_INVALID',
 };
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
@@ -45,6 +51,11 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    buyer_id: 'buyer_id',
+    user_id: 'user_id',
+    template_id: 'template_id',
+    coupon_id: 'coupon_id',
+    status: 'status',
   },
   rest: {
     app: 'app_id',
@@ -59,6 +70,11 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    buyer_id: 'buyer_id',
+    user_id: 'user_id',
+    template_id: 'template_id',
+    coupon_id: 'coupon_id',
+    status: 'status',
   },
 };
 

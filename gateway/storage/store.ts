@@ -26,6 +26,8 @@ import { ReplayGuardStore } from './replay-guard-store.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { WalGroupCommit } from './group-commit.ts';
 import { TransferStore } from './transfer-store.ts';
+import { CouponStore } from './coupon-store.ts';
+import { UserStore } from './user-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
 /** The stores of one unit of work (the database itself, or one transaction). */
@@ -44,6 +46,10 @@ export interface Stores {
   console: ConsoleStore;
   /** The console's keyset-paged lists and aggregates over bills, refunds and webhook deliveries. */
   consoleQueries: ConsoleQueryStore;
+  /** The merchant's users (buyer_id). */
+  users: UserStore;
+  /** Coupon templates and issued coupons. */
+  coupons: CouponStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -80,6 +86,8 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     transfers: new TransferStore(db),
     console: new ConsoleStore(db),
     consoleQueries: new ConsoleQueryStore(db),
+    users: new UserStore(db),
+    coupons: new CouponStore(db),
   };
 }
 
