@@ -16,6 +16,7 @@ import { installSignedBodyCapture } from './request-signature.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
+import { registerUserCouponRoutes } from './user-coupon-routes.ts';
 
 export interface RestApiOptions {
   /** How far a request's `timestamp` may be from the server's clock (default ±5 min, or SPAY_REST_TIMESTAMP_WINDOW_MS). */
@@ -41,6 +42,7 @@ export function registerRestApi(
   registerSandboxNotifyRoutes(server, rest);
   registerTransferRoutes(server, rest);
   registerWebhookDeliveryRoutes(server, rest);
+  registerUserCouponRoutes(server, rest);
   return rest;
 }
 

@@ -25,6 +25,8 @@ export interface CouponListFilter {
   status?: 'unused' | 'used';
   /** Only coupons valid at this time (start ≤ t ≤ end). */
   validAt?: number;
+  /** Only coupons whose end is before this time. */
+  expiredAt?: number;
   createdAfter?: number;
   createdBefore?: number;
 }
@@ -286,6 +288,7 @@ export class CouponStore {
           ]),
         ),
       )
+      .$if(filter.expiredAt !== undefined, (q) => q.where('end_time', '<', filter.expiredAt ?? 0))
       .$if(filter.createdAfter !== undefined, (q) => q.where('created_at', '>=', filter.createdAfter ?? 0))
       .$if(filter.createdBefore !== undefined, (q) => q.where('created_at', '<=', filter.createdBefore ?? 0));
   }
