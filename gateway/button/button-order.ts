@@ -20,6 +20,10 @@ export interface ButtonOrder {
   optional: OptionalMap | null;
   openid: string | null;
   billTimeoutSeconds: number | null;
+  /** The merchant's user (v2 sign only: the sign covers it); its coupons are offered. */
+  buyerId: string | null;
+  /** The coupon the payer picked (not signed: the gateway checks it belongs to buyerId). */
+  couponId: string | null;
 }
 
 export type ButtonSignType = 'MD5' | 'HMAC-SHA256';
@@ -170,6 +174,17 @@ function parseSignType(value: unknown): ButtonSignType {
   );
 }
 
+function parseOptionalId(fields: Record<string, unknown>, field: string): string | null {
+  const value = fields[field];
+  if (!present(value)) return null;
+  if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
+  if (value.length > 64) throw new BeeCloudError('PARAM_INVALID', field, 'must be at most 64 characters');
+  if (/[\u0000-\u001f\u007f]/.test(value) || findInvisibleCharacter(value) !== undefined) {
+    throw new BeeCloudError('PARAM_INVALID', field, 'must not contain control or invisible characters');
+  }
+  return value;
+}
+
 /** Checks the button's fields; `needsOpenid` for WX_JSAPI. The sign is checked separately, against the app. */
 export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid: boolean }): ButtonOrder {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -208,7 +223,18 @@ export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid:
     }
   }
   const billTimeoutSeconds = parseBillTimeout(fields.bill_timeout);
+  const buyerId = parseOptionalId(fields, 'buyer_id');
+  if (buyerId !== null && signType !== 'HMAC-SHA256') {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'buyer_id',
+      'needs the v2 sign (sign_type "HMAC-SHA256"), which covers it; the legacy md5 sign does not',
+    );
+  }
+  const couponId = parseOptionalId(fields, 'coupon_id');
   return {
+    buyerId,
+    couponId,
     appId,
     title,
     amount,
