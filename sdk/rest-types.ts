@@ -140,6 +140,8 @@ export interface BillQuery extends TimeFilter {
   bill_no?: string;
   spay_result?: boolean;
   refund_result?: boolean;
+  /** Bills of this merchant user (the pay request's buyer_id, or attached as a history bill). */
+  buyer_id?: string;
 }
 
 export interface BillListQuery extends BillQuery, Paging {

@@ -11,6 +11,7 @@ import {
   type TemplateStatus,
 } from '../coupons/coupon.ts';
 import type { TemplateInput } from '../core/coupons.ts';
+import type { CouponRecord, MerchantUserRecord, TemplateRecord } from '../../sdk/coupon-types.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { CouponListFilter, TemplateListFilter } from '../storage/coupon-store.ts';
 import type { UserListFilter } from '../storage/user-store.ts';
@@ -217,31 +218,6 @@ export function readCouponQuery(fields: RequestFields, now: number): CriteriaQue
 
 export { MAX_LIMIT };
 
-export interface TemplateRecord {
-  id: string;
-  name: string;
-  type: 0 | 1;
-  limit_fee: number;
-  /** BeeCloud: yuan off for type 0, the ratio paid for type 1 (0.9 = 9折). */
-  discount: number;
-  /** spay: the same as integers — fen off (type 0), permille paid (type 1). */
-  discount_fee: number;
-  rate_permille: number;
-  total_count: number;
-  max_count_per_user: number;
-  deliver_count: number;
-  use_count: number;
-  expiry_type: 1 | 2;
-  start_time: number | null;
-  end_time: number | null;
-  delivery_valid_days: number;
-  status: TemplateStatus;
-  mch_account: string;
-  app_id: string;
-  created_at: number;
-  updated_at: number;
-}
-
 export function templateRecord(template: CouponTemplate): TemplateRecord {
   return {
     id: template.id,
@@ -267,22 +243,6 @@ export function templateRecord(template: CouponTemplate): TemplateRecord {
   };
 }
 
-export interface CouponRecord {
-  id: string;
-  template: TemplateRecord;
-  user_id: string;
-  app_id: string;
-  /** 0 unused, 1 used; spay adds 2: unused and past its end_time. */
-  status: 0 | 1 | 2;
-  created_at: number;
-  updated_at: number;
-  start_time: number | null;
-  end_time: number | null;
-  use_time: number | null;
-  /** spay: the order (bill_no) that used it; '' when unused. */
-  bill_no: string;
-}
-
 export function couponRecord(coupon: Coupon, now: number): CouponRecord {
   return {
     id: coupon.id,
@@ -299,7 +259,7 @@ export function couponRecord(coupon: Coupon, now: number): CouponRecord {
   };
 }
 
-export function userRecord(user: MerchantUser): Record<string, unknown> {
+export function userRecord(user: MerchantUser): MerchantUserRecord {
   return {
     merchant: user.merchant,
     app_id: user.appId,
