@@ -12,7 +12,8 @@ export type Edge = 'button' | 'rest';
 const resultByReason: Record<DomainReason, ResultName> = {
   app_unknown: 'APP_INVALID',
   channel_unknown: 'CHANNEL_INVALID',
-  channel_not_enabled: 'CHANNEL_INVALID',
+  // BeeCloud answered a channel the app had not configured with 2 PAY_FACTOR_NOT_SET; 3 is for unknown names.
+  channel_not_enabled: 'PAY_FACTOR_NOT_SET',
   channel_not_configured: 'PAY_FACTOR_NOT_SET',
   channel_refused: 'CHANNEL_ERROR',
   channel_unavailable: 'CHANNEL_ERROR',
