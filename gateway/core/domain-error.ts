@@ -37,7 +37,17 @@ export type DomainReason =
   /** A template's status may only move forward (0 → 1 → -1). */
   | 'template_status_backward'
   /** The coupon cannot pay this order (owner, validity, threshold, already used). */
-  | 'coupon_unusable';
+  | 'coupon_unusable'
+  /** A card factor (name, id number, card number, mobile) of the wrong shape. */
+  | 'factor_invalid'
+  /** No subscription plan with that id in the app (or it was deleted). */
+  | 'plan_unknown'
+  /** No subscription with that id in the app. */
+  | 'subscription_unknown'
+  /** An SMS passcode that is unknown, expired, used, tried too often or wrong. */
+  | 'passcode_invalid'
+  /** A subscription's change its state no longer allows (e.g. a cancelled one). */
+  | 'subscription_closed';
 
 /** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
 export type DomainSubject =
@@ -57,7 +67,17 @@ export type DomainSubject =
   | 'user_id'
   | 'template_id'
   | 'coupon_id'
-  | 'status';
+  | 'status'
+  | 'name'
+  | 'id_no'
+  | 'card_no'
+  | 'mobile'
+  | 'card_id'
+  | 'plan_id'
+  | 'subscription_id'
+  | 'sms_id'
+  | 'sms_code'
+  | 'trial_end';
 
 export class DomainError extends Error {
   constructor(

@@ -36,7 +36,25 @@ const resultByReason: Record<DomainReason, ResultName> = {
   template_exhausted: 'PARAM_INVALID',
   template_status_backward: 'PARAM_INVALID',
   coupon_unusable: 'PARAM_INVALID',
+  factor_invalid: 'PARAM_INVALID',
+  plan_unknown: 'PARAM_INVALID',
+  subscription_unknown: 'PARAM_INVALID',
+  passcode_invalid: 'PARAM_INVALID',
+  subscription_closed: 'PARAM_INVALID',
 };
+
+const commonFields = {
+  name: 'name',
+  id_no: 'id_no',
+  card_no: 'card_no',
+  mobile: 'mobile',
+  card_id: 'card_id',
+  plan_id: 'plan_id',
+  subscription_id: 'id',
+  sms_id: 'sms_id',
+  sms_code: 'sms_code',
+  trial_end: 'trial_end',
+} as const;
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
   button: {
@@ -57,6 +75,7 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     template_id: 'template_id',
     coupon_id: 'coupon_id',
     status: 'status',
+    ...commonFields,
   },
   rest: {
     app: 'app_id',
@@ -76,6 +95,7 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     template_id: 'template_id',
     coupon_id: 'coupon_id',
     status: 'status',
+    ...commonFields,
   },
 };
 

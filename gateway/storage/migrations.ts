@@ -13,6 +13,7 @@ import { m103_outbox_leases } from './migrations/103-outbox-leases.ts';
 import { m120_transfers } from './migrations/120-transfers.ts';
 import { m110_console } from './migrations/110-console.ts';
 import { m130_users_coupons } from './migrations/130-users-coupons.ts';
+import { m135_subscriptions } from './migrations/135-subscriptions.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -127,4 +128,5 @@ export const gatewayMigrations: Record<string, Migration> = {
   '120_transfers': m120_transfers,
   '110_console': m110_console,
   '130_users_coupons': m130_users_coupons,
+  '135_subscriptions': m135_subscriptions,
 };

@@ -25,6 +25,7 @@ import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { WalGroupCommit } from './group-commit.ts';
+import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
 import { CouponStore } from './coupon-store.ts';
 import { UserStore } from './user-store.ts';
@@ -50,6 +51,8 @@ export interface Stores {
   users: UserStore;
   /** Coupon templates and issued coupons. */
   coupons: CouponStore;
+  /** Subscription plans, SMS passcodes, subscribers' cards, subscriptions and their charges. */
+  subscriptions: SubscriptionStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -88,6 +91,7 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     consoleQueries: new ConsoleQueryStore(db),
     users: new UserStore(db),
     coupons: new CouponStore(db),
+    subscriptions: new SubscriptionStore(db, sealer),
   };
 }
 
