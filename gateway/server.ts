@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { SeedApp } from './apps/app.ts';
 import { registerBillStatusRoutes } from './button/bill-status-routes.ts';
 import { registerCreateBillRoutes } from './button/create-bill-routes.ts';
+import { registerButtonCouponRoutes } from './button/coupon-routes.ts';
 import { registerWidgetScriptRoutes } from './button/widget-script-routes.ts';
 import type { ChannelFamily, OutboundHttp } from './channels/channel.ts';
 import { installedChannelFamilies } from './channels/families.ts';
@@ -261,6 +262,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   registerHealthRoutes(app, ctx);
   registerWidgetScriptRoutes(app, ctx);
   registerCreateBillRoutes(app, ctx);
+  registerButtonCouponRoutes(app, ctx);
   registerBillStatusRoutes(app, ctx);
   registerPageRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);

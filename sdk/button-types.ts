@@ -67,3 +67,35 @@ export interface PublicBill {
   /** When an open attempt expires (ms); null when it does not. Always sent by this gateway. */
   expires_at?: number | null;
 }
+
+/** Why a coupon cannot pay the order (the widget greys it out and says so). */
+export type ButtonCouponRefusal =
+  'not_owner' | 'used' | 'not_started' | 'expired' | 'template_inactive' | 'below_threshold';
+
+/** One of the buyer's coupons as `POST /2/rest/jsbutton/coupons` lists it for the order. */
+export interface ButtonCoupon {
+  id: string;
+  /** The template's name, e.g. "满50减10". */
+  name: string;
+  /** 0 fixed (fen off), 1 percentage. */
+  type: 0 | 1;
+  /** What it takes off this order (fen); 0 when it cannot be used. */
+  discount: number;
+  /** What the payer pays with it (fen). */
+  pay_fee: number;
+  /** The least amount it applies to (fen), 0 for any. */
+  limit_fee: number;
+  end_time: number | null;
+  usable: boolean;
+  /** Why not, when not usable; '' when usable. */
+  reason: ButtonCouponRefusal | '';
+}
+
+/** `POST /2/rest/jsbutton/coupons` (the signed order with its buyer_id) → the buyer's coupons, usable first. */
+export interface ButtonCouponsAnswer {
+  resultCode: 0;
+  result_code: 0;
+  result_msg: string;
+  err_detail: string;
+  coupons: ButtonCoupon[];
+}

@@ -39,6 +39,16 @@ import type {
   RefundRequest,
   RefundStatusRequest,
 } from './rest-types.ts';
+import type {
+  CouponQuery,
+  CouponRecord,
+  CouponTemplateQuery,
+  CouponTemplateRequest,
+  MerchantUserRecord,
+  TemplateRecord,
+  TemplateStatusCode,
+  UserQuery,
+} from './coupon-types.ts';
 import { sendRestRequest, type RestRequest, type TransportOptions } from './rest-transport.ts';
 import type {
   CardAuthAnswer,
@@ -335,6 +345,114 @@ export class SpayClient {
   verifyCardFactors(request: CardAuthRequest): Promise<SpayResult<CardAuthAnswer>> {
     return this.send({ method: 'POST', path: 'auth', purpose: 'query', payload: { ...request } });
   }
+
+  /** `POST /2/rest/user`: registers one user (buyer_id) of the merchant. */
+  addUser(buyerId: string): Promise<SpayResult<{ created_count: number }>> {
+    return this.send({ method: 'POST', path: 'rest/user', purpose: 'pay', payload: { buyer_id: buyerId } });
+  }
+
+  /** `POST /2/rest/users`: registers users under a merchant account (BeeCloud's `email`), all or none. */
+  addUsers(merchant: string, buyerIds: string[]): Promise<SpayResult<{ created_count: number }>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/users',
+      purpose: 'pay',
+      payload: { email: merchant, buyer_ids: buyerIds },
+    });
+  }
+
+  /** `GET /2/rest/users`: by merchant account and registration time. */
+  users(query: UserQuery = {}): Promise<SpayResult<{ users: MerchantUserRecord[] }>> {
+    return this.send({ method: 'GET', path: 'rest/users', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `PUT /2/rest/history_bills`: `{buyer_id: [bill_no…]}` → the bills that could not be attached, same shape. */
+  attachHistoryBills(
+    billInfo: Record<string, string[]>,
+  ): Promise<SpayResult<{ failed_bills: Record<string, string[]> }>> {
+    return this.send({
+      method: 'PUT',
+      path: 'rest/history_bills',
+      purpose: 'query',
+      payload: { bill_info: billInfo },
+    });
+  }
+
+  /** `POST /2/rest/coupon/template` (master secret). */
+  createCouponTemplate(
+    request: CouponTemplateRequest,
+  ): Promise<SpayResult<{ id: string; coupon_template: TemplateRecord }>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/coupon/template',
+      purpose: 'admin',
+      payload: { ...request },
+    });
+  }
+
+  /** `PUT /2/rest/coupon/template/{id}`: moves its status forward (0 → 1 → -1; master secret). */
+  setCouponTemplateStatus(
+    id: string,
+    status: TemplateStatusCode,
+  ): Promise<SpayResult<{ id: string; coupon_template: TemplateRecord }>> {
+    return this.send({
+      method: 'PUT',
+      path: `rest/coupon/template/${encodeURIComponent(id)}`,
+      purpose: 'admin',
+      payload: { status },
+    });
+  }
+
+  /** `GET /2/rest/coupon/template/{id}`. */
+  couponTemplate(id: string): Promise<SpayResult<{ coupon_template: TemplateRecord }>> {
+    return this.send({
+      method: 'GET',
+      path: `rest/coupon/template/${encodeURIComponent(id)}`,
+      purpose: 'query',
+    });
+  }
+
+  /** `GET /2/rest/coupon/template`: by criteria. */
+  couponTemplates(
+    query: CouponTemplateQuery = {},
+  ): Promise<SpayResult<{ coupon_templates: TemplateRecord[] }>> {
+    return this.send({
+      method: 'GET',
+      path: 'rest/coupon/template',
+      purpose: 'query',
+      payload: { ...query },
+    });
+  }
+
+  /** `POST /2/rest/coupon`: issues a coupon of the template to a registered user. */
+  issueCoupon(templateId: string, userId: string): Promise<SpayResult<{ id: string; coupon: CouponRecord }>> {
+    return this.send({
+      method: 'POST',
+      path: 'rest/coupon',
+      purpose: 'pay',
+      payload: { template_id: templateId, user_id: userId },
+    });
+  }
+
+  /** `GET /2/rest/coupon/{id}`. */
+  coupon(id: string): Promise<SpayResult<{ coupon: CouponRecord }>> {
+    return this.send({ method: 'GET', path: `rest/coupon/${encodeURIComponent(id)}`, purpose: 'query' });
+  }
+
+  /** `GET /2/rest/coupon`: by criteria. */
+  coupons(query: CouponQuery = {}): Promise<SpayResult<{ coupons: CouponRecord[] }>> {
+    return this.send({ method: 'GET', path: 'rest/coupon', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/rest/coupon` with count_only. */
+  couponsCount(query: CouponQuery = {}): Promise<SpayResult<{ total_count: number }>> {
+    return this.send({
+      method: 'GET',
+      path: 'rest/coupon',
+      purpose: 'query',
+      payload: { ...query, count_only: true },
+    });
+  }
 }
 
 export class SandboxClient {
@@ -409,6 +527,18 @@ export type ThrowingClient = {
       | 'offlineRevert'
       | 'offlineRefund'
       | 'internationalPay'
+      | 'addUser'
+      | 'addUsers'
+      | 'users'
+      | 'attachHistoryBills'
+      | 'createCouponTemplate'
+      | 'setCouponTemplateStatus'
+      | 'couponTemplate'
+      | 'couponTemplates'
+      | 'issueCoupon'
+      | 'coupon'
+      | 'coupons'
+      | 'couponsCount'
       | 'createPlan'
       | 'updatePlan'
       | 'deletePlan'
@@ -461,6 +591,18 @@ function throwingVariant(client: SpayClient): ThrowingClient {
     offlineRevert: (billNo, channel) => unwrap(client.offlineRevert(billNo, channel)),
     offlineRefund: (request) => unwrap(client.offlineRefund(request)),
     internationalPay: (request) => unwrap(client.internationalPay(request)),
+    addUser: (buyerId) => unwrap(client.addUser(buyerId)),
+    addUsers: (merchant, buyerIds) => unwrap(client.addUsers(merchant, buyerIds)),
+    users: (query) => unwrap(client.users(query)),
+    attachHistoryBills: (billInfo) => unwrap(client.attachHistoryBills(billInfo)),
+    createCouponTemplate: (request) => unwrap(client.createCouponTemplate(request)),
+    setCouponTemplateStatus: (id, status) => unwrap(client.setCouponTemplateStatus(id, status)),
+    couponTemplate: (id) => unwrap(client.couponTemplate(id)),
+    couponTemplates: (query) => unwrap(client.couponTemplates(query)),
+    issueCoupon: (templateId, userId) => unwrap(client.issueCoupon(templateId, userId)),
+    coupon: (id) => unwrap(client.coupon(id)),
+    coupons: (query) => unwrap(client.coupons(query)),
+    couponsCount: (query) => unwrap(client.couponsCount(query)),
     createPlan: (request) => unwrap(client.createPlan(request)),
     updatePlan: (id, change) => unwrap(client.updatePlan(id, change)),
     deletePlan: (id) => unwrap(client.deletePlan(id)),

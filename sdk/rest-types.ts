@@ -83,6 +83,12 @@ export interface BillRecord {
   revert_result: boolean;
   refund_result: boolean;
   buyer_id: string;
+  /** The order's amount before a coupon (fen); total_fee is what was charged. Equal without a coupon. */
+  bill_fee: number;
+  /** What the coupon took off (fen); 0 without a coupon. */
+  discount: number;
+  /** The coupon the bill was paid with; '' without one. */
+  coupon_id: string;
   /** spay: the bill's state. */
   status: BillStatus;
   /** With need_detail: the channel's raw payload, as JSON text. */
@@ -140,6 +146,8 @@ export interface BillQuery extends TimeFilter {
   bill_no?: string;
   spay_result?: boolean;
   refund_result?: boolean;
+  /** Bills of this merchant user (the pay request's buyer_id, or attached as a history bill). */
+  buyer_id?: string;
 }
 
 export interface BillListQuery extends BillQuery, Paging {

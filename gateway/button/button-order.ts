@@ -20,6 +20,10 @@ export interface ButtonOrder {
   optional: OptionalMap | null;
   openid: string | null;
   billTimeoutSeconds: number | null;
+  /** The merchant's user (v2 sign only: the sign covers it); its coupons are offered. */
+  buyerId: string | null;
+  /** The coupon the payer picked (not signed: the gateway checks it belongs to buyerId). */
+  couponId: string | null;
 }
 
 export type ButtonSignType = 'MD5' | 'HMAC-SHA256';
@@ -170,6 +174,17 @@ function parseSignType(value: unknown): ButtonSignType {
   );
 }
 
+function parseOptionalId(fields: Record<string, unknown>, field: string): string | null {
+  const value = fields[field];
+  if (!present(value)) return null;
+  if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
+  if (value.length > 64) throw new BeeCloudError('PARAM_INVALID', field, 'must be at most 64 characters');
+  if (/[\u0000-\u001f\u007f]/.test(value) || findInvisibleCharacter(value) !== undefined) {
+    throw new BeeCloudError('PARAM_INVALID', field, 'must not contain control or invisible characters');
+  }
+  return value;
+}
+
 /**
  * BeeCloud's own button script (v4) builds its `para` by hand with every value as a string: a string of digits
  * is the number it spells (amount is read the same way in parseAmount).
@@ -226,7 +241,18 @@ export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid:
     }
   }
   const billTimeoutSeconds = parseBillTimeout(integerFromText(fields.bill_timeout));
+  const buyerId = parseOptionalId(fields, 'buyer_id');
+  if (buyerId !== null && signType !== 'HMAC-SHA256') {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'buyer_id',
+      'needs the v2 sign (sign_type "HMAC-SHA256"), which covers it; the legacy md5 sign does not',
+    );
+  }
+  const couponId = parseOptionalId(fields, 'coupon_id');
   return {
+    buyerId,
+    couponId,
     appId,
     title,
     amount,

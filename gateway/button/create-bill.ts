@@ -55,6 +55,9 @@ export async function createButtonBill(
       optional: order.optional,
       openid: order.openid,
       billTimeoutSeconds: order.billTimeoutSeconds,
+      ...(order.buyerId !== null || order.couponId !== null
+        ? { extras: { buyerId: order.buyerId ?? undefined, couponId: order.couponId ?? undefined } }
+        : {}),
       payerIp,
     });
     return buttonAnswer(ctx, bill, start);

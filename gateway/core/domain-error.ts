@@ -31,6 +31,17 @@ export type DomainReason =
   | 'channel_unsupported'
   /** A saved card (credit_card_id) this app does not have. */
   | 'card_unknown'
+  /** No such buyer registered with the app (merchant users). */
+  | 'user_unknown'
+  /** No such coupon template, or no such coupon, in the app. */
+  | 'template_unknown'
+  | 'coupon_unknown'
+  /** The template gives no more coupons (not active, total_count or max_count_per_user reached). */
+  | 'template_exhausted'
+  /** A template's status may only move forward (0 → 1 → -1). */
+  | 'template_status_backward'
+  /** The coupon cannot pay this order (owner, validity, threshold, already used). */
+  | 'coupon_unusable'
   /** A card factor (name, id number, card number, mobile) of the wrong shape. */
   | 'factor_invalid'
   /** No subscription plan with that id in the app (or it was deleted). */
@@ -61,6 +72,11 @@ export type DomainSubject =
   /** The card of a PayPal card payment. */
   | 'credit_card_info'
   | 'credit_card_id'
+  | 'buyer_id'
+  | 'user_id'
+  | 'template_id'
+  | 'coupon_id'
+  | 'status'
   | 'name'
   | 'id_no'
   | 'card_no'

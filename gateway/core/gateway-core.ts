@@ -16,6 +16,8 @@ import { Reconciliation } from './reconciliation.ts';
 import { Refunds, stuckRefundAgeMs } from './refunds.ts';
 import { Subscriptions, type SubscriptionOptions } from './subscriptions.ts';
 import { Transfers, type TransferOptions } from './transfers.ts';
+import { Coupons } from './coupons.ts';
+import { Users } from './users.ts';
 
 export interface CoreTimings {
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -57,6 +59,8 @@ export class GatewayCore {
   readonly notices: Notices;
   readonly reconciliation: Reconciliation;
   readonly transfers: Transfers;
+  readonly users: Users;
+  readonly coupons: Coupons;
   readonly subscriptions: Subscriptions;
   readonly registry: ChannelRegistry;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -82,6 +86,8 @@ export class GatewayCore {
     this.refunds = new Refunds(deps);
     this.notices = new Notices(deps, this.payments, this.refunds);
     this.transfers = new Transfers(deps, options.transfers);
+    this.users = new Users(deps);
+    this.coupons = new Coupons(deps);
     this.subscriptions = new Subscriptions(deps, options.subscriptions);
     this.reconciliation = new Reconciliation(deps, this.payments, {
       afterMs: reconcileAfterMs,

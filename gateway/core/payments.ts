@@ -19,6 +19,7 @@ import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { attemptOf, channelUrlsFor, type CoreDeps } from './core-deps.ts';
 import { targetRefusal } from '../net/target-policy.ts';
 import { DomainError } from './domain-error.ts';
+import { holdCoupon, settleOrderCoupons, type CouponHold } from './coupons.ts';
 
 /** QR bills expire after 2 hours unless the merchant sets bill_timeout. */
 export const defaultQrBillTimeoutSeconds = 2 * 60 * 60;
@@ -38,7 +39,11 @@ export interface PaymentRequest {
   optional?: OptionalMap | null;
   openid?: string | null;
   billTimeoutSeconds?: number | null;
-  /** REST extras kept with the bill (buyer_id, coupon_id, analysis), written in the same transaction. */
+  /**
+   * Extras kept with the bill (buyer_id, coupon_id, analysis), written in the same transaction. With a coupon_id
+   * the coupon is checked and held by the order in that transaction, and the attempt charges the discounted
+   * amount (`totalFee` stays the order's amount).
+   */
   extras?: BillExtras;
   payerIp?: string | null;
   /** International bills: the ISO 4217 currency of totalFee (in its minor units), kept with the bill. */
@@ -71,6 +76,10 @@ export interface BillView {
   bill: Bill;
   refunded: boolean;
   buyerId: string | null;
+  /** With a coupon: its id, the order's amount before it and the discount (fen); bill.totalFee is what was charged. */
+  couponId: string | null;
+  billFee: number;
+  discount: number;
 }
 
 export interface PaymentsOptions {
@@ -155,6 +164,18 @@ export class Payments {
           throw new DomainError('order_paid', 'bill_no', `order ${request.billNo} is already paid`);
         }
       }
+      const couponId = request.extras?.couponId;
+      let hold: CouponHold | undefined;
+      if (couponId !== undefined) {
+        hold = await holdCoupon(tx, {
+          scope: { appId: key.appId, mode: key.mode },
+          billNo: key.billNo,
+          couponId,
+          buyerId: request.extras?.buyerId,
+          totalFee: request.totalFee,
+          now,
+        });
+      }
       const id = newBillId();
       const bill = await tx.bills.insertBill({
         id,
@@ -164,7 +185,7 @@ export class Payments {
         channel: info.family,
         subChannel: request.channel,
         title: request.title,
-        totalFee: request.totalFee,
+        totalFee: request.totalFee - (hold?.discount ?? 0),
         returnUrl: request.returnUrl ?? null,
         notifyUrl: request.notifyUrl ?? null,
         optional: request.optional ?? null,
@@ -173,7 +194,12 @@ export class Payments {
         expiresAt: timeout === null ? null : now + timeout * 1000,
         reconcileAt: now + (request.reconcileAfterMs ?? this.options.reconcileAfterMs),
       });
-      if (request.extras) await tx.bills.saveExtras(id, request.extras);
+      if (request.extras) {
+        await tx.bills.saveExtras(
+          id,
+          hold ? { ...request.extras, billFee: hold.billFee, discount: hold.discount } : request.extras,
+        );
+      }
       if (request.currency !== undefined) await tx.international.saveCurrency(id, request.currency);
       return bill;
     });
@@ -255,6 +281,8 @@ export class Payments {
       const app = await tx.apps.findApp(bill.appId);
       if (!app) throw new Error(`bill ${bill.id} belongs to no app`);
       const paid = await tx.bills.requireBill(bill.id);
+      await settleOrderCoupons(tx, paid, now);
+      const extras = (await tx.bills.extrasOf([paid.id])).get(paid.id);
       await enqueueWebhook(
         tx,
         {
@@ -270,6 +298,16 @@ export class Payments {
           channelTransactionId: payment.tradeNo,
           billId: paid.id,
           targetUrl: paid.notifyUrl,
+          // Paid with a coupon: the order's amount, the discount and the coupon (transaction_fee is what was paid).
+          ...(extras?.couponId
+            ? {
+                extraFields: {
+                  bill_fee: extras.billFee ?? paid.totalFee,
+                  discount: extras.discount ?? 0,
+                  coupon_id: extras.couponId,
+                },
+              }
+            : {}),
         },
         { now },
       );
@@ -323,7 +361,11 @@ export class Payments {
     const changed = await this.deps.store.transaction(async (tx) => {
       const bill = await tx.bills.findBill(billId);
       if (bill === undefined) return undefined;
+      const withCoupon = Boolean((await tx.bills.extrasOf([billId])).get(billId)?.couponId);
+      // A coupon's order is settled under the order's lock, taken before the attempt's (the lock order).
+      if (withCoupon) await tx.bills.lockOrder(bill.appId, bill.mode, bill.billNo);
       const moved = await tx.bills.closeOpen(billId, to, now, bill.mode === 'live');
+      if (moved && withCoupon) await settleOrderCoupons(tx, bill, now);
       return moved ? tx.bills.requireBill(billId) : undefined;
     });
     if (changed === undefined) return undefined;
@@ -406,11 +448,17 @@ export class Payments {
   async views(bills: Bill[]): Promise<BillView[]> {
     const ids = bills.map((bill) => bill.id);
     const refunded = await this.deps.store.bills.refundedAmong(ids);
-    const buyers = await this.deps.store.bills.buyerIds(ids);
-    return bills.map((bill) => ({
-      bill,
-      refunded: refunded.has(bill.id),
-      buyerId: buyers.get(bill.id) ?? null,
-    }));
+    const extras = await this.deps.store.bills.extrasOf(ids);
+    return bills.map((bill) => {
+      const extra = extras.get(bill.id);
+      return {
+        bill,
+        refunded: refunded.has(bill.id),
+        buyerId: extra?.buyerId ?? null,
+        couponId: extra?.couponId && extra.discount !== null ? extra.couponId : null,
+        billFee: extra?.billFee ?? bill.totalFee,
+        discount: extra?.discount ?? 0,
+      };
+    });
   }
 }

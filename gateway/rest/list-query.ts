@@ -40,6 +40,8 @@ export interface BillQuery extends TimeRange {
   billNo?: string;
   spayResult?: boolean;
   refundResult?: boolean;
+  /** Bills of this buyer (the pay request's buyer_id, or attached later as a history bill). */
+  buyerId?: string;
 }
 
 export interface BillListQuery extends BillQuery, Paging {
@@ -52,6 +54,7 @@ export function readBillQuery(fields: RequestFields): BillQuery {
     billNo: fields.optionalString('bill_no', { maxLength: 32 }),
     spayResult: fields.optionalBoolean('spay_result'),
     refundResult: fields.optionalBoolean('refund_result'),
+    buyerId: fields.optionalString('buyer_id', { maxLength: 64 }),
     ...readTimeRange(fields),
   };
 }

@@ -19,6 +19,7 @@ import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
 import { registerSubscriptionRoutes } from './subscription-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
+import { registerUserCouponRoutes } from './user-coupon-routes.ts';
 
 export interface RestApiOptions {
   /** How far a request's `timestamp` may be from the server's clock (default ±5 min, or SPAY_REST_TIMESTAMP_WINDOW_MS). */
@@ -47,6 +48,7 @@ export function registerRestApi(
   registerInternationalRoutes(server, rest);
   registerSubscriptionRoutes(server, rest);
   registerWebhookDeliveryRoutes(server, rest);
+  registerUserCouponRoutes(server, rest);
   return rest;
 }
 

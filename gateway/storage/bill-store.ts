@@ -81,11 +81,23 @@ export interface BillExtras {
   buyerId?: string;
   couponId?: string;
   analysis?: Record<string, unknown>;
+  /** With a coupon: the order's amount before it (fen) and what it took off (fen). */
+  billFee?: number;
+  discount?: number;
+}
+
+/** What a bill's records show beyond the bill itself: its buyer and the coupon it was paid with. */
+export interface BillExtrasView {
+  buyerId: string | null;
+  couponId: string | null;
+  billFee: number | null;
+  discount: number | null;
 }
 
 export interface BillListFilter extends RecordFilter {
   spayResult?: boolean;
   refundResult?: boolean;
+  buyerId?: string;
 }
 
 export class BillStore {
@@ -501,8 +513,84 @@ export class BillStore {
         buyer_id: extras.buyerId ?? null,
         coupon_id: extras.couponId ?? null,
         analysis: extras.analysis ? JSON.stringify(extras.analysis) : null,
+        bill_fee: extras.billFee ?? null,
+        discount: extras.discount ?? null,
       })
       .execute();
+  }
+
+  /** Buyer and coupon by bill id, for the bills that have extras. */
+  async extrasOf(billIds: string[]): Promise<Map<string, BillExtrasView>> {
+    if (billIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('bill_extras')
+      .select(['bill_id', 'buyer_id', 'coupon_id', 'bill_fee', 'discount'])
+      .where('bill_id', 'in', billIds)
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.bill_id,
+        {
+          buyerId: row.buyer_id,
+          couponId: row.coupon_id,
+          billFee: row.bill_fee === null ? null : Number(row.bill_fee),
+          discount: row.discount === null ? null : Number(row.discount),
+        },
+      ]),
+    );
+  }
+
+  /** How many open attempts of the order were started with this coupon. */
+  async openAttemptsWithCoupon(
+    appId: string,
+    mode: AppMode,
+    billNo: string,
+    couponId: string,
+  ): Promise<number> {
+    const row = await this.db
+      .selectFrom('bills')
+      .innerJoin('bill_extras', 'bill_extras.bill_id', 'bills.id')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('bills.app_id', '=', appId)
+      .where('bills.mode', '=', mode)
+      .where('bills.bill_no', '=', billNo)
+      .where('bills.status', '=', 'open')
+      .where('bill_extras.coupon_id', '=', couponId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /**
+   * Gives every attempt of an order the buyer (history bills): `not_found` when the app has no such order,
+   * `other_buyer` when an attempt already has another buyer (nothing changes then).
+   */
+  async attachBuyer(
+    appId: string,
+    mode: AppMode,
+    billNo: string,
+    buyerId: string,
+  ): Promise<'attached' | 'not_found' | 'other_buyer'> {
+    const attempts = await this.attemptsOf(appId, mode, billNo);
+    if (attempts.length === 0) return 'not_found';
+    const extras = await this.extrasOf(attempts.map((bill) => bill.id));
+    for (const view of extras.values()) {
+      if (view.buyerId !== null && view.buyerId !== buyerId) return 'other_buyer';
+    }
+    for (const bill of attempts) {
+      if (extras.has(bill.id)) {
+        await this.db
+          .updateTable('bill_extras')
+          .set({ buyer_id: buyerId })
+          .where('bill_id', '=', bill.id)
+          .execute();
+      } else {
+        await this.db
+          .insertInto('bill_extras')
+          .values({ bill_id: bill.id, buyer_id: buyerId, coupon_id: null, analysis: null })
+          .execute();
+      }
+    }
+    return 'attached';
   }
 
   /** buyer_id by bill id, for the bills that have one. */
@@ -523,6 +611,17 @@ export class BillStore {
       const conditions = recordConditions(eb, 'bills', scope, filter);
       if (filter.spayResult !== undefined) {
         conditions.push(eb('bills.spay_result', '=', filter.spayResult ? 1 : 0));
+      }
+      if (filter.buyerId !== undefined) {
+        conditions.push(
+          eb.exists(
+            eb
+              .selectFrom('bill_extras')
+              .select('bill_extras.bill_id')
+              .whereRef('bill_extras.bill_id', '=', 'bills.id')
+              .where('bill_extras.buyer_id', '=', filter.buyerId),
+          ),
+        );
       }
       if (filter.refundResult !== undefined) {
         const refunded = eb.exists(

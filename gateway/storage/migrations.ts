@@ -13,6 +13,7 @@ import { m103_outbox_leases } from './migrations/103-outbox-leases.ts';
 import { m120_transfers } from './migrations/120-transfers.ts';
 import { m140_international } from './migrations/140-international.ts';
 import { m110_console } from './migrations/110-console.ts';
+import { m130_users_coupons } from './migrations/130-users-coupons.ts';
 import { m135_subscriptions } from './migrations/135-subscriptions.ts';
 
 const m001_initial: Migration = {
@@ -125,8 +126,9 @@ export const gatewayMigrations: Record<string, Migration> = {
   '101_orders_by_mode': m101_orders_by_mode,
   '102_app_security': m102_app_security,
   '103_outbox_leases': m103_outbox_leases,
-  '120_transfers': m120_transfers,
   '110_console': m110_console,
-  '140_international': m140_international,
+  '120_transfers': m120_transfers,
+  '130_users_coupons': m130_users_coupons,
   '135_subscriptions': m135_subscriptions,
+  '140_international': m140_international,
 };

@@ -28,6 +28,8 @@ import { WalGroupCommit } from './group-commit.ts';
 import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
 import { InternationalStore } from './international-store.ts';
+import { CouponStore } from './coupon-store.ts';
+import { UserStore } from './user-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
 /** The stores of one unit of work (the database itself, or one transaction). */
@@ -48,6 +50,10 @@ export interface Stores {
   console: ConsoleStore;
   /** The console's keyset-paged lists and aggregates over bills, refunds and webhook deliveries. */
   consoleQueries: ConsoleQueryStore;
+  /** The merchant's users (buyer_id). */
+  users: UserStore;
+  /** Coupon templates and issued coupons. */
+  coupons: CouponStore;
   /** Subscription plans, SMS passcodes, subscribers' cards, subscriptions and their charges. */
   subscriptions: SubscriptionStore;
 }
@@ -87,6 +93,8 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     international: new InternationalStore(db),
     console: new ConsoleStore(db),
     consoleQueries: new ConsoleQueryStore(db),
+    users: new UserStore(db),
+    coupons: new CouponStore(db),
     subscriptions: new SubscriptionStore(db, sealer),
   };
 }

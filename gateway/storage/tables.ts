@@ -156,6 +156,63 @@ export interface BillExtrasTable {
   buyer_id: string | null;
   coupon_id: string | null;
   analysis: string | null;
+  /** The order's amount before the coupon (fen); null when no coupon was used (migration 130). */
+  bill_fee: Generated<number | null>;
+  /** What the coupon took off (fen); null when no coupon was used. */
+  discount: Generated<number | null>;
+}
+
+/** A user of the merchant (migration 130_users_coupons); `merchant` is '' when registered without an account. */
+export interface MerchantUserTable {
+  app_id: string;
+  mode: 'test' | 'live';
+  buyer_id: string;
+  merchant: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A coupon template: type 0 takes `discount_fee` fen off, type 1 charges `rate_permille`/1000 of the amount. */
+export interface CouponTemplateTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  name: string;
+  type: number;
+  limit_fee: number;
+  discount_fee: number;
+  rate_permille: number;
+  total_count: number;
+  max_count_per_user: number;
+  deliver_count: number;
+  use_count: number;
+  /** 1: the template's start_time..end_time; 2: delivery_valid_days from the coupon's issue. */
+  expiry_type: number;
+  start_time: number | null;
+  end_time: number | null;
+  delivery_valid_days: number;
+  /** 0 not started, 1 active, -1 stopped (only forward). */
+  status: number;
+  mch_account: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An issued coupon; status 0 unused, 1 used (held by `order_bill_no` until that order is paid or given up). */
+export interface CouponTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  template_id: string;
+  user_id: string;
+  status: number;
+  start_time: number | null;
+  end_time: number | null;
+  order_bill_no: string | null;
+  paid_bill_id: string | null;
+  use_time: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A legacy sign or v2 nonce already used, refused again until it expires (migration 102_app_security). */
@@ -383,6 +440,9 @@ export interface GatewayTables {
   console_sessions: ConsoleSessionTable;
   console_signin_failures: ConsoleSigninFailureTable;
   console_audit: ConsoleAuditTable;
+  merchant_users: MerchantUserTable;
+  coupon_templates: CouponTemplateTable;
+  coupons: CouponTable;
   subscription_plans: SubscriptionPlanTable;
   sms_passcodes: SmsPasscodeTable;
   subscription_cards: SubscriptionCardTable;
