@@ -68,7 +68,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       (v) => v <= 150,
     ),
   );
-  const dispatch = (share: number) => results.webhookDispatch.find((run) => run.failingShare === share);
+  const dispatch = (share: number) =>
+    results.webhookDispatch.find(
+      (run) => run.failingShare === share && (run.engine ?? 'sqlite') === 'sqlite',
+    );
   const allGood = dispatch(0);
   const someFail = dispatch(0.1);
   checks.push(

@@ -162,8 +162,9 @@ export function renderTable(results: BenchResults): string {
     parts.push(
       table(
         'Webhook dispatch (outbox backlog drained by the gateway process)',
-        ['receiver', 'webhooks', 'delivered/s', 'attempts/s', 'attempts', 'delivered'],
+        ['store', 'receiver', 'webhooks', 'delivered/s', 'attempts/s', 'attempts', 'delivered'],
         results.webhookDispatch.map((run) => [
+          run.engine === 'postgres' ? 'PostgreSQL' : 'SQLite',
           run.failingShare === 0 ? 'answers success' : `${run.failingShare * 100} % of answers fail`,
           String(run.webhooks),
           run.deliveriesPerSecond.toFixed(0),

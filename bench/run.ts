@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTargets, missed, renderChecks } from './check-targets.ts';
 import { measureThroughput } from './gateway-throughput.ts';
-import { measureInstances } from './instances-throughput.ts';
+import { startThrowawayPostgres } from '../scripts/postgres-cluster.ts';
+import { freshDatabase, measureInstances } from './instances-throughput.ts';
 import { measureStoreScale } from './store-scale.ts';
 import { repoRoot } from './lib/demo-app.ts';
 import { renderTable } from './report-table.ts';
@@ -69,6 +70,16 @@ await step('the store at 10 k … 1 M bills: SQLite, PostgreSQL', 'scale', async
 await step('webhook dispatch', 'dispatch', async () => {
   results.webhookDispatch.push(await measureDispatch({ webhooks: 500, failingShare: 0 }));
   results.webhookDispatch.push(await measureDispatch({ webhooks: 500, failingShare: 0.1 }));
+  // The same on PostgreSQL (a throw-away cluster, a fresh database per run).
+  const cluster = await startThrowawayPostgres();
+  try {
+    for (const failingShare of [0, 0.1]) {
+      const databaseUrl = await freshDatabase(cluster.url, `spay_bench_dispatch_${failingShare * 100}`);
+      results.webhookDispatch.push(await measureDispatch({ webhooks: 500, failingShare, databaseUrl }));
+    }
+  } finally {
+    await cluster.stop();
+  }
 });
 results.seconds = Math.round((Date.now() - startedAt) / 1000);
 

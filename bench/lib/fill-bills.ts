@@ -87,8 +87,12 @@ function fillSqlite(target: FillTarget, from: number, to: number): void {
       db.prepare(orders).run(parameters);
       db.prepare(bills).run(parameters);
     })();
-    // The gateway reads through the WAL: fold it into the database file as a long-running store would have.
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    // The gateway reads through the WAL: fold it into the database file as a long-running store would have
+    // (else the gateway's first commits would checkpoint the whole fill on its event loop).
+    const [outcome] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+    if (outcome === undefined || outcome.busy !== 0) {
+      throw new Error(`fill: the WAL could not be checkpointed (${JSON.stringify(outcome)})`);
+    }
   } finally {
     db.close();
   }

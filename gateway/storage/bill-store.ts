@@ -466,13 +466,16 @@ export class BillStore {
    */
   async list(scope: RecordScope, filter: BillListFilter, paging: KeysetPaging): Promise<Bill[]> {
     const after = paging.after;
-    let query = this.filtered(scope, filter);
+    // The position's time joins the filter's end_time as ONE upper bound (the smaller): given two, SQLite seeks
+    // with one of them only, and with end_time's it would walk every row before the position.
+    const bounded =
+      after === undefined
+        ? filter
+        : { ...filter, endTime: Math.min(filter.endTime ?? after.createTime, after.createTime) };
+    let query = this.filtered(scope, bounded);
     if (after !== undefined) {
       query = query.where((eb) =>
-        eb.and([
-          eb('bills.create_time', '<=', after.createTime),
-          eb.or([eb('bills.create_time', '<', after.createTime), eb('bills.id', '<', after.id)]),
-        ]),
+        eb.or([eb('bills.create_time', '<', after.createTime), eb('bills.id', '<', after.id)]),
       );
     }
     const rows = await query
