@@ -59,41 +59,28 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-/**
- * The node flags the gateway runs with, here and in `npm run gateway` (package.json): V8's young generation is
- * two semi-spaces of up to 16 MB each by default, committed once a busy process has grown them — ~28 MB of
- * resident memory that a gateway answering small requests does not need (issue 15: RSS under the 50-connection
- * load 164–168 MB → 135–136 MB with 2 MB semi-spaces; req/s unchanged within the noise).
- */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=2'];
-
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const seedFile = join(options.dataDir, 'seed-app.json');
   writeFileSync(seedFile, JSON.stringify(options.app));
-  // The bare baseline (bench/bare-server.ts) is started the same way, flags included.
-  const child = spawn(
-    process.execPath,
-    [...GATEWAY_NODE_FLAGS, '--import', 'tsx', options.entry ?? 'gateway/main.ts'],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        SPAY_GATEWAY_HOST: '127.0.0.1',
-        SPAY_GATEWAY_PORT: String(options.port ?? 0),
-        SPAY_LOG: '0',
-        SPAY_DATA_DIR: options.dataDir,
-        SPAY_SEED_APP: seedFile,
-        SPAY_WEBHOOK_RETRY_SCALE: String(options.webhookRetryScale ?? 1),
-        SPAY_DATABASE_URL: options.databaseUrl ?? '',
-        ...(options.webhookLeaseMs ? { SPAY_WEBHOOK_LEASE_MS: String(options.webhookLeaseMs) } : {}),
-        ...(options.widgetDir ? { SPAY_WIDGET_DIR: options.widgetDir } : {}),
-        ...(options.rateLimits ? {} : { SPAY_RATE_LIMIT_WRITES: '0' }),
-        SPAY_ALLOW_PRIVATE_TARGETS: options.allowPrivateTargets === false ? '0' : '1',
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'gateway/main.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      SPAY_GATEWAY_HOST: '127.0.0.1',
+      SPAY_GATEWAY_PORT: String(options.port ?? 0),
+      SPAY_LOG: '0',
+      SPAY_DATA_DIR: options.dataDir,
+      SPAY_SEED_APP: seedFile,
+      SPAY_WEBHOOK_RETRY_SCALE: String(options.webhookRetryScale ?? 1),
+      SPAY_DATABASE_URL: options.databaseUrl ?? '',
+      ...(options.webhookLeaseMs ? { SPAY_WEBHOOK_LEASE_MS: String(options.webhookLeaseMs) } : {}),
+      ...(options.widgetDir ? { SPAY_WIDGET_DIR: options.widgetDir } : {}),
+      ...(options.rateLimits ? {} : { SPAY_RATE_LIMIT_WRITES: '0' }),
+      SPAY_ALLOW_PRIVATE_TARGETS: options.allowPrivateTargets === false ? '0' : '1',
+      ...options.env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
