@@ -33,6 +33,8 @@ export interface RedirectBillAnswer extends ButtonBillBase {
 export interface QrBillAnswer extends ButtonBillBase {
   action: 'qr';
   code_url: string;
+  /** The same QR text, where BeeCloud's own button script (v4) reads it. */
+  url: string;
   total_fee: number;
   expires_at: number | null;
 }

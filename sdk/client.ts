@@ -30,6 +30,18 @@ import type {
   RefundStatusRequest,
 } from './rest-types.ts';
 import { sendRestRequest, type RestRequest, type TransportOptions } from './rest-transport.ts';
+import type {
+  CardAuthAnswer,
+  CardAuthRequest,
+  PlanQuery,
+  PlanRecord,
+  PlanRequest,
+  SubscribeRequest,
+  SubscriptionChargeRecord,
+  SubscriptionQuery,
+  SubscriptionRecord,
+  SubscriptionUpdate,
+} from './subscription-types.ts';
 
 export type ClientOptions = TransportOptions;
 
@@ -153,6 +165,123 @@ export class SpayClient {
   transferBanks(type: 'P_DE' | 'P_CR' | 'C'): Promise<SpayResult<{ size: number; bank_list: string[] }>> {
     return this.send({ method: 'GET', path: 'rest/bc_transfer/banks', purpose: 'query', payload: { type } });
   }
+
+  /** `POST /2/plan`: a subscription plan. */
+  createPlan(request: PlanRequest): Promise<SpayResult<{ plan: PlanRecord }>> {
+    return this.send({ method: 'POST', path: 'plan', purpose: 'query', payload: { ...request } });
+  }
+
+  /** `PUT /2/plan/{id}`: a new name or optional (fee and calendar never change). */
+  updatePlan(
+    id: string,
+    change: { name?: string; optional?: PlanRequest['optional'] },
+  ): Promise<SpayResult<{ id: string }>> {
+    return this.send({
+      method: 'PUT',
+      path: `plan/${encodeURIComponent(id)}`,
+      purpose: 'query',
+      payload: { ...change },
+    });
+  }
+
+  /** `DELETE /2/plan/{id}`: nobody can subscribe to it any more; subscriptions go on. */
+  deletePlan(id: string): Promise<SpayResult<{ id: string }>> {
+    return this.send({ method: 'DELETE', path: `plan/${encodeURIComponent(id)}`, purpose: 'query' });
+  }
+
+  /** `GET /2/plan/{id}`. */
+  plan(id: string): Promise<SpayResult<{ plan: PlanRecord }>> {
+    return this.send({ method: 'GET', path: `plan/${encodeURIComponent(id)}`, purpose: 'query' });
+  }
+
+  /** `GET /2/plan` by criteria. */
+  plans(query: PlanQuery = {}): Promise<SpayResult<{ plans: PlanRecord[]; count: number }>> {
+    return this.send({ method: 'GET', path: 'plan', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/plan?count_only=true`. */
+  plansCount(query: PlanQuery = {}): Promise<SpayResult<{ total_count: number }>> {
+    return this.send({
+      method: 'GET',
+      path: 'plan',
+      purpose: 'query',
+      payload: { ...query, count_only: true },
+    });
+  }
+
+  /** `GET /2/subscription_banks`: the banks subscriptions debit (`common_banks` among them). */
+  subscriptionBanks(): Promise<SpayResult<{ banks: string[]; common_banks: string[] }>> {
+    return this.send({ method: 'GET', path: 'subscription_banks', purpose: 'query' });
+  }
+
+  /** `POST /2/sms`: a passcode to the card's mobile (the sandbox's is always 123456). */
+  sendSmsPasscode(phone: string): Promise<SpayResult<{ sms_id: string }>> {
+    return this.send({ method: 'POST', path: 'sms', purpose: 'query', payload: { phone } });
+  }
+
+  /** `POST /2/subscription`: valid at once for a confirmed card_id, else pending until the SUBSCRIPTION webhook. */
+  subscribe(request: SubscribeRequest): Promise<SpayResult<{ subscription: SubscriptionRecord }>> {
+    return this.send({ method: 'POST', path: 'subscription', purpose: 'query', payload: { ...request } });
+  }
+
+  /** `PUT /2/subscription/{id}`: a new amount (from the next charge), optional, or trial_end before the first charge. */
+  updateSubscription(id: string, change: SubscriptionUpdate): Promise<SpayResult<{ id: string }>> {
+    return this.send({
+      method: 'PUT',
+      path: `subscription/${encodeURIComponent(id)}`,
+      purpose: 'query',
+      payload: { ...change },
+    });
+  }
+
+  /** `DELETE /2/subscription/{id}`: now, or at the end of the current period. */
+  cancelSubscription(
+    id: string,
+    options: { atPeriodEnd?: boolean } = {},
+  ): Promise<SpayResult<{ id: string }>> {
+    return this.send({
+      method: 'DELETE',
+      path: `subscription/${encodeURIComponent(id)}`,
+      purpose: 'query',
+      payload: options.atPeriodEnd ? { at_period_end: true } : {},
+    });
+  }
+
+  /** `GET /2/subscription/{id}`. */
+  subscription(id: string): Promise<SpayResult<{ subscription: SubscriptionRecord }>> {
+    return this.send({ method: 'GET', path: `subscription/${encodeURIComponent(id)}`, purpose: 'query' });
+  }
+
+  /** `GET /2/subscription` by criteria. */
+  subscriptions(
+    query: SubscriptionQuery = {},
+  ): Promise<SpayResult<{ subscriptions: SubscriptionRecord[]; count: number }>> {
+    return this.send({ method: 'GET', path: 'subscription', purpose: 'query', payload: { ...query } });
+  }
+
+  /** `GET /2/subscription?count_only=true`. */
+  subscriptionsCount(query: SubscriptionQuery = {}): Promise<SpayResult<{ total_count: number }>> {
+    return this.send({
+      method: 'GET',
+      path: 'subscription',
+      purpose: 'query',
+      payload: { ...query, count_only: true },
+    });
+  }
+
+  /** `GET /2/subscription/{id}/charges` (spay): the subscription's charges, first period first. */
+  subscriptionCharges(id: string): Promise<SpayResult<{ charges: SubscriptionChargeRecord[] }>> {
+    return this.send({
+      method: 'GET',
+      path: `subscription/${encodeURIComponent(id)}/charges`,
+      purpose: 'query',
+    });
+  }
+
+  /** `POST /2/auth`: two-, three- or four-factor check (name + id_no [+ card_no [+ mobile]]). */
+  verifyCardFactors(request: CardAuthRequest): Promise<SpayResult<CardAuthAnswer>> {
+    return this.send({ method: 'POST', path: 'auth', purpose: 'query', payload: { ...request } });
+  }
 }
 
 export class SandboxClient {
@@ -224,6 +353,22 @@ export type ThrowingClient = {
       | 'transfers'
       | 'transfersCount'
       | 'transferBanks'
+      | 'createPlan'
+      | 'updatePlan'
+      | 'deletePlan'
+      | 'plan'
+      | 'plans'
+      | 'plansCount'
+      | 'subscriptionBanks'
+      | 'sendSmsPasscode'
+      | 'subscribe'
+      | 'updateSubscription'
+      | 'cancelSubscription'
+      | 'subscription'
+      | 'subscriptions'
+      | 'subscriptionsCount'
+      | 'subscriptionCharges'
+      | 'verifyCardFactors'
   ]: Unwrapped<SpayClient[K]>;
 } & {
   sandbox: { [K in 'pay' | 'bills' | 'billsCount' | 'notify']: Unwrapped<SandboxClient[K]> };
@@ -255,6 +400,22 @@ function throwingVariant(client: SpayClient): ThrowingClient {
     transfers: (query) => unwrap(client.transfers(query)),
     transfersCount: (query) => unwrap(client.transfersCount(query)),
     transferBanks: (type) => unwrap(client.transferBanks(type)),
+    createPlan: (request) => unwrap(client.createPlan(request)),
+    updatePlan: (id, change) => unwrap(client.updatePlan(id, change)),
+    deletePlan: (id) => unwrap(client.deletePlan(id)),
+    plan: (id) => unwrap(client.plan(id)),
+    plans: (query) => unwrap(client.plans(query)),
+    plansCount: (query) => unwrap(client.plansCount(query)),
+    subscriptionBanks: () => unwrap(client.subscriptionBanks()),
+    sendSmsPasscode: (phone) => unwrap(client.sendSmsPasscode(phone)),
+    subscribe: (request) => unwrap(client.subscribe(request)),
+    updateSubscription: (id, change) => unwrap(client.updateSubscription(id, change)),
+    cancelSubscription: (id, options) => unwrap(client.cancelSubscription(id, options)),
+    subscription: (id) => unwrap(client.subscription(id)),
+    subscriptions: (query) => unwrap(client.subscriptions(query)),
+    subscriptionsCount: (query) => unwrap(client.subscriptionsCount(query)),
+    subscriptionCharges: (id) => unwrap(client.subscriptionCharges(id)),
+    verifyCardFactors: (request) => unwrap(client.verifyCardFactors(request)),
     sandbox: {
       pay: (request) => unwrap(sandbox.pay(request)),
       bills: (query) => unwrap(sandbox.bills(query)),

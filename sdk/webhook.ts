@@ -13,7 +13,7 @@ import {
   webhookSignature,
 } from './sign.ts';
 
-export type TransactionType = 'PAY' | 'REFUND' | 'TRANSFER';
+export type TransactionType = 'PAY' | 'REFUND' | 'TRANSFER' | 'SUBSCRIPTION';
 
 /** The webhook body of reference §5 (spay adds `bill_no` to REFUND webhooks). */
 export interface WebhookBody {
@@ -26,7 +26,8 @@ export interface WebhookBody {
   transaction_type: TransactionType;
   /**
    * The bill_no (the button's out_trade_no) for PAY, the refund_no for REFUND, the transfer_no for TRANSFER (the
-   * bill_no of a bank-card transfer, the transfer_id of an item of an Alipay batch).
+   * bill_no of a bank-card transfer, the transfer_id of an item of an Alipay batch), the subscription id for
+   * SUBSCRIPTION, the charge's id for a subscription charge's PAY (sub_channel_type BC_SUBSCRIPTION).
    */
   transaction_id: string;
   /** Integer fen. */
@@ -158,9 +159,10 @@ function firstFieldProblem(record: Record<string, unknown>): string | undefined 
   if (
     record.transaction_type !== 'PAY' &&
     record.transaction_type !== 'REFUND' &&
-    record.transaction_type !== 'TRANSFER'
+    record.transaction_type !== 'TRANSFER' &&
+    record.transaction_type !== 'SUBSCRIPTION'
   ) {
-    return 'transaction_type: must be PAY, REFUND or TRANSFER';
+    return 'transaction_type: must be PAY, REFUND, TRANSFER or SUBSCRIPTION';
   }
   const fee = record.transaction_fee;
   if (typeof fee !== 'number' || !Number.isSafeInteger(fee) || fee < 0) {

@@ -58,7 +58,7 @@ export async function restFuzzScenario(requests = 1500): Promise<Checks> {
     }
     const before = snapshot(dataDir, new Set(billIds));
     checks.tried_(
-      `${requests} random or mutated requests (seed ${random.seed}) against 20 paid and 10 open bills`,
+      `${requests} random or mutated requests (seed ${random.seed}, replay: SPAY_FUZZ_SEED=${random.seed}) against 20 paid and 10 open bills`,
     );
 
     const serverErrors: string[] = [];

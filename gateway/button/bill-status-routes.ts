@@ -1,5 +1,7 @@
 /**
- * GET /2/rest/bill_public/{id}         — the bill's public status (what the old widget polled).
+ * GET /2/rest/bill_public/{id}         — the bill's public status (what the old widget polled); JSONP with a
+ *                                        `callback` in the query or inside `para` (BeeCloud's v4 script:
+ *                                        `?para={"app_id":…,"callback":"queryFun"}`).
  * GET /2/rest/bill_public/{id}/events  — server-sent events: `event: status` with the same `pay` object at
  *                                        connect and at every change, a heartbeat comment every 15 s.
  */
@@ -9,14 +11,34 @@ import { publicBillStatus, type Bill } from '../bills/bill.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { looksLikeBillId } from '../bills/bill-id.ts';
+import { toBeeCloudError } from '../http/error-handler.ts';
+import { readJsonpRequest, sendJsonp } from './jsonp.ts';
 
 export const heartbeatMs = 15_000;
 
-export async function findPublicBill(ctx: GatewayContext, id: string): Promise<Bill> {
+/**
+ * The bill behind a public status request. `appId`, when the page names one (`para.app_id`, as BeeCloud's v4
+ * script sends it), must be the bill's app: another app's bill is "no such bill", like an unknown id.
+ */
+export async function findPublicBill(ctx: GatewayContext, id: string, appId?: string): Promise<Bill> {
   if (!looksLikeBillId(id)) throw new BeeCloudError('NO_SUCH_BILL', 'id', 'is not a bill id', 404);
   const bill = await ctx.core.payments.findBill(id);
-  if (!bill) throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${id}`, 404);
+  if (!bill || (appId !== undefined && bill.appId !== appId)) {
+    throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${id}`, 404);
+  }
   return bill;
+}
+
+/** `para.app_id` when the request names an app (a string), else undefined; anything else is refused. */
+function appIdOf(para: unknown): string | undefined {
+  if (para === undefined) return undefined;
+  if (typeof para !== 'object' || para === null || Array.isArray(para)) {
+    throw new BeeCloudError('PARAM_INVALID', 'para', 'must be a JSON object');
+  }
+  const appId = (para as Record<string, unknown>).app_id;
+  if (appId === undefined || appId === '') return undefined;
+  if (typeof appId !== 'string') throw new BeeCloudError('PARAM_INVALID', 'app_id', 'must be a string');
+  return appId;
 }
 
 function statusEvent(bill: Bill): string {
@@ -29,11 +51,32 @@ export function registerBillStatusRoutes(app: FastifyInstance, ctx: GatewayConte
     for (const stream of openStreams) stream.end();
   });
 
-  app.get<{ Params: { id: string } }>('/2/rest/bill_public/:id', async (request, reply) => {
-    const bill = await findPublicBill(ctx, request.params.id);
-    reply.header('cache-control', 'no-store');
-    return { ...okAnswer(), pay: publicBillStatus(bill) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/2/rest/bill_public/:id',
+    { config: { edge: 'button' } },
+    async (request, reply) => {
+      const { callback, para, paraError } = readJsonpRequest(request);
+      if (callback === undefined) {
+        if (paraError !== undefined) throw paraError;
+        const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
+        reply.header('cache-control', 'no-store');
+        return { ...okAnswer(), pay: publicBillStatus(bill) };
+      }
+      // JSONP (BeeCloud's v4 script polls `?para={"app_id":…,"callback":"queryFun"}`): errors come back through
+      // the callback too, so the page's poll sees them.
+      let answer: unknown;
+      try {
+        if (paraError !== undefined) throw paraError;
+        const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
+        answer = { ...okAnswer(), pay: publicBillStatus(bill) };
+      } catch (error) {
+        const known = toBeeCloudError(error as Error, 'button');
+        if (!known) throw error;
+        answer = known.toAnswer();
+      }
+      return sendJsonp(reply, callback, answer);
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/2/rest/bill_public/:id/events', async (request, reply) => {
     const bill = await findPublicBill(ctx, request.params.id);

@@ -170,6 +170,24 @@ function parseSignType(value: unknown): ButtonSignType {
   );
 }
 
+/**
+ * BeeCloud's own button script (v4) builds its `para` by hand with every value as a string: a string of digits
+ * is the number it spells (amount is read the same way in parseAmount).
+ */
+function integerFromText(value: unknown): unknown {
+  return typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : value;
+}
+
+/** …and an object as its JSON text. */
+function objectFromText(value: unknown, field: string): unknown {
+  if (typeof value !== 'string' || value === '') return value === '' ? null : value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new BeeCloudError('PARAM_INVALID', field, 'must be a flat {key: value} object (or its JSON text)');
+  }
+}
+
 /** Checks the button's fields; `needsOpenid` for WX_JSAPI. The sign is checked separately, against the app. */
 export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid: boolean }): ButtonOrder {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -195,7 +213,7 @@ export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid:
     );
   const returnUrl = parseReturnUrl(fields.return_url);
   const signedReturnUrl = present(fields.return_url) ? (fields.return_url as string) : null;
-  const optional = parseOptional(fields.optional);
+  const optional = parseOptional(objectFromText(fields.optional, 'optional'));
   let openid: string | null = null;
   if (needsOpenid) {
     openid = requiredString(fields, 'openid');
@@ -207,7 +225,7 @@ export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid:
       );
     }
   }
-  const billTimeoutSeconds = parseBillTimeout(fields.bill_timeout);
+  const billTimeoutSeconds = parseBillTimeout(integerFromText(fields.bill_timeout));
   return {
     appId,
     title,

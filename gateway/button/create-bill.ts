@@ -83,6 +83,7 @@ function buttonAnswer(ctx: GatewayContext, bill: Bill, start: PaymentStart): But
         ...base,
         action: 'qr',
         code_url: start.codeUrl,
+        url: start.codeUrl,
         total_fee: bill.totalFee,
         expires_at: bill.expiresAt,
       };

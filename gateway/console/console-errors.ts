@@ -78,6 +78,16 @@ const subjectFields: Record<DomainSubject, string> = {
   notify_url: 'webhookUrl',
   transfer_no: 'transferNo',
   batch_no: 'batchNo',
+  name: 'name',
+  id_no: 'idNo',
+  card_no: 'cardNo',
+  mobile: 'mobile',
+  card_id: 'cardId',
+  plan_id: 'planId',
+  subscription_id: 'subscriptionId',
+  sms_id: 'smsId',
+  sms_code: 'smsCode',
+  trial_end: 'trialEnd',
 };
 
 /** A core refusal in the console's words. */

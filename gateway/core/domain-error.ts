@@ -26,7 +26,17 @@ export type DomainReason =
   /** A transfer_no / batch_no already used by another transfer of the app. */
   | 'transfer_duplicate'
   /** The app's transfer balance does not cover the transfer. */
-  | 'balance_insufficient';
+  | 'balance_insufficient'
+  /** A card factor (name, id number, card number, mobile) of the wrong shape. */
+  | 'factor_invalid'
+  /** No subscription plan with that id in the app (or it was deleted). */
+  | 'plan_unknown'
+  /** No subscription with that id in the app. */
+  | 'subscription_unknown'
+  /** An SMS passcode that is unknown, expired, used, tried too often or wrong. */
+  | 'passcode_invalid'
+  /** A subscription's change its state no longer allows (e.g. a cancelled one). */
+  | 'subscription_closed';
 
 /** What a refusal is about, in domain terms; each edge names it its own way (amount vs total_fee …). */
 export type DomainSubject =
@@ -41,7 +51,17 @@ export type DomainSubject =
   | 'refund_ids'
   | 'notify_url'
   | 'transfer_no'
-  | 'batch_no';
+  | 'batch_no'
+  | 'name'
+  | 'id_no'
+  | 'card_no'
+  | 'mobile'
+  | 'card_id'
+  | 'plan_id'
+  | 'subscription_id'
+  | 'sms_id'
+  | 'sms_code'
+  | 'trial_end';
 
 export class DomainError extends Error {
   constructor(

@@ -13,6 +13,7 @@ import { quietObserver, type GatewayObserver } from './observer.ts';
 import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
 import { Refunds, stuckRefundAgeMs } from './refunds.ts';
+import { Subscriptions, type SubscriptionOptions } from './subscriptions.ts';
 import { Transfers, type TransferOptions } from './transfers.ts';
 
 export interface CoreTimings {
@@ -42,6 +43,8 @@ export interface GatewayCoreOptions extends CoreTimings {
   observer?: GatewayObserver;
   /** The sandbox's transfer balance and settling times (core/transfers.ts). */
   transfers?: TransferOptions;
+  /** SMS passcode lifetime, the sandbox bank's review time, charge retries, the scheduler's pass (core/subscriptions.ts). */
+  subscriptions?: SubscriptionOptions;
 }
 
 export class GatewayCore {
@@ -51,6 +54,7 @@ export class GatewayCore {
   readonly notices: Notices;
   readonly reconciliation: Reconciliation;
   readonly transfers: Transfers;
+  readonly subscriptions: Subscriptions;
   readonly registry: ChannelRegistry;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopListening: (() => void) | undefined;
@@ -74,6 +78,7 @@ export class GatewayCore {
     this.refunds = new Refunds(deps);
     this.notices = new Notices(deps, this.payments, this.refunds);
     this.transfers = new Transfers(deps, options.transfers);
+    this.subscriptions = new Subscriptions(deps, options.subscriptions);
     this.reconciliation = new Reconciliation(deps, this.payments, {
       afterMs: reconcileAfterMs,
       maxIntervalMs: options.reconcileMaxIntervalMs ?? 30 * 60_000,
@@ -95,6 +100,11 @@ export class GatewayCore {
       this.options.transfers?.settlePassMs ?? 1000,
       () => this.transfers.settleDue(),
       'settling sandbox card transfers',
+    );
+    this.every(
+      this.options.subscriptions?.passMs ?? 5000,
+      () => this.subscriptions.runScheduler(),
+      'subscription reviews and charges',
     );
     // Used signs and nonces (replay refusal) only matter inside their timestamp window.
     this.every(

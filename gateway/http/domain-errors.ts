@@ -12,7 +12,8 @@ export type Edge = 'button' | 'rest';
 const resultByReason: Record<DomainReason, ResultName> = {
   app_unknown: 'APP_INVALID',
   channel_unknown: 'CHANNEL_INVALID',
-  channel_not_enabled: 'CHANNEL_INVALID',
+  // BeeCloud answered a channel the app had not configured with 2 PAY_FACTOR_NOT_SET; 3 is for unknown names.
+  channel_not_enabled: 'PAY_FACTOR_NOT_SET',
   channel_not_configured: 'PAY_FACTOR_NOT_SET',
   channel_refused: 'CHANNEL_ERROR',
   channel_unavailable: 'CHANNEL_ERROR',
@@ -29,7 +30,25 @@ const resultByReason: Record<DomainReason, ResultName> = {
   target_refused: 'PARAM_INVALID',
   transfer_duplicate: 'BILL_NO_DUPLICATE',
   balance_insufficient: 'CHANNEL_ERROR',
+  factor_invalid: 'PARAM_INVALID',
+  plan_unknown: 'PARAM_INVALID',
+  subscription_unknown: 'PARAM_INVALID',
+  passcode_invalid: 'PARAM_INVALID',
+  subscription_closed: 'PARAM_INVALID',
 };
+
+const commonFields = {
+  name: 'name',
+  id_no: 'id_no',
+  card_no: 'card_no',
+  mobile: 'mobile',
+  card_id: 'card_id',
+  plan_id: 'plan_id',
+  subscription_id: 'id',
+  sms_id: 'sms_id',
+  sms_code: 'sms_code',
+  trial_end: 'trial_end',
+} as const;
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
   button: {
@@ -45,6 +64,7 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    ...commonFields,
   },
   rest: {
     app: 'app_id',
@@ -59,6 +79,7 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    ...commonFields,
   },
 };
 

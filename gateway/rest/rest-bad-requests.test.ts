@@ -302,9 +302,9 @@ const badRequests: BadRequest[] = [
     field: 'channel',
   },
   {
-    name: 'pay: channel not enabled for the app',
+    name: 'pay: channel not enabled for the app (PAY_FACTOR_NOT_SET, as BeeCloud)',
     call: () => payCall({ ...pay, channel: 'WX_WAP' }),
-    code: 3,
+    code: 2,
     field: 'channel',
   },
   {

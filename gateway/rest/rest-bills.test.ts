@@ -64,7 +64,7 @@ describe('POST /2/rest/bill', () => {
 
   it('creates WX_WAP bills for an app that enables wxwap, and refuses channels the app does not enable', async () => {
     const answer = await pay({ channel: 'WX_WAP', total_fee: 1, bill_no: newBillNo(), title: 't' });
-    expect(answer.json).toMatchObject({ result_code: 3, result_msg: 'CHANNEL_INVALID' });
+    expect(answer.json).toMatchObject({ result_code: 2, result_msg: 'PAY_FACTOR_NOT_SET' });
     expect(String(answer.json.err_detail)).toMatch(/^channel: WX_WAP is not enabled/);
 
     const wxwap = await startTestGateway({ app: { channels: ['wxwap'] } });

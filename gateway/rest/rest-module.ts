@@ -14,6 +14,7 @@ import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
 import { installSignedBodyCapture } from './request-signature.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
+import { registerSubscriptionRoutes } from './subscription-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
 
@@ -40,6 +41,7 @@ export function registerRestApi(
   registerRefundRoutes(server, rest);
   registerSandboxNotifyRoutes(server, rest);
   registerTransferRoutes(server, rest);
+  registerSubscriptionRoutes(server, rest);
   registerWebhookDeliveryRoutes(server, rest);
   return rest;
 }

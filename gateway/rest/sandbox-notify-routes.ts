@@ -1,23 +1,63 @@
 /**
- * GET /2/rest/sandbox/notify/{appId}/{billId} — the sandbox pays a test bill (test secret), exactly as the
- * sandbox cashier's "支付" button does: a signed sandbox notify through the channel notify path, so the bill,
- * its siblings, the PAY webhook and the SSE stream all change as for a real payment. Paying an attempt that was
- * closed or expired simulates a late payment, which the refunds side refunds automatically.
+ * GET /2/rest/sandbox/notify/{appId}/{billId} — the sandbox pays a test bill, exactly as the sandbox cashier's
+ * "支付" button does: a signed sandbox notify through the channel notify path, so the bill, its siblings, the PAY
+ * webhook and the SSE stream all change as for a real payment. Paying an attempt that was closed or expired
+ * simulates a late payment, which the refunds side refunds automatically.
+ *
+ * Two forms, as BeeCloud accepted them:
+ * - signed: `?para={app_id, timestamp, app_sign}` with the test secret (or the v2 request signature);
+ * - unsigned: no `para` (or `para=` / `para={}`), as BeeCloud's Android, iOS and Java SDKs call it in test mode.
+ *   The app is the one in the path. Only a test-mode bill of that app is ever paid this way (a live bill is
+ *   "no such bill" to both forms), and an app that requires the v2 request signature refuses the unsigned form.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { App } from '../apps/app.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import { sandboxPay } from '../sandbox/sandbox-payment.ts';
+import { hasRequestSignature } from './request-signature.ts';
 import { authenticated, billRecords, restRouteOptions, type RestContext } from './rest-context.ts';
 
+type Params = { appId: string; billId: string };
+
+/** True when the request carries no credentials at all: no v2 headers and an empty (or absent) `para`. */
+export function isUnsignedSandboxNotify(request: Pick<FastifyRequest, 'query' | 'headers'>): boolean {
+  if (hasRequestSignature(request as FastifyRequest)) return false;
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const names = Object.keys(query);
+  if (names.length === 0) return true;
+  if (names.length !== 1 || names[0] !== 'para') return false;
+  const para = query.para;
+  return para === '' || (typeof para === 'string' && /^\s*\{\s*\}\s*$/.test(para));
+}
+
+async function notifyingApp(rest: RestContext, request: FastifyRequest<{ Params: Params }>): Promise<App> {
+  if (!isUnsignedSandboxNotify(request)) {
+    const { app } = await authenticated(rest, request, 'sandbox');
+    if (request.params.appId !== app.appId) {
+      throw new BeeCloudError('APP_INVALID', 'app_id', 'does not match the app in the path');
+    }
+    return app;
+  }
+  const app = await rest.gateway.store.apps.findApp(request.params.appId);
+  if (app === undefined) {
+    throw new BeeCloudError('APP_INVALID', 'appId', `no app ${request.params.appId.slice(0, 64)}`);
+  }
+  if (app.requestSign === 'v2_required') {
+    throw new BeeCloudError(
+      'APP_INVALID',
+      'X-Spay-Signature',
+      'this app requires the v2 request signature; the unsigned sandbox notify is refused',
+    );
+  }
+  return app;
+}
+
 export function registerSandboxNotifyRoutes(server: FastifyInstance, rest: RestContext): void {
-  server.get<{ Params: { appId: string; billId: string } }>(
+  server.get<{ Params: Params }>(
     '/2/rest/sandbox/notify/:appId/:billId',
     restRouteOptions,
     async (request) => {
-      const { app } = await authenticated(rest, request, 'sandbox');
-      if (request.params.appId !== app.appId) {
-        throw new BeeCloudError('APP_INVALID', 'app_id', 'does not match the app in the path');
-      }
+      const app = await notifyingApp(rest, request);
       const bill = await rest.gateway.core.payments.findBill(request.params.billId);
       if (bill === undefined || bill.appId !== app.appId || bill.mode !== 'test') {
         throw new BeeCloudError(

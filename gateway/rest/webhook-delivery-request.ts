@@ -13,9 +13,15 @@ export type AppDeliveryFilter = Omit<DeliveryFilter, 'appId'>;
 
 export function readDeliveryFilter(fields: RequestFields): AppDeliveryFilter {
   const typeName = fields.optionalString('transaction_type', { maxLength: 8 });
-  const transactionType = (['PAY', 'REFUND', 'TRANSFER'] as const).find((name) => name === typeName);
+  const transactionType = (['PAY', 'REFUND', 'TRANSFER', 'SUBSCRIPTION'] as const).find(
+    (name) => name === typeName,
+  );
   if (typeName !== undefined && transactionType === undefined) {
-    throw new BeeCloudError('PARAM_INVALID', 'transaction_type', 'must be PAY, REFUND or TRANSFER');
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'transaction_type',
+      'must be PAY, REFUND, TRANSFER or SUBSCRIPTION',
+    );
   }
   const status = fields.optionalString('status', { maxLength: 16 });
   if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {

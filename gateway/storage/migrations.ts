@@ -12,6 +12,7 @@ import { m102_app_security } from './migrations/102-app-security.ts';
 import { m103_outbox_leases } from './migrations/103-outbox-leases.ts';
 import { m120_transfers } from './migrations/120-transfers.ts';
 import { m110_console } from './migrations/110-console.ts';
+import { m135_subscriptions } from './migrations/135-subscriptions.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -125,4 +126,5 @@ export const gatewayMigrations: Record<string, Migration> = {
   '103_outbox_leases': m103_outbox_leases,
   '120_transfers': m120_transfers,
   '110_console': m110_console,
+  '135_subscriptions': m135_subscriptions,
 };

@@ -25,6 +25,7 @@ import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { WalGroupCommit } from './group-commit.ts';
+import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
@@ -44,6 +45,8 @@ export interface Stores {
   console: ConsoleStore;
   /** The console's keyset-paged lists and aggregates over bills, refunds and webhook deliveries. */
   consoleQueries: ConsoleQueryStore;
+  /** Subscription plans, SMS passcodes, subscribers' cards, subscriptions and their charges. */
+  subscriptions: SubscriptionStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -80,6 +83,7 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     transfers: new TransferStore(db),
     console: new ConsoleStore(db),
     consoleQueries: new ConsoleQueryStore(db),
+    subscriptions: new SubscriptionStore(db, sealer),
   };
 }
 

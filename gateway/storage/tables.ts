@@ -94,7 +94,7 @@ export interface WebhookOutboxTable {
   app_id: string;
   bill_id: string | null;
   refund_id: string | null;
-  transaction_type: 'PAY' | 'REFUND' | 'TRANSFER';
+  transaction_type: 'PAY' | 'REFUND' | 'TRANSFER' | 'SUBSCRIPTION';
   transaction_id: string;
   target_url: string;
   /** The exact JSON body sent at every attempt (its legacy `sign` covers its `timestamp`). */
@@ -251,6 +251,100 @@ export interface ConsoleAuditTable {
   detail: string;
 }
 
+/** A subscription plan (migration 135_subscriptions). */
+export interface SubscriptionPlanTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  name: string;
+  fee: number;
+  /** BeeCloud's `interval`: day | week | month | year. */
+  period_unit: string;
+  /** BeeCloud's `interval_count`. */
+  period_count: number;
+  currency: string;
+  trial_days: number;
+  optional: string | null;
+  /** 1 while the plan exists, 0 once deleted. */
+  valid: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An SMS passcode (`sms_id`); the code is kept as its SHA-256 hex. */
+export interface SmsPasscodeTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  phone: string;
+  code_hash: string;
+  tries: number;
+  used_at: number | null;
+  expires_at: number;
+  created_at: number;
+}
+
+/** A subscriber's card (`card_id`); card_no, id_no and mobile sealed by the gateway's secret key. */
+export interface SubscriptionCardTable {
+  card_id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  bank_name: string;
+  card_no: string;
+  id_name: string;
+  id_no: string;
+  mobile: string;
+  last4: string;
+  /** 1 once the bank confirmed the factors (the review passed). */
+  verified: number;
+  created_at: number;
+}
+
+export interface SubscriptionTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  buyer_id: string;
+  plan_id: string;
+  card_id: string;
+  bank_name: string;
+  last4: string;
+  /** The quantity the plan's fee is multiplied by, as a decimal string (BeeCloud's Double `amount`). */
+  amount: string;
+  trial_end: number | null;
+  optional: string | null;
+  coupon_id: string | null;
+  /** pending | trialing | active | past_due | canceled | failed */
+  status: string;
+  valid: number;
+  /** When the sandbox bank's review of a new card ends (null once reviewed). */
+  review_at: number | null;
+  cancel_at_period_end: number;
+  /** When the period `next_period` starts and is charged (null: nothing scheduled). */
+  next_charge_at: number | null;
+  next_period: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One charge of one period of a subscription (unique per subscription and period). */
+export interface SubscriptionChargeTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  subscription_id: string;
+  period: number;
+  period_start: number;
+  fee: number;
+  /** pending | paid | failed | canceled */
+  status: string;
+  tries: number;
+  next_try_at: number | null;
+  message: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
 export interface GatewayTables {
   apps: AppTable;
   orders: OrderTable;
@@ -267,6 +361,11 @@ export interface GatewayTables {
   console_sessions: ConsoleSessionTable;
   console_signin_failures: ConsoleSigninFailureTable;
   console_audit: ConsoleAuditTable;
+  subscription_plans: SubscriptionPlanTable;
+  sms_passcodes: SmsPasscodeTable;
+  subscription_cards: SubscriptionCardTable;
+  subscriptions: SubscriptionTable;
+  subscription_charges: SubscriptionChargeTable;
 }
 
 export type GatewayDb = Kysely<GatewayTables>;
