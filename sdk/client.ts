@@ -100,7 +100,9 @@ export class SpayClient {
   }
 
   /** `GET /2/rest/bills`. */
-  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[]; count?: number }>> {
+  bills(
+    query: BillListQuery = {},
+  ): Promise<SpayResult<{ bills: BillRecord[]; count?: number; next_cursor?: string }>> {
     return this.send({ method: 'GET', path: 'rest/bills', purpose: 'query', payload: { ...query } });
   }
 
@@ -469,7 +471,9 @@ export class SandboxClient {
   }
 
   /** `GET /2/rest/sandbox/bills`. */
-  bills(query: BillListQuery = {}): Promise<SpayResult<{ bills: BillRecord[]; count?: number }>> {
+  bills(
+    query: BillListQuery = {},
+  ): Promise<SpayResult<{ bills: BillRecord[]; count?: number; next_cursor?: string }>> {
     return this.client.send({
       method: 'GET',
       path: 'rest/sandbox/bills',

@@ -152,6 +152,8 @@ export interface BillQuery extends TimeFilter {
 
 export interface BillListQuery extends BillQuery, Paging {
   need_detail?: boolean;
+  /** spay: the previous page's `next_cursor` (keyset paging: as fast at any depth; `skip` counts from it). */
+  cursor?: string;
 }
 
 export interface RefundRequest {

@@ -14,7 +14,7 @@ import type { Bill, OptionalMap } from '../bills/bill.ts';
 import type { PaymentStart } from '../channels/channel.ts';
 import { channelInfo, isChannelEnabled, type ButtonChannel } from '../channels/channels.ts';
 import type { BillExtras, BillListFilter } from '../storage/bill-store.ts';
-import type { Paging, RecordScope } from '../storage/record-filter.ts';
+import type { KeysetPaging, RecordScope } from '../storage/record-filter.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { attemptOf, channelUrlsFor, type CoreDeps } from './core-deps.ts';
 import { targetRefusal } from '../net/target-policy.ts';
@@ -437,7 +437,7 @@ export class Payments {
   }
 
   /** Bills of an app and mode with BeeCloud's filters, newest first, with what their records show. */
-  async listBills(scope: RecordScope, filter: BillListFilter, paging: Paging): Promise<BillView[]> {
+  async listBills(scope: RecordScope, filter: BillListFilter, paging: KeysetPaging): Promise<BillView[]> {
     return this.views(await this.deps.store.bills.list(scope, filter, paging));
   }
 

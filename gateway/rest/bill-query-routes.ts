@@ -1,11 +1,13 @@
 /**
  * GET /2/rest/bills, /2/rest/bills/count, /2/rest/bill/{id} — the app's bills (app secret; test secret too in
- * test mode) — and their sandbox twins under /2/rest/sandbox/ (test secret, test bills).
+ * test mode) — and their sandbox twins under /2/rest/sandbox/ (test secret, test bills). `GET bills` pages with
+ * BeeCloud's `skip`/`limit` and, beside them, spay's keyset `cursor` (the previous page's `next_cursor`).
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppMode } from '../apps/app.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { SecretScope } from './app-auth.ts';
+import { encodeListCursor } from './list-cursor.ts';
 import { readBillListQuery, readBillQuery } from './list-query.ts';
 import { authenticated, billRecords, restRouteOptions, type RestContext } from './rest-context.ts';
 
@@ -22,18 +24,26 @@ const SANDBOX_PATHS: BillPaths = { prefix: '/2/rest/sandbox', scope: 'sandbox', 
 function registerBillQueries(server: FastifyInstance, rest: RestContext, paths: BillPaths): void {
   server.get(`${paths.prefix}/bills`, restRouteOptions, async (request) => {
     const { app, fields } = await authenticated(rest, request, paths.scope);
-    const { skip, limit, needDetail, ...filter } = readBillListQuery(fields);
+    const { skip, limit, needDetail, after, ...filter } = readBillListQuery(fields);
     const payments = rest.gateway.core.payments;
     const found = await payments.listBills({ appId: app.appId, mode: paths.mode(app.mode) }, filter, {
       skip,
       limit,
+      after,
     });
     const bills = await billRecords(
       rest,
       found.map((view) => view.bill),
       needDetail,
     );
-    return { ...okAnswer(), count: bills.length, bills };
+    // A full page may have a next one: its cursor names this page's last bill (keyset paging, any depth).
+    const last = found.length === limit ? found[found.length - 1]!.bill : undefined;
+    return {
+      ...okAnswer(),
+      count: bills.length,
+      bills,
+      ...(last ? { next_cursor: encodeListCursor({ createTime: last.createTime, id: last.id }) } : {}),
+    };
   });
 
   server.get(`${paths.prefix}/bills/count`, restRouteOptions, async (request) => {

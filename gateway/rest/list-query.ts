@@ -3,7 +3,9 @@
  * paging (`skip`, `limit` default 10, max 50) and `need_detail`.
  */
 import { BeeCloudError } from '../errors/result-codes.ts';
+import type { ListPosition } from '../storage/record-filter.ts';
 import { readChannelFilter, type ChannelFilter } from './channel-filter.ts';
+import { decodeListCursor } from './list-cursor.ts';
 import type { RequestFields } from './request-fields.ts';
 
 export const DEFAULT_LIMIT = 10;
@@ -46,6 +48,8 @@ export interface BillQuery extends TimeRange {
 
 export interface BillListQuery extends BillQuery, Paging {
   needDetail: boolean;
+  /** spay: keyset paging, from the `next_cursor` of the previous page (`skip` then counts from there). */
+  after?: ListPosition;
 }
 
 export function readBillQuery(fields: RequestFields): BillQuery {
@@ -64,5 +68,11 @@ export function readBillListQuery(fields: RequestFields): BillListQuery {
     ...readBillQuery(fields),
     ...readPaging(fields),
     needDetail: fields.optionalBoolean('need_detail') ?? false,
+    after: cursorOf(fields),
   };
+}
+
+function cursorOf(fields: RequestFields): ListPosition | undefined {
+  const text = fields.optionalString('cursor', { maxLength: 256 });
+  return text === undefined ? undefined : decodeListCursor(text);
 }

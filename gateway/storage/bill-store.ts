@@ -11,7 +11,7 @@ import type { AppMode } from '../apps/app.ts';
 import type { Bill, OptionalMap } from '../bills/bill.ts';
 import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
 import { engineOf } from './dialect.ts';
-import { recordConditions, type Paging, type RecordFilter, type RecordScope } from './record-filter.ts';
+import { recordConditions, type KeysetPaging, type RecordFilter, type RecordScope } from './record-filter.ts';
 import type { BillTable, GatewayTx, OrderTable } from './tables.ts';
 
 export function billFromRow(row: Selectable<BillTable>): Bill {
@@ -471,11 +471,29 @@ export class BillStore {
   }
 
   /** Bills of an app and mode with BeeCloud's filters, newest first. */
-  async list(scope: RecordScope, filter: BillListFilter, paging: Paging): Promise<Bill[]> {
-    const rows = await this.filtered(scope, filter)
+  /**
+   * Newest first (ties by id, also descending, so that one index — app, mode, create_time, id — gives the order
+   * and a keyset position both). After a position, the list starts at the next bill: the bound on create_time
+   * lets the database seek there in that index instead of walking the rows before it.
+   */
+  async list(scope: RecordScope, filter: BillListFilter, paging: KeysetPaging): Promise<Bill[]> {
+    const after = paging.after;
+    // The position's time joins the filter's end_time as ONE upper bound (the smaller): given two, SQLite seeks
+    // with one of them only, and with end_time's it would walk every row before the position.
+    const bounded =
+      after === undefined
+        ? filter
+        : { ...filter, endTime: Math.min(filter.endTime ?? after.createTime, after.createTime) };
+    let query = this.filtered(scope, bounded);
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([eb('bills.create_time', '<', after.createTime), eb('bills.id', '<', after.id)]),
+      );
+    }
+    const rows = await query
       .selectAll('bills')
       .orderBy('bills.create_time', 'desc')
-      .orderBy('bills.id')
+      .orderBy('bills.id', 'desc')
       .limit(paging.limit)
       .offset(paging.skip)
       .execute();
