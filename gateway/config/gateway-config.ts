@@ -115,6 +115,8 @@ export const toolVariables: Readonly<Record<string, string>> = {
   SPAY_SIM_NOTIFY_RETRY_SCALE: 'npm run simulators',
   SPAY_BENCH_ONLY: 'npm run bench',
   SPAY_BENCH_SECONDS: 'npm run bench',
+  SPAY_BENCH_SCALE_SIZES: 'npm run bench',
+  SPAY_BENCH_SCALE_SECONDS: 'npm run bench',
   SPAY_RELIABILITY_ONLY: 'npm run test:reliability',
   SPAY_RELIABILITY_SEED: 'npm run test:reliability',
   SPAY_CRASH_SEED: 'npm run test:reliability',
