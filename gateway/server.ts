@@ -42,6 +42,7 @@ import {
   type MetricsOptions,
 } from './metrics/metrics-routes.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
+import { installSchemaValidation } from './schema/request-validation.ts';
 import { OutboundHttpClient } from './net/outbound-http.ts';
 import { privateTargetsAllowedByEnv, targetRefusal } from './net/target-policy.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
@@ -248,6 +249,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });
   await app.register(formbody);
   installErrorHandlers(app);
+  installSchemaValidation(app);
   installRequestMetrics(app, metrics);
   registerMetricsRoute(app, metrics, options.metrics ?? {});
   if (options.rateLimit !== false) installRateLimits(app, options.rateLimit);

@@ -1,19 +1,21 @@
 /**
  * POST /2/rest/jsbutton/{CHANNEL}  — the widget's JSON form (CORS; text/plain bodies accepted too, so the widget
- *                                    can skip the preflight).
+ *                                    can skip the preflight). The order is checked by its schema (button-order.ts).
  * GET  /2/rest/jsbutton/{CHANNEL}?para=<json>&callback=fn — the old JSONP form; errors come back through the
- *                                    callback too.
+ *                                    callback too (so this route checks `para` against the same schema itself).
  */
-import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { toBeeCloudError } from '../http/error-handler.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
+import { checkWithSchema, validationRefusal } from '../schema/request-validation.ts';
 import { scriptSafeJson } from './widget-script.ts';
 import { requestPageOrigin } from './bill-origin.ts';
+import { buttonOrderSchema, type ButtonOrderFields } from './button-order.ts';
+import { buttonBillAnswer, buttonTags, callbackQuery, channelParams, jsonpQuery } from './button-schemas.ts';
 import { createButtonBill } from './create-bill.ts';
-
-/** A JavaScript identifier path such as `cb`, `jQuery1234_5678` or `window.handlers.pay`. */
-const jsonpCallback = /^[A-Za-z_$][\w$]{0,63}(\.[A-Za-z_$][\w$]{0,63}){0,4}$/;
 
 export function parseJsonText(text: string, field: string): unknown {
   try {
@@ -24,33 +26,57 @@ export function parseJsonText(text: string, field: string): unknown {
 }
 
 export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayContext): void {
-  app.post<{ Params: { channel: string } }>(
+  const server = app.withTypeProvider<TypeBoxTypeProvider>();
+  server.post(
     '/2/rest/jsbutton/:channel',
-    { config: { edge: 'button' } },
-    async (request) => {
-      const body = typeof request.body === 'string' ? parseJsonText(request.body, 'body') : request.body;
-      return createButtonBill(ctx, request.params.channel, body, {
+    schemaRoute({
+      tags: buttonTags,
+      summary: 'Create a bill from the button (JSON form)',
+      description:
+        'The widget’s request: the order signed by the merchant’s page. The body may be sent as text/plain (no CORS preflight). Answers the `action` the payer continues with.',
+      params: channelParams,
+      body: buttonOrderSchema,
+      answer: buttonBillAnswer,
+      config: { edge: 'button' },
+      bodyStatus: 200,
+    }),
+    async (request) =>
+      createButtonBill(ctx, request.params.channel, request.body, {
         payerIp: request.ip,
         pageOrigin: requestPageOrigin(request.headers),
-      });
-    },
+      }),
   );
 
-  app.get<{ Params: { channel: string }; Querystring: Record<string, unknown> }>(
+  server.get(
     '/2/rest/jsbutton/:channel',
-    { config: { edge: 'button' } },
+    {
+      schema: {
+        tags: buttonTags,
+        summary: 'Create a bill from the button (JSONP form)',
+        description:
+          'The old pages’ form: `para` is the order (ButtonOrder) as URL-encoded JSON; with `callback` the answer (or the refusal) is `/**/callback({...});` as application/javascript.',
+        params: channelParams,
+        querystring: jsonpQuery,
+        response: schemaRoute({ tags: [], summary: '', answer: buttonBillAnswer }).schema.response,
+      },
+      attachValidation: true,
+      config: { edge: 'button' },
+    },
     async (request, reply) => {
-      const { callback, para } = request.query;
-      if (callback !== undefined && (typeof callback !== 'string' || !jsonpCallback.test(callback))) {
-        throw new BeeCloudError('PARAM_INVALID', 'callback', 'must be a JavaScript identifier');
-      }
+      const { callback } = checkWithSchema<{ callback?: string }>(
+        callbackQuery,
+        { callback: (request.query as Record<string, unknown>).callback },
+        'querystring',
+      );
       let answer: unknown;
       let status = 200;
       try {
-        if (para === undefined || para === '') throw new BeeCloudError('MISS_PARAM', 'para', 'required');
-        if (typeof para !== 'string')
-          throw new BeeCloudError('PARAM_INVALID', 'para', 'must be one JSON string');
-        answer = await createButtonBill(ctx, request.params.channel, parseJsonText(para, 'para'), {
+        const invalid = request.validationError as FastifyError | undefined;
+        if (invalid !== undefined) {
+          throw validationRefusal(invalid.validation, invalid.validationContext ?? 'querystring', 'button');
+        }
+        const order = checkWithSchema<ButtonOrderFields>(buttonOrderSchema, parseJsonText(request.query.para, 'para'));
+        answer = await createButtonBill(ctx, request.params.channel, order, {
           payerIp: request.ip,
           pageOrigin: requestPageOrigin(request.headers),
         });

@@ -1,13 +1,13 @@
 /**
- * The filters shared by `GET bills`, `bills/count`, `refunds`, `refunds/count`: creation time range (ms),
- * paging (`skip`, `limit` default 10, max 50) and `need_detail`.
+ * The filters shared by `GET bills`, `bills/count`, `refunds`, `refunds/count`, `transfers`, `webhooks` after their
+ * schemas (common-schemas.ts): the channel filter as the core takes it, paging defaults, and the one rule a schema
+ * cannot say — end_time not before start_time.
  */
+import { isChannelFamily, type ChannelFilter } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
-import { readChannelFilter, type ChannelFilter } from './channel-filter.ts';
-import type { RequestFields } from './request-fields.ts';
+import { DEFAULT_LIMIT } from './common-schemas.ts';
 
-export const DEFAULT_LIMIT = 10;
-export const MAX_LIMIT = 50;
+export type { ChannelFilter };
 
 export interface TimeRange {
   startTime?: number;
@@ -19,20 +19,25 @@ export interface Paging {
   limit: number;
 }
 
-export function readTimeRange(fields: RequestFields): TimeRange {
-  const startTime = fields.optionalInteger('start_time', { min: 0 });
-  const endTime = fields.optionalInteger('end_time', { min: 0 });
+export function timeRangeFrom(fields: { start_time?: number; end_time?: number }): TimeRange {
+  const { start_time: startTime, end_time: endTime } = fields;
   if (startTime !== undefined && endTime !== undefined && endTime < startTime) {
     throw new BeeCloudError('PARAM_INVALID', 'end_time', 'must not be before start_time');
   }
   return { startTime, endTime };
 }
 
-export function readPaging(fields: RequestFields): Paging {
-  return {
-    skip: fields.optionalInteger('skip', { min: 0, max: 1_000_000 }) ?? 0,
-    limit: fields.optionalInteger('limit', { min: 1, max: MAX_LIMIT }) ?? DEFAULT_LIMIT,
-  };
+export function pagingFrom(fields: { skip?: number; limit?: number }): Paging {
+  return { skip: fields.skip ?? 0, limit: fields.limit ?? DEFAULT_LIMIT };
+}
+
+/** The channel filter word (checked by the schema) as the core's filter. */
+export function channelFilterFrom(word: string): ChannelFilter;
+export function channelFilterFrom(word: string | undefined): ChannelFilter | undefined;
+export function channelFilterFrom(word: string | undefined): ChannelFilter | undefined {
+  if (word === undefined) return undefined;
+  if (isChannelFamily(word)) return { family: word };
+  return { subChannel: word as Extract<ChannelFilter, { subChannel: unknown }>['subChannel'] };
 }
 
 export interface BillQuery extends TimeRange {
@@ -42,24 +47,21 @@ export interface BillQuery extends TimeRange {
   refundResult?: boolean;
 }
 
-export interface BillListQuery extends BillQuery, Paging {
-  needDetail: boolean;
+export interface BillQueryFields {
+  channel?: string;
+  bill_no?: string;
+  spay_result?: boolean;
+  refund_result?: boolean;
+  start_time?: number;
+  end_time?: number;
 }
 
-export function readBillQuery(fields: RequestFields): BillQuery {
+export function billQueryFrom(fields: BillQueryFields): BillQuery {
   return {
-    channel: readChannelFilter(fields),
-    billNo: fields.optionalString('bill_no', { maxLength: 32 }),
-    spayResult: fields.optionalBoolean('spay_result'),
-    refundResult: fields.optionalBoolean('refund_result'),
-    ...readTimeRange(fields),
-  };
-}
-
-export function readBillListQuery(fields: RequestFields): BillListQuery {
-  return {
-    ...readBillQuery(fields),
-    ...readPaging(fields),
-    needDetail: fields.optionalBoolean('need_detail') ?? false,
+    channel: channelFilterFrom(fields.channel),
+    billNo: fields.bill_no,
+    spayResult: fields.spay_result,
+    refundResult: fields.refund_result,
+    ...timeRangeFrom(fields),
   };
 }

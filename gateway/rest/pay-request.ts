@@ -1,45 +1,17 @@
 /**
- * The body of `POST /2/rest/bill` (and `/2/rest/sandbox/bill`), checked field by field with BeeCloud's names
- * (reference §4): channel, total_fee, bill_no, title, optional, return_url, notify_url, bill_timeout, openid,
- * buyer_id, coupon_id, analysis.
+ * The pay request (`POST /2/rest/bill`, `/2/rest/sandbox/bill`) after its schema (pay-schemas.ts): the rules a schema
+ * cannot say — the title as the payer sees it, the return_url as a Location header needs it, the size of
+ * `optional`, notify_url as a URL — and the core's names.
  */
+import type { Static } from 'typebox';
 import type { OptionalMap } from '../bills/bill.ts';
-import {
-  maxAmountFen,
-  parseBillTimeout,
-  parseOptional,
-  parseReturnUrl,
-  refuseInvisibleTitle,
-  titleLength,
-} from '../button/button-order.ts';
-import { isButtonChannel, type ButtonChannel } from '../channels/channels.ts';
+import { checkOptionalSize, checkTitle, parseReturnUrl } from '../button/button-order.ts';
+import type { ButtonChannel } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
-import type { FlatMap, RequestFields } from './request-fields.ts';
+import type { payRequestSchema } from './pay-schemas.ts';
 
-/** BeeCloud channels spay does not offer (yet): refused with a clearer message than an unknown name. */
-const BEECLOUD_ONLY_CHANNELS = new Set([
-  'WX_APP',
-  'WX_SCAN',
-  'ALI_APP',
-  'ALI_OFFLINE_QRCODE',
-  'ALI_SCAN',
-  'UN_APP',
-  'JD_WAP',
-  'JD_WEB',
-  'YEE_WAP',
-  'YEE_WEB',
-  'YEE_NOBANKCARD',
-  'KUAIQIAN_WAP',
-  'KUAIQIAN_WEB',
-  'BD_APP',
-  'BD_WEB',
-  'BD_WAP',
-  'PAYPAL_SANDBOX',
-  'PAYPAL_LIVE',
-]);
-
-/** Channels whose payer comes back through the browser, so a return_url is required. */
-const RETURN_URL_REQUIRED = new Set(['ALI_WEB', 'ALI_QRCODE', 'UN_WEB']);
+export type PayRequestFields = Static<typeof payRequestSchema>;
+export type FlatMap = Record<string, string | number | boolean | null>;
 
 export interface PayRequest {
   channel: ButtonChannel;
@@ -56,59 +28,30 @@ export interface PayRequest {
   analysis?: FlatMap;
 }
 
-export function readChannel(fields: RequestFields): ButtonChannel {
-  const channel = fields.requiredString('channel', { maxLength: 32 });
-  if (isButtonChannel(channel)) return channel;
-  if (BEECLOUD_ONLY_CHANNELS.has(channel)) {
-    throw new BeeCloudError('CHANNEL_INVALID', 'channel', `${channel} is not offered by this gateway`);
-  }
-  throw new BeeCloudError('CHANNEL_INVALID', 'channel', `unknown channel "${channel.slice(0, 32)}"`);
-}
-
-/** notify_url: an absolute http(s) URL where this bill's webhooks go instead of the app's (it may carry a query). */
-function readNotifyUrl(fields: RequestFields): string | undefined {
-  const value = fields.optionalString('notify_url', { maxLength: 1024 });
+function checkNotifyUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
   try {
-    url = new URL(value);
+    new URL(value);
   } catch {
     throw new BeeCloudError('PARAM_INVALID', 'notify_url', 'must be an absolute http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new BeeCloudError('PARAM_INVALID', 'notify_url', 'must start with http:// or https://');
   }
   return value;
 }
 
-export function readPayRequest(fields: RequestFields): PayRequest {
-  const channel = readChannel(fields);
-  const totalFee = fields.requiredInteger('total_fee', { min: 1, max: maxAmountFen });
-  const billNo = fields.requiredString('bill_no', {
-    pattern: /^[0-9A-Za-z]{8,32}$/,
-    patternText: 'must be 8 to 32 letters or digits',
-  });
-  const title = fields.requiredString('title', { maxLength: 64 });
-  if (title.trim() === '') throw new BeeCloudError('PARAM_INVALID', 'title', 'must not be blank');
-  if (/[\u0000-\u001f\u007f]/.test(title)) {
-    throw new BeeCloudError('PARAM_INVALID', 'title', 'must not contain control characters');
-  }
-  refuseInvisibleTitle(title);
-  if (titleLength(title) > 32) {
-    throw new BeeCloudError('PARAM_INVALID', 'title', 'must be at most 32 bytes (16 Chinese characters)');
-  }
-  const request: PayRequest = { channel, totalFee, billNo, title };
-  request.optional = parseOptional(fields.values.optional) ?? undefined;
-  if (RETURN_URL_REQUIRED.has(channel) && !fields.has('return_url')) {
-    throw new BeeCloudError('MISS_PARAM', 'return_url', `is required for ${channel}`);
-  }
-  request.returnUrl = parseReturnUrl(fields.values.return_url) ?? undefined;
-  request.notifyUrl = readNotifyUrl(fields);
-  request.billTimeoutSeconds = parseBillTimeout(fields.values.bill_timeout) ?? undefined;
-  if (channel === 'WX_JSAPI') request.openid = fields.requiredString('openid', { maxLength: 128 });
-  else request.openid = fields.optionalString('openid', { maxLength: 128 });
-  request.buyerId = fields.optionalString('buyer_id', { maxLength: 64 });
-  request.couponId = fields.optionalString('coupon_id', { maxLength: 64 });
-  request.analysis = fields.optionalFlatMap('analysis');
-  return request;
+export function payRequestFrom(fields: PayRequestFields): PayRequest {
+  if (fields.title.trim() === '') throw new BeeCloudError('PARAM_INVALID', 'title', 'must not be blank');
+  return {
+    channel: fields.channel,
+    totalFee: fields.total_fee,
+    billNo: fields.bill_no,
+    title: checkTitle(fields.title),
+    optional: checkOptionalSize(fields.optional as OptionalMap | undefined) ?? undefined,
+    returnUrl: parseReturnUrl(fields.return_url) ?? undefined,
+    notifyUrl: checkNotifyUrl(fields.notify_url),
+    billTimeoutSeconds: fields.bill_timeout,
+    openid: fields.openid,
+    buyerId: fields.buyer_id,
+    couponId: fields.coupon_id,
+    analysis: fields.analysis as FlatMap | undefined,
+  };
 }

@@ -7,12 +7,10 @@ import type { App } from '../apps/app.ts';
 import type { Bill } from '../bills/bill.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
-import { authenticateApp, type SecretScope } from './app-auth.ts';
+import { authenticateApp, type SecretScope, type SignatureFields } from './app-auth.ts';
 import type { ReplayGuardStore } from '../storage/replay-guard-store.ts';
 import { billRecord, type BillRecord } from './bill-record.ts';
 import { authenticateSignedRequest, claimLegacySign, hasRequestSignature } from './request-signature.ts';
-import type { RequestFields } from './request-fields.ts';
-import { readRestFields } from './request-params.ts';
 
 export interface RestContext {
   gateway: GatewayContext;
@@ -23,7 +21,6 @@ export interface RestContext {
 
 export interface AuthenticatedRequest {
   app: App;
-  fields: RequestFields;
 }
 
 export interface AuthenticationOptions {
@@ -44,7 +41,8 @@ export async function authenticated(
   scope: SecretScope,
   options: AuthenticationOptions = {},
 ): Promise<AuthenticatedRequest> {
-  const fields = readRestFields(request);
+  // The signature fields, checked by the route's schema (`SignedRequest`): in the query on GET, else in the body.
+  const fields = (request.method === 'GET' ? request.query : request.body) as SignatureFields;
   const authOptions = {
     findApp: (appId: string) => rest.gateway.store.apps.findApp(appId),
     scope,
@@ -52,7 +50,7 @@ export async function authenticated(
   };
   if (hasRequestSignature(request)) {
     const app = await authenticateSignedRequest(request, fields, { ...authOptions, guard: rest.replayGuard });
-    return { app, fields };
+    return { app };
   }
   const app = await authenticateApp(fields, authOptions);
   if (app.requestSign === 'v2_required') {
@@ -63,7 +61,7 @@ export async function authenticated(
     );
   }
   if (options.oneUse) await claimLegacySign(rest.replayGuard, app.appId, fields, rest.timestampWindowMs);
-  return { app, fields };
+  return { app };
 }
 
 /** Bills as REST records (with refund_result and buyer_id). */
@@ -76,5 +74,5 @@ export async function billRecords(
   return views.map((view) => billRecord(view.bill, view, needDetail));
 }
 
-/** Route options shared by the REST endpoints: small bodies only (a REST request is a few hundred bytes). */
-export const restRouteOptions = { bodyLimit: 64 * 1024 };
+/** Small bodies only (a REST request is a few hundred bytes). */
+export const restBodyLimit = 64 * 1024;

@@ -4,15 +4,37 @@
  * its siblings, the PAY webhook and the SSE stream all change as for a real payment. Paying an attempt that was
  * closed or expired simulates a late payment, which the refunds side refunds automatically.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import { sandboxPay } from '../sandbox/sandbox-payment.ts';
-import { authenticated, billRecords, restRouteOptions, type RestContext } from './rest-context.ts';
+import { OkAnswer, schemaRoute, SignedRequest, Type } from '../schema/beecloud-schema.ts';
+import { BillRecordSchema } from './common-schemas.ts';
+import { authenticated, billRecords, type RestContext } from './rest-context.ts';
 
-export function registerSandboxNotifyRoutes(server: FastifyInstance, rest: RestContext): void {
-  server.get<{ Params: { appId: string; billId: string } }>(
+const sandboxPayParams = Type.Object({
+  appId: Type.String({ maxLength: 64 }),
+  billId: Type.String({ maxLength: 128 }),
+});
+const sandboxPayAnswer = OkAnswer({
+  id: Type.String(),
+  outcome: Type.Enum(['paid', 'already_paid', 'late_payment']),
+  pay: BillRecordSchema,
+});
+
+export function registerSandboxNotifyRoutes(fastify: FastifyInstance, rest: RestContext): void {
+  const server = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  server.get(
     '/2/rest/sandbox/notify/:appId/:billId',
-    restRouteOptions,
+    schemaRoute({
+      tags: ['sandbox'],
+      summary: 'Pay a test bill in the sandbox',
+      description:
+        'Signed with the test secret: a signed sandbox notify through the channel notify path, as the sandbox cashier’s 支付 button.',
+      params: sandboxPayParams,
+      querystring: SignedRequest({}),
+      answer: sandboxPayAnswer,
+    }),
     async (request) => {
       const { app } = await authenticated(rest, request, 'sandbox');
       if (request.params.appId !== app.appId) {
