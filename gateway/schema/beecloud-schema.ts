@@ -132,7 +132,7 @@ export const answerFields = {
 };
 
 /** Every refusal: BeeCloud's result code and a detail naming the field. */
-export const ErrorAnswer = Type.Object(answerFields, { $id: 'ErrorAnswer', title: 'ErrorAnswer' });
+export const ErrorAnswer = Type.Object(answerFields, { title: 'ErrorAnswer' });
 
 /** A successful answer: the result fields plus the endpoint's. */
 export function OkAnswer<P extends TProperties>(properties: P, options: Record<string, unknown> = {}) {
@@ -179,9 +179,9 @@ export function schemaRoute<
       response: {
         200:
           parts.answerContentType === undefined
-            ? Type.Union([parts.answer, Type.Ref('ErrorAnswer')])
+            ? Type.Union([parts.answer, ErrorAnswer])
             : { description: 'OK', content: { [parts.answerContentType]: { schema: parts.answer } } },
-        '4xx': Type.Ref('ErrorAnswer'),
+        '4xx': ErrorAnswer,
       },
     } as {
       summary: string;

@@ -21,7 +21,6 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BeeCloudError, type ResultName } from '../errors/result-codes.ts';
-import { ErrorAnswer } from './beecloud-schema.ts';
 
 type JsonSchema = Record<string, unknown>;
 type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
@@ -112,7 +111,6 @@ export function checkWithSchema<T>(schema: object, value: unknown, context: Http
 export function installSchemaValidation(server: FastifyInstance): void {
   server.setValidatorCompiler(({ schema }) => compile(schema as JsonSchema));
   server.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  server.addSchema(ErrorAnswer);
 }
 
 /** Decodes `para` (already URL-decoded by the HTTP layer) into the request's JSON object. */
