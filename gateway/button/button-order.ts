@@ -42,11 +42,18 @@ export const buttonOrderSchema = Type.Object(
       description:
         'md5(appId + title + amount + out_trade_no + appSecret), or with sign_type HMAC-SHA256 the v2 sign (sdk signButtonOrderV2).',
     }),
-    sign_type: Type.Optional(Type.String({ maxLength: 16, description: 'Absent or "MD5" (legacy), or "HMAC-SHA256".' })),
-    return_url: Type.Optional(
-      Type.String({ maxLength: 1024, description: 'Where the payer returns: http(s), no query or fragment.' }),
+    sign_type: Type.Optional(
+      Type.String({ maxLength: 16, description: 'Absent or "MD5" (legacy), or "HMAC-SHA256".' }),
     ),
-    optional: Type.Optional(FlatMap({ description: 'A flat map (at most 4096 bytes as JSON), returned in webhooks.' })),
+    return_url: Type.Optional(
+      Type.String({
+        maxLength: 1024,
+        description: 'Where the payer returns: http(s), no query or fragment.',
+      }),
+    ),
+    optional: Type.Optional(
+      FlatMap({ description: 'A flat map (at most 4096 bytes as JSON), returned in webhooks.' }),
+    ),
     openid: Type.Optional(
       Type.String({
         maxLength: 128,
@@ -152,7 +159,11 @@ export function parseReturnUrl(value: string | undefined, field = 'return_url'):
 export function checkOptionalSize(optional: OptionalMap | undefined): OptionalMap | null {
   if (optional === undefined) return null;
   if (Buffer.byteLength(JSON.stringify(optional)) > maxOptionalJsonBytes) {
-    throw new BeeCloudError('PARAM_INVALID', 'optional', `must be at most ${maxOptionalJsonBytes} bytes as JSON`);
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'optional',
+      `must be at most ${maxOptionalJsonBytes} bytes as JSON`,
+    );
   }
   return optional;
 }
@@ -169,13 +180,20 @@ function signTypeOf(value: string | undefined): ButtonSignType {
 }
 
 /** The checked order (schema) as the button's order; `needsOpenid` for WX_JSAPI. The sign is checked against the app later. */
-export function buttonOrderFrom(fields: ButtonOrderFields, { needsOpenid }: { needsOpenid: boolean }): ButtonOrder {
+export function buttonOrderFrom(
+  fields: ButtonOrderFields,
+  { needsOpenid }: { needsOpenid: boolean },
+): ButtonOrder {
   const title = checkTitle(fields.title);
   const signType = signTypeOf(fields.sign_type);
   if (signType === 'MD5' && fields.sign.length !== 32)
     throw new BeeCloudError('PARAM_INVALID', 'sign', 'must be 32 hex digits (md5)');
   if (signType === 'HMAC-SHA256' && fields.sign.length !== 64)
-    throw new BeeCloudError('PARAM_INVALID', 'sign', 'must be 64 hex digits (HMAC-SHA256, sign_type "HMAC-SHA256")');
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'sign',
+      'must be 64 hex digits (HMAC-SHA256, sign_type "HMAC-SHA256")',
+    );
   const returnUrl = parseReturnUrl(fields.return_url);
   const optional = checkOptionalSize(fields.optional as OptionalMap | undefined);
   if (needsOpenid && fields.openid === undefined) throw new BeeCloudError('MISS_PARAM', 'openid', 'required');

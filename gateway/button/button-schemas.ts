@@ -50,9 +50,14 @@ export const buttonBillAnswer = Type.Union(
         url: Type.String(),
         method: Type.Enum(['GET', 'POST']),
         param: Type.Record(Type.String(), Type.String()),
-        guide_url: Type.Optional(Type.String({ description: 'Alipay: the open-in-a-browser guide inside WeChat.' })),
+        guide_url: Type.Optional(
+          Type.String({ description: 'Alipay: the open-in-a-browser guide inside WeChat.' }),
+        ),
       },
-      { title: 'RedirectBillAnswer', description: 'Go to the channel’s cashier (ALI_WEB, ALI_WAP, WX_WAP, UN_*).' },
+      {
+        title: 'RedirectBillAnswer',
+        description: 'Go to the channel’s cashier (ALI_WEB, ALI_WAP, WX_WAP, UN_*).',
+      },
     ),
     Type.Object(
       {
@@ -98,7 +103,9 @@ export const publicBillSchema = Type.Object(
   { title: 'PublicBill' },
 );
 
-export const billIdParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'The bill’s id.' }) });
+export const billIdParams = Type.Object({
+  id: Type.String({ maxLength: 64, description: 'The bill’s id.' }),
+});
 
 export const publicBillAnswer = OkAnswer({ pay: publicBillSchema });
 
@@ -108,7 +115,9 @@ export const eventStreamAnswer = Type.String({
 });
 
 export const scriptQuery = Type.Object({
-  appId: Type.Optional(Type.String({ description: 'The app id; without it the script reports the problem.' })),
+  appId: Type.Optional(
+    Type.String({ description: 'The app id; without it the script reports the problem.' }),
+  ),
 });
 
 export const scriptAnswer = Type.String({

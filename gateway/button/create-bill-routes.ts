@@ -75,7 +75,10 @@ export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayConte
         if (invalid !== undefined) {
           throw validationRefusal(invalid.validation, invalid.validationContext ?? 'querystring', 'button');
         }
-        const order = checkWithSchema<ButtonOrderFields>(buttonOrderSchema, parseJsonText(request.query.para, 'para'));
+        const order = checkWithSchema<ButtonOrderFields>(
+          buttonOrderSchema,
+          parseJsonText(request.query.para, 'para'),
+        );
         answer = await createButtonBill(ctx, request.params.channel, order, {
           payerIp: request.ip,
           pageOrigin: requestPageOrigin(request.headers),

@@ -44,7 +44,8 @@ const SANDBOX_PATHS: BillPaths = {
   secret: 'Signed with the test secret; test bills only.',
 };
 
-const getForm = 'GET: the fields as `?para=` URL-encoded JSON (the BeeCloud SDKs), or as plain query parameters.';
+const getForm =
+  'GET: the fields as `?para=` URL-encoded JSON (the BeeCloud SDKs), or as plain query parameters.';
 
 function registerBillQueries(fastify: FastifyInstance, rest: RestContext, paths: BillPaths): void {
   const server = fastify.withTypeProvider<TypeBoxTypeProvider>();

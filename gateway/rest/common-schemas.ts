@@ -45,15 +45,25 @@ export const MAX_LIMIT = 50;
 export const DEFAULT_LIMIT = 10;
 
 export const pagingFields = {
-  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Records to skip (default 0).' })),
+  skip: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Records to skip (default 0).' }),
+  ),
   limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: MAX_LIMIT, description: `At most ${MAX_LIMIT} (default ${DEFAULT_LIMIT}).` }),
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_LIMIT,
+      description: `At most ${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`,
+    }),
   ),
 };
 
 export const timeRangeFields = {
-  start_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Created at or after (ms since the epoch).' })),
-  end_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Created at or before (ms since the epoch).' })),
+  start_time: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Created at or after (ms since the epoch).' }),
+  ),
+  end_time: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Created at or before (ms since the epoch).' }),
+  ),
 };
 
 export const needDetailField = {

@@ -55,7 +55,10 @@ export function registerPayRoutes(fastify: FastifyInstance, rest: RestContext): 
 
   server.post(
     '/2/rest/sandbox/bill',
-    payRoute('Pay in the sandbox', 'Signed with the test secret; the bill is a test bill whatever the app’s mode.'),
+    payRoute(
+      'Pay in the sandbox',
+      'Signed with the test secret; the bill is a test bill whatever the app’s mode.',
+    ),
     async (request) => {
       const { app } = await authenticated(rest, request, 'sandbox');
       return pay(rest, app, 'test', payRequestFrom(request.body), request.ip);

@@ -3,7 +3,15 @@
  * endpoint: gateway/schema/beecloud-schema.ts.
  */
 import { maxBillTimeoutSeconds } from '../button/button-order.ts';
-import { FlatMap, Fen, HttpUrl, LettersDigits, OkAnswer, SignedRequest, Type } from '../schema/beecloud-schema.ts';
+import {
+  FlatMap,
+  Fen,
+  HttpUrl,
+  LettersDigits,
+  OkAnswer,
+  SignedRequest,
+  Type,
+} from '../schema/beecloud-schema.ts';
 import { PayChannel } from './common-schemas.ts';
 
 /** Channels whose payer comes back through the browser, so a return_url is required. */
@@ -24,7 +32,8 @@ export const payRequestSchema = SignedRequest(
     return_url: Type.Optional(
       Type.String({
         maxLength: 1024,
-        description: 'Where the payer returns (required for ALI_WEB, ALI_QRCODE, UN_WEB); http(s), no ? or #.',
+        description:
+          'Where the payer returns (required for ALI_WEB, ALI_QRCODE, UN_WEB); http(s), no ? or #.',
       }),
     ),
     notify_url: Type.Optional(HttpUrl('Where this bill’s webhooks go instead of the app’s.')),
@@ -36,10 +45,14 @@ export const payRequestSchema = SignedRequest(
         description: 'Seconds until the bill closes unpaid.',
       }),
     ),
-    openid: Type.Optional(Type.String({ maxLength: 128, description: 'The payer’s openid (required for WX_JSAPI).' })),
+    openid: Type.Optional(
+      Type.String({ maxLength: 128, description: 'The payer’s openid (required for WX_JSAPI).' }),
+    ),
     buyer_id: Type.Optional(Type.String({ maxLength: 64 })),
     coupon_id: Type.Optional(Type.String({ maxLength: 64 })),
-    analysis: Type.Optional(FlatMap({ text: true, description: 'Analytics tags (a flat map, or its JSON text).' })),
+    analysis: Type.Optional(
+      FlatMap({ text: true, description: 'Analytics tags (a flat map, or its JSON text).' }),
+    ),
   },
   {
     allOf: [

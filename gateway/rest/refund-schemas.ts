@@ -18,7 +18,8 @@ const refundNo = Type.String({
   maxLength: 40,
   pattern: '^\\d{8}[0-9A-Za-z]{3,24}$',
   'x-error-message': 'must be the refund date (yyyyMMdd) followed by 3 to 24 letters or digits',
-  description: 'The refund date (yyyyMMdd, a real date) + 3 to 24 letters or digits, not all zeros; unique per app.',
+  description:
+    'The refund date (yyyyMMdd, a real date) + 3 to 24 letters or digits, not all zeros; unique per app.',
 });
 
 export const refundRequestSchema = SignedRequest({
@@ -62,7 +63,10 @@ export const refundListQuery = SignedRequest({ ...refundFilterFields, ...pagingF
 export const refundListAnswer = OkAnswer({ count: Type.Integer(), refunds: Type.Array(RefundRecordSchema) });
 export const refundCountAnswer = OkAnswer(CountAnswerFields);
 
-export const refundStatusQuery = SignedRequest({ channel: ChannelFilter, refund_no: Type.String({ maxLength: 40 }) });
+export const refundStatusQuery = SignedRequest({
+  channel: ChannelFilter,
+  refund_no: Type.String({ maxLength: 40 }),
+});
 export const refundStatusAnswer = OkAnswer({
   refund_status: Type.Enum(['SUCCESS', 'PROCESSING', 'FAIL', 'PENDING_APPROVAL', 'DENIED']),
 });

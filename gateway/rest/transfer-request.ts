@@ -5,11 +5,7 @@
  */
 import type { Static } from 'typebox';
 import { checkTitle } from '../button/button-order.ts';
-import type {
-  BatchTransferRequest,
-  CardTransferRequest,
-  SingleTransferRequest,
-} from '../core/transfers.ts';
+import type { BatchTransferRequest, CardTransferRequest, SingleTransferRequest } from '../core/transfers.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { TransferFilter } from '../storage/transfer-store.ts';
 import type { BankAccountKind } from '../transfers/banks.ts';
@@ -43,7 +39,9 @@ export function transferRequestFrom(fields: Static<typeof transferRequestSchema>
 }
 
 /** `POST /2/rest/bc_transfer`. */
-export function cardTransferRequestFrom(fields: Static<typeof cardTransferRequestSchema>): CardTransferRequest {
+export function cardTransferRequestFrom(
+  fields: Static<typeof cardTransferRequestSchema>,
+): CardTransferRequest {
   return {
     billNo: fields.bill_no,
     totalFee: fields.total_fee,
@@ -63,11 +61,17 @@ export function cardTransferRequestFrom(fields: Static<typeof cardTransferReques
 }
 
 /** `POST /2/rest/transfers` (Alipay batch). */
-export function batchTransferRequestFrom(fields: Static<typeof batchTransferRequestSchema>): BatchTransferRequest {
+export function batchTransferRequestFrom(
+  fields: Static<typeof batchTransferRequestSchema>,
+): BatchTransferRequest {
   const seen = new Set<string>();
   fields.transfer_data.forEach((item, index) => {
     if (seen.has(item.transfer_id)) {
-      throw new BeeCloudError('PARAM_INVALID', `transfer_data[${index}].transfer_id`, 'is used twice in the batch');
+      throw new BeeCloudError(
+        'PARAM_INVALID',
+        `transfer_data[${index}].transfer_id`,
+        'is used twice in the batch',
+      );
     }
     seen.add(item.transfer_id);
   });
@@ -86,7 +90,11 @@ export function batchTransferRequestFrom(fields: Static<typeof batchTransferRequ
 
 /** `GET /2/rest/transfers` and `transfers/count`: the filter (bill_no is the Java SDK's name for transfer_no). */
 export function transferFilterFrom(fields: Static<typeof transferCountQuery>): TransferFilter {
-  if (fields.transfer_no !== undefined && fields.bill_no !== undefined && fields.transfer_no !== fields.bill_no) {
+  if (
+    fields.transfer_no !== undefined &&
+    fields.bill_no !== undefined &&
+    fields.transfer_no !== fields.bill_no
+  ) {
     throw new BeeCloudError('PARAM_INVALID', 'bill_no', 'names another transfer than transfer_no');
   }
   return {

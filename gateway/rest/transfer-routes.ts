@@ -115,7 +115,11 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
   server.get('/2/rest/transfers', listRoute, async (request) => {
     const { app } = await authenticated(rest, request, 'payment');
     const filter = transferFilterFrom(request.query);
-    const found = await transfers.list({ appId: app.appId, mode: app.mode }, filter, pagingFrom(request.query));
+    const found = await transfers.list(
+      { appId: app.appId, mode: app.mode },
+      filter,
+      pagingFrom(request.query),
+    );
     const needDetail = request.query.need_detail ?? false;
     return {
       ...okAnswer(),
@@ -133,7 +137,10 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
   });
   server.get('/2/rest/transfers/count', countRoute, async (request) => {
     const { app } = await authenticated(rest, request, 'payment');
-    const count = await transfers.count({ appId: app.appId, mode: app.mode }, transferFilterFrom(request.query));
+    const count = await transfers.count(
+      { appId: app.appId, mode: app.mode },
+      transferFilterFrom(request.query),
+    );
     return { ...okAnswer(), count };
   });
 

@@ -36,7 +36,9 @@ export const transferRequestSchema = SignedRequest(
     desc: PlainText(128),
     channel_user_id: PlainText(128, 'WeChat: the receiver’s openid; Alipay: the receiver’s Alipay account.'),
     channel_user_name: Type.Optional(PlainText(64, 'The receiver’s name (required for ALI_TRANSFER).')),
-    account_name: Type.Optional(PlainText(128, 'The paying account’s full name (required for ALI_TRANSFER).')),
+    account_name: Type.Optional(
+      PlainText(128, 'The paying account’s full name (required for ALI_TRANSFER).'),
+    ),
     redpack_info: Type.Optional(
       Type.Object(
         { send_name: PlainText(32), wishing: PlainText(128), act_name: PlainText(32) },
@@ -102,11 +104,16 @@ export const cardTransferRequestSchema = SignedRequest({
     'x-error-message': 'must be the account number (4 to 32 digits)',
   }),
   account_name: PlainText(64),
-  mobile: Type.Optional(Type.String({ pattern: '^\\+?\\d{5,20}$', 'x-error-message': 'must be a phone number' })),
+  mobile: Type.Optional(
+    Type.String({ pattern: '^\\+?\\d{5,20}$', 'x-error-message': 'must be a phone number' }),
+  ),
   optional: Type.Optional(FlatMap({ text: true })),
 });
 
-export const cardTransferAnswerSchema = OkAnswer({ id: Type.String(), transfer_status: Words(transferStatuses) });
+export const cardTransferAnswerSchema = OkAnswer({
+  id: Type.String(),
+  transfer_status: Words(transferStatuses),
+});
 
 export const batchTransferRequestSchema = SignedRequest({
   channel: Words(['ALI'], { code: 'CHANNEL_INVALID', message: 'must be ALI (Alipay batches only)' }),
@@ -144,7 +151,11 @@ const transferFilterFields = {
 };
 
 export const transferCountQuery = SignedRequest(transferFilterFields);
-export const transferListQuery = SignedRequest({ ...transferFilterFields, ...pagingFields, ...needDetailField });
+export const transferListQuery = SignedRequest({
+  ...transferFilterFields,
+  ...pagingFields,
+  ...needDetailField,
+});
 
 const TransferRecordSchema = Type.Object(
   {
@@ -169,7 +180,10 @@ const TransferRecordSchema = Type.Object(
   { title: 'TransferRecord' },
 );
 
-export const transferListAnswer = OkAnswer({ count: Type.Integer(), bills: Type.Array(TransferRecordSchema) });
+export const transferListAnswer = OkAnswer({
+  count: Type.Integer(),
+  bills: Type.Array(TransferRecordSchema),
+});
 export const transferCountAnswer = OkAnswer(CountAnswerFields);
 
 export const bankListQuery = Type.Object({

@@ -6,7 +6,9 @@ import type { deliveryListQuery } from './webhook-delivery-schemas.ts';
 /** The filter without the app, which the route takes from the signature. */
 export type AppDeliveryFilter = Omit<DeliveryFilter, 'appId'>;
 
-export function deliveryFilterFrom(fields: Omit<Static<typeof deliveryListQuery>, 'skip' | 'limit'>): AppDeliveryFilter {
+export function deliveryFilterFrom(
+  fields: Omit<Static<typeof deliveryListQuery>, 'skip' | 'limit'>,
+): AppDeliveryFilter {
   return {
     transactionType: fields.transaction_type,
     transactionId: fields.transaction_id,

@@ -38,7 +38,8 @@ export function registerWebhookDeliveryRoutes(fastify: FastifyInstance, rest: Re
   const resendRoute = schemaRoute({
     tags,
     summary: 'Send webhooks again now',
-    description: 'Signed with the master secret. Which deliveries: transaction_id (+ transaction_type) or id.',
+    description:
+      'Signed with the master secret. Which deliveries: transaction_id (+ transaction_type) or id.',
     body: resendRequestSchema,
     answer: deliveryListAnswer,
     bodyLimit: restBodyLimit,

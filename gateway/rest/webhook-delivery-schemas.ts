@@ -7,9 +7,15 @@ import { DELIVERY_STATUSES } from '../webhooks/webhook-deliveries.ts';
 import { pagingFields } from './common-schemas.ts';
 
 const deliveryFilterFields = {
-  transaction_type: Type.Optional(Words(['PAY', 'REFUND', 'TRANSFER'], { message: 'must be PAY, REFUND or TRANSFER' })),
-  transaction_id: Type.Optional(Type.String({ maxLength: 64, description: 'The bill’s, refund’s or transfer’s id.' })),
-  id: Type.Optional(Type.String({ maxLength: 64, description: 'The webhook delivery’s id (the webhook-id header).' })),
+  transaction_type: Type.Optional(
+    Words(['PAY', 'REFUND', 'TRANSFER'], { message: 'must be PAY, REFUND or TRANSFER' }),
+  ),
+  transaction_id: Type.Optional(
+    Type.String({ maxLength: 64, description: 'The bill’s, refund’s or transfer’s id.' }),
+  ),
+  id: Type.Optional(
+    Type.String({ maxLength: 64, description: 'The webhook delivery’s id (the webhook-id header).' }),
+  ),
   status: Type.Optional(Words(DELIVERY_STATUSES)),
 };
 
@@ -46,4 +52,7 @@ const DeliveryRecordSchema = Type.Object(
   { title: 'WebhookDelivery' },
 );
 
-export const deliveryListAnswer = OkAnswer({ count: Type.Integer(), webhooks: Type.Array(DeliveryRecordSchema) });
+export const deliveryListAnswer = OkAnswer({
+  count: Type.Integer(),
+  webhooks: Type.Array(DeliveryRecordSchema),
+});

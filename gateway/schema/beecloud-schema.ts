@@ -97,7 +97,8 @@ export function FlatMap(options: { maxKeys?: number; text?: boolean; description
     maxProperties: options.maxKeys ?? 50,
     ...(options.text ? { 'x-beecloud-text': true } : {}),
     description:
-      options.description ?? 'A flat map of strings, numbers and booleans (no nesting), returned in webhooks.',
+      options.description ??
+      'A flat map of strings, numbers and booleans (no nesting), returned in webhooks.',
   });
 }
 

@@ -96,15 +96,27 @@ function compile(schema: JsonSchema): (data: unknown) => { value: unknown } | { 
 
 const compiled = new WeakMap<object, ReturnType<typeof compile>>();
 
-/** Validates `value` against `schema` as a JSON request would be (the JSONP button reads its `para` so). */
-export function checkWithSchema<T>(schema: object, value: unknown, context: HttpPart = 'body'): T {
+/**
+ * Validates `value` against `schema` as Fastify does a request: a JSON request, or with `fromText` plain query
+ * parameters / a form body. The JSONP button checks its `para` so; tests check a schema so.
+ */
+export function checkWithSchema<T>(
+  schema: object,
+  value: unknown,
+  context: HttpPart = 'body',
+  { fromText = false, edge = 'button' }: { fromText?: boolean; edge?: string } = {},
+): T {
   let validator = compiled.get(schema);
   if (validator === undefined) {
     validator = compile(schema as JsonSchema);
     compiled.set(schema, validator);
   }
+  if (fromText && isPlainObject(value)) {
+    value = { ...value };
+    textSources.add(value as object);
+  }
   const result = validator(value);
-  if ('error' in result) throw validationRefusal(result.error, context, 'button');
+  if ('error' in result) throw validationRefusal(result.error, context, edge);
   return result.value as T;
 }
 
@@ -221,7 +233,10 @@ function defaultMessage(error: ErrorObject): string {
  * The field an error is about, as BeeCloud names it: `transfer_data[3].transfer_id`, `redpack_info.wishing`; a key
  * inside a free map (optional, analysis) names the map, the key goes into the message.
  */
-function fieldOf(rootSchema: JsonSchema | undefined, instancePath: string): { field: string; mapKey?: string } {
+function fieldOf(
+  rootSchema: JsonSchema | undefined,
+  instancePath: string,
+): { field: string; mapKey?: string } {
   const segments = instancePath
     .split('/')
     .slice(1)
@@ -299,4 +314,3 @@ export function validationRefusal(
       : 'PARAM_INVALID';
   return new BeeCloudError(code, field, message);
 }
-
