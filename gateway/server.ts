@@ -43,6 +43,7 @@ import {
 } from './metrics/metrics-routes.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
 import { installSchemaValidation } from './schema/request-validation.ts';
+import { installOpenApi, registerOpenApiRoutes } from './schema/openapi-routes.ts';
 import { OutboundHttpClient } from './net/outbound-http.ts';
 import { privateTargetsAllowedByEnv, targetRefusal } from './net/target-policy.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
@@ -250,6 +251,9 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   await app.register(formbody);
   installErrorHandlers(app);
   installSchemaValidation(app);
+  // Before any route: the OpenAPI document is collected from the routes' schemas as they are added.
+  await installOpenApi(app);
+  registerOpenApiRoutes(app, () => publicUrl);
   installRequestMetrics(app, metrics);
   registerMetricsRoute(app, metrics, options.metrics ?? {});
   if (options.rateLimit !== false) installRateLimits(app, options.rateLimit);
