@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { SeedApp } from './apps/app.ts';
 import { registerBillStatusRoutes } from './button/bill-status-routes.ts';
 import { registerCreateBillRoutes } from './button/create-bill-routes.ts';
@@ -105,6 +105,8 @@ export interface GatewayOptions {
   allowPrivateTargets?: boolean;
   /** Prometheus metrics: a token for `/metrics` on this port and/or a separate address (metrics/metrics-routes.ts). */
   metrics?: MetricsOptions;
+  /** Called for every route as it is added (Fastify's onRoute): tests list the live routes with it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export interface RunningGateway {
@@ -195,6 +197,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     trustProxy: options.trustProxy ?? false,
   });
   log = app.log;
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   installConnectionLimits(app, connectionLimits);
   const webhookRetryScale = options.webhookRetryScale ?? 1;
   const webhooks = new WebhookDispatcher({
