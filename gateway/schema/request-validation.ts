@@ -27,7 +27,9 @@ type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-const ajv = new Ajv2020({ allErrors: false, verbose: true, strict: false, coerceTypes: false });
+// allErrors: the refusal names the first field at fault in the schema's order (as BeeCloud read its fields), not
+// the first keyword Ajv happens to evaluate (conditional rules run before the properties).
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, coerceTypes: false });
 addFormats(ajv);
 ajv.addVocabulary(['x-error-message', 'x-result-code', 'x-beecloud-text', 'x-blank-is-missing']);
 
@@ -88,10 +90,30 @@ function compile(schema: JsonSchema): (data: unknown) => { value: unknown } | { 
     const fromText = isPlainObject(data) && textSources.has(data);
     const value = normalize(schema, data, fromText);
     if (check(value)) return { value };
-    const errors = (check.errors ?? []).slice(0, 1);
+    const errors = firstInFieldOrder(schema, check.errors ?? []);
     for (const error of errors) schemaRoots.set(error, schema);
     return { error: errors };
   };
+}
+
+/** The error about the field that comes first in the schema (a rule about the whole request comes last). */
+function firstInFieldOrder(schema: JsonSchema, errors: readonly ErrorObject[]): ErrorObject[] {
+  const names = Object.keys((schema.properties as JsonSchema | undefined) ?? {});
+  const rank = (error: ErrorObject) => {
+    const first = error.instancePath.split('/')[1];
+    const name =
+      first !== undefined
+        ? first
+        : error.keyword === 'required'
+          ? String((error.params as { missingProperty?: unknown }).missingProperty)
+          : undefined;
+    if (name === undefined) return error.keyword === 'type' ? -1 : names.length;
+    const index = names.indexOf(name);
+    return index === -1 ? names.length : index;
+  };
+  let best: ErrorObject | undefined;
+  for (const error of errors) if (best === undefined || rank(error) < rank(best)) best = error;
+  return best === undefined ? [] : [best];
 }
 
 const compiled = new WeakMap<object, ReturnType<typeof compile>>();
