@@ -12,7 +12,18 @@ function secretOf(app: SeedApp, secret: Secret): string {
 }
 
 /** `app_id`, `timestamp`, `app_sign` for one request. */
-export function signedAuth(app: SeedApp, secret: Secret, timestamp = Date.now()) {
+let lastTimestamp = 0;
+/**
+ * Date.now(), but never the same value twice in this process. Two requests signed in one millisecond share a legacy
+ * app_sign (md5 of app_id + timestamp + secret), and on the endpoints that move money the gateway accepts one
+ * (timestamp, app_sign) once (a replay guard): concurrent buyers resuming in the same timer tick would collide.
+ */
+export function freshTimestamp(): number {
+  lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
+  return lastTimestamp;
+}
+
+export function signedAuth(app: SeedApp, secret: Secret, timestamp = freshTimestamp()) {
   return { app_id: app.appId, timestamp, app_sign: restAppSign(app.appId, timestamp, secretOf(app, secret)) };
 }
 
