@@ -8,9 +8,14 @@ import { OkAnswer, Type } from '../schema/beecloud-schema.ts';
 
 export const buttonTags = ['button'];
 
+/** Any case, as old pages wrote it: checked before the body, so an unknown channel answers CHANNEL_INVALID first. */
+const anyCase = (word: string) => word.replace(/[A-Z]/g, (letter) => `[${letter}${letter.toLowerCase()}]`);
+
 export const channelParams = Type.Object({
   channel: Type.String({
-    maxLength: 32,
+    pattern: `^(${buttonChannels.map(anyCase).join('|')})$`,
+    'x-result-code': 'CHANNEL_INVALID',
+    'x-error-message': 'is not a button channel',
     description: `The channel (any case): ${buttonChannels.join(', ')}.`,
   }),
 });
