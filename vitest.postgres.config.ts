@@ -12,6 +12,7 @@ export const postgresTestFiles = [
   'gateway/bills/multi-attempt.test.ts',
   'gateway/refunds/refund-api.test.ts',
   'gateway/rest/rest-bills.test.ts',
+  'gateway/rest/rest-subscriptions.test.ts',
   'gateway/webhooks/webhook-dispatcher.test.ts',
   'gateway/webhooks/webhook-delivery.test.ts',
   'gateway/webhooks/webhook-resend.test.ts',

@@ -114,7 +114,7 @@ async function measureSetup(
   }
 }
 
-async function freshDatabase(clusterUrl: string, name: string): Promise<string> {
+export async function freshDatabase(clusterUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: clusterUrl });
   await client.connect();
   try {

@@ -1,10 +1,18 @@
 /** Renders the benchmark's results as the plain-text table `npm run bench` prints (and README quotes). */
 import type { BenchResults } from './results.ts';
+import { scaleRatios } from './store-scale.ts';
 
 const KB = 1024;
 
 function bytes(value: number): string {
   return `${(value / KB).toFixed(2)} KB`;
+}
+
+/** 10000 → "10 k", 1000000 → "1 M". */
+export function count(value: number): string {
+  if (value >= 1_000_000 && value % 1_000_000 === 0) return `${value / 1_000_000} M`;
+  if (value >= 1000 && value % 1000 === 0) return `${value / 1000} k`;
+  return String(value);
 }
 
 function ms(value: number): string {
@@ -120,12 +128,43 @@ export function renderTable(results: BenchResults): string {
       ),
     );
   }
+  const scale = results.storeScale;
+  if (scale) {
+    const cell = (figures: { requestsPerSecond: number; p99Ms: number; errors: number }) =>
+      `${figures.requestsPerSecond.toFixed(0)} (p99 ${figures.p99Ms} ms${figures.errors ? `, ${figures.errors} errors` : ''})`;
+    parts.push(
+      table(
+        `The store at ${scale.sizes.map(count).join(', ')} bills (req/s, autocannon, ${scale.connections} connections, ${scale.durationSeconds} s each)`,
+        [
+          'engine',
+          'bills',
+          'POST /2/rest/bill',
+          'GET bills first page',
+          'deep page by cursor',
+          'deep page by skip',
+        ],
+        scale.rows.map((row) => [
+          row.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL',
+          count(row.bills),
+          cell(row.billCreation),
+          cell(row.firstPage),
+          cell(row.deepPageCursor),
+          `${cell(row.deepPageSkip)}, skip ${row.deepSkip}`,
+        ]),
+      ) +
+        '\n' +
+        scaleRatios(scale)
+          .map((r) => `${r.engine} ${r.load}: largest / smallest = ${r.ratio}`)
+          .join('\n'),
+    );
+  }
   if (results.webhookDispatch.length > 0) {
     parts.push(
       table(
         'Webhook dispatch (outbox backlog drained by the gateway process)',
-        ['receiver', 'webhooks', 'delivered/s', 'attempts/s', 'attempts', 'delivered'],
+        ['store', 'receiver', 'webhooks', 'delivered/s', 'attempts/s', 'attempts', 'delivered'],
         results.webhookDispatch.map((run) => [
+          run.engine === 'postgres' ? 'PostgreSQL' : 'SQLite',
           run.failingShare === 0 ? 'answers success' : `${run.failingShare * 100} % of answers fail`,
           String(run.webhooks),
           run.deliveriesPerSecond.toFixed(0),

@@ -2,6 +2,7 @@
 import { cpus } from 'node:os';
 import type { ThroughputResult } from './gateway-throughput.ts';
 import type { InstancesResult } from './instances-throughput.ts';
+import type { ScaleResult } from './store-scale.ts';
 import type { DispatchResult } from './webhook-dispatch.ts';
 import type { WebhookLatencyResult } from './webhook-latency.ts';
 import type { WidgetSizeResult } from './widget-size.ts';
@@ -16,6 +17,8 @@ export interface BenchResults {
   throughput?: ThroughputResult;
   /** Bill creation and status reads for 1 instance on SQLite and 1, 2, 3 on one PostgreSQL. */
   instances?: InstancesResult;
+  /** The store at 10 k, 100 k and 1 M bills: creation and `GET bills` pages, on SQLite and PostgreSQL. */
+  storeScale?: ScaleResult;
   webhookDispatch: DispatchResult[];
   seconds?: number;
 }

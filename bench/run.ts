@@ -1,13 +1,17 @@
 /**
  * `npm run bench` (after `npm run build`): every benchmark in one run, one after the other so they do not
  * compete for the 2 cores, then the table on stdout and everything in bench/results.json.
- *   SPAY_BENCH_ONLY=size,timing,webhook,throughput,instances,dispatch   run a subset
+ *   SPAY_BENCH_ONLY=size,timing,webhook,throughput,instances,scale,dispatch   run a subset
+ *   SPAY_BENCH_SCALE_SIZES=10000,100000,1000000   the store sizes of the scale table
+ *   SPAY_BENCH_SCALE_SECONDS=5                    seconds per load of the scale table
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTargets, missed, renderChecks } from './check-targets.ts';
 import { measureThroughput } from './gateway-throughput.ts';
-import { measureInstances } from './instances-throughput.ts';
+import { startThrowawayPostgres } from '../scripts/postgres-cluster.ts';
+import { freshDatabase, measureInstances } from './instances-throughput.ts';
+import { measureStoreScale } from './store-scale.ts';
 import { repoRoot } from './lib/demo-app.ts';
 import { renderTable } from './report-table.ts';
 import { newResults } from './results.ts';
@@ -16,7 +20,9 @@ import { measureWebhookLatency } from './webhook-latency.ts';
 import { measureWidgetSize } from './widget-size.ts';
 import { measureWidgetTiming } from './widget-timing.ts';
 
-const only = (process.env.SPAY_BENCH_ONLY ?? 'size,timing,webhook,throughput,instances,dispatch').split(',');
+const only = (process.env.SPAY_BENCH_ONLY ?? 'size,timing,webhook,throughput,instances,scale,dispatch').split(
+  ',',
+);
 const results = newResults();
 const startedAt = Date.now();
 
@@ -55,9 +61,25 @@ await step('instances: SQLite, PostgreSQL × 1, 2, 3', 'instances', async () => 
     durationSeconds: Number(process.env.SPAY_BENCH_SECONDS) || 10,
   });
 });
+await step('the store at 10 k … 1 M bills: SQLite, PostgreSQL', 'scale', async () => {
+  results.storeScale = await measureStoreScale({
+    connections: 50,
+    durationSeconds: Number(process.env.SPAY_BENCH_SCALE_SECONDS) || 5,
+  });
+});
 await step('webhook dispatch', 'dispatch', async () => {
   results.webhookDispatch.push(await measureDispatch({ webhooks: 500, failingShare: 0 }));
   results.webhookDispatch.push(await measureDispatch({ webhooks: 500, failingShare: 0.1 }));
+  // The same on PostgreSQL (a throw-away cluster, a fresh database per run).
+  const cluster = await startThrowawayPostgres();
+  try {
+    for (const failingShare of [0, 0.1]) {
+      const databaseUrl = await freshDatabase(cluster.url, `spay_bench_dispatch_${failingShare * 100}`);
+      results.webhookDispatch.push(await measureDispatch({ webhooks: 500, failingShare, databaseUrl }));
+    }
+  } finally {
+    await cluster.stop();
+  }
 });
 results.seconds = Math.round((Date.now() - startedAt) / 1000);
 

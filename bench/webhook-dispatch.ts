@@ -16,6 +16,8 @@ import { payBody, signedAuth } from './lib/rest-requests.ts';
 import { round } from './lib/stats.ts';
 
 export interface DispatchResult {
+  /** Where the outbox is kept (absent in runs before PostgreSQL was measured: SQLite). */
+  engine?: 'sqlite' | 'postgres';
   failingShare: number;
   webhooks: number;
   delivered: number;
@@ -27,9 +29,15 @@ export interface DispatchResult {
 }
 
 /** Writes `count` paid bills (and so `count` pending PAY webhooks) into dataDir without sending any. */
-async function writeBacklog(dataDir: string, app: SeedApp, count: number): Promise<void> {
+async function writeBacklog(
+  dataDir: string,
+  app: SeedApp,
+  count: number,
+  databaseUrl: string | undefined,
+): Promise<void> {
   const gateway = await buildGateway({
     dataDir,
+    databaseUrl,
     seedApps: [app],
     logger: false,
     widgetDir: dataDir,
@@ -60,6 +68,8 @@ async function writeBacklog(dataDir: string, app: SeedApp, count: number): Promi
 export async function measureDispatch(options: {
   webhooks?: number;
   failingShare: number;
+  /** `postgres://…` of an empty database: the outbox on PostgreSQL (default SQLite in a temp folder). */
+  databaseUrl?: string;
 }): Promise<DispatchResult> {
   const webhooks = options.webhooks ?? 1000;
   const receiver = await startWebhookReceiver();
@@ -74,7 +84,7 @@ export async function measureDispatch(options: {
   const dataDir = mkdtempSync(join(tmpdir(), 'spay-bench-dispatch-'));
   const app = demoApp({ webhookUrl: receiver.url });
   try {
-    await writeBacklog(dataDir, app, webhooks);
+    await writeBacklog(dataDir, app, webhooks, options.databaseUrl);
     const delivered = new Set<string>();
     let lastSuccessAt = 0;
     let allDelivered: () => void = () => {};
@@ -90,7 +100,13 @@ export async function measureDispatch(options: {
       return decided;
     };
     // Retries after a failure wait 2 s × 0.001: the figure is the dispatcher's pace, not BeeCloud's schedule.
-    const gateway = await startGatewayProcess({ dataDir, app, webhookRetryScale: 0.001 });
+    const gateway = await startGatewayProcess({
+      dataDir,
+      app,
+      webhookRetryScale: 0.001,
+      databaseUrl: options.databaseUrl,
+      startTimeoutMs: 90_000,
+    });
     try {
       await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     } finally {
@@ -99,6 +115,7 @@ export async function measureDispatch(options: {
     const firstArrival = receiver.received[0]?.receivedAt ?? 0;
     const seconds = Math.max(0.001, (lastSuccessAt - firstArrival) / 1000);
     return {
+      engine: options.databaseUrl ? 'postgres' : 'sqlite',
       failingShare: options.failingShare,
       webhooks,
       delivered: delivered.size,

@@ -240,10 +240,11 @@ test('an operator runs an app from the console: button, payment, bill, refunds, 
 
   // The dashboard: charts (uPlot, loaded here only) and the payment counted.
   await openSection(page, /^Dashboard$/);
-  await expect(page.locator('.chart[data-ready="true"]')).toHaveCount(2);
+  await expect(page.locator('.chart[data-ready="true"]')).toHaveCount(4);
   await expectAccessible(page, 'dashboard');
   await page.screenshot({ path: 'docs/screenshots/console-dashboard.png', fullPage: true });
   await expect.soft(page.locator('[data-figure="paidCount"]')).toHaveText('1');
+  await expect.soft(page.locator('[data-figure="last30PaidCount"]')).toHaveText('1');
 
   // Switch to Chinese, then sign out.
   await page.getByRole('button', { name: 'Switch the console to Chinese' }).click();

@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { SeedApp } from './apps/app.ts';
 import { registerBillStatusRoutes } from './button/bill-status-routes.ts';
 import { registerCreateBillRoutes } from './button/create-bill-routes.ts';
+import { registerButtonCouponRoutes } from './button/coupon-routes.ts';
 import { registerWidgetScriptRoutes } from './button/widget-script-routes.ts';
 import type { ChannelFamily, OutboundHttp } from './channels/channel.ts';
 import { installedChannelFamilies } from './channels/families.ts';
@@ -19,6 +20,7 @@ import { registerNotifyRoutes } from './channels/notify-routes.ts';
 import { SandboxChannel } from './channels/sandbox-adapter.ts';
 import { ChannelRegistry } from './core/channel-registry.ts';
 import { GatewayCore, type CoreTimings } from './core/gateway-core.ts';
+import type { SubscriptionOptions } from './core/subscriptions.ts';
 import type { TransferOptions } from './core/transfers.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayModule } from './gateway-module.ts';
@@ -83,6 +85,10 @@ export interface GatewayOptions {
   timings?: Omit<CoreTimings, 'expirySweepMs'>;
   /** The sandbox's transfer balance per app and how soon card transfers settle (core/transfers.ts). */
   transfers?: TransferOptions;
+  /** Subscriptions: passcode lifetime, the sandbox bank's review time, retries, scheduler pass (core/subscriptions.ts). */
+  subscriptions?: SubscriptionOptions;
+  /** The core's clock (tests run a simulated month of subscription charges with it; default Date.now). */
+  now?: () => number;
   /** Live channel families in the registry; defaults to those listed in channels/families.ts. */
   channelFamilies?: readonly ChannelFamily[];
   /** Outbound HTTP for live channel adapters (default: fetch with a timeout, no redirects). */
@@ -227,6 +233,8 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     allowPrivateTargets,
     expirySweepMs: options.expirySweepMs,
     transfers: options.transfers,
+    subscriptions: options.subscriptions,
+    now: options.now,
     ...options.timings,
     observer: metrics,
   });
@@ -263,6 +271,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   registerHealthRoutes(app, ctx);
   registerWidgetScriptRoutes(app, ctx);
   registerCreateBillRoutes(app, ctx);
+  registerButtonCouponRoutes(app, ctx);
   registerBillStatusRoutes(app, ctx);
   registerPageRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);

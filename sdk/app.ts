@@ -21,7 +21,8 @@ export interface SpayApp {
 }
 
 /** What a REST request does, which decides the secret of its `app_sign`. */
-export type RequestPurpose = 'pay' | 'query' | 'refund' | 'transfer' | 'sandbox';
+/** `admin`: the merchant's own settings made over REST (coupon templates): master secret. */
+export type RequestPurpose = 'pay' | 'query' | 'refund' | 'transfer' | 'sandbox' | 'admin';
 
 /**
  * The secret of a REST request's `app_sign` (reference §4): the master secret for refunds (and their approval)
@@ -32,7 +33,7 @@ export function restSecretFor(
   app: Pick<SpayApp, 'appSecret' | 'masterSecret' | 'testSecret' | 'testMode'>,
   purpose: RequestPurpose,
 ): string {
-  if (purpose === 'refund' || purpose === 'transfer') return app.masterSecret;
+  if (purpose === 'refund' || purpose === 'transfer' || purpose === 'admin') return app.masterSecret;
   if (purpose === 'sandbox') return app.testSecret;
   return app.testMode ? app.testSecret : app.appSecret;
 }

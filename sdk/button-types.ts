@@ -33,6 +33,8 @@ export interface RedirectBillAnswer extends ButtonBillBase {
 export interface QrBillAnswer extends ButtonBillBase {
   action: 'qr';
   code_url: string;
+  /** The same QR text, where BeeCloud's own button script (v4) reads it. */
+  url: string;
   total_fee: number;
   expires_at: number | null;
 }
@@ -64,4 +66,36 @@ export interface PublicBill {
   trade_no: string;
   /** When an open attempt expires (ms); null when it does not. Always sent by this gateway. */
   expires_at?: number | null;
+}
+
+/** Why a coupon cannot pay the order (the widget greys it out and says so). */
+export type ButtonCouponRefusal =
+  'not_owner' | 'used' | 'not_started' | 'expired' | 'template_inactive' | 'below_threshold';
+
+/** One of the buyer's coupons as `POST /2/rest/jsbutton/coupons` lists it for the order. */
+export interface ButtonCoupon {
+  id: string;
+  /** The template's name, e.g. "满50减10". */
+  name: string;
+  /** 0 fixed (fen off), 1 percentage. */
+  type: 0 | 1;
+  /** What it takes off this order (fen); 0 when it cannot be used. */
+  discount: number;
+  /** What the payer pays with it (fen). */
+  pay_fee: number;
+  /** The least amount it applies to (fen), 0 for any. */
+  limit_fee: number;
+  end_time: number | null;
+  usable: boolean;
+  /** Why not, when not usable; '' when usable. */
+  reason: ButtonCouponRefusal | '';
+}
+
+/** `POST /2/rest/jsbutton/coupons` (the signed order with its buyer_id) → the buyer's coupons, usable first. */
+export interface ButtonCouponsAnswer {
+  resultCode: 0;
+  result_code: 0;
+  result_msg: string;
+  err_detail: string;
+  coupons: ButtonCoupon[];
 }

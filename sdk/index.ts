@@ -29,6 +29,8 @@ export {
   type Success,
 } from './result.ts';
 export * from './rest-types.ts';
+export * from './coupon-types.ts';
+export * from './subscription-types.ts';
 export * from './button-types.ts';
 export { DEFAULT_TIMEOUT_MS, type TransportOptions } from './rest-transport.ts';
 export * from './sign.ts';

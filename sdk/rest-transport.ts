@@ -10,7 +10,7 @@ import { networkFailure, type Failure, type SpayResult } from './result.ts';
 import { randomBytes } from 'node:crypto';
 import { REQUEST_SIGNATURE_HEADERS, restAppSign, restRequestSignature } from './sign.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface TransportOptions {
   /** Milliseconds before a request is abandoned (default 10 000). */
@@ -52,7 +52,7 @@ export async function sendRestRequest<T>(
   let pathAndQuery = `/2/${request.path}`;
   let body = '';
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (request.method === 'GET') {
+  if (request.method === 'GET' || request.method === 'DELETE') {
     pathAndQuery += `?para=${encodeURIComponent(JSON.stringify(signed))}`;
   } else {
     headers['content-type'] = 'application/json';
@@ -67,7 +67,7 @@ export async function sendRestRequest<T>(
   );
   const url = `${app.gatewayUrl.replace(/\/+$/, '')}${pathAndQuery}`;
   const init: RequestInit = { method: request.method, headers };
-  if (request.method !== 'GET') init.body = body;
+  if (request.method !== 'GET' && request.method !== 'DELETE') init.body = body;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   init.signal = AbortSignal.timeout(timeoutMs);
 

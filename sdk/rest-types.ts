@@ -6,8 +6,14 @@
 /** The channels a bill can be paid on. */
 export type PayChannel =
   'ALI_WEB' | 'ALI_WAP' | 'ALI_QRCODE' | 'WX_NATIVE' | 'WX_JSAPI' | 'WX_WAP' | 'UN_WEB' | 'UN_WAP';
-/** A channel family (WX, ALI, UN) or one channel: the channel filter of queries and refunds. */
-export type ChannelFilter = 'WX' | 'ALI' | 'UN' | PayChannel;
+/** The channels of `POST /2/rest/offline/bill`: payment codes scanned by the till, QR codes on its screen. */
+export type OfflineChannel = 'WX_SCAN' | 'ALI_SCAN' | 'WX_NATIVE' | 'ALI_OFFLINE_QRCODE';
+/** The channels of `POST /2/rest/international/bill` (PayPal; sandbox only on spay). */
+export type InternationalChannel = 'PAYPAL_PAYPAL' | 'PAYPAL_CREDITCARD' | 'PAYPAL_SAVED_CREDITCARD';
+/** A bill's family: BeeCloud's `channel`, the webhook's `channel_type`. */
+export type ChannelFamily = 'WX' | 'ALI' | 'UN' | 'PAYPAL';
+/** A channel family or one channel: the channel filter of queries and refunds. */
+export type ChannelFilter = ChannelFamily | PayChannel | OfflineChannel | InternationalChannel;
 
 export type FlatMap = Record<string, string | number | boolean>;
 
@@ -77,6 +83,12 @@ export interface BillRecord {
   revert_result: boolean;
   refund_result: boolean;
   buyer_id: string;
+  /** The order's amount before a coupon (fen); total_fee is what was charged. Equal without a coupon. */
+  bill_fee: number;
+  /** What the coupon took off (fen); 0 without a coupon. */
+  discount: number;
+  /** The coupon the bill was paid with; '' without one. */
+  coupon_id: string;
   /** spay: the bill's state. */
   status: BillStatus;
   /** With need_detail: the channel's raw payload, as JSON text. */
@@ -134,10 +146,14 @@ export interface BillQuery extends TimeFilter {
   bill_no?: string;
   spay_result?: boolean;
   refund_result?: boolean;
+  /** Bills of this merchant user (the pay request's buyer_id, or attached as a history bill). */
+  buyer_id?: string;
 }
 
 export interface BillListQuery extends BillQuery, Paging {
   need_detail?: boolean;
+  /** spay: the previous page's `next_cursor` (keyset paging: as fast at any depth; `skip` counts from it). */
+  cursor?: string;
 }
 
 export interface RefundRequest {
@@ -302,4 +318,133 @@ export interface TransferQuery extends TimeFilter {
 
 export interface TransferListQuery extends TransferQuery, Paging {
   need_detail?: boolean;
+}
+
+// ---- Offline payments (线下): BeeCloud's offline REST API ----
+
+/** `POST /2/rest/offline/bill`. */
+export interface OfflinePayRequest {
+  channel: OfflineChannel;
+  /** Integer fen, > 0. */
+  total_fee: number;
+  bill_no: string;
+  title: string;
+  /** WX_SCAN / ALI_SCAN: the payer's payment code as the till's scanner read it. */
+  auth_code?: string;
+  optional?: FlatMap;
+  notify_url?: string;
+  analysis?: FlatMap;
+  /** Alipay: the till's terminal and the store (at most 32 letters, digits, _ or -). */
+  terminal_id?: string;
+  store_id?: string;
+}
+
+export interface OfflinePayAnswer {
+  id: string;
+  /** WX_SCAN / ALI_SCAN: paid; false while the payer confirms on the phone — ask offline/bill/status. */
+  pay_result?: boolean;
+  /** WX_NATIVE / ALI_OFFLINE_QRCODE: the text of the QR code for the till's screen. */
+  code_url?: string;
+}
+
+/** `POST /2/rest/offline/bill/status`. */
+export interface OfflineStatusRequest {
+  bill_no: string;
+  channel?: ChannelFilter;
+}
+
+export interface OfflineStatusAnswer {
+  pay_result: boolean;
+  /** The bill paid, else the newest attempt (spay). */
+  id: string;
+}
+
+/** `POST /2/rest/offline/bill/{bill_no}` with `method: REVERT`. */
+export interface OfflineRevertAnswer {
+  /** True when the bill is cancelled; false (with err_detail) when it was paid or its channel did not cancel. */
+  revert_status: boolean;
+}
+
+/** `POST /2/rest/offline/refund` (master secret). */
+export interface OfflineRefundRequest {
+  refund_no: string;
+  bill_no: string;
+  /** Integer fen. */
+  refund_fee: number;
+  channel?: ChannelFilter;
+  refund_reason?: string;
+  optional?: FlatMap;
+  operator_id?: string;
+  store_id?: string;
+}
+
+export interface OfflineRefundAnswer {
+  id: string;
+  refund_result: boolean;
+}
+
+// ---- International payments (境外支付, PayPal) ----
+
+/** PayPal's currencies (HUF, JPY and TWD have no minor unit). */
+export type PayPalCurrency =
+  | 'AUD'
+  | 'BRL'
+  | 'CAD'
+  | 'CZK'
+  | 'DKK'
+  | 'EUR'
+  | 'HKD'
+  | 'HUF'
+  | 'ILS'
+  | 'JPY'
+  | 'MYR'
+  | 'MXN'
+  | 'TWD'
+  | 'NZD'
+  | 'NOK'
+  | 'PHP'
+  | 'PLN'
+  | 'GBP'
+  | 'SGD'
+  | 'SEK'
+  | 'CHF'
+  | 'THB'
+  | 'TRY'
+  | 'USD';
+
+/** A card for PAYPAL_CREDITCARD (never stored by the gateway beyond type, last four digits, expiry and name). */
+export interface PayPalCreditCard {
+  card_number: string;
+  expire_month: number;
+  expire_year: number;
+  cvv: string;
+  first_name: string;
+  last_name: string;
+  card_type: 'visa' | 'mastercard' | 'discover' | 'amex';
+}
+
+/** `POST /2/rest/international/bill`. */
+export interface InternationalPayRequest {
+  channel: InternationalChannel;
+  /** An integer in the currency's minor units (cents; yen for JPY). */
+  total_fee: number;
+  currency: PayPalCurrency;
+  bill_no: string;
+  title: string;
+  /** Required for PAYPAL_PAYPAL. */
+  return_url?: string;
+  /** Required for PAYPAL_CREDITCARD. */
+  credit_card_info?: PayPalCreditCard;
+  /** Required for PAYPAL_SAVED_CREDITCARD: what PAYPAL_CREDITCARD answered. */
+  credit_card_id?: string;
+  optional?: FlatMap;
+  notify_url?: string;
+}
+
+export interface InternationalPayAnswer {
+  id: string;
+  /** PAYPAL_PAYPAL: the approval page to send the payer to. */
+  url?: string;
+  /** PAYPAL_CREDITCARD: the card as saved, for PAYPAL_SAVED_CREDITCARD. */
+  credit_card_id?: string;
 }

@@ -48,11 +48,14 @@ export interface ButtonSignFields {
   returnUrl?: string | null;
   optional?: Record<string, string | number | boolean | null> | null;
   billTimeout?: number | null;
+  /** The merchant's user the order is for (its coupons are offered); covered only when present. */
+  buyerId?: string | null;
 }
 
 /**
  * The button's v2 order sign: lowercase hex HMAC-SHA256(appSecret, canonicalJson({amount, app_id, bill_timeout,
- * optional, out_trade_no, return_url, sign_type: "HMAC-SHA256", title})). Named fields, so {title "Book", amount
+ * optional, out_trade_no, return_url, sign_type: "HMAC-SHA256", title[, buyer_id]})) — buyer_id only when the order
+ * has one. Named fields, so {title "Book", amount
  * 1234} and {title "Book123", amount 4} sign differently (the legacy md5 of the concatenation does not tell them
  * apart); return_url, optional and bill_timeout are covered too.
  */
@@ -67,6 +70,8 @@ export function buttonOrderSignV2(fields: ButtonSignFields, appSecret: string): 
     return_url: fields.returnUrl || null,
     sign_type: BUTTON_SIGN_TYPE_V2,
     title: fields.title,
+    // Added with coupons: present only when the order names a buyer, so orders without one sign as before.
+    ...(fields.buyerId ? { buyer_id: fields.buyerId } : {}),
   });
   return createHmac('sha256', appSecret).update(message, 'utf8').digest('hex');
 }

@@ -245,7 +245,7 @@ describe('parseWebhookBody', () => {
       'transaction_type BILL',
       withField('transaction_type', 'BILL'),
       'field',
-      'transaction_type: must be PAY, REFUND or TRANSFER',
+      'transaction_type: must be PAY, REFUND, TRANSFER or SUBSCRIPTION',
     ],
     [
       'a text fee',

@@ -13,7 +13,7 @@ import {
   webhookSignature,
 } from './sign.ts';
 
-export type TransactionType = 'PAY' | 'REFUND' | 'TRANSFER';
+export type TransactionType = 'PAY' | 'REFUND' | 'TRANSFER' | 'SUBSCRIPTION';
 
 /** The webhook body of reference §5 (spay adds `bill_no` to REFUND webhooks). */
 export interface WebhookBody {
@@ -21,12 +21,19 @@ export interface WebhookBody {
   signature: string;
   /** Milliseconds since the epoch. */
   timestamp: number;
+  /** WX, ALI, UN, PAYPAL (`ChannelFamily`); for TRANSFER webhooks the transfer's family. */
   channel_type: string;
+  /**
+   * The channel: ALI_WEB … UN_WAP, the offline WX_SCAN / ALI_SCAN / ALI_OFFLINE_QRCODE, the international
+   * PAYPAL_PAYPAL / PAYPAL_CREDITCARD / PAYPAL_SAVED_CREDITCARD (their `transaction_fee` is in the minor units of
+   * `message_detail.currency`), or a transfer channel.
+   */
   sub_channel_type: string;
   transaction_type: TransactionType;
   /**
    * The bill_no (the button's out_trade_no) for PAY, the refund_no for REFUND, the transfer_no for TRANSFER (the
-   * bill_no of a bank-card transfer, the transfer_id of an item of an Alipay batch).
+   * bill_no of a bank-card transfer, the transfer_id of an item of an Alipay batch), the subscription id for
+   * SUBSCRIPTION, the charge's id for a subscription charge's PAY (sub_channel_type BC_SUBSCRIPTION).
    */
   transaction_id: string;
   /** Integer fen. */
@@ -158,9 +165,10 @@ function firstFieldProblem(record: Record<string, unknown>): string | undefined 
   if (
     record.transaction_type !== 'PAY' &&
     record.transaction_type !== 'REFUND' &&
-    record.transaction_type !== 'TRANSFER'
+    record.transaction_type !== 'TRANSFER' &&
+    record.transaction_type !== 'SUBSCRIPTION'
   ) {
-    return 'transaction_type: must be PAY, REFUND or TRANSFER';
+    return 'transaction_type: must be PAY, REFUND, TRANSFER or SUBSCRIPTION';
   }
   const fee = record.transaction_fee;
   if (typeof fee !== 'number' || !Number.isSafeInteger(fee) || fee < 0) {

@@ -1,5 +1,5 @@
 /** The widget's HTTP calls to the gateway (docs/contracts.md, "Widget ⇄ gateway"): JSON POST with CORS. */
-import type { PaymentAction } from '../sdk/button-types.ts';
+import type { ButtonCoupon, PaymentAction } from '../sdk/button-types.ts';
 import { networkError } from './notices.ts';
 import type { DataError, Order, PublicBill } from './types.ts';
 
@@ -36,6 +36,8 @@ export interface GatewayClient {
   createBill(restChannel: string, order: Order, signal?: AbortSignal): Promise<CreatedBill>;
   billStatus(billId: string, signal?: AbortSignal): Promise<PublicBill>;
   statusStreamUrl(billId: string): string;
+  /** The buyer's coupons for the order (its buyer_id); [] when they cannot be had. */
+  coupons(order: Order, signal?: AbortSignal): Promise<ButtonCoupon[]>;
 }
 
 export { networkError };
@@ -62,6 +64,8 @@ export function orderBody(order: Order, appId: string, includeOpenid: boolean): 
   if (order.optional) body.optional = order.optional;
   if (includeOpenid && order.openid) body.openid = order.openid;
   if (order.billTimeout) body.bill_timeout = order.billTimeout;
+  if (order.buyerId) body.buyer_id = order.buyerId;
+  if (order.couponId) body.coupon_id = order.couponId;
   return body;
 }
 
@@ -160,6 +164,18 @@ export function createGatewayClient(
     },
     statusStreamUrl(billId) {
       return `${base}/2/rest/bill_public/${encodeURIComponent(billId)}/events`;
+    },
+    async coupons(order, signal) {
+      const response = await fetchFn(`${base}/2/rest/jsbutton/coupons`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        body: JSON.stringify(orderBody({ ...order, couponId: undefined }, appId, false)),
+        signal,
+      });
+      const answer = await readJson(response);
+      return answer.result_code === 0 && Array.isArray(answer.coupons)
+        ? (answer.coupons as ButtonCoupon[])
+        : [];
     },
   };
 }

@@ -40,11 +40,12 @@ export const NOTICES: Record<
 export function troubleFor({ code, field }: DataError): PayerTrouble {
   if (code === 'NETWORK_ERROR') return 'network';
   if (code === 'RUNTIME_ERROR') return 'gateway';
+  // PAY_FACTOR_NOT_SET: the gateway has no credentials for the channel, or the app has not configured it.
   if (code === 'CHANNEL_ERROR' || code === 'PAY_FACTOR_NOT_SET') return 'channel';
   // BILL_NO_DUPLICATE names out_trade_no when the order is paid, amount or title when the page changed them.
   if (code === 'BILL_NO_DUPLICATE' && field === 'out_trade_no') return 'paid';
-  // MISS_PARAM, PARAM_INVALID, APP_INVALID, CHANNEL_INVALID (a channel the app does not have, an unknown
-  // instant_channel), an openid missing for JSAPI: the page's data or the app, which only the shop can fix.
+  // MISS_PARAM, PARAM_INVALID, APP_INVALID, CHANNEL_INVALID (an unknown channel name, an instant_channel the
+  // page's own check refuses), an openid missing for JSAPI: the page's data or the app, which only the shop can fix.
   return 'shop';
 }
 

@@ -39,6 +39,11 @@ interface BCClickData {
   use_app?: boolean | 'true' | 'false';
   /** spay: seconds until the bill expires (1 to 2592000; the gateway's default otherwise: 2 h for QR bills). */
   bill_timeout?: number;
+  /**
+   * spay: the merchant's user (a registered buyer_id): the menu shows a 优惠券 row with the buyer's coupons. Needs
+   * the v2 sign (sign_type "HMAC-SHA256", signButtonOrderV2 with buyer_id), which covers it.
+   */
+  buyer_id?: string;
   /** The dialog's language; default (or 'auto'): the page's <html lang>, else English for an English browser, else zh-CN. */
   locale?: 'zh-CN' | 'en' | 'auto';
 }

@@ -30,6 +30,7 @@ export interface ClickData {
   use_app?: unknown;
   locale?: unknown;
   bill_timeout?: unknown;
+  buyer_id?: unknown;
   [field: string]: unknown;
 }
 
@@ -52,6 +53,10 @@ export interface Order {
   /** spay: seconds until the bill expires (the gateway's default otherwise, 2 h for QR bills). */
   billTimeout?: number;
   locale?: 'zh-CN' | 'en' | 'auto';
+  /** spay: the merchant's user (signed with the v2 sign): the menu offers the buyer's coupons (优惠券). */
+  buyerId?: string;
+  /** The coupon the payer picked in the menu (not the merchant's: the gateway checks it is the buyer's). */
+  couponId?: string;
 }
 
 /*

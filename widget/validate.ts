@@ -148,6 +148,9 @@ function checkOrder(data: unknown): Order {
   const instantChannel = textField(fields, 'instant_channel', 'must be a channel code such as "ali"');
   const needAliGuide = booleanField(fields, 'need_ali_guide', true, true);
   const openid = textField(fields, 'openid', 'must be a string');
+  const buyerId = textField(fields, 'buyer_id', 'must be a string');
+  if (buyerId !== undefined && signType !== 'HMAC-SHA256')
+    reject('buyer_id', 'needs the v2 sign (sign_type "HMAC-SHA256")');
   const useApp = booleanField(fields, 'use_app', true, true);
 
   const locale = fields.locale;
@@ -180,6 +183,7 @@ function checkOrder(data: unknown): Order {
     useApp,
     locale: isAbsent(locale) ? undefined : (locale as Order['locale']),
     billTimeout: isAbsent(billTimeout) ? undefined : (billTimeout as number),
+    ...(buyerId ? { buyerId } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { demoApp, repoRoot } from '../lib/demo-app.ts';
 import { startGatewayProcess } from '../lib/gateway-process.ts';
 import { startMerchantSite } from '../lib/merchant-page.ts';
 import { Checks } from './lib/checks.ts';
+import { waitUntil } from './lib/wait.ts';
 import { brokenOrderRule, mutatedClickData } from './fuzz/click-data.ts';
 import { jsonSafe, seededRandom } from './fuzz/random.ts';
 
@@ -31,7 +32,7 @@ export async function clickFuzzScenario(cases = 2000, browserCases = 300): Promi
   const random = seededRandom();
   const app = demoApp({ webhookUrl: '' });
   checks.tried_(
-    `${cases} mutated BC.click data objects (seed ${random.seed}), ${browserCases} of them in Chromium`,
+    `${cases} mutated BC.click data objects (seed ${random.seed}, replay: SPAY_FUZZ_SEED=${random.seed}), ${browserCases} of them in Chromium`,
   );
 
   let threw = 0;
@@ -87,13 +88,22 @@ export async function clickFuzzScenario(cases = 2000, browserCases = 300): Promi
     });
     // A fuzzed order can be valid and correctly signed: the widget then submits the payment form, which would
     // navigate away mid-run. Count those hand-offs instead of following them; the bill request is still checked.
-    await page.addInitScript(() => {
-      const counter = window as unknown as { paymentRedirects: number };
-      counter.paymentRedirects = 0;
-      HTMLFormElement.prototype.submit = function () {
-        counter.paymentRedirects += 1;
+    // Bill requests are counted in the page too (started, settled), so the run can wait for every one of them to
+    // have settled and been seen here instead of sleeping.
+    await page.addInitScript(`(() => {
+      window.paymentRedirects = 0;
+      HTMLFormElement.prototype.submit = function () { window.paymentRedirects += 1; };
+      var billRequests = (window.billRequests = { started: 0, settled: 0 });
+      var pageFetch = window.fetch.bind(window);
+      window.fetch = function (input, init) {
+        var url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (url.indexOf('/2/rest/jsbutton/') === -1) return pageFetch(input, init);
+        billRequests.started += 1;
+        var sent = pageFetch(input, init);
+        sent.then(function () { billRequests.settled += 1; }, function () { billRequests.settled += 1; });
+        return sent;
       };
-    });
+    })()`);
     await page.goto(`${site.url}/shop`);
     await page.waitForFunction(() => typeof (window as unknown as { BC?: unknown }).BC === 'object');
     // Plain JavaScript text: functions compiled by tsx would carry helper calls the page does not have. The data
@@ -107,7 +117,11 @@ export async function clickFuzzScenario(cases = 2000, browserCases = 300): Promi
       BC.close();
       return errors;
     })(JSON.parse(${JSON.stringify(JSON.stringify(samples))}))`)) as string[];
-    await page.waitForTimeout(1000);
+    // BC.close() ended the last flow: wait until every bill request the page started has settled and was seen.
+    await page.waitForFunction('window.billRequests.settled === window.billRequests.started');
+    const started = (await page.evaluate('window.billRequests.started')) as number;
+    if (!(await waitUntil(() => requests.length >= started, 10_000)))
+      throw new Error(`${started} bill requests started in the page, ${requests.length} seen`);
     const badRequests = requests.filter((request) => {
       if (!request.body) return true;
       const outTradeNo = String(request.body.out_trade_no);

@@ -20,7 +20,10 @@ function snapshot(dataDir: string, ids: Set<string>): Map<string, string> {
   try {
     const rows = new Map<string, string>();
     for (const bill of db.prepare('SELECT * FROM bills').all() as Record<string, unknown>[]) {
-      if (ids.has(String(bill.id))) rows.set(`bill ${String(bill.id)}`, JSON.stringify(bill));
+      // Reconciliation's bookkeeping (when it next asks the channel about an open bill) is not a change of the bill:
+      // a run longer than the first reconciliation (30 s) moves it for every open bill.
+      const { reconcile_at: _at, reconcile_count: _count, ...state } = bill;
+      if (ids.has(String(bill.id))) rows.set(`bill ${String(bill.id)}`, JSON.stringify(state));
     }
     for (const order of db.prepare('SELECT * FROM orders').all() as Record<string, unknown>[]) {
       rows.set(`order ${String(order.bill_no)}`, JSON.stringify(order));
@@ -58,7 +61,7 @@ export async function restFuzzScenario(requests = 1500): Promise<Checks> {
     }
     const before = snapshot(dataDir, new Set(billIds));
     checks.tried_(
-      `${requests} random or mutated requests (seed ${random.seed}) against 20 paid and 10 open bills`,
+      `${requests} random or mutated requests (seed ${random.seed}, replay: SPAY_FUZZ_SEED=${random.seed}) against 20 paid and 10 open bills`,
     );
 
     const serverErrors: string[] = [];

@@ -63,7 +63,7 @@ export function consoleApi(client: ApiClient) {
 
     credentials: (appId: string) =>
       client.get<{ credentials: Record<Family, Credential> }>(`${app(appId)}/credentials`),
-    saveCredential: (appId: string, family: Family, settings: Record<string, string>) =>
+    saveCredential: (appId: string, family: Family, settings: Record<string, string | string[] | null>) =>
       client.put<{ credential: Credential }>(`${app(appId)}/credentials/${family}`, { settings }),
     deleteCredential: (appId: string, family: Family) =>
       client.delete<void>(`${app(appId)}/credentials/${family}`),

@@ -132,13 +132,28 @@ export interface DayFigures {
   paidCount: number;
   paidFee: number;
   billCount: number;
+  /** Paid orders / orders created that day; null without orders. */
+  successRate: number | null;
+  refundCount: number;
+  refundFee: number;
+}
+
+export interface PeriodFigures {
+  paidCount: number;
+  paidFee: number;
+  billCount: number;
+  successRate: number | null;
   refundCount: number;
   refundFee: number;
 }
 
 export interface Dashboard {
   mode: Mode;
+  /** The last of `days`, with its success rate. */
+  last30Days: PeriodFigures;
   today: {
+    date: string;
+    channels: Record<string, { count: number; fee: number }>;
     paidCount: number;
     paidFee: number;
     billCount: number;

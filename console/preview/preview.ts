@@ -12,6 +12,14 @@ const userAgent = previewUserAgents[config.environment];
 if (userAgent) Object.defineProperty(navigator, 'userAgent', { get: () => userAgent });
 document.documentElement.dataset.environment = config.environment;
 
+// The frame reloads whenever the operator changes the menu; the widget then focuses its dialog, which would take
+// the focus away from the console (a channel just moved with Alt+↑ would lose it). The widget may focus only once
+// the operator is in the frame.
+const focus = HTMLElement.prototype.focus;
+HTMLElement.prototype.focus = function focusWhenInFrame(this: HTMLElement, options?: FocusOptions) {
+  if (document.hasFocus()) focus.call(this, options);
+};
+
 const status = document.getElementById('preview-status')!;
 (window as unknown as { BCConfig: unknown }).BCConfig = {
   appId: config.appId,

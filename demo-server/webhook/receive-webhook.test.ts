@@ -133,7 +133,7 @@ describe('webhooks that are refused before anything is read', () => {
     ['transaction_id', 'transaction_id: missing or not a string'],
     ['sign', 'sign: missing or not a string'],
     ['timestamp', 'timestamp: missing or not an integer number of milliseconds'],
-    ['transaction_type', 'transaction_type: must be PAY, REFUND or TRANSFER'],
+    ['transaction_type', 'transaction_type: must be PAY, REFUND, TRANSFER or SUBSCRIPTION'],
     ['trade_success', 'trade_success: missing or not a boolean'],
   ])('refuses a webhook without %s, naming it', (field, reason) => {
     const body = pay();

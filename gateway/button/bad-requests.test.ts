@@ -55,19 +55,19 @@ const badRequests: Array<Omit<BadRequest, 'body'> & { body?: unknown | (() => un
     field: 'channel',
   },
   {
-    name: 'channel not enabled',
+    name: 'channel not enabled (PAY_FACTOR_NOT_SET, as BeeCloud)',
     path: '/2/rest/jsbutton/WX_WAP',
     body: order(),
     status: 200,
-    code: 3,
+    code: 2,
     field: 'channel',
   },
   {
-    name: 'channel not in this app’s menu',
+    name: 'channel not in this app’s menu (PAY_FACTOR_NOT_SET)',
     path: '/2/rest/jsbutton/UN_WEB',
     body: order({}, () => onlyAliApp),
     status: 200,
-    code: 3,
+    code: 2,
     field: 'channel',
   },
   {
@@ -458,9 +458,10 @@ const badRequests: Array<Omit<BadRequest, 'body'> & { body?: unknown | (() => un
     field: 'bill_timeout',
   },
   {
-    name: 'bill_timeout a string',
+    // A string of digits is the number (BeeCloud's v4 script sends every value as a string); other text is not.
+    name: 'bill_timeout a string that is not a number',
     path: '/2/rest/jsbutton/WX_NATIVE',
-    body: order({ bill_timeout: '60' }),
+    body: order({ bill_timeout: '60s' }),
     status: 200,
     code: 5,
     field: 'bill_timeout',

@@ -1,5 +1,7 @@
 /**
- * GET /2/rest/bill_public/{id}         — the bill's public status (what the old widget polled).
+ * GET /2/rest/bill_public/{id}         — the bill's public status (what the old widget polled); JSONP with a
+ *                                        `callback` in the query or inside `para` (BeeCloud's v4 script:
+ *                                        `?para={"app_id":…,"callback":"queryFun"}`).
  * GET /2/rest/bill_public/{id}/events  — server-sent events: `event: status` with the same `pay` object at
  *                                        connect and at every change, a heartbeat comment every 15 s.
  */
@@ -12,14 +14,34 @@ import type { GatewayContext } from '../gateway-context.ts';
 import { looksLikeBillId } from '../bills/bill-id.ts';
 import { schemaRoute } from '../schema/beecloud-schema.ts';
 import { billIdParams, buttonTags, eventStreamAnswer, publicBillAnswer } from './button-schemas.ts';
+import { toBeeCloudError } from '../http/error-handler.ts';
+import { readJsonpRequest, sendJsonp } from './jsonp.ts';
 
 export const heartbeatMs = 15_000;
 
-export async function findPublicBill(ctx: GatewayContext, id: string): Promise<Bill> {
+/**
+ * The bill behind a public status request. `appId`, when the page names one (`para.app_id`, as BeeCloud's v4
+ * script sends it), must be the bill's app: another app's bill is "no such bill", like an unknown id.
+ */
+export async function findPublicBill(ctx: GatewayContext, id: string, appId?: string): Promise<Bill> {
   if (!looksLikeBillId(id)) throw new BeeCloudError('NO_SUCH_BILL', 'id', 'is not a bill id', 404);
   const bill = await ctx.core.payments.findBill(id);
-  if (!bill) throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${id}`, 404);
+  if (!bill || (appId !== undefined && bill.appId !== appId)) {
+    throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${id}`, 404);
+  }
   return bill;
+}
+
+/** `para.app_id` when the request names an app (a string), else undefined; anything else is refused. */
+function appIdOf(para: unknown): string | undefined {
+  if (para === undefined) return undefined;
+  if (typeof para !== 'object' || para === null || Array.isArray(para)) {
+    throw new BeeCloudError('PARAM_INVALID', 'para', 'must be a JSON object');
+  }
+  const appId = (para as Record<string, unknown>).app_id;
+  if (appId === undefined || appId === '') return undefined;
+  if (typeof appId !== 'string') throw new BeeCloudError('PARAM_INVALID', 'app_id', 'must be a string');
+  return appId;
 }
 
 function statusEvent(bill: Bill): string {
@@ -36,14 +58,33 @@ export function registerBillStatusRoutes(fastify: FastifyInstance, ctx: GatewayC
   const statusRoute = schemaRoute({
     tags: buttonTags,
     summary: 'A bill’s public status',
-    description: 'What the widget polls: safe for any browser (no secrets, no payer data).',
+    description:
+      'What the widget polls: safe for any browser (no secrets, no payer data). Also as JSONP (`?para={"app_id":…}&callback=fn`, or BeeCloud’s v4 script with the callback inside `para`): errors then come back through the callback too.',
     params: billIdParams,
     answer: publicBillAnswer,
+    config: { edge: 'button' },
   });
   app.get('/2/rest/bill_public/:id', statusRoute, async (request, reply) => {
-    const bill = await findPublicBill(ctx, request.params.id);
-    reply.header('cache-control', 'no-store');
-    return { ...okAnswer(), pay: publicBillStatus(bill) };
+    const { callback, para, paraError } = readJsonpRequest(request);
+    if (callback === undefined) {
+      if (paraError !== undefined) throw paraError;
+      const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
+      reply.header('cache-control', 'no-store');
+      return { ...okAnswer(), pay: publicBillStatus(bill) };
+    }
+    // JSONP (BeeCloud's v4 script polls `?para={"app_id":…,"callback":"queryFun"}`): errors come back through
+    // the callback too, so the page's poll sees them.
+    let answer: unknown;
+    try {
+      if (paraError !== undefined) throw paraError;
+      const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
+      answer = { ...okAnswer(), pay: publicBillStatus(bill) };
+    } catch (error) {
+      const known = toBeeCloudError(error as Error, 'button');
+      if (!known) throw error;
+      answer = known.toAnswer();
+    }
+    return sendJsonp(reply, callback, answer);
   });
 
   const eventsRoute = schemaRoute({

@@ -52,7 +52,11 @@ export const buttonOrderSchema = Type.Object(
       }),
     ),
     optional: Type.Optional(
-      FlatMap({ description: 'A flat map (at most 4096 bytes as JSON), returned in webhooks.' }),
+      FlatMap({
+        text: true,
+        description:
+          'A flat map (at most 4096 bytes as JSON), returned in webhooks; BeeCloud’s v4 script sends its JSON text.',
+      }),
     ),
     openid: Type.Optional(
       Type.String({
@@ -66,8 +70,26 @@ export const buttonOrderSchema = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: maxBillTimeoutSeconds,
+        'x-beecloud-text': true,
         'x-error-message': `must be an integer number of seconds from 1 to ${maxBillTimeoutSeconds}`,
-        description: 'Seconds until the bill closes unpaid.',
+        description: 'Seconds until the bill closes unpaid (BeeCloud’s v4 script sends a string of digits).',
+      }),
+    ),
+    buyer_id: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+        'x-error-message': 'must not contain control characters',
+        description:
+          'The merchant’s user (v2 sign only: the sign covers it); their coupons are offered to the payer.',
+      }),
+    ),
+    coupon_id: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+        'x-error-message': 'must not contain control characters',
+        description: 'The coupon the payer picked (not signed: the gateway checks it belongs to buyer_id).',
       }),
     ),
   },
@@ -90,6 +112,10 @@ export interface ButtonOrder {
   optional: OptionalMap | null;
   openid: string | null;
   billTimeoutSeconds: number | null;
+  /** The merchant's user (v2 sign only: the sign covers it); its coupons are offered. */
+  buyerId: string | null;
+  /** The coupon the payer picked (not signed: the gateway checks it belongs to buyerId). */
+  couponId: string | null;
 }
 
 /** BeeCloud's title length: ASCII counts 1, anything else (CJK…) counts 2. */
@@ -179,6 +205,15 @@ function signTypeOf(value: string | undefined): ButtonSignType {
   );
 }
 
+/** An optional id (buyer, coupon): absent or empty is none; no invisible characters (the schema refuses control ones). */
+function visibleId(value: string | undefined, field: string): string | null {
+  if (value === undefined || value === '') return null;
+  if (findInvisibleCharacter(value) !== undefined) {
+    throw new BeeCloudError('PARAM_INVALID', field, 'must not contain control or invisible characters');
+  }
+  return value;
+}
+
 /** The checked order (schema) as the button's order; `needsOpenid` for WX_JSAPI. The sign is checked against the app later. */
 export function buttonOrderFrom(
   fields: ButtonOrderFields,
@@ -197,7 +232,18 @@ export function buttonOrderFrom(
   const returnUrl = parseReturnUrl(fields.return_url);
   const optional = checkOptionalSize(fields.optional as OptionalMap | undefined);
   if (needsOpenid && fields.openid === undefined) throw new BeeCloudError('MISS_PARAM', 'openid', 'required');
+  const buyerId = visibleId(fields.buyer_id, 'buyer_id');
+  if (buyerId !== null && signType !== 'HMAC-SHA256') {
+    throw new BeeCloudError(
+      'PARAM_INVALID',
+      'buyer_id',
+      'needs the v2 sign (sign_type "HMAC-SHA256"), which covers it; the legacy md5 sign does not',
+    );
+  }
+  const couponId = visibleId(fields.coupon_id, 'coupon_id');
   return {
+    buyerId,
+    couponId,
     appId: fields.appId,
     title,
     amount: fields.amount,

@@ -34,7 +34,10 @@ export const callbackQuery = Type.Object({
 
 /** The JSONP form: `para` is the order as JSON (button-order.ts `buttonOrderSchema`). */
 export const jsonpQuery = Type.Object({
-  para: Type.String({ description: 'The order (ButtonOrder) as URL-encoded JSON.' }),
+  para: Type.String({
+    description:
+      'The order (ButtonOrder) as URL-encoded JSON; BeeCloud’s v4 script sends it through encodeURI with every value a string and the callback inside it.',
+  }),
   ...callbackQuery.properties,
 });
 

@@ -51,6 +51,7 @@ export function verifyButtonSign(app: App, order: ButtonOrder, now: number = Dat
         returnUrl: order.signedReturnUrl,
         optional: order.optional,
         billTimeout: order.billTimeoutSeconds,
+        buyerId: order.buyerId,
       },
       secret,
     );
@@ -58,7 +59,7 @@ export function verifyButtonSign(app: App, order: ButtonOrder, now: number = Dat
     throw new BeeCloudError(
       'APP_INVALID',
       'sign',
-      'does not match HMAC-SHA256(appSecret, canonical JSON of amount, app_id, bill_timeout, optional, out_trade_no, return_url, sign_type, title)',
+      'does not match HMAC-SHA256(appSecret, canonical JSON of amount, app_id, bill_timeout, [buyer_id,] optional, out_trade_no, return_url, sign_type, title)',
     );
   }
 }

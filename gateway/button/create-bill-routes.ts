@@ -2,7 +2,9 @@
  * POST /2/rest/jsbutton/{CHANNEL}  — the widget's JSON form (CORS; text/plain bodies accepted too, so the widget
  *                                    can skip the preflight). The order is checked by its schema (button-order.ts).
  * GET  /2/rest/jsbutton/{CHANNEL}?para=<json>&callback=fn — the old JSONP form; errors come back through the
- *                                    callback too (so this route checks `para` against the same schema itself).
+ *                                    callback too. BeeCloud's own button script (v4) puts the callback inside
+ *                                    para and passes the URL through encodeURI (jsonp.ts reads both); `para` is then
+ *                                    checked against the same schema here (the query schema documents the form).
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -11,19 +13,13 @@ import type { GatewayContext } from '../gateway-context.ts';
 import { toBeeCloudError } from '../http/error-handler.ts';
 import { schemaRoute } from '../schema/beecloud-schema.ts';
 import { checkWithSchema, validationRefusal } from '../schema/request-validation.ts';
-import { scriptSafeJson } from './widget-script.ts';
 import { requestPageOrigin } from './bill-origin.ts';
 import { buttonOrderSchema, type ButtonOrderFields } from './button-order.ts';
-import { buttonBillAnswer, buttonTags, callbackQuery, channelParams, jsonpQuery } from './button-schemas.ts';
+import { buttonBillAnswer, buttonTags, channelParams, jsonpQuery } from './button-schemas.ts';
 import { createButtonBill } from './create-bill.ts';
+import { parseJsonText, readJsonpRequest, sendJsonp } from './jsonp.ts';
 
-export function parseJsonText(text: string, field: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new BeeCloudError('PARAM_INVALID', field, 'is not valid JSON');
-  }
-}
+export { parseJsonText };
 
 export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   const server = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -63,22 +59,19 @@ export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayConte
       config: { edge: 'button' },
     },
     async (request, reply) => {
-      const { callback } = checkWithSchema<{ callback?: string }>(
-        callbackQuery,
-        { callback: (request.query as Record<string, unknown>).callback },
-        'querystring',
-      );
+      const { callback, para, paraError } = readJsonpRequest(request);
       let answer: unknown;
       let status = 200;
       try {
+        // The channel in the path is checked first (CHANNEL_INVALID); the query itself is read by jsonp.ts, as
+        // BeeCloud's v4 script sends it (a para with raw `&` and `+`, the callback inside it).
         const invalid = request.validationError as FastifyError | undefined;
-        if (invalid !== undefined) {
-          throw validationRefusal(invalid.validation, invalid.validationContext ?? 'querystring', 'button');
+        if (invalid !== undefined && invalid.validationContext === 'params') {
+          throw validationRefusal(invalid.validation, 'params', 'button');
         }
-        const order = checkWithSchema<ButtonOrderFields>(
-          buttonOrderSchema,
-          parseJsonText(request.query.para, 'para'),
-        );
+        if (paraError !== undefined) throw paraError;
+        if (para === undefined) throw new BeeCloudError('MISS_PARAM', 'para', 'required');
+        const order = checkWithSchema<ButtonOrderFields>(buttonOrderSchema, para);
         answer = await createButtonBill(ctx, request.params.channel, order, {
           payerIp: request.ip,
           pageOrigin: requestPageOrigin(request.headers),
@@ -90,11 +83,7 @@ export function registerCreateBillRoutes(app: FastifyInstance, ctx: GatewayConte
         status = callback === undefined ? known.httpStatus : 200;
       }
       if (callback === undefined) return reply.code(status).send(answer);
-      return reply
-        .header('content-type', 'application/javascript; charset=utf-8')
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'no-store')
-        .send(`/**/${callback}(${scriptSafeJson(answer)});`);
+      return sendJsonp(reply, callback, answer);
     },
   );
 }

@@ -55,6 +55,9 @@ export async function createButtonBill(
       optional: order.optional,
       openid: order.openid,
       billTimeoutSeconds: order.billTimeoutSeconds,
+      ...(order.buyerId !== null || order.couponId !== null
+        ? { extras: { buyerId: order.buyerId ?? undefined, couponId: order.couponId ?? undefined } }
+        : {}),
       payerIp,
     });
     return buttonAnswer(ctx, bill, start);
@@ -83,6 +86,7 @@ function buttonAnswer(ctx: GatewayContext, bill: Bill, start: PaymentStart): But
         ...base,
         action: 'qr',
         code_url: start.codeUrl,
+        url: start.codeUrl,
         total_fee: bill.totalFee,
         expires_at: bill.expiresAt,
       };

@@ -9,12 +9,25 @@
  * reports what the channel said, verified; it never decides that a bill is paid.
  */
 
-/** Every channel a bill can be made on (BeeCloud's `sub_channel`). */
-export type ChannelName =
+/** The channels of the payment button and of `POST /2/rest/bill`. */
+export type ButtonChannelName =
   'ALI_WEB' | 'ALI_WAP' | 'ALI_QRCODE' | 'WX_NATIVE' | 'WX_JSAPI' | 'WX_WAP' | 'UN_WEB' | 'UN_WAP';
 
+/**
+ * The offline channels of `POST /2/rest/offline/bill` that only it takes: the payer's payment code scanned by the
+ * till (WX_SCAN, ALI_SCAN) and Alipay's QR code for the till's screen (ALI_OFFLINE_QRCODE). WX_NATIVE serves
+ * offline too.
+ */
+export type OfflineChannelName = 'WX_SCAN' | 'ALI_SCAN' | 'ALI_OFFLINE_QRCODE';
+
+/** The PayPal channels of `POST /2/rest/international/bill`. */
+export type PayPalChannelName = 'PAYPAL_PAYPAL' | 'PAYPAL_CREDITCARD' | 'PAYPAL_SAVED_CREDITCARD';
+
+/** Every channel a bill can be made on (BeeCloud's `sub_channel`). */
+export type ChannelName = ButtonChannelName | OfflineChannelName | PayPalChannelName;
+
 /** BeeCloud's `channel` / webhook `channel_type`. */
-export type ChannelFamilyName = 'ALI' | 'WX' | 'UN';
+export type ChannelFamilyName = 'ALI' | 'WX' | 'UN' | 'PAYPAL';
 
 /** The one payment attempt an adapter works on. */
 export interface ChannelAttempt {
@@ -40,6 +53,8 @@ export interface ChannelAttempt {
   openid: string | null;
   /** The payer's IP as the gateway saw it (WeChat H5 needs it). */
   payerIp: string | null;
+  /** International bills: the ISO 4217 currency of `totalFee` (then in that currency's minor units). */
+  currency?: string;
 }
 
 /** Gateway URLs an adapter hands to the channel for one call. */
@@ -210,6 +225,47 @@ export type ChannelTransferResult =
   | { status: 'SUCCESS'; channelTransferNo: string; detail: Record<string, unknown> }
   | { status: 'FAIL'; reason: string; detail: Record<string, unknown> };
 
+/**
+ * What the channel said to a payment with the payer's payment code (Alipay bar_code, WeChat micropay): paid at once,
+ * waiting for the payer to confirm on the phone (settled later by a query or notify), or refused.
+ */
+export type PaymentCodeResult =
+  | { status: 'paid'; tradeNo: string; totalFee: number; paidAt: number; detail: Record<string, unknown> }
+  | { status: 'waiting'; detail: Record<string, unknown> }
+  | { status: 'failed'; reason: string; detail: Record<string, unknown> };
+
+/** A card payment (PayPal direct card or a card saved at the channel). Never stored or logged whole. */
+export type CardPayment =
+  | {
+      kind: 'card';
+      number: string;
+      expireMonth: number;
+      expireYear: number;
+      cvv: string;
+      firstName: string;
+      lastName: string;
+      cardType: string;
+    }
+  | { kind: 'saved'; cardId: string; last4: string };
+
+export type CardPaymentResult =
+  | {
+      status: 'paid';
+      tradeNo: string;
+      totalFee: number;
+      paidAt: number;
+      /** The card as saved at the channel (PAYPAL_CREDITCARD answers it as credit_card_id). */
+      cardId: string | null;
+      detail: Record<string, unknown>;
+    }
+  | { status: 'failed'; reason: string; detail: Record<string, unknown> };
+
+/** What cancelling a payment did at the channel (Alipay alipay.trade.cancel: closed, or refunded when paid). */
+export interface CancelResult {
+  action: 'closed' | 'refunded';
+  detail: Record<string, unknown>;
+}
+
 /** One method per flow. Every method is safe to call again with the same arguments (the channels are idempotent by
  * out_trade_no / out_refund_no, and so must the adapter be). */
 export interface ChannelAdapter {
@@ -226,6 +282,16 @@ export interface ChannelAdapter {
   queryRefund(attempt: ChannelAttempt, refund: ChannelRefundRequest): Promise<RefundResult>;
   /** Transfers money to an account at the channel; absent where spay has no live transfer for the family. */
   transfer?(request: ChannelTransferRequest): Promise<ChannelTransferResult>;
+  /** Takes a payment with the payer's payment code (WX_SCAN, ALI_SCAN); absent where the family has no such call. */
+  chargePaymentCode?(
+    attempt: ChannelAttempt,
+    authCode: string,
+    urls: ChannelUrls,
+  ): Promise<PaymentCodeResult>;
+  /** Cancels a payment made with a payment code (REVERT); absent: the core closes it with `closePayment`. */
+  cancelPayment?(attempt: ChannelAttempt): Promise<CancelResult>;
+  /** Charges a card (PayPal); absent where the family takes no cards. */
+  chargeCard?(attempt: ChannelAttempt, card: CardPayment): Promise<CardPaymentResult>;
 }
 
 /**

@@ -4,7 +4,7 @@
  * which button channel codes in the app's menu enable it. The names and the action type are the channel
  * contract's (`channel.ts`).
  */
-import type { ChannelFamilyName, ChannelName, PaymentStart } from './channel.ts';
+import type { ButtonChannelName, ChannelFamilyName, ChannelName, PaymentStart } from './channel.ts';
 
 export const buttonChannels = [
   'ALI_WEB',
@@ -15,18 +15,31 @@ export const buttonChannels = [
   'WX_WAP',
   'UN_WEB',
   'UN_WAP',
+] as const satisfies readonly ButtonChannelName[];
+/** Every channel name a bill can carry (button, offline, international). */
+export const allChannels = [
+  ...buttonChannels,
+  'WX_SCAN',
+  'ALI_SCAN',
+  'ALI_OFFLINE_QRCODE',
+  'PAYPAL_PAYPAL',
+  'PAYPAL_CREDITCARD',
+  'PAYPAL_SAVED_CREDITCARD',
 ] as const satisfies readonly ChannelName[];
 export type ButtonChannel = ChannelName;
 export type ChannelFamily = ChannelFamilyName;
-/** How the payer continues: the `action` of the bill-creation answer. */
-export type PaymentAction = PaymentStart['action'];
+/**
+ * How the payer continues: the `action` of the bill-creation answer, or for the channels outside the button
+ * `scan` (the till scans the payer's payment code) and `card` (a card charged at once).
+ */
+export type PaymentAction = PaymentStart['action'] | 'scan' | 'card';
 
 export interface ChannelInfo {
   channel: ButtonChannel;
   family: ChannelFamily;
   action: PaymentAction;
-  /** Menu codes of the app that enable this channel. */
-  enabledBy: readonly string[];
+  /** Menu codes of the app that enable this channel; `any` = every app (the endpoint itself is the gate). */
+  enabledBy: readonly string[] | 'any';
   /** Shown on sandbox pages. */
   label: string;
 }
@@ -52,16 +65,73 @@ const channelTable: Record<ButtonChannel, ChannelInfo> = {
     enabledBy: ['un', 'unwap'],
     label: '银联支付',
   },
+  WX_SCAN: {
+    channel: 'WX_SCAN',
+    family: 'WX',
+    action: 'scan',
+    enabledBy: ['wx', 'wxmp', 'wxwap'],
+    label: '微信付款码',
+  },
+  ALI_SCAN: {
+    channel: 'ALI_SCAN',
+    family: 'ALI',
+    action: 'scan',
+    enabledBy: ['ali', 'aliqr'],
+    label: '支付宝付款码',
+  },
+  ALI_OFFLINE_QRCODE: {
+    channel: 'ALI_OFFLINE_QRCODE',
+    family: 'ALI',
+    action: 'qr',
+    enabledBy: ['ali', 'aliqr'],
+    label: '支付宝扫码',
+  },
+  PAYPAL_PAYPAL: {
+    channel: 'PAYPAL_PAYPAL',
+    family: 'PAYPAL',
+    action: 'redirect',
+    enabledBy: 'any',
+    label: 'PayPal',
+  },
+  PAYPAL_CREDITCARD: {
+    channel: 'PAYPAL_CREDITCARD',
+    family: 'PAYPAL',
+    action: 'card',
+    enabledBy: 'any',
+    label: 'PayPal card',
+  },
+  PAYPAL_SAVED_CREDITCARD: {
+    channel: 'PAYPAL_SAVED_CREDITCARD',
+    family: 'PAYPAL',
+    action: 'card',
+    enabledBy: 'any',
+    label: 'PayPal saved card',
+  },
 };
 
+/** The families with live credentials (an app's channel settings). */
 export const channelFamilies: readonly ChannelFamily[] = ['WX', 'ALI', 'UN'];
+/** Every family a bill may belong to (PAYPAL has no live adapter: sandbox only). */
+export const billFamilies: readonly ChannelFamily[] = [...channelFamilies, 'PAYPAL'];
 
-export function isChannelFamily(name: string): name is ChannelFamily {
+/** A family with live credentials (ALI, WX, UN): what an app's channel settings are stored under. */
+export function isCredentialFamily(name: string): name is ChannelFamily {
   return (channelFamilies as readonly string[]).includes(name);
 }
 
+/** Any family a bill may belong to (also PAYPAL): the `channel` filter of the queries. */
+export function isChannelFamily(name: string): name is ChannelFamily {
+  return (billFamilies as readonly string[]).includes(name);
+}
+
+/** A channel of the payment button and `POST /2/rest/bill`. */
 export function isButtonChannel(name: string): name is ButtonChannel {
   return (buttonChannels as readonly string[]).includes(name);
+}
+
+/** Any channel a bill can be made on (button, offline, international). */
+export function isChannelName(name: string): name is ChannelName {
+  return (allChannels as readonly string[]).includes(name);
 }
 
 export function channelInfo(channel: ButtonChannel): ChannelInfo {
@@ -69,7 +139,8 @@ export function channelInfo(channel: ButtonChannel): ChannelInfo {
 }
 
 export function isChannelEnabled(channel: ButtonChannel, appChannels: readonly string[]): boolean {
-  return channelTable[channel].enabledBy.some((code) => appChannels.includes(code));
+  const enabledBy = channelTable[channel].enabledBy;
+  return enabledBy === 'any' || enabledBy.some((code) => appChannels.includes(code));
 }
 
 /** The `channel` filter of the bill and refund queries: a channel family (WX, ALI, UN) or one channel (WX_NATIVE, …). */

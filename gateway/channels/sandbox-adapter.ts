@@ -9,8 +9,12 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { md5Hex, signaturesEqual } from '../../sdk/sign.ts';
 import {
   NotifyRejected,
+  type CancelResult,
+  type CardPayment,
+  type CardPaymentResult,
   type ChannelAdapter,
   type ChannelAttempt,
+  type PaymentCodeResult,
   type ChannelNotice,
   type ChannelRefundRequest,
   type NotifyAnswer,
@@ -43,6 +47,30 @@ interface SandboxPayment {
   detail: Record<string, unknown>;
 }
 
+/**
+ * What the sandbox does with a payment code, by its last digit (the code itself must look like the channel's:
+ * WeChat 18 digits starting 10–15, Alipay 16–24 digits starting 25–30):
+ * - `1`: waiting for the payer's password; the payer confirms `scanSettleMs` later (2 s) — a query then finds it paid;
+ * - `2`: refused (the payer's balance is insufficient);
+ * - `3`: waiting, and the payer never confirms (revert it, or it expires);
+ * - any other: paid at once.
+ */
+export function sandboxPaymentCodeBehaviour(authCode: string): 'waiting' | 'refused' | 'never' | 'paid' {
+  switch (authCode.at(-1)) {
+    case '1':
+      return 'waiting';
+    case '2':
+      return 'refused';
+    case '3':
+      return 'never';
+    default:
+      return 'paid';
+  }
+}
+
+/** Sandbox cards: a number (or saved card) ending 0002 is declined, every other valid card is approved. */
+export const sandboxDeclinedCardSuffix = '0002';
+
 export interface SandboxFaults {
   /** Payer actions are recorded but their notifies never reach the gateway. */
   dropNotifies: boolean;
@@ -57,6 +85,10 @@ export class SandboxChannel implements ChannelAdapter {
   private readonly payments = new Map<string, SandboxPayment>();
   private readonly refunds = new Map<string, RefundResult>();
   private readonly closed = new Set<string>();
+  /** Payment-code payments waiting for the payer: when the payer confirms (ms), or null for never. */
+  private readonly waiting = new Map<string, { confirmAt: number | null; attempt: ChannelAttempt }>();
+  /** How long a waiting payment code takes to be confirmed by its sandbox payer. */
+  scanSettleMs = 2000;
 
   /** `gatewayUrl()`: where browsers reach the gateway (the sandbox pages live there). */
   constructor(private readonly gatewayUrl: () => string) {}
@@ -80,19 +112,75 @@ export class SandboxChannel implements ChannelAdapter {
         params: { appId: sandboxWxAppId, timeStamp, nonceStr, package: pkg, signType: 'MD5', paySign },
       };
     }
+    if (attempt.channel === 'PAYPAL_PAYPAL') {
+      return {
+        action: 'redirect',
+        url: `${base}/sandbox/paypal/approve/${attempt.billId}`,
+        method: 'GET',
+        param: {},
+      };
+    }
     return { action: 'redirect', url: `${base}/sandbox/cashier/${attempt.billId}`, method: 'GET', param: {} };
   }
 
-  /**
-   * The payer paid on a sandbox page: the sandbox records the payment (once; paying again answers the same
-   * payment) and returns the notify it sends to the gateway.
-   */
-  payerPaid(attempt: ChannelAttempt): RawChannelNotify {
+  async chargePaymentCode(attempt: ChannelAttempt, authCode: string): Promise<PaymentCodeResult> {
+    const known = this.payments.get(attempt.outTradeNo);
+    if (known !== undefined) return { status: 'paid', ...known };
+    const detail = { out_trade_no: attempt.outTradeNo, sub_channel: attempt.channel, channel: 'SANDBOX' };
+    switch (sandboxPaymentCodeBehaviour(authCode)) {
+      case 'refused':
+        return { status: 'failed', reason: "NOT_ENOUGH: the payer's balance is insufficient", detail };
+      case 'waiting':
+      case 'never': {
+        const never = sandboxPaymentCodeBehaviour(authCode) === 'never';
+        this.waiting.set(attempt.outTradeNo, {
+          confirmAt: never ? null : Date.now() + this.scanSettleMs,
+          attempt,
+        });
+        return { status: 'waiting', detail: { ...detail, trade_status: 'USERPAYING' } };
+      }
+      case 'paid': {
+        const payment = this.record(attempt);
+        return { status: 'paid', ...payment };
+      }
+    }
+  }
+
+  async cancelPayment(attempt: ChannelAttempt): Promise<CancelResult> {
+    this.settleWaiting(attempt.outTradeNo);
+    const paid = this.payments.get(attempt.outTradeNo);
+    this.waiting.delete(attempt.outTradeNo);
+    this.closed.add(attempt.outTradeNo);
+    if (paid !== undefined) {
+      this.payments.delete(attempt.outTradeNo);
+      return { action: 'refunded', detail: { out_trade_no: attempt.outTradeNo, trade_no: paid.tradeNo } };
+    }
+    return { action: 'closed', detail: { out_trade_no: attempt.outTradeNo } };
+  }
+
+  async chargeCard(attempt: ChannelAttempt, card: CardPayment): Promise<CardPaymentResult> {
+    const last4 = card.kind === 'card' ? card.number.slice(-4) : card.last4;
+    const detail = {
+      out_trade_no: attempt.outTradeNo,
+      card_last4: last4,
+      currency: attempt.currency ?? 'CNY',
+    };
+    if (last4 === sandboxDeclinedCardSuffix) {
+      return { status: 'failed', reason: 'CREDIT_CARD_REFUSED', detail: { ...detail, channel: 'SANDBOX' } };
+    }
+    const payment = this.record(attempt, { card_last4: last4 });
+    const cardId =
+      card.kind === 'card' ? `CARD-${randomBytes(12).toString('hex').toUpperCase()}` : card.cardId;
+    return { status: 'paid', ...payment, cardId };
+  }
+
+  /** Records a payment once (paying again answers the same payment). */
+  private record(attempt: ChannelAttempt, extra: Record<string, unknown> = {}): SandboxPayment {
     let payment = this.payments.get(attempt.outTradeNo);
     if (payment === undefined) {
       const tradeNo = `SANDBOX${Date.now()}${randomBytes(4).toString('hex').toUpperCase()}`;
       const paidAt = Date.now();
-      const detail = {
+      const detail: Record<string, unknown> = {
         bill_id: attempt.billId,
         out_trade_no: attempt.outTradeNo,
         result: 'SUCCESS',
@@ -100,10 +188,29 @@ export class SandboxChannel implements ChannelAdapter {
         total_fee: attempt.totalFee,
         paid_at: paidAt,
         sub_channel: attempt.channel,
-      } satisfies SandboxNotifyBody;
+        ...(attempt.currency === undefined ? {} : { currency: attempt.currency }),
+        ...extra,
+      };
       payment = { tradeNo, totalFee: attempt.totalFee, paidAt, detail: { ...detail, channel: 'SANDBOX' } };
       this.payments.set(attempt.outTradeNo, payment);
     }
+    return payment;
+  }
+
+  /** A waiting payment code whose payer has confirmed by now becomes a payment. */
+  private settleWaiting(outTradeNo: string): void {
+    const waiting = this.waiting.get(outTradeNo);
+    if (waiting === undefined || waiting.confirmAt === null || waiting.confirmAt > Date.now()) return;
+    this.waiting.delete(outTradeNo);
+    this.record(waiting.attempt);
+  }
+
+  /**
+   * The payer paid on a sandbox page: the sandbox records the payment (once; paying again answers the same
+   * payment) and returns the notify it sends to the gateway.
+   */
+  payerPaid(attempt: ChannelAttempt): RawChannelNotify {
+    const payment = this.record(attempt);
     const { channel: _channel, ...body } = payment.detail;
     return this.signed(body);
   }
@@ -162,12 +269,15 @@ export class SandboxChannel implements ChannelAdapter {
   }
 
   async queryPayment(attempt: ChannelAttempt): Promise<PaymentQueryResult> {
+    this.settleWaiting(attempt.outTradeNo);
     const payment = this.payments.get(attempt.outTradeNo);
     if (payment !== undefined) return { status: 'paid', ...payment };
     return this.closed.has(attempt.outTradeNo) ? { status: 'closed' } : { status: 'open' };
   }
 
   async closePayment(attempt: ChannelAttempt): Promise<void> {
+    this.settleWaiting(attempt.outTradeNo);
+    this.waiting.delete(attempt.outTradeNo);
     if (!this.payments.has(attempt.outTradeNo)) this.closed.add(attempt.outTradeNo);
   }
 

@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { normaliseOrigin } from '../apps/allowed-origins.ts';
 import type { App, AppMode, SeedApp, SignPolicy } from '../apps/app.ts';
 import { ChannelSettingsError, type ChannelFamily } from '../channels/channel.ts';
-import { isChannelFamily } from '../channels/channels.ts';
+import { isCredentialFamily } from '../channels/channels.ts';
 import { installedChannelFamilies } from '../channels/families.ts';
 import { openStore, type GatewayStore, type StoreLocation } from '../storage/store.ts';
 import { privateTargetsAllowedByEnv, targetRefusal } from '../net/target-policy.ts';
@@ -112,7 +112,7 @@ async function setChannelSettings(
   clear: boolean,
 ): Promise<unknown> {
   const name = options.get('family');
-  if (!name || !isChannelFamily(name)) throw new CliError('--family must be ALI, WX or UN');
+  if (!name || !isCredentialFamily(name)) throw new CliError('--family must be ALI, WX or UN');
   const settings = { ...app.channelSettings };
   if (clear) {
     delete settings[name];

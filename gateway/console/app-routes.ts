@@ -3,7 +3,7 @@
  * read the request (naming the field at fault), call the service, answer the views.
  */
 import type { FastifyInstance } from 'fastify';
-import { isChannelFamily, type ChannelFamily } from '../channels/channels.ts';
+import { isCredentialFamily, type ChannelFamily } from '../channels/channels.ts';
 import { ConsoleError, invalid } from './console-errors.ts';
 import { bodyOf, oneOf, optionalText, requiredText, stringList, type Fields } from './console-input.ts';
 import { consoleState, setSessionCookie, type ConsoleContext } from './console-module.ts';
@@ -29,7 +29,8 @@ function appInput(fields: Fields): AppInput {
 }
 
 function familyParam(value: string): ChannelFamily {
-  if (!isChannelFamily(value)) throw new ConsoleError('not_found', 'family must be ALI, WX or UN', 'family');
+  if (!isCredentialFamily(value))
+    throw new ConsoleError('not_found', 'family must be ALI, WX or UN', 'family');
   return value;
 }
 

@@ -182,7 +182,7 @@ describe('bad input names the field (400) and changes nothing', () => {
     ['POST', '/apps/{app}/webhooks/resend', { ids: [''] }, 'ids.0'],
     ['GET', '/apps/{app}/bills?limit=0', undefined, 'limit'],
     ['GET', '/apps/{app}/bills?status=lost', undefined, 'status'],
-    ['GET', '/apps/{app}/bills?channel=PAYPAL', undefined, 'channel'],
+    ['GET', '/apps/{app}/bills?channel=JD', undefined, 'channel'],
     ['GET', '/apps/{app}/bills?from=yesterday', undefined, 'from'],
     ['GET', '/apps/{app}/bills?from=20&to=10', undefined, 'to'],
     ['GET', '/apps/{app}/bills?cursor=bm9wZQ', undefined, 'cursor'],

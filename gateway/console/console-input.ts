@@ -2,7 +2,7 @@
  * Reading the console's JSON bodies and query strings: each reader names the field at fault (ConsoleError
  * `invalid`), so a bad value is a 400 that says which field, never a 500.
  */
-import { isButtonChannel, isChannelFamily, type ChannelFilter } from '../channels/channels.ts';
+import { isChannelFamily, isChannelName, type ChannelFilter } from '../channels/channels.ts';
 import { invalid } from './console-errors.ts';
 
 export type Fields = Record<string, unknown>;
@@ -130,7 +130,7 @@ export function queryChannel(query: Fields): ChannelFilter | undefined {
   const value = queryText(query, 'channel', 16);
   if (value === undefined) return undefined;
   if (isChannelFamily(value)) return { family: value };
-  if (isButtonChannel(value)) return { subChannel: value };
+  if (isChannelName(value)) return { subChannel: value };
   throw invalid('channel', 'must be ALI, WX, UN or a channel such as ALI_WEB');
 }
 

@@ -24,6 +24,7 @@ import type { Stores } from '../storage/store.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import { ConsoleError, consoleErrorFor, invalid } from './console-errors.ts';
 import { credentialOf } from './console-views.ts';
+import { mergeCredentials } from './credential-merge.ts';
 
 /** How long a rotated-out app, master or test secret is still accepted. */
 export const SECRET_GRACE_MS = 24 * 3_600_000;
@@ -47,7 +48,12 @@ export const SECRET_KINDS: Record<string, SecretKind> = {
 };
 
 /** A channel each family serves, for "test connection" queries. */
-const probeChannel: Record<ChannelFamily, ButtonChannel> = { ALI: 'ALI_WEB', WX: 'WX_NATIVE', UN: 'UN_WEB' };
+const probeChannel: Record<ChannelFamily, ButtonChannel> = {
+  ALI: 'ALI_WEB',
+  WX: 'WX_NATIVE',
+  UN: 'UN_WEB',
+  PAYPAL: 'PAYPAL_PAYPAL',
+};
 
 export interface AppInput {
   name?: string;
@@ -277,25 +283,31 @@ export class ConsoleService {
     return family;
   }
 
-  /** Checks settings with the family's own parser and stores what it returns (sealed at rest). */
+  /**
+   * Saves what the operator entered over the stored settings (credential-merge.ts: a field left out keeps its
+   * stored value, `null` removes it), checked as a whole by the family's own parser and stored as it returns
+   * them (sealed at rest) — or nothing is stored.
+   */
   async saveCredentials(operator: string, appId: string, familyName: ChannelFamily, input: unknown) {
     const family = this.family(familyName);
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw invalid('settings', 'must be a JSON object of the channel settings');
     }
-    let parsed: unknown;
-    try {
-      parsed = family.parseSettings(input);
-    } catch (error) {
-      if (error instanceof ChannelSettingsError) {
-        const field = error.field === 'settings' ? 'settings' : `settings.${error.field}`;
-        throw invalid(field, error.message.slice(error.field.length + 2) || error.message);
-      }
-      throw invalid('settings', 'could not be read as settings of this channel');
-    }
+    const entered = input as Record<string, unknown>;
     const now = this.now();
     return this.store.transaction(async (tx) => {
       const app = await this.requireApp(appId, tx);
+      const merged = mergeCredentials(familyName, app.channelSettings[familyName], entered);
+      let parsed: unknown;
+      try {
+        parsed = family.parseSettings(merged);
+      } catch (error) {
+        if (error instanceof ChannelSettingsError) {
+          const field = error.field === 'settings' ? 'settings' : `settings.${error.field}`;
+          throw invalid(field, error.message.slice(error.field.length + 2) || error.message);
+        }
+        throw invalid('settings', 'could not be read as settings of this channel');
+      }
       const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
       const updated = await tx.apps.updateApp(
         appId,
@@ -308,7 +320,16 @@ export class ConsoleService {
         operator,
         appId,
         action: 'credentials.save',
-        detail: { family: familyName, fieldsSet: credential.fieldsSet },
+        detail: {
+          family: familyName,
+          fieldsEntered: Object.keys(entered)
+            .filter((name) => entered[name] !== null)
+            .sort(),
+          fieldsRemoved: Object.keys(entered)
+            .filter((name) => entered[name] === null)
+            .sort(),
+          fieldsSet: credential.fieldsSet,
+        },
       });
       return { ...credential, updatedAt: now };
     });

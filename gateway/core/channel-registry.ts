@@ -6,7 +6,7 @@
  */
 import type { App, AppMode } from '../apps/app.ts';
 import type { ChannelAdapter, ChannelFamily, ChannelFamilyName, OutboundHttp } from '../channels/channel.ts';
-import { channelInfo, isButtonChannel, type ButtonChannel } from '../channels/channels.ts';
+import { channelInfo, isChannelName, type ButtonChannel } from '../channels/channels.ts';
 import type { SandboxChannel } from '../channels/sandbox-adapter.ts';
 import { DomainError } from './domain-error.ts';
 import type { ChannelCall, GatewayObserver } from './observer.ts';
@@ -92,7 +92,7 @@ export class ChannelRegistry {
 
   /** The adapter for a bill on `channel` of `app` in `mode`; refuses an unknown or unconfigured channel. */
   adapterFor(app: App, mode: AppMode, channel: string): ChannelAdapter {
-    if (!isButtonChannel(channel)) {
+    if (!isChannelName(channel)) {
       throw new DomainError('channel_unknown', 'channel', `${channel.slice(0, 32)} is not a channel`);
     }
     if (mode === 'test') return this.observedSandbox;

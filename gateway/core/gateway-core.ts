@@ -8,12 +8,16 @@ import { BillEvents } from '../bills/bill-events.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { CoreDeps, CoreLog } from './core-deps.ts';
+import { CounterPayments } from './counter-payments.ts';
 import { Notices } from './notices.ts';
 import { quietObserver, type GatewayObserver } from './observer.ts';
 import { Payments } from './payments.ts';
 import { Reconciliation } from './reconciliation.ts';
 import { Refunds, stuckRefundAgeMs } from './refunds.ts';
+import { Subscriptions, type SubscriptionOptions } from './subscriptions.ts';
 import { Transfers, type TransferOptions } from './transfers.ts';
+import { Coupons } from './coupons.ts';
+import { Users } from './users.ts';
 
 export interface CoreTimings {
   /** How often open attempts past their expiry are closed (default 5 s). */
@@ -42,15 +46,22 @@ export interface GatewayCoreOptions extends CoreTimings {
   observer?: GatewayObserver;
   /** The sandbox's transfer balance and settling times (core/transfers.ts). */
   transfers?: TransferOptions;
+  /** SMS passcode lifetime, the sandbox bank's review time, charge retries, the scheduler's pass (core/subscriptions.ts). */
+  subscriptions?: SubscriptionOptions;
 }
 
 export class GatewayCore {
   readonly events = new BillEvents();
   readonly payments: Payments;
+  /** Payment codes scanned by a till, REVERT, card payments (offline and international REST). */
+  readonly counterPayments: CounterPayments;
   readonly refunds: Refunds;
   readonly notices: Notices;
   readonly reconciliation: Reconciliation;
   readonly transfers: Transfers;
+  readonly users: Users;
+  readonly coupons: Coupons;
+  readonly subscriptions: Subscriptions;
   readonly registry: ChannelRegistry;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopListening: (() => void) | undefined;
@@ -71,9 +82,13 @@ export class GatewayCore {
     const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
     this.registry = options.registry;
     this.payments = new Payments(deps, { reconcileAfterMs });
+    this.counterPayments = new CounterPayments(deps, this.payments);
     this.refunds = new Refunds(deps);
     this.notices = new Notices(deps, this.payments, this.refunds);
     this.transfers = new Transfers(deps, options.transfers);
+    this.users = new Users(deps);
+    this.coupons = new Coupons(deps);
+    this.subscriptions = new Subscriptions(deps, options.subscriptions);
     this.reconciliation = new Reconciliation(deps, this.payments, {
       afterMs: reconcileAfterMs,
       maxIntervalMs: options.reconcileMaxIntervalMs ?? 30 * 60_000,
@@ -95,6 +110,11 @@ export class GatewayCore {
       this.options.transfers?.settlePassMs ?? 1000,
       () => this.transfers.settleDue(),
       'settling sandbox card transfers',
+    );
+    this.every(
+      this.options.subscriptions?.passMs ?? 5000,
+      () => this.subscriptions.runScheduler(),
+      'subscription reviews and charges',
     );
     // Used signs and nonces (replay refusal) only matter inside their timestamp window.
     this.every(

@@ -283,6 +283,20 @@ describe('orders keyed by mode', () => {
     expect(await billStatus(harness.gateway, id)).toMatchObject({ status: 'open' });
   });
 
+  it('the unsigned sandbox notify of the app SDKs never pays a live bill', async () => {
+    const live = await livePay(newBillNo(), 'ALI_WEB', 400);
+    const id = String(live.json.id);
+    for (const query of ['', '?para=', '?para=%7B%7D']) {
+      const response = await fetch(
+        `${harness.gateway.url}/2/rest/sandbox/notify/${harness.gateway.app.appId}/${id}${query}`,
+      );
+      const answer = (await response.json()) as Record<string, unknown>;
+      expect(answer, query).toMatchObject({ result_code: 8, result_msg: 'NO_SUCH_BILL' });
+      expect(String(answer.err_detail)).toMatch(/^billId: /);
+    }
+    expect(await billStatus(harness.gateway, id)).toMatchObject({ status: 'open', spay_result: false });
+  });
+
   it('records and flags a verified payment of another amount without booking it', async () => {
     const live = await livePay(newBillNo(), 'ALI_WEB', 300);
     const id = String(live.json.id);

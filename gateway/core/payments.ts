@@ -14,14 +14,17 @@ import type { Bill, OptionalMap } from '../bills/bill.ts';
 import type { PaymentStart } from '../channels/channel.ts';
 import { channelInfo, isChannelEnabled, type ButtonChannel } from '../channels/channels.ts';
 import type { BillExtras, BillListFilter } from '../storage/bill-store.ts';
-import type { Paging, RecordScope } from '../storage/record-filter.ts';
+import type { KeysetPaging, RecordScope } from '../storage/record-filter.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { attemptOf, channelUrlsFor, type CoreDeps } from './core-deps.ts';
 import { targetRefusal } from '../net/target-policy.ts';
 import { DomainError } from './domain-error.ts';
+import { holdCoupon, settleOrderCoupons, type CouponHold } from './coupons.ts';
 
 /** QR bills expire after 2 hours unless the merchant sets bill_timeout. */
 export const defaultQrBillTimeoutSeconds = 2 * 60 * 60;
+/** A payment-code payment the payer has not confirmed is given up after 5 minutes unless reverted before. */
+export const defaultScanBillTimeoutSeconds = 5 * 60;
 
 export interface PaymentRequest {
   app: App;
@@ -36,9 +39,17 @@ export interface PaymentRequest {
   optional?: OptionalMap | null;
   openid?: string | null;
   billTimeoutSeconds?: number | null;
-  /** REST extras kept with the bill (buyer_id, coupon_id, analysis), written in the same transaction. */
+  /**
+   * Extras kept with the bill (buyer_id, coupon_id, analysis), written in the same transaction. With a coupon_id
+   * the coupon is checked and held by the order in that transaction, and the attempt charges the discounted
+   * amount (`totalFee` stays the order's amount).
+   */
   extras?: BillExtras;
   payerIp?: string | null;
+  /** International bills: the ISO 4217 currency of totalFee (in its minor units), kept with the bill. */
+  currency?: string;
+  /** Ask the channel about the attempt this soon after creation instead of the default (payment codes). */
+  reconcileAfterMs?: number;
 }
 
 export interface StartedPayment {
@@ -65,6 +76,10 @@ export interface BillView {
   bill: Bill;
   refunded: boolean;
   buyerId: string | null;
+  /** With a coupon: its id, the order's amount before it and the discount (fen); bill.totalFee is what was charged. */
+  couponId: string | null;
+  billFee: number;
+  discount: number;
 }
 
 export interface PaymentsOptions {
@@ -89,7 +104,7 @@ export class Payments {
       if (refusal) throw new DomainError('target_refused', 'notify_url', refusal);
     }
     const adapter = this.deps.registry.adapterFor(app, request.mode, channel);
-    const bill = await this.createAttempt(request);
+    const bill = await this.openAttempt(request);
     try {
       const start = await adapter.createPayment(
         attemptOf(bill, request.payerIp ?? null),
@@ -107,10 +122,20 @@ export class Payments {
     }
   }
 
-  private async createAttempt(request: PaymentRequest): Promise<Bill> {
+  /**
+   * Creates an attempt of the order (creating the order on its first attempt) without asking its channel: for
+   * callers that then make their own channel call (payment codes, cards: core/counter-payments.ts).
+   */
+  async openAttempt(request: PaymentRequest): Promise<Bill> {
     const now = this.deps.now();
     const info = channelInfo(request.channel);
-    const timeout = request.billTimeoutSeconds ?? (info.action === 'qr' ? defaultQrBillTimeoutSeconds : null);
+    const timeout =
+      request.billTimeoutSeconds ??
+      (info.action === 'qr'
+        ? defaultQrBillTimeoutSeconds
+        : info.action === 'scan'
+          ? defaultScanBillTimeoutSeconds
+          : null);
     const bill = await this.deps.store.transaction(async (tx) => {
       const key = { appId: request.app.appId, mode: request.mode, billNo: request.billNo };
       const created = await tx.bills.insertOrder(
@@ -139,6 +164,18 @@ export class Payments {
           throw new DomainError('order_paid', 'bill_no', `order ${request.billNo} is already paid`);
         }
       }
+      const couponId = request.extras?.couponId;
+      let hold: CouponHold | undefined;
+      if (couponId !== undefined) {
+        hold = await holdCoupon(tx, {
+          scope: { appId: key.appId, mode: key.mode },
+          billNo: key.billNo,
+          couponId,
+          buyerId: request.extras?.buyerId,
+          totalFee: request.totalFee,
+          now,
+        });
+      }
       const id = newBillId();
       const bill = await tx.bills.insertBill({
         id,
@@ -148,16 +185,22 @@ export class Payments {
         channel: info.family,
         subChannel: request.channel,
         title: request.title,
-        totalFee: request.totalFee,
+        totalFee: request.totalFee - (hold?.discount ?? 0),
         returnUrl: request.returnUrl ?? null,
         notifyUrl: request.notifyUrl ?? null,
         optional: request.optional ?? null,
         openid: request.openid ?? null,
         createTime: now,
         expiresAt: timeout === null ? null : now + timeout * 1000,
-        reconcileAt: now + this.options.reconcileAfterMs,
+        reconcileAt: now + (request.reconcileAfterMs ?? this.options.reconcileAfterMs),
       });
-      if (request.extras) await tx.bills.saveExtras(id, request.extras);
+      if (request.extras) {
+        await tx.bills.saveExtras(
+          id,
+          hold ? { ...request.extras, billFee: hold.billFee, discount: hold.discount } : request.extras,
+        );
+      }
+      if (request.currency !== undefined) await tx.international.saveCurrency(id, request.currency);
       return bill;
     });
     this.deps.events.billChanged(bill);
@@ -238,6 +281,8 @@ export class Payments {
       const app = await tx.apps.findApp(bill.appId);
       if (!app) throw new Error(`bill ${bill.id} belongs to no app`);
       const paid = await tx.bills.requireBill(bill.id);
+      await settleOrderCoupons(tx, paid, now);
+      const extras = (await tx.bills.extrasOf([paid.id])).get(paid.id);
       await enqueueWebhook(
         tx,
         {
@@ -253,6 +298,16 @@ export class Payments {
           channelTransactionId: payment.tradeNo,
           billId: paid.id,
           targetUrl: paid.notifyUrl,
+          // Paid with a coupon: the order's amount, the discount and the coupon (transaction_fee is what was paid).
+          ...(extras?.couponId
+            ? {
+                extraFields: {
+                  bill_fee: extras.billFee ?? paid.totalFee,
+                  discount: extras.discount ?? 0,
+                  coupon_id: extras.couponId,
+                },
+              }
+            : {}),
         },
         { now },
       );
@@ -306,7 +361,11 @@ export class Payments {
     const changed = await this.deps.store.transaction(async (tx) => {
       const bill = await tx.bills.findBill(billId);
       if (bill === undefined) return undefined;
+      const withCoupon = Boolean((await tx.bills.extrasOf([billId])).get(billId)?.couponId);
+      // A coupon's order is settled under the order's lock, taken before the attempt's (the lock order).
+      if (withCoupon) await tx.bills.lockOrder(bill.appId, bill.mode, bill.billNo);
       const moved = await tx.bills.closeOpen(billId, to, now, bill.mode === 'live');
+      if (moved && withCoupon) await settleOrderCoupons(tx, bill, now);
       return moved ? tx.bills.requireBill(billId) : undefined;
     });
     if (changed === undefined) return undefined;
@@ -378,7 +437,7 @@ export class Payments {
   }
 
   /** Bills of an app and mode with BeeCloud's filters, newest first, with what their records show. */
-  async listBills(scope: RecordScope, filter: BillListFilter, paging: Paging): Promise<BillView[]> {
+  async listBills(scope: RecordScope, filter: BillListFilter, paging: KeysetPaging): Promise<BillView[]> {
     return this.views(await this.deps.store.bills.list(scope, filter, paging));
   }
 
@@ -389,11 +448,17 @@ export class Payments {
   async views(bills: Bill[]): Promise<BillView[]> {
     const ids = bills.map((bill) => bill.id);
     const refunded = await this.deps.store.bills.refundedAmong(ids);
-    const buyers = await this.deps.store.bills.buyerIds(ids);
-    return bills.map((bill) => ({
-      bill,
-      refunded: refunded.has(bill.id),
-      buyerId: buyers.get(bill.id) ?? null,
-    }));
+    const extras = await this.deps.store.bills.extrasOf(ids);
+    return bills.map((bill) => {
+      const extra = extras.get(bill.id);
+      return {
+        bill,
+        refunded: refunded.has(bill.id),
+        buyerId: extra?.buyerId ?? null,
+        couponId: extra?.couponId && extra.discount !== null ? extra.couponId : null,
+        billFee: extra?.billFee ?? bill.totalFee,
+        discount: extra?.discount ?? 0,
+      };
+    });
   }
 }

@@ -286,6 +286,62 @@ describe('refund webhooks', () => {
   });
 });
 
+describe('what the merchant sees of refunds', () => {
+  it('refunds a paid bill in parts up to what was paid, each part announced with its amounts', async () => {
+    const bill = await paidBill(100);
+    const core = coreWith(sandbox());
+    const refund = (refundNo: string, refundFee: number) =>
+      core.refunds.createRefund(app, { refundNo, billNo: bill.billNo, refundFee, needApproval: false });
+
+    expect(await refund('20261123101', 30)).toMatchObject({ status: 'succeeded', refundFee: 30 });
+    // 70 fen are left: one fen more is refused, naming refund_fee, and nothing is recorded for it.
+    await expect(refund('20261123102', 71)).rejects.toMatchObject({
+      reason: 'refund_too_large',
+      subject: 'refund_fee',
+    });
+    await expect(refund('20261123101', 10)).rejects.toMatchObject({
+      reason: 'refund_duplicate',
+      subject: 'refund_no',
+    });
+    expect(await refund('20261123103', 70)).toMatchObject({ status: 'succeeded', refundFee: 70 });
+    await expect(refund('20261123104', 1)).rejects.toMatchObject({ reason: 'refund_too_large' });
+    const refunds = await core.refunds.list(scope(), { billNo: bill.billNo }, paging);
+    expect(refunds.map((r) => [r.refundNo, r.status, r.refundFee]).sort()).toEqual([
+      ['20261123101', 'succeeded', 30],
+      ['20261123103', 'succeeded', 70],
+    ]);
+
+    const webhooks = await store.outbox.all({ transactionType: 'REFUND' });
+    expect(webhooks).toHaveLength(2);
+    const first = webhooks.find((webhook) => webhook.transaction_id === '20261123101')!;
+    expect(first).toMatchObject({
+      app_id: app.appId,
+      bill_id: bill.id,
+      refund_id: refunds.find((r) => r.refundNo === '20261123101')!.id,
+      // The bill named no notify_url: the app's webhook URL.
+      target_url: 'http://127.0.0.1:9/webhook',
+      status: 'pending',
+    });
+    expect(JSON.parse(first.body)).toMatchObject({
+      transaction_type: 'REFUND',
+      transaction_id: '20261123101',
+      transaction_fee: 30,
+      refund_fee: 30,
+      total_fee: 100,
+      bill_no: bill.billNo,
+      channel_type: 'WX',
+      sub_channel_type: 'WX_NATIVE',
+      message_detail: {
+        channel: 'SANDBOX',
+        bill_id: bill.id,
+        trade_no: 'SANDBOXTRADE1',
+        refund_no: '20261123101',
+        refund_fee: 30,
+      },
+    });
+  });
+});
+
 describe('resuming refunds at start', () => {
   it('leaves a refund another instance is sending to it (PostgreSQL), takes one its own killed run left (SQLite)', async () => {
     const bill = await paidBill(95);

@@ -3,8 +3,9 @@
  * ALI_TRANSFER), bank-card transfers (BC_TRANSFER) and Alipay batches. Every rule runs in one transaction: the
  * transfer_no check, the balance taken, the row written and, when it settled, its TRANSFER webhook.
  *
- * Live: a single ALI_TRANSFER goes through the app's Alipay adapter (alipay.fund.trans.uni.transfer); every other
- * live transfer (WeChat, bank card, Alipay batch) is refused (`channel_not_configured`). A test-mode app's
+ * Live: a single ALI_TRANSFER goes through the app's Alipay adapter (alipay.fund.trans.uni.transfer), a
+ * WX_TRANSFER through its WeChat Pay adapter (商家转账到零钱); every other live transfer (red packets, bank card,
+ * Alipay batch) is refused (`channel_not_configured`). A test-mode app's
  * transfers run in the sandbox, which behaves as the channels did for BeeCloud's merchants:
  * - WX_REDPACK / WX_TRANSFER settle at once (BeeCloud answered result_code 0 for a transfer that was made);
  * - ALI_TRANSFER (single or batch) waits for the payer to confirm on Alipay's page (the answer's `url`): the
@@ -109,7 +110,9 @@ export class Transfers {
   /** `POST /2/rest/transfer`: a red packet, a WeChat transfer or an Alipay transfer. */
   async transfer(app: App, request: SingleTransferRequest): Promise<TransferOutcome> {
     if (app.mode === 'live' && request.channel === 'ALI_TRANSFER')
-      return this.liveAlipayTransfer(app, request);
+      return this.liveChannelTransfer(app, request, 'ALI');
+    if (app.mode === 'live' && request.channel === 'WX_TRANSFER')
+      return this.liveChannelTransfer(app, request, 'WX');
     this.requireSandbox(app, request.channel);
     const scope = { appId: app.appId, mode: app.mode };
     const { outcome, enqueued } = await this.deps.store.transaction(async (stores) => {
@@ -156,12 +159,19 @@ export class Transfers {
   }
 
   /**
-   * A live app's ALI_TRANSFER through its Alipay adapter (alipay.fund.trans.uni.transfer, no password page): the
-   * transfer is written PROCESSING, then sent (Alipay is idempotent by out_biz_no = transfer_no), then settled with
-   * its webhook. When Alipay does not answer, the transfer stays PROCESSING and the same request sends it again.
+   * A live app's ALI_TRANSFER through its Alipay adapter (alipay.fund.trans.uni.transfer, no password page), or
+   * WX_TRANSFER through its WeChat Pay adapter (商家转账到零钱, settled asynchronously by WeChat): the transfer is
+   * written PROCESSING, then sent (both channels are idempotent by the transfer_no), then settled with its webhook.
+   * When the channel does not answer, or has not settled yet (WeChat), the transfer stays PROCESSING and the same
+   * request asks again.
    */
-  private async liveAlipayTransfer(app: App, request: SingleTransferRequest): Promise<TransferOutcome> {
-    const adapter = this.deps.registry.liveAdapter(app, 'ALI');
+  private async liveChannelTransfer(
+    app: App,
+    request: SingleTransferRequest,
+    family: 'ALI' | 'WX',
+  ): Promise<TransferOutcome> {
+    const channelName = family === 'ALI' ? 'Alipay' : 'WeChat Pay';
+    const adapter = this.deps.registry.liveAdapter(app, family);
     if (adapter?.transfer === undefined) this.requireSandbox(app, request.channel);
     const scope = { appId: app.appId, mode: app.mode };
     const transfer = await this.deps.store.transaction(async (stores) => {
@@ -174,7 +184,7 @@ export class Transfers {
         id: randomUUID(),
         appId: app.appId,
         mode: app.mode,
-        channel: 'ALI_TRANSFER',
+        channel: request.channel,
         transferNo: request.transferNo,
         batchNo: '',
         batchSeq: 0,
@@ -209,11 +219,14 @@ export class Transfers {
         title: transfer.title,
       });
     } catch (error) {
-      this.deps.log('warn', 'Alipay transfer unanswered', { transferId: transfer.id, err: String(error) });
+      this.deps.log('warn', `${channelName} transfer not settled`, {
+        transferId: transfer.id,
+        err: String(error),
+      });
       throw new DomainError(
         'channel_unavailable',
         'channel',
-        'Alipay did not answer the transfer; it stays PROCESSING: send the same request again',
+        `${channelName} has not settled the transfer (${error instanceof Error ? error.message : 'no answer'}); it stays PROCESSING: send the same request again`,
       );
     }
     const now = this.deps.now();

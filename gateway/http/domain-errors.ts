@@ -12,7 +12,8 @@ export type Edge = 'button' | 'rest';
 const resultByReason: Record<DomainReason, ResultName> = {
   app_unknown: 'APP_INVALID',
   channel_unknown: 'CHANNEL_INVALID',
-  channel_not_enabled: 'CHANNEL_INVALID',
+  // BeeCloud answered a channel the app had not configured with 2 PAY_FACTOR_NOT_SET; 3 is for unknown names.
+  channel_not_enabled: 'PAY_FACTOR_NOT_SET',
   channel_not_configured: 'PAY_FACTOR_NOT_SET',
   channel_refused: 'CHANNEL_ERROR',
   channel_unavailable: 'CHANNEL_ERROR',
@@ -29,7 +30,36 @@ const resultByReason: Record<DomainReason, ResultName> = {
   target_refused: 'PARAM_INVALID',
   transfer_duplicate: 'BILL_NO_DUPLICATE',
   balance_insufficient: 'CHANNEL_ERROR',
+  channel_unsupported: 'PAY_FACTOR_NOT_SET',
+  card_unknown: 'PARAM_INVALID',
+  user_unknown: 'PARAM_INVALID',
+  template_unknown: 'PARAM_INVALID',
+  coupon_unknown: 'PARAM_INVALID',
+  template_exhausted: 'PARAM_INVALID',
+  template_status_backward: 'PARAM_INVALID',
+  coupon_unusable: 'PARAM_INVALID',
+  factor_invalid: 'PARAM_INVALID',
+  plan_unknown: 'PARAM_INVALID',
+  subscription_unknown: 'PARAM_INVALID',
+  passcode_invalid: 'PARAM_INVALID',
+  subscription_closed: 'PARAM_INVALID',
 };
+
+const commonFields = {
+  name: 'name',
+  id_no: 'id_no',
+  card_no: 'card_no',
+  mobile: 'mobile',
+  card_id: 'card_id',
+  plan_id: 'plan_id',
+  subscription_id: 'id',
+  sms_id: 'sms_id',
+  sms_code: 'sms_code',
+  trial_end: 'trial_end',
+  auth_code: 'auth_code',
+  credit_card_info: 'credit_card_info',
+  credit_card_id: 'credit_card_id',
+} as const;
 
 const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
   button: {
@@ -45,6 +75,12 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    buyer_id: 'buyer_id',
+    user_id: 'user_id',
+    template_id: 'template_id',
+    coupon_id: 'coupon_id',
+    status: 'status',
+    ...commonFields,
   },
   rest: {
     app: 'app_id',
@@ -59,6 +95,12 @@ const fieldNames: Record<Edge, Record<DomainSubject, string>> = {
     notify_url: 'notify_url',
     transfer_no: 'transfer_no',
     batch_no: 'batch_no',
+    buyer_id: 'buyer_id',
+    user_id: 'user_id',
+    template_id: 'template_id',
+    coupon_id: 'coupon_id',
+    status: 'status',
+    ...commonFields,
   },
 };
 

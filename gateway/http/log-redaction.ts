@@ -19,6 +19,11 @@ export const sensitiveFields: readonly string[] = [
   'card_no',
   'cardNo',
   'card_number',
+  // a payment code scanned at a till (offline), a card's CVV and the card map of PayPal card payments
+  'auth_code',
+  'authCode',
+  'cvv',
+  'credit_card_info',
   'accNo',
   'acc_no',
   'bank_account',

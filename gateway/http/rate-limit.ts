@@ -20,6 +20,13 @@ export interface RateLimitOptions {
 
 type Bucket = 'write' | 'read' | 'rest';
 
+/** The server SDKs' API: `/2/rest/*` and the subscription / auth paths BeeCloud kept outside it. */
+export function isServerSdkPath(path: string): boolean {
+  return (
+    path.startsWith('/2/rest/') || /^\/2\/(plan|subscription|subscription_banks|sms|auth)(\/|$)/.test(path)
+  );
+}
+
 const windowMs = 60_000;
 
 export function bucketOf(request: FastifyRequest): Bucket | undefined {
@@ -30,7 +37,7 @@ export function bucketOf(request: FastifyRequest): Bucket | undefined {
   if (path.startsWith('/1/pay/') || path.startsWith('/2/rest/bill_public/') || path.startsWith('/sandbox/')) {
     return 'read';
   }
-  if (path.startsWith('/2/rest/')) return 'rest';
+  if (isServerSdkPath(path)) return 'rest';
   return undefined;
 }
 

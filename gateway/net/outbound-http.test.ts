@@ -132,6 +132,17 @@ describe('the outbound client', () => {
       onLargeAnswer: 'truncate',
     });
     expect(truncated).toMatchObject({ status: 200, body: 'y'.repeat(1000), truncated: true });
+    // An answer of exactly the cap is whole: neither refused nor marked cut (the body of /big is 200 000 bytes).
+    for (const onLargeAnswer of ['fail', 'truncate'] as const) {
+      const whole = await client.send({
+        url: `http://127.0.0.1:${port}/big`,
+        method: 'GET',
+        headers: {},
+        maxAnswerBytes: 200_000,
+        onLargeAnswer,
+      });
+      expect(whole).toMatchObject({ status: 200, body: 'y'.repeat(200_000), truncated: false });
+    }
     const startedAt = Date.now();
     const late = await client
       .send({ url: `http://127.0.0.1:${port}/hang`, method: 'GET', headers: {}, timeoutMs: 300 })

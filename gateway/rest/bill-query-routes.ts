@@ -1,6 +1,7 @@
 /**
  * GET /2/rest/bills, /2/rest/bills/count, /2/rest/bill/{id} — the app's bills (app secret; test secret too in
- * test mode) — and their sandbox twins under /2/rest/sandbox/ (test secret, test bills).
+ * test mode) — and their sandbox twins under /2/rest/sandbox/ (test secret, test bills). `GET bills` pages with
+ * BeeCloud's `skip`/`limit` and, beside them, spay's keyset `cursor` (the previous page's `next_cursor`).
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +18,8 @@ import {
   billListQuery,
 } from './bill-query-schemas.ts';
 import { IdParams } from './common-schemas.ts';
-import { billQueryFrom, pagingFrom } from './list-query.ts';
+import { encodeListCursor } from './list-cursor.ts';
+import { billQueryFrom, cursorFrom, pagingFrom } from './list-query.ts';
 import { authenticated, billRecords, type RestContext } from './rest-context.ts';
 
 interface BillPaths {
@@ -67,14 +69,21 @@ function registerBillQueries(fastify: FastifyInstance, rest: RestContext, paths:
       const found = await payments.listBills(
         { appId: app.appId, mode: paths.mode(app.mode) },
         billQueryFrom(query),
-        { skip, limit },
+        { skip, limit, after: cursorFrom(query.cursor) },
       );
       const bills = await billRecords(
         rest,
         found.map((view) => view.bill),
         query.need_detail ?? false,
       );
-      return { ...okAnswer(), count: bills.length, bills };
+      // A full page may have a next one: its cursor names this page's last bill (keyset paging, any depth).
+      const last = found.length === limit ? found[found.length - 1]!.bill : undefined;
+      return {
+        ...okAnswer(),
+        count: bills.length,
+        bills,
+        ...(last ? { next_cursor: encodeListCursor({ createTime: last.createTime, id: last.id }) } : {}),
+      };
     },
   );
 

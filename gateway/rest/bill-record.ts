@@ -7,6 +7,9 @@ export type { BillRecord };
 export interface BillRecordFacts {
   refunded: boolean;
   buyerId: string | null;
+  couponId: string | null;
+  billFee: number;
+  discount: number;
 }
 
 export function billRecord(bill: Bill, facts: BillRecordFacts, needDetail: boolean): BillRecord {
@@ -24,6 +27,9 @@ export function billRecord(bill: Bill, facts: BillRecordFacts, needDetail: boole
     revert_result: false,
     refund_result: facts.refunded,
     buyer_id: facts.buyerId ?? '',
+    bill_fee: facts.billFee,
+    discount: facts.discount,
+    coupon_id: facts.couponId ?? '',
     status: bill.status,
   };
   if (needDetail) record.message_detail = JSON.stringify(bill.channelDetail ?? {});

@@ -2,16 +2,13 @@
  * Schemas the REST endpoints share: channel names and filters, paging, the creation-time range, the bill and
  * refund records (the wire types of sdk/rest-types.ts). How to add an endpoint: gateway/schema/beecloud-schema.ts.
  */
-import { buttonChannels, channelFamilies } from '../channels/channels.ts';
+import { allChannels, billFamilies, buttonChannels } from '../channels/channels.ts';
 import { Type, Words } from '../schema/beecloud-schema.ts';
 
 /** BeeCloud channels spay does not offer (yet): named in the refusal, so a merchant knows why. */
 const beeCloudOnlyChannels = [
   'WX_APP',
-  'WX_SCAN',
   'ALI_APP',
-  'ALI_OFFLINE_QRCODE',
-  'ALI_SCAN',
   'UN_APP',
   'JD_WAP',
   'JD_WEB',
@@ -29,16 +26,19 @@ const beeCloudOnlyChannels = [
 
 export const PayChannel = Words(buttonChannels, {
   code: 'CHANNEL_INVALID',
-  message: `must be one of ${buttonChannels.join(', ')} (BeeCloud's ${beeCloudOnlyChannels} are not offered by this gateway)`,
+  message:
+    `must be one of ${buttonChannels.join(', ')} (WX_SCAN, ALI_SCAN and ALI_OFFLINE_QRCODE are paid through ` +
+    `POST /2/rest/offline/bill, PAYPAL_PAYPAL, PAYPAL_CREDITCARD and PAYPAL_SAVED_CREDITCARD through ` +
+    `POST /2/rest/international/bill; BeeCloud's ${beeCloudOnlyChannels} are not offered by this gateway)`,
   description: 'The payment channel.',
 });
 
-export const channelFilterWords = [...channelFamilies, ...buttonChannels] as const;
+export const channelFilterWords = [...billFamilies, ...allChannels] as const;
 
 export const ChannelFilter = Words(channelFilterWords, {
   code: 'CHANNEL_INVALID',
-  message: 'must be WX, ALI, UN or one of their channels',
-  description: 'A channel family (WX, ALI, UN) or one channel.',
+  message: 'must be WX, ALI, UN, PAYPAL or one of their channels',
+  description: 'A channel family (WX, ALI, UN, PAYPAL) or one channel (button, offline or international).',
 });
 
 export const MAX_LIMIT = 50;

@@ -1,13 +1,19 @@
 /**
  * The filters shared by `GET bills`, `bills/count`, `refunds`, `refunds/count`, `transfers`, `webhooks` after their
- * schemas (common-schemas.ts): the channel filter as the core takes it, paging defaults, and the one rule a schema
- * cannot say — end_time not before start_time.
+ * schemas (common-schemas.ts): the channel filter as the core takes it, paging defaults, the keyset cursor, and the
+ * one rule a schema cannot say — end_time not before start_time. `readPaging` / `readTimeRange` read the same
+ * fields through the legacy field reader, for the routes that have no schemas yet (openapi-document.test.ts
+ * `routesAwaitingSchemas`).
  */
 import { isChannelFamily, type ChannelFilter } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
-import { DEFAULT_LIMIT } from './common-schemas.ts';
+import type { ListPosition } from '../storage/record-filter.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './common-schemas.ts';
+import { decodeListCursor } from './list-cursor.ts';
+import type { RequestFields } from './request-fields.ts';
 
 export type { ChannelFilter };
+export { DEFAULT_LIMIT, MAX_LIMIT };
 
 export interface TimeRange {
   startTime?: number;
@@ -31,6 +37,22 @@ export function pagingFrom(fields: { skip?: number; limit?: number }): Paging {
   return { skip: fields.skip ?? 0, limit: fields.limit ?? DEFAULT_LIMIT };
 }
 
+/** The legacy reader's time range (routes without schemas). */
+export function readTimeRange(fields: RequestFields): TimeRange {
+  return timeRangeFrom({
+    start_time: fields.optionalInteger('start_time', { min: 0 }),
+    end_time: fields.optionalInteger('end_time', { min: 0 }),
+  });
+}
+
+/** The legacy reader's paging (routes without schemas). */
+export function readPaging(fields: RequestFields): Paging {
+  return pagingFrom({
+    skip: fields.optionalInteger('skip', { min: 0, max: 1_000_000 }),
+    limit: fields.optionalInteger('limit', { min: 1, max: MAX_LIMIT }),
+  });
+}
+
 /** The channel filter word (checked by the schema) as the core's filter. */
 export function channelFilterFrom(word: string): ChannelFilter;
 export function channelFilterFrom(word: string | undefined): ChannelFilter | undefined;
@@ -45,6 +67,8 @@ export interface BillQuery extends TimeRange {
   billNo?: string;
   spayResult?: boolean;
   refundResult?: boolean;
+  /** Bills of this buyer (the pay request's buyer_id, or attached later as a history bill). */
+  buyerId?: string;
 }
 
 export interface BillQueryFields {
@@ -52,6 +76,7 @@ export interface BillQueryFields {
   bill_no?: string;
   spay_result?: boolean;
   refund_result?: boolean;
+  buyer_id?: string;
   start_time?: number;
   end_time?: number;
 }
@@ -62,6 +87,12 @@ export function billQueryFrom(fields: BillQueryFields): BillQuery {
     billNo: fields.bill_no,
     spayResult: fields.spay_result,
     refundResult: fields.refund_result,
+    buyerId: fields.buyer_id,
     ...timeRangeFrom(fields),
   };
+}
+
+/** spay: keyset paging, from the `next_cursor` of the previous page (`skip` then counts from there). */
+export function cursorFrom(cursor: string | undefined): ListPosition | undefined {
+  return cursor === undefined ? undefined : decodeListCursor(cursor);
 }

@@ -2,6 +2,8 @@
  * What `POST /2/rest/bill` answers, by channel (reference §4): WX_NATIVE, ALI_QRCODE → code_url; WX_JSAPI → app_id, package,
  * nonce_str, timestamp, pay_sign, sign_type; ALI_WEB / ALI_WAP → html and url; UN_WEB / UN_WAP → html;
  * WX_WAP → url. `html` is a self-submitting form the merchant writes into the payer's page, as BeeCloud's was.
+ * `POST /2/rest/sandbox/bill` also answers `url` for every channel but WX_JSAPI (`sandboxUrl`), which is what
+ * BeeCloud's Java SDK reads in test mode.
  */
 import type { PayChannelFields } from '../../sdk/rest-types.ts';
 import type { ButtonChannel } from '../channels/channels.ts';
@@ -48,4 +50,19 @@ export function payChannelFields(channel: ButtonChannel, start: PaymentStart): P
       if (channel === 'UN_WEB' || channel === 'UN_WAP') return { html: autoSubmitForm(start) };
       return { html: autoSubmitForm(start), url: redirectUrl(start) };
   }
+}
+
+/**
+ * The `url` of a sandbox answer, as BeeCloud's Java SDK reads it in test mode (`placeSandboxOrder`): for WX_NATIVE
+ * the QR code's text itself; for every other channel a sandbox page URL that carries a query string, because the
+ * SDK builds its own GET form from it by splitting the URL at `?`, `&` and `=` (and URL-decoding each value).
+ * The sandbox pages read the bill from their path; `bill_id` in the query names it again for that form.
+ * WX_JSAPI has none (the Java SDK refuses JSAPI in test mode).
+ */
+export function sandboxUrl(channel: ButtonChannel, billId: string, start: PaymentStart): string | undefined {
+  if (start.action === 'jsapi') return undefined;
+  if (start.action === 'qr' && channel === 'WX_NATIVE') return start.codeUrl;
+  const url = new URL(start.action === 'qr' ? start.codeUrl : redirectUrl(start));
+  if (url.search === '') url.searchParams.set('bill_id', billId);
+  return url.toString();
 }

@@ -1,19 +1,27 @@
 /**
  * POST /2/rest/bill — pay: creates a bill (a payment attempt of the order bill_no) on a channel through the
  * core's `startPayment` (the same one the button uses) and answers what the payer needs by channel.
- * POST /2/rest/sandbox/bill — the same in the sandbox (test secret; the bill is a test bill whatever the app's mode).
+ * POST /2/rest/sandbox/bill — the same in the sandbox (test secret; the bill is a test bill whatever the app's mode),
+ *                              with `url` for every channel but WX_JSAPI (what BeeCloud's Java SDK reads there).
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { App, AppMode } from '../apps/app.ts';
 import { okAnswer } from '../errors/result-codes.ts';
 import { schemaRoute } from '../schema/beecloud-schema.ts';
-import { payChannelFields } from './pay-answer.ts';
+import { payChannelFields, sandboxUrl } from './pay-answer.ts';
 import { payRequestFrom, type PayRequest } from './pay-request.ts';
 import { payAnswerSchema, payRequestSchema } from './pay-schemas.ts';
 import { authenticated, restBodyLimit, type RestContext } from './rest-context.ts';
 
-async function pay(rest: RestContext, app: App, mode: AppMode, payRequest: PayRequest, payerIp: string) {
+async function pay(
+  rest: RestContext,
+  app: App,
+  mode: AppMode,
+  payRequest: PayRequest,
+  payerIp: string,
+  sandboxAnswer = false,
+) {
   const { bill, start } = await rest.gateway.core.payments.startPayment({
     app,
     mode,
@@ -29,7 +37,12 @@ async function pay(rest: RestContext, app: App, mode: AppMode, payRequest: PayRe
     extras: { buyerId: payRequest.buyerId, couponId: payRequest.couponId, analysis: payRequest.analysis },
     payerIp,
   });
-  return { ...okAnswer(), id: bill.id, ...payChannelFields(payRequest.channel, start) };
+  const fields = payChannelFields(payRequest.channel, start);
+  if (sandboxAnswer) {
+    const url = sandboxUrl(payRequest.channel, bill.id, start);
+    if (url !== undefined) fields.url = url;
+  }
+  return { ...okAnswer(), id: bill.id, ...fields };
 }
 
 export function registerPayRoutes(fastify: FastifyInstance, rest: RestContext): void {
@@ -61,7 +74,7 @@ export function registerPayRoutes(fastify: FastifyInstance, rest: RestContext): 
     ),
     async (request) => {
       const { app } = await authenticated(rest, request, 'sandbox');
-      return pay(rest, app, 'test', payRequestFrom(request.body), request.ip);
+      return pay(rest, app, 'test', payRequestFrom(request.body), request.ip, true);
     },
   );
 }

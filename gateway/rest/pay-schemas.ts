@@ -72,7 +72,12 @@ export const payAnswerSchema = OkAnswer(
   {
     id: Type.String({ description: 'The bill’s id at the gateway.' }),
     code_url: Type.Optional(Type.String({ description: 'WX_NATIVE, ALI_QRCODE: the QR code’s content.' })),
-    url: Type.Optional(Type.String({ description: 'ALI_*, WX_WAP: where to send the payer.' })),
+    url: Type.Optional(
+      Type.String({
+        description:
+          'ALI_*, WX_WAP: where to send the payer; in the sandbox (POST /2/rest/sandbox/bill) every channel but WX_JSAPI has one (the sandbox cashier).',
+      }),
+    ),
     html: Type.Optional(Type.String({ description: 'ALI_*, UN_*: a self-submitting form.' })),
     app_id: Type.Optional(Type.String({ description: 'WX_JSAPI: getBrandWCPayRequest’s appId.' })),
     package: Type.Optional(Type.String()),

@@ -45,7 +45,7 @@ describe('refund requests', () => {
     [{ ...refund, bill_no: undefined }, 'MISS_PARAM', 'bill_no'],
     [{ ...refund, refund_fee: 0 }, 'PARAM_INVALID', 'refund_fee'],
     [{ ...refund, refund_fee: -5 }, 'PARAM_INVALID', 'refund_fee'],
-    [{ ...refund, channel: 'PAYPAL' }, 'CHANNEL_INVALID', 'channel'],
+    [{ ...refund, channel: 'JD' }, 'CHANNEL_INVALID', 'channel'],
     [{ ...refund, need_approval: 'yes' }, 'PARAM_INVALID', 'need_approval'],
   ])('refuses %j', (values, resultMsg, field) => {
     const error = refusal(() => readRefundRequest(values));

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hexSignaturesEqual, REQUEST_SIGNATURE_HEADERS, restRequestSignature } from '../../sdk/sign.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
+import { isServerSdkPath } from '../http/rate-limit.ts';
 import {
   acceptedSecrets,
   legacySignOf,
@@ -31,7 +32,7 @@ const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 export function installSignedBodyCapture(server: FastifyInstance): void {
   server.addHook('preParsing', async (request, _reply, payload) => {
     if (
-      !request.url.startsWith('/2/rest/') ||
+      !isServerSdkPath(request.url.split('?')[0] ?? '') ||
       request.headers[REQUEST_SIGNATURE_HEADERS.signature] === undefined
     ) {
       return payload;

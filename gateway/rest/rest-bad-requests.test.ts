@@ -302,9 +302,9 @@ const badRequests: BadRequest[] = [
     field: 'channel',
   },
   {
-    name: 'pay: channel not enabled for the app',
+    name: 'pay: channel not enabled for the app (PAY_FACTOR_NOT_SET, as BeeCloud)',
     call: () => payCall({ ...pay, channel: 'WX_WAP' }),
-    code: 3,
+    code: 2,
     field: 'channel',
   },
   {
@@ -594,7 +594,7 @@ const badRequests: BadRequest[] = [
   },
   {
     name: 'refund: unknown channel',
-    call: () => refundCall({ ...refundBody(), channel: 'PAYPAL' }),
+    call: () => refundCall({ ...refundBody(), channel: 'JD' }),
     code: 3,
     field: 'channel',
   },

@@ -64,7 +64,7 @@ describe('POST /2/rest/bill', () => {
 
   it('creates WX_WAP bills for an app that enables wxwap, and refuses channels the app does not enable', async () => {
     const answer = await pay({ channel: 'WX_WAP', total_fee: 1, bill_no: newBillNo(), title: 't' });
-    expect(answer.json).toMatchObject({ result_code: 3, result_msg: 'CHANNEL_INVALID' });
+    expect(answer.json).toMatchObject({ result_code: 2, result_msg: 'PAY_FACTOR_NOT_SET' });
     expect(String(answer.json.err_detail)).toMatch(/^channel: WX_WAP is not enabled/);
 
     const wxwap = await startTestGateway({ app: { channels: ['wxwap'] } });
@@ -311,6 +311,62 @@ describe('sandbox payment and bill queries', () => {
         plainQuery: true,
       });
       expect(plain.json).toMatchObject({ result_code: 0, count: 4 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('pages with a keyset cursor beside skip and limit: the same bills in the same order', async () => {
+    const app = await startTestGateway();
+    const call = (payload: Record<string, unknown> = {}, plainQuery = false) =>
+      rest(app, { method: 'GET', path: 'rest/bills', payload, plainQuery });
+    try {
+      for (let index = 0; index < 7; index += 1) {
+        const made = await rest(app, {
+          method: 'POST',
+          path: 'rest/bill',
+          payload: {
+            channel: index % 2 === 0 ? 'WX_NATIVE' : 'UN_WAP',
+            total_fee: 1,
+            bill_no: newBillNo(),
+            title: 'keyset',
+          },
+        });
+        expect(made.json.result_code).toBe(0);
+      }
+      const idsOf = (answer: { json: Record<string, unknown> }) =>
+        (answer.json.bills as { id: string }[]).map((bill) => bill.id);
+      const everything = idsOf(await call({ limit: 50 }));
+      expect(everything).toHaveLength(7);
+
+      // Walk with cursors, 3 at a time: 3 + 3 + 1, no cursor after the last (short) page.
+      const walked: string[] = [];
+      let cursor: string | undefined;
+      const pages: number[] = [];
+      do {
+        const page = await call({ limit: 3, ...(cursor ? { cursor } : {}) }, cursor !== undefined);
+        expect(page.json.result_code).toBe(0);
+        walked.push(...idsOf(page));
+        pages.push(idsOf(page).length);
+        cursor = page.json.next_cursor as string | undefined;
+      } while (cursor !== undefined);
+      expect(pages).toEqual([3, 3, 1]);
+      expect(walked).toEqual(everything);
+      // skip pages the same bills the same way, and counts from a cursor when both are given.
+      expect(idsOf(await call({ skip: 3, limit: 3 }))).toEqual(everything.slice(3, 6));
+      const first = await call({ limit: 2 });
+      expect(idsOf(await call({ cursor: first.json.next_cursor, skip: 1, limit: 2 }))).toEqual(
+        everything.slice(3, 5),
+      );
+      // The cursor keeps the filters of the request it is sent with.
+      const wx = await call({ channel: 'WX', limit: 2 });
+      expect(idsOf(await call({ channel: 'WX', cursor: wx.json.next_cursor, limit: 50 }))).toHaveLength(2);
+
+      for (const bad of ['not a cursor!', Buffer.from('[1]').toString('base64url'), 'e30']) {
+        const refused = await call({ cursor: bad });
+        expect(refused.json.result_code, bad).not.toBe(0);
+        expect(String(refused.json.err_detail), bad).toMatch(/^cursor/);
+      }
     } finally {
       await app.close();
     }

@@ -9,13 +9,17 @@ import type { GatewayContext } from '../gateway-context.ts';
 import type { GatewayModule } from '../gateway-module.ts';
 import { DEFAULT_TIMESTAMP_WINDOW_MS } from './app-auth.ts';
 import { registerBillQueryRoutes } from './bill-query-routes.ts';
+import { registerInternationalRoutes } from './international-routes.ts';
+import { registerOfflineRoutes } from './offline-routes.ts';
 import { registerPayRoutes } from './pay-routes.ts';
 import { registerRefundRoutes } from './refund-routes.ts';
 import type { RestContext } from './rest-context.ts';
 import { installSignedBodyCapture } from './request-signature.ts';
 import { registerSandboxNotifyRoutes } from './sandbox-notify-routes.ts';
+import { registerSubscriptionRoutes } from './subscription-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
 import { registerWebhookDeliveryRoutes } from './webhook-delivery-routes.ts';
+import { registerUserCouponRoutes } from './user-coupon-routes.ts';
 
 export interface RestApiOptions {
   /** How far a request's `timestamp` may be from the server's clock (default ±5 min, or SPAY_REST_TIMESTAMP_WINDOW_MS). */
@@ -40,7 +44,11 @@ export function registerRestApi(
   registerRefundRoutes(server, rest);
   registerSandboxNotifyRoutes(server, rest);
   registerTransferRoutes(server, rest);
+  registerOfflineRoutes(server, rest);
+  registerInternationalRoutes(server, rest);
+  registerSubscriptionRoutes(server, rest);
   registerWebhookDeliveryRoutes(server, rest);
+  registerUserCouponRoutes(server, rest);
   return rest;
 }
 

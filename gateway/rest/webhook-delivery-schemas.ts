@@ -8,7 +8,9 @@ import { pagingFields } from './common-schemas.ts';
 
 const deliveryFilterFields = {
   transaction_type: Type.Optional(
-    Words(['PAY', 'REFUND', 'TRANSFER'], { message: 'must be PAY, REFUND or TRANSFER' }),
+    Words(['PAY', 'REFUND', 'TRANSFER', 'SUBSCRIPTION'], {
+      message: 'must be PAY, REFUND, TRANSFER or SUBSCRIPTION',
+    }),
   ),
   transaction_id: Type.Optional(
     Type.String({ maxLength: 64, description: 'The bill’s, refund’s or transfer’s id.' }),

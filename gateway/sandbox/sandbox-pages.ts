@@ -74,3 +74,39 @@ export function noticePage(title: string, message: string, bill?: Bill): string 
       ${bill ? billFacts(bill) : ''}`,
   );
 }
+
+/** The sandbox's PayPal approval page (PAYPAL_PAYPAL): the amount in its currency, Approve or Cancel. */
+export function paypalApprovalPage(bill: Bill, amount: string): string {
+  const action = (verb: string) => `/sandbox/paypal/approve/${bill.id}/${verb}`;
+  const state: Record<Bill['status'], string> = {
+    open: 'Waiting for approval',
+    paid: 'Paid',
+    closed: 'Cancelled',
+    expired: 'Expired',
+  };
+  const actions =
+    bill.status === 'open'
+      ? html`<div class="actions">
+          <form method="post" action="${action('approve')}">
+            <button class="primary" type="submit">Approve and pay</button>
+          </form>
+          <form method="post" action="${action('cancel')}"><button type="submit">Cancel</button></form>
+        </div>`
+      : html`<p class="notice" role="status">${state[bill.status]}</p>`;
+  return page(
+    'PayPal · sandbox',
+    html`<span class="sandbox">Sandbox · PayPal</span>
+      <h1>Pay with PayPal</h1>
+      <dl>
+        <dt>Item</dt>
+        <dd data-field="title">${bill.title}</dd>
+        <dt>Amount</dt>
+        <dd class="amount" data-field="amount">${amount}</dd>
+        <dt>Order</dt>
+        <dd data-field="bill_no">${bill.billNo}</dd>
+        <dt>Status</dt>
+        <dd data-field="status">${state[bill.status]}</dd>
+      </dl>
+      ${actions}`,
+  );
+}

@@ -12,9 +12,13 @@ import type { GatewayContext } from '../gateway-context.ts';
 export type SandboxActionResult =
   NoticeOutcome | { outcome: 'rejected'; reason: string } | { outcome: 'notify_dropped' };
 
-export async function sandboxPay(ctx: GatewayContext, bill: Bill): Promise<SandboxActionResult> {
+export async function sandboxPay(
+  ctx: GatewayContext,
+  bill: Bill,
+  currency?: string,
+): Promise<SandboxActionResult> {
   const sandbox = ctx.core.registry.sandbox;
-  const raw = sandbox.payerPaid(attemptOf(bill));
+  const raw = sandbox.payerPaid({ ...attemptOf(bill), ...(currency === undefined ? {} : { currency }) });
   if (sandbox.faults.dropNotifies) return { outcome: 'notify_dropped' };
   return (await ctx.core.notices.receive(sandbox, raw, { mode: 'test' })).outcome;
 }

@@ -9,6 +9,7 @@
  *   GET  /sandbox/wx/oauth?appid=&redirect_uri=&state=  sandbox WeChat OAuth: redirects back with openid and code
  *                                            (only to an origin the app registered)
  *   GET  /sandbox/pages.css
+ *   GET  /sandbox/paypal/approve/{id}, POST …/approve|cancel   PAYPAL_PAYPAL approval (sandbox-paypal-routes.ts)
  *   GET  /sandbox/transfer/{token}, POST …/confirm|cancel   Alipay transfer confirmation (sandbox-transfer-routes.ts)
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -23,12 +24,14 @@ import { pagesCss } from '../pages/html.ts';
 import { checkOAuthTarget, parseReturnUrlWithQuery } from './oauth-redirect.ts';
 import { afterPaymentUrl, sandboxFail, sandboxPay } from './sandbox-payment.ts';
 import { cashierPage, noticePage, wxScanPage } from './sandbox-pages.ts';
+import { registerSandboxPaypalRoutes } from './sandbox-paypal-routes.ts';
 import { registerSandboxTransferRoutes } from './sandbox-transfer-routes.ts';
 
 type Params = { Params: { id: string } };
 
 export function registerSandboxRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   registerSandboxTransferRoutes(app, ctx);
+  registerSandboxPaypalRoutes(app, ctx);
   /** The bill behind a sandbox page, or an HTML 404 already sent. */
   async function sandboxBill(id: string, reply: FastifyReply, kinds: string[]): Promise<Bill | undefined> {
     const bill = looksLikeBillId(id) ? await ctx.core.payments.findBill(id) : undefined;

@@ -11,7 +11,7 @@ import type { AppMode } from '../apps/app.ts';
 import type { Bill, OptionalMap } from '../bills/bill.ts';
 import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
 import { engineOf } from './dialect.ts';
-import { recordConditions, type Paging, type RecordFilter, type RecordScope } from './record-filter.ts';
+import { recordConditions, type KeysetPaging, type RecordFilter, type RecordScope } from './record-filter.ts';
 import type { BillTable, GatewayTx, OrderTable } from './tables.ts';
 
 export function billFromRow(row: Selectable<BillTable>): Bill {
@@ -81,11 +81,23 @@ export interface BillExtras {
   buyerId?: string;
   couponId?: string;
   analysis?: Record<string, unknown>;
+  /** With a coupon: the order's amount before it (fen) and what it took off (fen). */
+  billFee?: number;
+  discount?: number;
+}
+
+/** What a bill's records show beyond the bill itself: its buyer and the coupon it was paid with. */
+export interface BillExtrasView {
+  buyerId: string | null;
+  couponId: string | null;
+  billFee: number | null;
+  discount: number | null;
 }
 
 export interface BillListFilter extends RecordFilter {
   spayResult?: boolean;
   refundResult?: boolean;
+  buyerId?: string;
 }
 
 export class BillStore {
@@ -459,11 +471,29 @@ export class BillStore {
   }
 
   /** Bills of an app and mode with BeeCloud's filters, newest first. */
-  async list(scope: RecordScope, filter: BillListFilter, paging: Paging): Promise<Bill[]> {
-    const rows = await this.filtered(scope, filter)
+  /**
+   * Newest first (ties by id, also descending, so that one index — app, mode, create_time, id — gives the order
+   * and a keyset position both). After a position, the list starts at the next bill: the bound on create_time
+   * lets the database seek there in that index instead of walking the rows before it.
+   */
+  async list(scope: RecordScope, filter: BillListFilter, paging: KeysetPaging): Promise<Bill[]> {
+    const after = paging.after;
+    // The position's time joins the filter's end_time as ONE upper bound (the smaller): given two, SQLite seeks
+    // with one of them only, and with end_time's it would walk every row before the position.
+    const bounded =
+      after === undefined
+        ? filter
+        : { ...filter, endTime: Math.min(filter.endTime ?? after.createTime, after.createTime) };
+    let query = this.filtered(scope, bounded);
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([eb('bills.create_time', '<', after.createTime), eb('bills.id', '<', after.id)]),
+      );
+    }
+    const rows = await query
       .selectAll('bills')
       .orderBy('bills.create_time', 'desc')
-      .orderBy('bills.id')
+      .orderBy('bills.id', 'desc')
       .limit(paging.limit)
       .offset(paging.skip)
       .execute();
@@ -501,8 +531,84 @@ export class BillStore {
         buyer_id: extras.buyerId ?? null,
         coupon_id: extras.couponId ?? null,
         analysis: extras.analysis ? JSON.stringify(extras.analysis) : null,
+        bill_fee: extras.billFee ?? null,
+        discount: extras.discount ?? null,
       })
       .execute();
+  }
+
+  /** Buyer and coupon by bill id, for the bills that have extras. */
+  async extrasOf(billIds: string[]): Promise<Map<string, BillExtrasView>> {
+    if (billIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('bill_extras')
+      .select(['bill_id', 'buyer_id', 'coupon_id', 'bill_fee', 'discount'])
+      .where('bill_id', 'in', billIds)
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.bill_id,
+        {
+          buyerId: row.buyer_id,
+          couponId: row.coupon_id,
+          billFee: row.bill_fee === null ? null : Number(row.bill_fee),
+          discount: row.discount === null ? null : Number(row.discount),
+        },
+      ]),
+    );
+  }
+
+  /** How many open attempts of the order were started with this coupon. */
+  async openAttemptsWithCoupon(
+    appId: string,
+    mode: AppMode,
+    billNo: string,
+    couponId: string,
+  ): Promise<number> {
+    const row = await this.db
+      .selectFrom('bills')
+      .innerJoin('bill_extras', 'bill_extras.bill_id', 'bills.id')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('bills.app_id', '=', appId)
+      .where('bills.mode', '=', mode)
+      .where('bills.bill_no', '=', billNo)
+      .where('bills.status', '=', 'open')
+      .where('bill_extras.coupon_id', '=', couponId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /**
+   * Gives every attempt of an order the buyer (history bills): `not_found` when the app has no such order,
+   * `other_buyer` when an attempt already has another buyer (nothing changes then).
+   */
+  async attachBuyer(
+    appId: string,
+    mode: AppMode,
+    billNo: string,
+    buyerId: string,
+  ): Promise<'attached' | 'not_found' | 'other_buyer'> {
+    const attempts = await this.attemptsOf(appId, mode, billNo);
+    if (attempts.length === 0) return 'not_found';
+    const extras = await this.extrasOf(attempts.map((bill) => bill.id));
+    for (const view of extras.values()) {
+      if (view.buyerId !== null && view.buyerId !== buyerId) return 'other_buyer';
+    }
+    for (const bill of attempts) {
+      if (extras.has(bill.id)) {
+        await this.db
+          .updateTable('bill_extras')
+          .set({ buyer_id: buyerId })
+          .where('bill_id', '=', bill.id)
+          .execute();
+      } else {
+        await this.db
+          .insertInto('bill_extras')
+          .values({ bill_id: bill.id, buyer_id: buyerId, coupon_id: null, analysis: null })
+          .execute();
+      }
+    }
+    return 'attached';
   }
 
   /** buyer_id by bill id, for the bills that have one. */
@@ -523,6 +629,17 @@ export class BillStore {
       const conditions = recordConditions(eb, 'bills', scope, filter);
       if (filter.spayResult !== undefined) {
         conditions.push(eb('bills.spay_result', '=', filter.spayResult ? 1 : 0));
+      }
+      if (filter.buyerId !== undefined) {
+        conditions.push(
+          eb.exists(
+            eb
+              .selectFrom('bill_extras')
+              .select('bill_extras.bill_id')
+              .whereRef('bill_extras.bill_id', '=', 'bills.id')
+              .where('bill_extras.buyer_id', '=', filter.buyerId),
+          ),
+        );
       }
       if (filter.refundResult !== undefined) {
         const refunded = eb.exists(

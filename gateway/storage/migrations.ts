@@ -11,7 +11,10 @@ import { m101_orders_by_mode } from './migrations/101-orders-by-mode.ts';
 import { m102_app_security } from './migrations/102-app-security.ts';
 import { m103_outbox_leases } from './migrations/103-outbox-leases.ts';
 import { m120_transfers } from './migrations/120-transfers.ts';
+import { m140_international } from './migrations/140-international.ts';
 import { m110_console } from './migrations/110-console.ts';
+import { m130_users_coupons } from './migrations/130-users-coupons.ts';
+import { m135_subscriptions } from './migrations/135-subscriptions.ts';
 
 const m001_initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -123,6 +126,9 @@ export const gatewayMigrations: Record<string, Migration> = {
   '101_orders_by_mode': m101_orders_by_mode,
   '102_app_security': m102_app_security,
   '103_outbox_leases': m103_outbox_leases,
-  '120_transfers': m120_transfers,
   '110_console': m110_console,
+  '120_transfers': m120_transfers,
+  '130_users_coupons': m130_users_coupons,
+  '135_subscriptions': m135_subscriptions,
+  '140_international': m140_international,
 };

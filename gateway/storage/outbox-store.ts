@@ -15,7 +15,7 @@ export type DeliveryStatus = WebhookOutboxTable['status'];
 
 export interface DeliveryFilter {
   appId?: string;
-  transactionType?: 'PAY' | 'REFUND' | 'TRANSFER';
+  transactionType?: 'PAY' | 'REFUND' | 'TRANSFER' | 'SUBSCRIPTION';
   /** bill_no or refund_no */
   transactionId?: string;
   webhookId?: string;

@@ -23,6 +23,17 @@ export interface Paging {
   limit: number;
 }
 
+/** Where a keyset-paged list (newest first) stopped: its last record's creation time and id. */
+export interface ListPosition {
+  createTime: number;
+  id: string;
+}
+
+/** Offset paging, or keyset paging after a position (then `skip` counts from that position). */
+export interface KeysetPaging extends Paging {
+  after?: ListPosition;
+}
+
 /** The conditions on `table` (bills or refunds, which share these columns) for a scope and a filter. */
 export function recordConditions<T extends 'bills' | 'refunds'>(
   eb: ExpressionBuilder<GatewayTables, T>,

@@ -25,7 +25,11 @@ import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { WalGroupCommit } from './group-commit.ts';
+import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
+import { InternationalStore } from './international-store.ts';
+import { CouponStore } from './coupon-store.ts';
+import { UserStore } from './user-store.ts';
 import type { GatewayDb, GatewayTables, GatewayTx } from './tables.ts';
 
 /** The stores of one unit of work (the database itself, or one transaction). */
@@ -40,10 +44,18 @@ export interface Stores {
   seenSignatures: ReplayGuardStore;
   /** Transfers (打款) and the per-app transfer balance. */
   transfers: TransferStore;
+  /** International bills' currencies and cards saved at the channel. */
+  international: InternationalStore;
   /** The merchant console's operators, sessions, sign-in throttling and audit log. */
   console: ConsoleStore;
   /** The console's keyset-paged lists and aggregates over bills, refunds and webhook deliveries. */
   consoleQueries: ConsoleQueryStore;
+  /** The merchant's users (buyer_id). */
+  users: UserStore;
+  /** Coupon templates and issued coupons. */
+  coupons: CouponStore;
+  /** Subscription plans, SMS passcodes, subscribers' cards, subscriptions and their charges. */
+  subscriptions: SubscriptionStore;
 }
 
 export interface GatewayStore extends Stores {
@@ -78,8 +90,12 @@ export function storesOver(db: GatewayTx, sealer: SecretSealer): Stores {
     duplicatePayments: new DuplicatePaymentStore(db),
     seenSignatures: new ReplayGuardStore(db),
     transfers: new TransferStore(db),
+    international: new InternationalStore(db),
     console: new ConsoleStore(db),
     consoleQueries: new ConsoleQueryStore(db),
+    users: new UserStore(db),
+    coupons: new CouponStore(db),
+    subscriptions: new SubscriptionStore(db, sealer),
   };
 }
 

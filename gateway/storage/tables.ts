@@ -94,7 +94,7 @@ export interface WebhookOutboxTable {
   app_id: string;
   bill_id: string | null;
   refund_id: string | null;
-  transaction_type: 'PAY' | 'REFUND' | 'TRANSFER';
+  transaction_type: 'PAY' | 'REFUND' | 'TRANSFER' | 'SUBSCRIPTION';
   transaction_id: string;
   target_url: string;
   /** The exact JSON body sent at every attempt (its legacy `sign` covers its `timestamp`). */
@@ -156,6 +156,63 @@ export interface BillExtrasTable {
   buyer_id: string | null;
   coupon_id: string | null;
   analysis: string | null;
+  /** The order's amount before the coupon (fen); null when no coupon was used (migration 130). */
+  bill_fee: Generated<number | null>;
+  /** What the coupon took off (fen); null when no coupon was used. */
+  discount: Generated<number | null>;
+}
+
+/** A user of the merchant (migration 130_users_coupons); `merchant` is '' when registered without an account. */
+export interface MerchantUserTable {
+  app_id: string;
+  mode: 'test' | 'live';
+  buyer_id: string;
+  merchant: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A coupon template: type 0 takes `discount_fee` fen off, type 1 charges `rate_permille`/1000 of the amount. */
+export interface CouponTemplateTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  name: string;
+  type: number;
+  limit_fee: number;
+  discount_fee: number;
+  rate_permille: number;
+  total_count: number;
+  max_count_per_user: number;
+  deliver_count: number;
+  use_count: number;
+  /** 1: the template's start_time..end_time; 2: delivery_valid_days from the coupon's issue. */
+  expiry_type: number;
+  start_time: number | null;
+  end_time: number | null;
+  delivery_valid_days: number;
+  /** 0 not started, 1 active, -1 stopped (only forward). */
+  status: number;
+  mch_account: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An issued coupon; status 0 unused, 1 used (held by `order_bill_no` until that order is paid or given up). */
+export interface CouponTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  template_id: string;
+  user_id: string;
+  status: number;
+  start_time: number | null;
+  end_time: number | null;
+  order_bill_no: string | null;
+  paid_bill_id: string | null;
+  use_time: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A legacy sign or v2 nonce already used, refused again until it expires (migration 102_app_security). */
@@ -213,6 +270,26 @@ export interface TransferBalanceTable {
   balance: number;
 }
 
+/** The currency of an international bill (migration 140_international). */
+export interface BillCurrencyTable {
+  bill_id: string;
+  currency: string;
+}
+
+/** A card saved at the channel (PayPal's vault; in test mode the sandbox's). Never the number or the CVV. */
+export interface SavedCardTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  card_type: string;
+  last4: string;
+  expire_month: number;
+  expire_year: number;
+  first_name: string;
+  last_name: string;
+  create_time: number;
+}
+
 /** A console operator (migration 110_console). */
 export interface ConsoleOperatorTable {
   id: string;
@@ -251,12 +328,108 @@ export interface ConsoleAuditTable {
   detail: string;
 }
 
+/** A subscription plan (migration 135_subscriptions). */
+export interface SubscriptionPlanTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  name: string;
+  fee: number;
+  /** BeeCloud's `interval`: day | week | month | year. */
+  period_unit: string;
+  /** BeeCloud's `interval_count`. */
+  period_count: number;
+  currency: string;
+  trial_days: number;
+  optional: string | null;
+  /** 1 while the plan exists, 0 once deleted. */
+  valid: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An SMS passcode (`sms_id`); the code is kept as its SHA-256 hex. */
+export interface SmsPasscodeTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  phone: string;
+  code_hash: string;
+  tries: number;
+  used_at: number | null;
+  expires_at: number;
+  created_at: number;
+}
+
+/** A subscriber's card (`card_id`); card_no, id_no and mobile sealed by the gateway's secret key. */
+export interface SubscriptionCardTable {
+  card_id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  bank_name: string;
+  card_no: string;
+  id_name: string;
+  id_no: string;
+  mobile: string;
+  last4: string;
+  /** 1 once the bank confirmed the factors (the review passed). */
+  verified: number;
+  created_at: number;
+}
+
+export interface SubscriptionTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  buyer_id: string;
+  plan_id: string;
+  card_id: string;
+  bank_name: string;
+  last4: string;
+  /** The quantity the plan's fee is multiplied by, as a decimal string (BeeCloud's Double `amount`). */
+  amount: string;
+  trial_end: number | null;
+  optional: string | null;
+  coupon_id: string | null;
+  /** pending | trialing | active | past_due | canceled | failed */
+  status: string;
+  valid: number;
+  /** When the sandbox bank's review of a new card ends (null once reviewed). */
+  review_at: number | null;
+  cancel_at_period_end: number;
+  /** When the period `next_period` starts and is charged (null: nothing scheduled). */
+  next_charge_at: number | null;
+  next_period: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One charge of one period of a subscription (unique per subscription and period). */
+export interface SubscriptionChargeTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  subscription_id: string;
+  period: number;
+  period_start: number;
+  fee: number;
+  /** pending | paid | failed | canceled */
+  status: string;
+  tries: number;
+  next_try_at: number | null;
+  message: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
 export interface GatewayTables {
   apps: AppTable;
   orders: OrderTable;
   bills: BillTable;
   refunds: RefundTable;
   bill_extras: BillExtrasTable;
+  bill_currencies: BillCurrencyTable;
+  saved_cards: SavedCardTable;
   webhook_outbox: WebhookOutboxTable;
   webhook_attempts: WebhookAttemptTable;
   seen_signatures: SeenSignatureTable;
@@ -267,6 +440,14 @@ export interface GatewayTables {
   console_sessions: ConsoleSessionTable;
   console_signin_failures: ConsoleSigninFailureTable;
   console_audit: ConsoleAuditTable;
+  merchant_users: MerchantUserTable;
+  coupon_templates: CouponTemplateTable;
+  coupons: CouponTable;
+  subscription_plans: SubscriptionPlanTable;
+  sms_passcodes: SmsPasscodeTable;
+  subscription_cards: SubscriptionCardTable;
+  subscriptions: SubscriptionTable;
+  subscription_charges: SubscriptionChargeTable;
 }
 
 export type GatewayDb = Kysely<GatewayTables>;

@@ -161,7 +161,15 @@ describe('webhook answers', () => {
     const id = await enqueue(store, await seededApp(store, `http://127.0.0.1:${port}/webhook`));
     startDispatcher(store);
     await expect.poll(async () => (await attemptsOf(store, id)).length, { timeout: 5000 }).toBe(1);
-    expect((await attemptsOf(store, id))[0]).toMatchObject({ http_status: 307 });
+    // The 307 answered "success", yet a redirect is never a delivery: the webhook stays due for a retry.
+    expect((await attemptsOf(store, id))[0]).toMatchObject({
+      http_status: 307,
+      response_excerpt: 'success',
+      error: 'answered 307 (redirects are not followed)',
+    });
+    expect(await store.outbox.all({ webhookId: id })).toMatchObject([
+      { status: 'pending', attempt_count: 1 },
+    ]);
     expect(receiver.received).toHaveLength(0);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * An Alipay OpenAPI (v2) stand-in: `gateway.do` for alipay.trade.page.pay / wap.pay / precreate / query / close /
- * refund / fastpay.refund.query, fund.trans.uni.transfer, the payer's cashier and scan pages, signed return_url redirects and async notifies
+ * refund / fastpay.refund.query, fund.trans.uni.transfer, trade.pay (scene bar_code: the payer's payment code) and
+ * trade.cancel, the payer's cashier and scan pages, signed return_url redirects and async notifies
  * retried on Alipay's schedule, plus a control API under `/_sim/` for tests. Written from Alipay's published
  * protocol; it imports neither the gateway nor alipay-sdk.
  */
@@ -32,6 +33,8 @@ export interface AlipaySimulatorOptions {
   alipayKeys?: RsaKeyPair;
   /** How far a request's timestamp may be from the simulator's clock (default 10 minutes). */
   timestampWindowMs?: number;
+  /** How long a payer asked for the password (a payment code ending 1) takes to confirm (default 1000 ms). */
+  payerConfirmMs?: number;
 }
 
 export interface Faults {
@@ -133,6 +136,8 @@ const apiMethods = new Set([
   'alipay.trade.refund',
   'alipay.trade.fastpay.refund.query',
   'alipay.fund.trans.uni.transfer',
+  'alipay.trade.pay',
+  'alipay.trade.cancel',
 ]);
 const pageMethods: Record<string, string> = {
   'alipay.trade.page.pay': 'FAST_INSTANT_TRADE_PAY',
@@ -696,6 +701,10 @@ export class AlipaySimulator {
         return this.refundQuery(biz, merchant);
       case 'alipay.fund.trans.uni.transfer':
         return this.transfer(biz, merchant);
+      case 'alipay.trade.pay':
+        return this.barCodePay(params, biz, merchant);
+      case 'alipay.trade.cancel':
+        return this.cancel(biz, merchant);
       default:
         throw invalid('isv.invalid-method', '不存在的方法名');
     }
@@ -899,6 +908,131 @@ export class AlipaySimulator {
     };
     this.transfers.set(key, { fee, identity, answer });
     return answer;
+  }
+
+  /**
+   * alipay.trade.pay with scene bar_code: the merchant scanned the payer's payment code (auth_code). The simulator's
+   * payers, by the code's last digit: `1` must enter the password — answered 10003 (WAIT_BUYER_PAY), confirmed
+   * `payerConfirmMs` later (then TRADE_SUCCESS and the notify); `2` has too little balance
+   * (ACQ.BUYER_BALANCE_NOT_ENOUGH); `3` never confirms; any other pays at once (10000). A code that is not
+   * Alipay's (16–24 digits starting 25–30) is ACQ.PAYMENT_AUTH_CODE_INVALID. Idempotent by out_trade_no.
+   */
+  private barCodePay(
+    params: Record<string, string>,
+    biz: Record<string, unknown>,
+    merchant: Merchant,
+  ): Answer {
+    const scene = this.bizString(biz, 'scene', true) as string;
+    if (scene !== 'bar_code' && scene !== 'security_code')
+      throw invalid('isv.invalid-parameter', 'scene 应为 bar_code 或 security_code');
+    const authCode = this.bizString(biz, 'auth_code', true) as string;
+    const outTradeNo = this.bizString(biz, 'out_trade_no', true) as string;
+    if (!outTradeNoPattern.test(outTradeNo))
+      throw business('ACQ.INVALID_PARAMETER', '参数无效: out_trade_no');
+    const totalFee = this.amountOf(biz, 'total_amount');
+    const subject = this.bizString(biz, 'subject', true) as string;
+    const productCode = this.bizString(biz, 'product_code', false);
+    if (productCode !== null && productCode !== 'FACE_TO_FACE_PAYMENT')
+      throw invalid('isv.invalid-parameter', 'product_code 应为 FACE_TO_FACE_PAYMENT');
+    const existing = this.orderOf(merchant.app_id, outTradeNo);
+    if (existing) {
+      if (existing.total_fee !== totalFee) throw business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
+      if (existing.status === 'TRADE_CLOSED') throw business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
+      return this.barCodeAnswer(existing);
+    }
+    if (!/^(2[5-9]|30)\d{14,22}$/.test(authCode))
+      throw business(
+        'ACQ.PAYMENT_AUTH_CODE_INVALID',
+        '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款',
+      );
+    if (authCode.endsWith('2')) throw business('ACQ.BUYER_BALANCE_NOT_ENOUGH', '买家余额不足');
+    const tradeNo = `${beijing(Date.now()).replace(/\D/g, '').slice(0, 8)}22001${digits(17)}`;
+    const order: SimOrder = {
+      app_id: merchant.app_id,
+      out_trade_no: outTradeNo,
+      trade_no: tradeNo,
+      method: 'alipay.trade.pay',
+      product_code: productCode,
+      subject,
+      total_fee: totalFee,
+      total_amount: fenToYuan(totalFee),
+      status: 'WAIT_BUYER_PAY',
+      notify_url: params.notify_url ?? null,
+      return_url: null,
+      quit_url: null,
+      time_expire: null,
+      qr_code: null,
+      gmt_create: beijing(Date.now()),
+      gmt_payment: null,
+      buyer_id: null,
+      refunds: [],
+      faults: {},
+    };
+    this.orders.set(`${merchant.app_id}|${outTradeNo}`, order);
+    if (authCode.endsWith('1')) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (order.status === 'WAIT_BUYER_PAY') this.pay(order);
+      }, this.options.payerConfirmMs ?? 1000);
+      this.timers.add(timer);
+    } else if (!authCode.endsWith('3')) {
+      order.status = 'TRADE_SUCCESS';
+      order.gmt_payment = beijing(Date.now());
+      order.buyer_id = `2088${digits(12)}`;
+    }
+    return this.barCodeAnswer(order);
+  }
+
+  private barCodeAnswer(order: SimOrder): Answer {
+    const fields = {
+      trade_no: order.trade_no,
+      out_trade_no: order.out_trade_no,
+      buyer_logon_id: 'sim***@alipay.example',
+      total_amount: order.total_amount,
+    };
+    if (order.status === 'WAIT_BUYER_PAY') {
+      return { code: '10003', msg: ' order success pay inprocess', ...fields };
+    }
+    return {
+      code: '10000',
+      msg: 'Success',
+      ...fields,
+      receipt_amount: order.total_amount,
+      buyer_pay_amount: order.total_amount,
+      gmt_payment: order.gmt_payment,
+      buyer_user_id: order.buyer_id,
+    };
+  }
+
+  /**
+   * alipay.trade.cancel: a trade still waiting is closed (`action: close`), a paid one is refunded in full and closed
+   * (`action: refund`); cancelling again answers the same.
+   */
+  private cancel(biz: Record<string, unknown>, merchant: Merchant): Answer {
+    const order = this.tradeOf(merchant, biz);
+    let action: 'close' | 'refund' = 'close';
+    if (order.status === 'TRADE_SUCCESS' || order.refunds.some((r) => r.out_request_no === 'CANCEL')) {
+      action = 'refund';
+      if (order.status === 'TRADE_SUCCESS') {
+        order.refunds.push({
+          out_request_no: 'CANCEL',
+          refund_fee: order.total_fee,
+          refund_reason: 'cancel',
+          gmt_refund_pay: beijing(Date.now()),
+        });
+      }
+    } else if (order.status === 'TRADE_FINISHED') {
+      throw business('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+    }
+    order.status = 'TRADE_CLOSED';
+    return {
+      code: '10000',
+      msg: 'Success',
+      trade_no: order.trade_no,
+      out_trade_no: order.out_trade_no,
+      retry_flag: 'N',
+      action,
+    };
   }
 
   private refundQuery(biz: Record<string, unknown>, merchant: Merchant): Answer {

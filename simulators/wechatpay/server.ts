@@ -58,8 +58,32 @@ export interface SimFaults {
   api_5xx?: boolean | number;
   /** How refunds end (default SUCCESS). */
   refund_status?: 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
-  /** Refunds are refused with NOT_ENOUGH (the merchant's balance is too low). */
+  /** Refunds and transfers are refused with NOT_ENOUGH (the merchant's balance is too low). */
   not_enough?: boolean;
+  /**
+   * What a transfer detail (商家转账到零钱) becomes at its first query after the batch was accepted (default
+   * SUCCESS; PROCESSING keeps it processing; FAIL fails it with fail_reason ACCOUNT_FROZEN).
+   */
+  transfer_status?: 'SUCCESS' | 'FAIL' | 'PROCESSING';
+}
+
+/** One detail of a merchant transfer batch (the simulator's batches hold exactly what was sent). */
+interface SimTransferDetail {
+  mchid: string;
+  appid: string;
+  out_batch_no: string;
+  batch_id: string;
+  out_detail_no: string;
+  detail_id: string;
+  detail_status: 'INIT' | 'WAIT_PAY' | 'PROCESSING' | 'SUCCESS' | 'FAIL';
+  transfer_amount: number;
+  transfer_remark: string;
+  openid: string;
+  fail_reason?: string;
+  initiate_time: string;
+  update_time: string;
+  /** Whether it has been queried once (it settles then). */
+  seen: boolean;
 }
 
 export interface MerchantRegistration {
@@ -237,6 +261,8 @@ export class WechatpaySimulatorServer {
   private readonly byPrepayId = new Map<string, string>();
   private readonly byPr = new Map<string, string>();
   private readonly refunds = new Map<string, SimRefund>();
+  /** Transfer batches by `${mchid}:${out_batch_no}`, each with its details. */
+  private readonly transferBatches = new Map<string, SimTransferDetail[]>();
   private readonly oauthCodes = new Map<string, { appid: string; openid: string; expires: number }>();
   private readonly notifies: SimNotifyAttempt[] = [];
   private readonly requests: SimRequest[] = [];
@@ -874,7 +900,102 @@ export class WechatpaySimulatorServer {
         throw new ApiError(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
       return { status: 200, body: this.refundView(refund, false) };
     }
+    if (method === 'POST' && path === '/v3/transfer/batches') {
+      return { status: 200, body: this.createTransferBatch(this.jsonBody(raw), merchant) };
+    }
+    const transferDetail =
+      /^\/v3\/transfer\/batches\/out-batch-no\/([^/]+)\/details\/out-detail-no\/([^/]+)$/.exec(path);
+    if (method === 'GET' && transferDetail) {
+      const batch = this.transferBatches.get(`${merchant.mchid}:${decodeURIComponent(transferDetail[1])}`);
+      const detail = batch?.find((d) => d.out_detail_no === decodeURIComponent(transferDetail[2]));
+      if (!detail) throw new ApiError(404, 'NOT_FOUND', '记录不存在');
+      this.settleTransferDetail(detail);
+      const { seen: _seen, ...view } = detail;
+      return { status: 200, body: view };
+    }
     throw new ApiError(404, 'NOT_FOUND', `${method} ${path} 不存在`);
+  }
+
+  /**
+   * POST /v3/transfer/batches (商家转账到零钱, 发起批量转账): checks the fields as WeChat does, keeps the batch
+   * number once (the same number again is refused with INVALID_REQUEST, whatever it carries) and answers the
+   * batch; its details settle at their first query (fault `transfer_status`).
+   */
+  private createTransferBatch(body: Record<string, unknown>, merchant: Merchant): Record<string, unknown> {
+    if (body.appid !== merchant.appid) throw paramError('appid', 'appid 与商户号未绑定', body.appid);
+    const batchNo = body.out_batch_no;
+    if (typeof batchNo !== 'string' || !/^[A-Za-z0-9]{5,32}$/.test(batchNo)) {
+      throw paramError('out_batch_no', 'out_batch_no 须为5-32位数字、大小写字母', batchNo);
+    }
+    for (const field of ['batch_name', 'batch_remark']) {
+      const value = body[field];
+      if (typeof value !== 'string' || value === '' || [...value].length > 32) {
+        throw paramError(field, `${field} 必填，不超过32个字符`, value);
+      }
+    }
+    const list = body.transfer_detail_list;
+    if (!Array.isArray(list) || list.length < 1 || list.length > 1000) {
+      throw paramError('transfer_detail_list', 'transfer_detail_list 须有1-1000笔明细');
+    }
+    if (body.total_num !== list.length)
+      throw paramError('total_num', 'total_num 与明细笔数不一致', body.total_num);
+    let sum = 0;
+    const now = beijingTime(Date.now());
+    const batchId = `1030000${digits(25)}`;
+    const details: SimTransferDetail[] = list.map((item: unknown, index) => {
+      const at = `transfer_detail_list[${index}]`;
+      if (!isObject(item)) throw paramError(at, '明细须为对象');
+      const { out_detail_no: detailNo, transfer_amount: amount, transfer_remark: remark, openid } = item;
+      if (typeof detailNo !== 'string' || !/^[A-Za-z0-9]{5,32}$/.test(detailNo)) {
+        throw paramError(`${at}.out_detail_no`, 'out_detail_no 须为5-32位数字、大小写字母', detailNo);
+      }
+      if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 10) {
+        throw paramError(`${at}.transfer_amount`, 'transfer_amount 须为不小于10的整数（分）', amount);
+      }
+      if (typeof remark !== 'string' || remark === '' || [...remark].length > 32) {
+        throw paramError(`${at}.transfer_remark`, 'transfer_remark 必填，不超过32个字符', remark);
+      }
+      if (openid !== merchant.payerOpenid) throw paramError(`${at}.openid`, 'openid 与 appid 不匹配', openid);
+      if (amount >= 200_000 && item.user_name === undefined) {
+        throw paramError(`${at}.user_name`, '转账金额 >= 2000元，收款用户姓名必填');
+      }
+      sum += amount;
+      return {
+        mchid: merchant.mchid,
+        appid: merchant.appid,
+        out_batch_no: batchNo,
+        batch_id: batchId,
+        out_detail_no: detailNo,
+        detail_id: `1040000${digits(25)}`,
+        detail_status: 'PROCESSING',
+        transfer_amount: amount,
+        transfer_remark: remark,
+        openid,
+        initiate_time: now,
+        update_time: now,
+        seen: false,
+      };
+    });
+    if (body.total_amount !== sum)
+      throw paramError('total_amount', 'total_amount 与明细金额之和不一致', body.total_amount);
+    const key = `${merchant.mchid}:${batchNo}`;
+    if (this.transferBatches.has(key)) throw new ApiError(400, 'INVALID_REQUEST', '商家批次单号已存在');
+    if (this.faultsFor(batchNo).not_enough) throw new ApiError(403, 'NOT_ENOUGH', '商户运营账户资金不足');
+    this.transferBatches.set(key, details);
+    return { out_batch_no: batchNo, batch_id: batchId, create_time: now, batch_status: 'ACCEPTED' };
+  }
+
+  private settleTransferDetail(detail: SimTransferDetail): void {
+    if (detail.seen) return;
+    detail.seen = true;
+    const outcome = this.faultsFor(detail.out_batch_no).transfer_status ?? 'SUCCESS';
+    if (outcome === 'PROCESSING') {
+      detail.seen = false;
+      return;
+    }
+    detail.detail_status = outcome;
+    if (outcome === 'FAIL') detail.fail_reason = 'ACCOUNT_FROZEN';
+    detail.update_time = beijingTime(Date.now());
   }
 
   private jsonBody(raw: string): Record<string, unknown> {

@@ -2,13 +2,15 @@
  * What the lazily loaded chunk (dist/widget/spay-qr.js, widget/qr/chunk.ts) offers the first script: everything
  * not needed before the payer picks a channel. The gateway client, the bill's creation and what follows it
  * (ui/payment.tsx: the QR panel with its countdown, bill status watcher and encoder, WeChat JSAPI, the return_url
- * of a paid QR bill), the payer notices for rare states and the redirect channels' hidden form.
+ * of a paid QR bill), the payer notices for rare states, the redirect channels' hidden form, and the menu's 优惠券 row.
  */
 import { createGatewayClient } from '../gateway.ts';
 import { payerNotice } from '../notice-texts.ts';
 import type { NoticeFinder } from '../notices.ts';
 import { submitRedirect } from '../redirect.ts';
 import { pay, paymentContent } from '../ui/payment.tsx';
+import { CouponRow } from '../components/CouponRow/CouponRow.tsx';
+import { couponTexts } from '../components/CouponRow/coupon-texts.ts';
 
 export interface QrChunk {
   gateway: typeof createGatewayClient;
@@ -16,6 +18,9 @@ export interface QrChunk {
   content: typeof paymentContent;
   notices: NoticeFinder;
   submit: typeof submitRedirect;
+  /** The menu's 优惠券 row and its texts (an order with a buyer_id). */
+  CouponRow: typeof CouponRow;
+  couponTexts: typeof couponTexts;
 }
 
 export const qrChunk: QrChunk = {
@@ -24,4 +29,6 @@ export const qrChunk: QrChunk = {
   content: paymentContent,
   notices: payerNotice,
   submit: submitRedirect,
+  CouponRow,
+  couponTexts,
 };

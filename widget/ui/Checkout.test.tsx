@@ -222,8 +222,15 @@ describe('the gateway answers a refusal', () => {
       action: 'close',
     },
     {
-      name: 'a channel the app does not have',
-      answer: refusal(3, 'CHANNEL_INVALID', 'channel: ALI_WEB is not enabled for this app'),
+      name: 'a channel the app has not configured (PAY_FACTOR_NOT_SET, as BeeCloud answered)',
+      answer: refusal(2, 'PAY_FACTOR_NOT_SET', 'channel: ALI_WEB is not enabled for this app'),
+      zh: ['该支付方式暂不可用', '请选择其他支付方式。', '选择其他支付方式'],
+      en: ['Payment method unavailable', 'Please choose another one.', 'Choose another method'],
+      action: 'menu',
+    },
+    {
+      name: 'a channel name the gateway does not know',
+      answer: refusal(3, 'CHANNEL_INVALID', 'channel: JD_WEB is not a button channel'),
       zh: ['暂时无法付款', '请联系商户。', '关闭'],
       en: ['Payment cannot start', 'Please contact the shop.', 'Close'],
       action: 'close',

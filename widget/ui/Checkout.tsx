@@ -31,6 +31,7 @@ import type {
 } from '../types.ts';
 import { checkChannelData } from '../validate.ts';
 import type { Platform } from './platform.ts';
+import type { ButtonCoupon } from '../../sdk/button-types.ts';
 
 export type CheckoutStep =
   | { kind: 'menu' }
@@ -69,6 +70,10 @@ interface CheckoutState {
   step: CheckoutStep;
   /** What the live region says (screen readers announce changes). */
   live: string;
+  /** The buyer's coupons (an order with buyer_id), once the lazy chunk fetched them. */
+  coupons?: ButtonCoupon[];
+  /** The coupon the payer picked. */
+  couponId?: string;
 }
 
 export class Checkout extends Component<CheckoutProps, CheckoutState> {
@@ -92,9 +97,28 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
   }
 
   override componentDidMount() {
-    const { initialError, instantChannel } = this.props;
+    const { initialError, instantChannel, order, platform } = this.props;
     if (initialError) void this.trouble(initialError);
     else if (instantChannel) void this.start(instantChannel);
+    else if (order.buyerId) {
+      // The 优惠券 row lives in the lazy chunk: load it with the buyer's coupons while the payer reads the menu.
+      platform
+        .loadChunk()
+        .then((chunk) => {
+          this.chunk = chunk;
+          return this.gateway().coupons(order);
+        })
+        .then(
+          (coupons) => this.setState({ coupons }),
+          () => undefined,
+        );
+    }
+  }
+
+  /** The order as it is paid: with the payer's coupon, if any. */
+  payingOrder(): Order {
+    const { couponId } = this.state;
+    return couponId ? { ...this.props.order, couponId } : this.props.order;
   }
 
   override componentWillUnmount() {
@@ -161,15 +185,32 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
   content(step: CheckoutStep) {
     const { messages, order } = this.props;
     switch (step.kind) {
-      case 'menu':
+      case 'menu': {
+        const { coupons, couponId } = this.state;
+        const chunk = this.chunk;
+        const discount = coupons?.find((coupon) => coupon.id === couponId)?.discount ?? 0;
         return (
           <ChannelMenu
             channels={this.props.channels}
-            amount={formatFen(order.amount)}
+            amount={formatFen(order.amount - discount)}
             messages={messages}
             onConfirm={(channel) => void this.start(channel)}
+            note={
+              discount && chunk ? chunk.couponTexts(this.props.locale).saved(formatFen(discount)) : undefined
+            }
+            extra={
+              coupons?.length && chunk ? (
+                <chunk.CouponRow
+                  coupons={coupons}
+                  chosen={couponId}
+                  locale={this.props.locale}
+                  onChoose={(id) => this.setState({ couponId: id })}
+                />
+              ) : undefined
+            }
           />
         );
+      }
       case 'creating':
         return <StatusMessage kind="progress" title={messages.creating} />;
       case 'trouble': {

@@ -40,7 +40,8 @@ export async function pay(
   restChannel: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const { order, environment, platform, locale, callbacks } = checkout.props;
+  const { environment, platform, locale, callbacks } = checkout.props;
+  const order = checkout.payingOrder();
   let bill: CreatedBill;
   try {
     bill = await checkout.gateway().createBill(restChannel, order, signal);

@@ -8,7 +8,8 @@ export interface Random {
   chance(p: number): boolean;
 }
 
-export function seededRandom(seed = Number(process.env.SPAY_FUZZ_SEED) || Date.now() % 2 ** 31): Random {
+/** SPAY_FUZZ_SEED when set (0 included), else a fresh seed from the clock: callers print `seed` with every run. */
+export function seededRandom(seed = fuzzSeedFromEnvironment() ?? Date.now() % 2 ** 31): Random {
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -89,4 +90,12 @@ export const oddValues: readonly unknown[] = [
 /** Only what survives JSON (for objects passed into a browser page). */
 export function jsonSafe(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value) ?? 'null');
+}
+
+function fuzzSeedFromEnvironment(): number | undefined {
+  const given = process.env.SPAY_FUZZ_SEED;
+  if (given === undefined || given === '') return undefined;
+  const seed = Number(given);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`SPAY_FUZZ_SEED: not a seed: ${given}`);
+  return seed;
 }

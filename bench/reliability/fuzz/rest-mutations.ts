@@ -131,7 +131,7 @@ export function fuzzRequest(targets: FuzzTargets, random: Random): FuzzRequest {
     authBroken ? brokenAuth(app, random) : signedAuth(app, secret);
   const knownBillNo = () => random.pick(targets.paidBillNos);
   const knownId = () => random.pick(targets.billIds);
-  const kind = random.int(11);
+  const kind = random.int(13);
 
   if (kind === 0 || kind === 1) {
     // Pay: a new bill, or one reusing an existing bill_no with another amount (must be a duplicate).
@@ -359,6 +359,106 @@ export function fuzzRequest(targets: FuzzTargets, random: Random): FuzzRequest {
       method: 'GET',
       path: `${path}?${query(fields, random)}`,
       mustFail: authBroken && path !== '/2/rest/bc_transfer/banks',
+    };
+  }
+  if (kind === 11) {
+    // Offline (线下): a payment code or QR bill, its status, REVERT, and a refund that can never move money.
+    const path = random.pick([
+      '/2/rest/offline/bill',
+      '/2/rest/offline/bill/status',
+      `/2/rest/offline/bill/${knownBillNo()}`,
+      '/2/rest/offline/refund',
+    ]);
+    if (path === '/2/rest/offline/refund') {
+      const fields: Record<string, unknown> = {
+        ...auth('master'),
+        bill_no: knownBillNo(),
+        refund_no: `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}${random.int(1e6)}`,
+        refund_fee: random.pick(invalidFees),
+      };
+      mutateFields(fields, random, ['bill_no', 'refund_no', 'channel', 'refund_reason', 'store_id']);
+      if (
+        typeof fields.refund_fee === 'number' &&
+        Number.isInteger(fields.refund_fee) &&
+        fields.refund_fee > 0
+      )
+        fields.refund_fee = -1;
+      return { label: `POST ${path}`, method: 'POST', path, ...rawBody(fields, random), mustFail: true };
+    }
+    const channel = random.pick([
+      'WX_SCAN',
+      'ALI_SCAN',
+      'WX_NATIVE',
+      'ALI_OFFLINE_QRCODE',
+      'ALI_WEB',
+      'BOGUS',
+    ]);
+    const fields: Record<string, unknown> =
+      path === '/2/rest/offline/bill'
+        ? {
+            ...auth('app'),
+            channel,
+            total_fee: 1 + random.int(1000),
+            bill_no: random.chance(0.4) ? knownBillNo() : uniqueBillNo('O'),
+            title: 'fuzz',
+            auth_code:
+              channel === 'WX_SCAN'
+                ? `13${random.int(1e9)}`.padEnd(18, '0')
+                : `28${random.int(1e9)}`.padEnd(18, '0'),
+            store_id: 'NJ_001',
+          }
+        : path === '/2/rest/offline/bill/status'
+          ? { ...auth('app'), bill_no: knownBillNo(), channel: random.pick(['WX', 'ALI', channel]) }
+          : { ...auth('app'), method: 'REVERT' };
+    mutateFields(
+      fields,
+      random,
+      Object.keys(fields).filter((name) => !['app_id', 'timestamp', 'app_sign'].includes(name)),
+    );
+    const label =
+      path.startsWith('/2/rest/offline/bill/') && !path.endsWith('/status')
+        ? 'POST /2/rest/offline/bill/{bill_no}'
+        : `POST ${path}`;
+    return { label, method: 'POST', path, ...rawBody(fields, random), mustFail: authBroken };
+  }
+  if (kind === 12) {
+    // International (PayPal, sandbox): approval page, a card, a saved card; amounts in minor units.
+    const channel = random.pick([
+      'PAYPAL_PAYPAL',
+      'PAYPAL_CREDITCARD',
+      'PAYPAL_SAVED_CREDITCARD',
+      'PAYPAL_LIVE',
+    ]);
+    const fields: Record<string, unknown> = {
+      ...auth('app'),
+      channel,
+      total_fee: 1 + random.int(10_000),
+      currency: random.pick(['USD', 'JPY', 'EUR', 'CNY', 'usd']),
+      bill_no: random.chance(0.4) ? knownBillNo() : uniqueBillNo('P'),
+      title: 'fuzz',
+      return_url: 'https://shop.example/paid',
+      credit_card_info: {
+        card_number: random.pick(['4111111111111111', '4000000000000002', '4111111111111112']),
+        expire_month: 1 + random.int(12),
+        expire_year: 2020 + random.int(20),
+        cvv: '123',
+        first_name: 'Jim',
+        last_name: 'Green',
+        card_type: random.pick(['visa', 'jcb']),
+      },
+      credit_card_id: random.pick(['CARD-UNKNOWN1', 'card', '']),
+    };
+    mutateFields(
+      fields,
+      random,
+      Object.keys(fields).filter((name) => !['app_id', 'timestamp', 'app_sign'].includes(name)),
+    );
+    return {
+      label: 'POST /2/rest/international/bill',
+      method: 'POST',
+      path: '/2/rest/international/bill',
+      ...rawBody(fields, random),
+      mustFail: authBroken,
     };
   }
   const fields: Record<string, unknown> = {

@@ -24,17 +24,46 @@ interface PageVerdict {
   shownAsText: boolean;
 }
 
-/** Did the payload run (window.__xss set, or a dialog opened), and is it in the page's text (light and shadow DOM)? */
-async function inspect(page: Page, payload: string, dialogs: { count: number }): Promise<PageVerdict> {
+/** The page's text, light and shadow DOM (the widget's dialog), as a page expression. */
+const pageText = `(function () {
+  var texts = [document.body ? document.body.innerText : ''];
+  var host = document.querySelector('spay-checkout');
+  if (host && host.shadowRoot) texts.push(host.shadowRoot.textContent || '');
+  return texts.join('\\n');
+})()`;
+
+/** Every image of the page (light and shadow DOM) has loaded or failed: an `onerror` payload has had its turn. */
+const imagesSettled = `(function () {
+  var images = Array.prototype.slice.call(document.images);
+  var host = document.querySelector('spay-checkout');
+  if (host && host.shadowRoot) images = images.concat(Array.prototype.slice.call(host.shadowRoot.querySelectorAll('img')));
+  return images.every(function (image) { return image.complete; });
+})()`;
+
+/**
+ * Did the payload run (window.__xss set, or a dialog opened), and is it in the page's text (light and shadow DOM)?
+ * Waits for states, not for time: the page loaded, the title shown when the page shows it (bounded: a page that
+ * never shows it is reported), every image settled (an `onerror` payload fires then), and one more task of the page.
+ */
+async function inspect(
+  page: Page,
+  payload: string,
+  dialogs: { count: number },
+  showsTitle: boolean,
+): Promise<PageVerdict> {
   await page.waitForLoadState('load');
-  await page.waitForTimeout(100);
+  if (showsTitle) {
+    await page
+      .waitForFunction(`${pageText}.indexOf(${JSON.stringify(payload)}) !== -1`, undefined, {
+        timeout: 10_000,
+      })
+      .catch(() => undefined);
+  }
+  await page.waitForFunction(imagesSettled);
+  // The error event of an image that has just failed is a task queued after it: let it run first.
+  await page.evaluate('new Promise(function (resolve) { setTimeout(resolve, 0); })');
   const verdict = (await page.evaluate(
-    `(() => {
-      var texts = [document.body ? document.body.innerText : ''];
-      var host = document.querySelector('spay-checkout');
-      if (host && host.shadowRoot) texts.push(host.shadowRoot.textContent || '');
-      return { ran: typeof window.__xss !== 'undefined', shownAsText: texts.join('\\n').indexOf(${JSON.stringify(payload)}) !== -1 };
-    })()`,
+    `({ ran: typeof window.__xss !== 'undefined', shownAsText: ${pageText}.indexOf(${JSON.stringify(payload)}) !== -1 })`,
   )) as PageVerdict;
   return { ran: verdict.ran || dialogs.count > 0, shownAsText: verdict.shownAsText };
 }
@@ -96,7 +125,7 @@ export async function checkXssPages(stage: SecurityStage, checks: Checks): Promi
     for (const target of targets) {
       const opened = await openPage(stage, target.userAgent);
       await opened.page.goto(target.url);
-      const verdict = await inspect(opened.page, payload, opened.dialogs);
+      const verdict = await inspect(opened.page, payload, opened.dialogs, target.showsTitle);
       pagesChecked += 1;
       if (verdict.shownAsText) shownAsText += 1;
       if (verdict.ran) xssResults.push(`${target.name}: ${payload} ran`);
@@ -109,7 +138,7 @@ export async function checkXssPages(stage: SecurityStage, checks: Checks): Promi
     await opened.page.goto(`${gateway.url}/sandbox/cashier/${aliId}`);
     await opened.page.getByRole('button', { name: '支付', exact: true }).click();
     await opened.page.waitForURL(/\/1\/pay\/jsbutton\/result\//);
-    const verdict = await inspect(opened.page, payload, opened.dialogs);
+    const verdict = await inspect(opened.page, payload, opened.dialogs, true);
     pagesChecked += 1;
     if (verdict.shownAsText) shownAsText += 1;
     if (verdict.ran || !verdict.shownAsText)
@@ -123,12 +152,17 @@ export async function checkXssPages(stage: SecurityStage, checks: Checks): Promi
     await widget.page.evaluate(
       `BC.click(Object.assign(JSON.parse(document.body.dataset.order), { optional: ${JSON.stringify(optionalPayload)} }))`,
     );
-    await widget.page.waitForTimeout(200);
+    // The channel menu is open before the second click; the QR panel (its code drawn) after it.
+    await widget.page.waitForFunction(
+      `(function () { var host = document.querySelector('spay-checkout'); return !!(host && host.shadowRoot && host.shadowRoot.querySelector('[role="dialog"] button')); })()`,
+    );
     await widget.page.evaluate(
       `BC.click(Object.assign(JSON.parse(document.body.dataset.order), { instant_channel: 'wxmp', optional: ${JSON.stringify(optionalPayload)} }))`,
     );
-    await widget.page.waitForTimeout(800);
-    const widgetVerdict = await inspect(widget.page, payload, widget.dialogs);
+    await widget.page.waitForFunction(
+      `(function () { var host = document.querySelector('spay-checkout'); return !!(host && host.shadowRoot && host.shadowRoot.querySelector('.qr svg, .qr canvas, .qr img')); })()`,
+    );
+    const widgetVerdict = await inspect(widget.page, payload, widget.dialogs, false);
     pagesChecked += 1;
     if (widgetVerdict.ran) xssResults.push(`widget: ${payload} ran`);
     await widget.close();

@@ -9,6 +9,7 @@ import { Field } from '../../components/Field/Field.tsx';
 import { Notice } from '../../components/Notice/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { parseOrigins } from './origins.ts';
+import { errorText } from '../../i18n/names.ts';
 
 export interface AppFields {
   name: string;
@@ -33,8 +34,9 @@ export function AppForm(props: {
   const [error, setError] = useState<{ field?: string; message: string }>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
-  const fieldError = (field: string) =>
-    error?.field === field || error?.field?.startsWith(`${field}.`) ? error.message : undefined;
+  const atKnown = (given: string | undefined, field: string) =>
+    given === field || !!given?.startsWith(`${field}.`);
+  const fieldError = (field: string) => (atKnown(error?.field, field) ? error?.message : undefined);
   const id = (name: string) => `${props.idPrefix}-${name}`;
   const known = ['name', 'mode', 'webhookUrl', 'liveWebhookUrl', 'allowedOrigins'];
 
@@ -47,8 +49,12 @@ export function AppForm(props: {
       await props.onSubmit({ name, mode, webhookUrl, liveWebhookUrl, allowedOrigins: parseOrigins(origins) });
       setSaved(true);
     } catch (caught) {
-      if (caught instanceof ApiError) setError({ field: caught.field, message: caught.message });
-      else setError({ message: (caught as Error).message });
+      setError({
+        field: caught instanceof ApiError ? caught.field : undefined,
+        message: errorText(t, caught, {
+          atField: caught instanceof ApiError && known.some((name) => atKnown(caught.field, name)),
+        }),
+      });
     } finally {
       setBusy(false);
     }

@@ -10,6 +10,7 @@ import { DateTime } from '../../components/DateTime/DateTime.tsx';
 import { Notice } from '../../components/Notice/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { SecretsOnce } from './SecretsOnce.tsx';
+import { errorText } from '../../i18n/names.ts';
 
 const kinds: { kind: SecretKind; key: keyof ConsoleApp['secrets'] }[] = [
   { kind: 'app-secret', key: 'appSecret' },
@@ -19,13 +20,13 @@ const kinds: { kind: SecretKind; key: keyof ConsoleApp['secrets'] }[] = [
 ];
 
 export function SecretsPanel(props: { app: ConsoleApp; onRotated(): void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { api } = useConsole();
   const names = t('apps.secretNames').split('|');
   const [asking, setAsking] = useState<number>();
   const [shown, setShown] = useState<{ name: string; value: string }>();
   const [error, setError] = useState<string>();
-  const grace = locale === 'zh-CN' ? '24 小时' : '24 hours';
+  const grace = t('apps.grace');
 
   const rotate = async (index: number) => {
     setAsking(undefined);
@@ -35,7 +36,7 @@ export function SecretsPanel(props: { app: ConsoleApp; onRotated(): void }) {
       setShown({ name: names[index], value: answer.secret });
       props.onRotated();
     } catch (caught) {
-      setError((caught as Error).message);
+      setError(errorText(t, caught));
     }
   };
 
@@ -61,8 +62,7 @@ export function SecretsPanel(props: { app: ConsoleApp; onRotated(): void }) {
                 {secret.previousValidUntil !== null && secret.previousValidUntil > Date.now() && (
                   <span class="grace">
                     {' '}
-                    ({locale === 'zh-CN' ? '旧密钥有效至' : 'old one valid until'}{' '}
-                    <DateTime at={secret.previousValidUntil} />)
+                    ({t('apps.oldValidUntil')} <DateTime at={secret.previousValidUntil} />)
                   </span>
                 )}{' '}
                 <button type="button" onClick={() => setAsking(index)}>

@@ -8,9 +8,10 @@ import { useCursorPages } from '../../components/Pager/use-cursor-pages.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
+import { auditActionName } from '../../i18n/names.ts';
 
 export function Audit() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { api, app } = useConsole();
   const [thisAppOnly, setThisAppOnly] = useState(false);
   const pages = useCursorPages();
@@ -29,7 +30,7 @@ export function Audit() {
               setThisAppOnly(event.currentTarget.checked);
             }}
           />
-          {locale === 'zh-CN' ? `只看 ${app.name}` : `Only ${app.name}`}
+          {t('audit.thisApp', { name: app.name })}
         </label>
       )}
       <LoadProblem loaded={loaded} />
@@ -58,7 +59,7 @@ export function Audit() {
                   </td>
                   <td>{entry.operator}</td>
                   <td>
-                    <code>{entry.action}</code>
+                    {auditActionName(t, entry.action)} <code>{entry.action}</code>
                   </td>
                   <td>{entry.appId ?? '—'}</td>
                   <td>

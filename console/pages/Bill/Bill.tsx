@@ -13,6 +13,7 @@ import { Link } from '../../router/Link.tsx';
 import { routePath } from '../../router/routes.ts';
 import { RefundForm } from './RefundForm.tsx';
 import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
+import { channelName } from '../../i18n/names.ts';
 
 export function Bill(props: { app: ConsoleApp; billId: string }) {
   const { t } = useI18n();
@@ -42,7 +43,7 @@ export function Bill(props: { app: ConsoleApp; billId: string }) {
                 <StatusBadge status={data.bill.status} />
               </dd>
               <dt>{t('bills.channel')}</dt>
-              <dd>{data.bill.subChannel || data.bill.channel}</dd>
+              <dd>{channelName(t, data.bill.subChannel || data.bill.channel)}</dd>
               <dt>{t('bill.tradeNo')}</dt>
               <dd data-field="tradeNo">{data.bill.tradeNo ?? '—'}</dd>
               <dt>{t('apps.mode')}</dt>
@@ -76,7 +77,7 @@ export function Bill(props: { app: ConsoleApp; billId: string }) {
                 <tbody>
                   {data.attempts.map((attempt) => (
                     <tr key={attempt.id}>
-                      <td>{attempt.subChannel || attempt.channel}</td>
+                      <td>{channelName(t, attempt.subChannel || attempt.channel)}</td>
                       <td>{attempt.tradeNo ?? '—'}</td>
                       <td>
                         <StatusBadge status={attempt.status} />

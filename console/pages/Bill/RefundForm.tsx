@@ -10,6 +10,7 @@ import { Field } from '../../components/Field/Field.tsx';
 import { fenToYuan, yuanToFen } from '../../components/Money/money.ts';
 import { Notice } from '../../components/Notice/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { errorText } from '../../i18n/names.ts';
 
 export function RefundForm(props: {
   appId: string;
@@ -44,10 +45,7 @@ export function RefundForm(props: {
     if (refundFee === undefined) {
       setError({
         field: 'refundFee',
-        message:
-          locale === 'zh-CN'
-            ? '请输入大于 0 的金额，最多两位小数。'
-            : 'Enter an amount above 0 with at most two decimals.',
+        message: t('bill.amountInvalid'),
       });
       return;
     }
@@ -61,8 +59,12 @@ export function RefundForm(props: {
       setDone(t('bill.refundDone', { refundNo: answer.refund.refundNo }));
       props.onRefunded(answer.refund);
     } catch (caught) {
-      if (caught instanceof ApiError) setError({ field: caught.field, message: caught.message });
-      else setError({ message: (caught as Error).message });
+      setError({
+        field: caught instanceof ApiError ? caught.field : undefined,
+        message: errorText(t, caught, {
+          atField: caught instanceof ApiError && ['refundFee', 'reason'].includes(caught.field ?? ''),
+        }),
+      });
     } finally {
       setBusy(false);
     }

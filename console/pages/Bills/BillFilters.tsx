@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { BillFilters as Filters } from '../../api/console-api.ts';
 import type { Mode } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { channelName, familyName } from '../../i18n/names.ts';
 
 const channels = [
   'ALI',
@@ -27,7 +28,7 @@ function localTime(text: string): number | undefined {
 }
 
 export function BillFilters(props: { mode: Mode; onApply(filters: Filters): void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [billNo, setBillNo] = useState('');
   const [channel, setChannel] = useState('');
   const [status, setStatus] = useState('');
@@ -38,7 +39,7 @@ export function BillFilters(props: { mode: Mode; onApply(filters: Filters): void
     open: t('bills.status.unpaid'),
     paid: t('bills.status.paid'),
     closed: t('bills.status.closed'),
-    expired: locale === 'zh-CN' ? '已过期' : 'Expired',
+    expired: t('status.expired'),
   };
   const apply = (event: Event) => {
     event.preventDefault();
@@ -63,7 +64,7 @@ export function BillFilters(props: { mode: Mode; onApply(filters: Filters): void
           <option value="">{t('common.all')}</option>
           {channels.map((code) => (
             <option key={code} value={code}>
-              {code}
+              {code.includes('_') ? channelName(t, code) : familyName(t, code)}
             </option>
           ))}
         </select>

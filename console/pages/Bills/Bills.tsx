@@ -15,6 +15,7 @@ import { Link } from '../../router/Link.tsx';
 import { routePath } from '../../router/routes.ts';
 import { BillFilters } from './BillFilters.tsx';
 import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
+import { channelName } from '../../i18n/names.ts';
 
 export const billsPageSize = 20;
 
@@ -68,7 +69,7 @@ export function Bills(props: { app: ConsoleApp }) {
                     <Link href={routePath({ page: 'bill', billId: bill.id })}>{bill.billNo}</Link>
                   </td>
                   <td>{bill.title}</td>
-                  <td>{bill.subChannel || bill.channel}</td>
+                  <td>{channelName(t, bill.subChannel || bill.channel)}</td>
                   <td>
                     <Money fen={bill.totalFee} />
                   </td>

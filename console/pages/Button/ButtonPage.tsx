@@ -14,6 +14,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { ButtonPreview } from './ButtonPreview.tsx';
 import { ChannelList } from './ChannelList.tsx';
 import { enabledCodes } from './channel-order.ts';
+import { errorText } from '../../i18n/names.ts';
 
 export function ButtonPage(props: { app: ConsoleApp }) {
   const { t } = useI18n();
@@ -44,7 +45,7 @@ export function ButtonPage(props: { app: ConsoleApp }) {
     } catch (caught) {
       setOutcome({
         kind: 'error',
-        text: caught instanceof ApiError ? `${caught.field ?? ''} ${caught.message}` : String(caught),
+        text: errorText(t, caught),
       });
     } finally {
       setBusy(false);

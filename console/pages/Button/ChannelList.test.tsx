@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ButtonChannel } from '../../api/types.ts';
@@ -34,12 +34,20 @@ describe('ChannelList', () => {
     expect(document.querySelector('output')).toHaveTextContent('ali,wxmp,un');
   });
 
-  it('moves a channel with Alt+arrow keys and announces where it went', () => {
+  it('moves a channel with Alt+arrow keys, keeps it focused and announces where it went', async () => {
     render(<Harness />);
     const union = document.querySelector<HTMLElement>('li[data-code="un"]')!;
     fireEvent.keyDown(union, { key: 'ArrowUp', altKey: true });
     expect(order()).toEqual(['ali', 'un', 'wxmp']);
     expect(screen.getByText('UnionPay moved to position 2 of 3.')).toHaveAttribute('aria-live', 'polite');
+    // The moved row keeps the focus: the next Alt+↑ moves it again.
+    await waitFor(() => expect(document.querySelector('li[data-code="un"]')).toHaveFocus());
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp', altKey: true });
+    expect(order()).toEqual(['un', 'ali', 'wxmp']);
+    fireEvent.keyDown(document.querySelector<HTMLElement>('li[data-code="un"]')!, {
+      key: 'ArrowDown',
+      altKey: true,
+    });
     // Without Alt the arrow keys are left to the page (scrolling).
     fireEvent.keyDown(document.querySelector<HTMLElement>('li[data-code="un"]')!, { key: 'ArrowUp' });
     expect(order()).toEqual(['ali', 'un', 'wxmp']);

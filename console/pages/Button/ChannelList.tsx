@@ -2,15 +2,17 @@
  * The channels of the payer's menu: a switch per channel, reordered by drag and drop or by keyboard (Alt+↑/↓ on
  * a row, or its move buttons); every move is announced to screen readers.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ButtonChannel } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { channelName } from '../../i18n/names.ts';
 import { moveItem, toggleChannel } from './channel-order.ts';
 
 export function ChannelList(props: { channels: ButtonChannel[]; onChange(channels: ButtonChannel[]): void }) {
   const { t } = useI18n();
   const [dragging, setDragging] = useState<number>();
   const [announcement, setAnnouncement] = useState('');
+  const [focusCode, setFocusCode] = useState<string>();
   const list = useRef<HTMLOListElement>(null);
   const { channels } = props;
 
@@ -19,11 +21,20 @@ export function ChannelList(props: { channels: ButtonChannel[]; onChange(channel
     if (next.every((channel, index) => channel === channels[index])) return;
     props.onChange(next);
     const position = next.indexOf(channels[from]) + 1;
-    setAnnouncement(t('button.moved', { channel: channels[from].label, position, count: next.length }));
-    if (focus) {
-      requestAnimationFrame(() => list.current?.querySelectorAll<HTMLElement>('li')[position - 1]?.focus());
-    }
+    setAnnouncement(
+      t('button.moved', { channel: channelName(t, channels[from].code), position, count: next.length }),
+    );
+    if (focus) setFocusCode(channels[from].code);
   };
+
+  // A channel moved by keyboard keeps the focus in its new place (moving its row in the DOM drops it), so the next
+  // Alt+arrow moves it again.
+  useEffect(() => {
+    if (focusCode === undefined) return;
+    const rows = [...(list.current?.querySelectorAll<HTMLElement>('li') ?? [])];
+    rows.find((row) => row.dataset.code === focusCode)?.focus();
+    setFocusCode(undefined);
+  }, [channels, focusCode]);
 
   return (
     <>
@@ -36,7 +47,7 @@ export function ChannelList(props: { channels: ButtonChannel[]; onChange(channel
             draggable
             data-code={channel.code}
             class={dragging === index ? 'channel dragging' : 'channel'}
-            aria-label={`${index + 1}. ${channel.label}`}
+            aria-label={`${index + 1}. ${channelName(t, channel.code)}`}
             onKeyDown={(event) => {
               if (event.target !== event.currentTarget || !event.altKey) return;
               if (event.key === 'ArrowUp') {
@@ -77,15 +88,17 @@ export function ChannelList(props: { channels: ButtonChannel[]; onChange(channel
                   props.onChange(toggleChannel(channels, channel.code, event.currentTarget.checked))
                 }
               />
-              <span class="visually-hidden">{t('button.enable', { channel: channel.label })}</span>
+              <span class="visually-hidden">
+                {t('button.enable', { channel: channelName(t, channel.code) })}
+              </span>
             </label>
             <span class="channel-label">
-              {channel.label} <code>{channel.code}</code>
+              {channelName(t, channel.code)} <code>{channel.code}</code>
             </span>
             <span class="move">
               <button
                 type="button"
-                aria-label={t('button.moveUp', { channel: channel.label })}
+                aria-label={t('button.moveUp', { channel: channelName(t, channel.code) })}
                 disabled={index === 0}
                 onClick={() => move(index, index - 1, false)}
               >
@@ -93,7 +106,7 @@ export function ChannelList(props: { channels: ButtonChannel[]; onChange(channel
               </button>
               <button
                 type="button"
-                aria-label={t('button.moveDown', { channel: channel.label })}
+                aria-label={t('button.moveDown', { channel: channelName(t, channel.code) })}
                 disabled={index === channels.length - 1}
                 onClick={() => move(index, index + 1, false)}
               >

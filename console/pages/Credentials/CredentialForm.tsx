@@ -1,7 +1,8 @@
 /**
  * One channel family's credentials: every field empty (saved values are never sent back; the form says which
- * are set), keys and certificates pasted or uploaded, saved as a whole (the server replaces the family's
- * settings), errors at the field the server names, and "test connection".
+ * are set), keys and certificates pasted or uploaded. Only what the operator fills in is sent: an empty field
+ * keeps its saved value, a saved optional field can be removed. Errors at the field the server names, and
+ * "test connection".
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client.ts';
@@ -10,9 +11,9 @@ import { useConsole } from '../../app/console-context.tsx';
 import { Field } from '../../components/Field/Field.tsx';
 import { Notice } from '../../components/Notice/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { errorText, familyName } from '../../i18n/names.ts';
 import {
   credentialFields,
-  familyNames,
   settingsField,
   settingsToSend,
   type CredentialField,
@@ -32,14 +33,14 @@ export function CredentialForm(props: {
   credential: Credential;
   onSaved(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { api } = useConsole();
-  const zh = locale === 'zh-CN';
   const [values, setValues] = useState<Record<string, string>>({});
+  const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<{ field?: string; message: string }>();
   const [outcome, setOutcome] = useState<{ kind: 'success' | 'error'; text: string }>();
   const [busy, setBusy] = useState(false);
-  const name = familyNames[props.family][zh ? 1 : 0];
+  const name = familyName(t, props.family);
   const idOf = (field: string) => `cred-${props.family}-${field}`;
   const set = (field: string, value: string) => setValues((current) => ({ ...current, [field]: value }));
 
@@ -49,18 +50,20 @@ export function CredentialForm(props: {
     setOutcome(undefined);
     setBusy(true);
     try {
-      await api.saveCredential(
-        props.appId,
-        props.family,
-        settingsToSend(props.family, values) as Record<string, string>,
-      );
+      await api.saveCredential(props.appId, props.family, settingsToSend(props.family, values, removed));
       setValues({});
+      setRemoved(new Set());
       setOutcome({ kind: 'success', text: t('common.saved') });
       props.onSaved();
     } catch (caught) {
-      if (caught instanceof ApiError)
-        setError({ field: settingsField(caught.field), message: caught.message });
-      else setError({ message: (caught as Error).message });
+      setError({
+        field: caught instanceof ApiError ? settingsField(caught.field) : undefined,
+        message: errorText(t, caught, {
+          atField:
+            caught instanceof ApiError &&
+            credentialFields[props.family].some((field) => field.name === settingsField(caught.field)),
+        }),
+      });
     } finally {
       setBusy(false);
     }
@@ -78,7 +81,7 @@ export function CredentialForm(props: {
         }),
       });
     } catch (caught) {
-      setOutcome({ kind: 'error', text: (caught as Error).message });
+      setOutcome({ kind: 'error', text: errorText(t, caught) });
     }
   };
 
@@ -90,78 +93,87 @@ export function CredentialForm(props: {
           {props.credential.configured ? t('credentials.configured') : t('credentials.notConfigured')}
         </span>
       </h2>
-      <p>
-        {zh
-          ? '保存会替换该渠道的全部参数：请填写所有需要的字段。已保存的值不会再显示。'
-          : 'Saving replaces all of this channel’s settings: fill in every field it needs. Saved values are never shown again.'}
-      </p>
+      <p>{t('credentials.saveHelp')}</p>
       <form onSubmit={save} noValidate>
         {credentialFields[props.family].map((field) => {
           const isSet = props.credential.fieldsSet.includes(field.name);
           const hint = [
-            field.optional ? (zh ? '可选' : 'optional') : '',
+            field.optional ? t('credentials.optional') : '',
             isSet ? t('credentials.secretKept') : '',
           ]
             .filter(Boolean)
             .join(' · ');
           const fieldError = error?.field === field.name ? error.message : undefined;
           return (
-            <Field
-              key={field.name}
-              id={idOf(field.name)}
-              label={field.name}
-              hint={hint || undefined}
-              error={fieldError}
-            >
-              {(control) =>
-                field.kind === 'choice' ? (
-                  <select
-                    {...control}
-                    value={values[field.name] ?? ''}
-                    onChange={(event) => set(field.name, event.currentTarget.value)}
-                  >
-                    <option value="">—</option>
-                    {field.choices!.map((choice) => (
-                      <option key={choice} value={choice}>
-                        {choice}
-                      </option>
-                    ))}
-                  </select>
-                ) : field.kind === 'pem' ? (
-                  <>
-                    <textarea
+            <div key={field.name} class="credential-field">
+              <Field id={idOf(field.name)} label={field.name} hint={hint || undefined} error={fieldError}>
+                {(control) =>
+                  field.kind === 'choice' ? (
+                    <select
                       {...control}
-                      rows={3}
-                      spellcheck={false}
+                      value={values[field.name] ?? ''}
+                      onChange={(event) => set(field.name, event.currentTarget.value)}
+                    >
+                      <option value="">—</option>
+                      {field.choices!.map((choice) => (
+                        <option key={choice} value={choice}>
+                          {choice}
+                        </option>
+                      ))}
+                    </select>
+                  ) : field.kind === 'pem' ? (
+                    <>
+                      <textarea
+                        {...control}
+                        rows={3}
+                        spellcheck={false}
+                        autoComplete="off"
+                        value={values[field.name] ?? ''}
+                        onInput={(event) => set(field.name, event.currentTarget.value)}
+                      />
+                      <label class="upload">
+                        {t('credentials.upload')} ({field.name})
+                        <input
+                          type="file"
+                          onChange={async (event) => {
+                            const file = event.currentTarget.files?.[0];
+                            if (file) set(field.name, await readUpload(file, field));
+                          }}
+                        />
+                      </label>
+                    </>
+                  ) : (
+                    <input
+                      {...control}
+                      type={field.kind === 'secret' ? 'password' : 'text'}
                       autoComplete="off"
                       value={values[field.name] ?? ''}
                       onInput={(event) => set(field.name, event.currentTarget.value)}
                     />
-                    <label class="upload">
-                      {t('credentials.upload')} ({field.name})
-                      <input
-                        type="file"
-                        onChange={async (event) => {
-                          const file = event.currentTarget.files?.[0];
-                          if (file) set(field.name, await readUpload(file, field));
-                        }}
-                      />
-                    </label>
-                  </>
-                ) : (
+                  )
+                }
+              </Field>
+              {isSet && field.optional && (
+                <label class="check">
                   <input
-                    {...control}
-                    type={field.kind === 'secret' ? 'password' : 'text'}
-                    autoComplete="off"
-                    value={values[field.name] ?? ''}
-                    onInput={(event) => set(field.name, event.currentTarget.value)}
+                    type="checkbox"
+                    checked={removed.has(field.name)}
+                    onChange={(event) => {
+                      const next = new Set(removed);
+                      if (event.currentTarget.checked) next.add(field.name);
+                      else next.delete(field.name);
+                      setRemoved(next);
+                    }}
                   />
-                )
-              }
-            </Field>
+                  {t('credentials.remove', { field: field.name })}
+                </label>
+              )}
+            </div>
           );
         })}
-        {error && !error.field && <Notice kind="error">{error.message}</Notice>}
+        {error && !credentialFields[props.family].some((field) => field.name === error.field) && (
+          <Notice kind="error">{error.message}</Notice>
+        )}
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
             {t('common.save')}

@@ -15,6 +15,12 @@ describe('credential settings', () => {
       ],
     });
   });
+  it('sends a field to remove as null, whatever its box holds', () => {
+    expect(settingsToSend('ALI', { seller_id: '2088', app_id: '1' }, new Set(['seller_id']))).toEqual({
+      app_id: '1',
+      seller_id: null,
+    });
+  });
   it('finds the field a server error names', () => {
     expect(settingsField('settings.app_private_key')).toBe('app_private_key');
     expect(settingsField('settings.platform_certificates.1')).toBe('platform_certificates');

@@ -15,12 +15,6 @@ export interface CredentialField {
   choices?: string[];
 }
 
-export const familyNames: Record<Family, [en: string, zh: string]> = {
-  ALI: ['Alipay', '支付宝'],
-  WX: ['WeChat Pay', '微信支付'],
-  UN: ['UnionPay', '银联'],
-};
-
 export const credentialFields: Record<Family, CredentialField[]> = {
   ALI: [
     { name: 'app_id', kind: 'text' },
@@ -62,13 +56,21 @@ export const credentialFields: Record<Family, CredentialField[]> = {
   ],
 };
 
-/** The settings object to send: empty fields left out, a list field split into its PEM blocks. */
+/**
+ * The settings object to send: empty fields left out (the gateway keeps their saved values), fields to remove sent
+ * as null, a list field split into its PEM blocks.
+ */
 export function settingsToSend(
   family: Family,
   values: Record<string, string>,
-): Record<string, string | string[]> {
-  const settings: Record<string, string | string[]> = {};
+  removed: ReadonlySet<string> = new Set(),
+): Record<string, string | string[] | null> {
+  const settings: Record<string, string | string[] | null> = {};
   for (const field of credentialFields[family]) {
+    if (removed.has(field.name)) {
+      settings[field.name] = null;
+      continue;
+    }
     const value = (values[field.name] ?? '').trim();
     if (value === '') continue;
     settings[field.name] = field.list

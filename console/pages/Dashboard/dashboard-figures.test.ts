@@ -8,6 +8,7 @@ const day = (date: string, channels: DayFigures['channels']): DayFigures => ({
   paidCount: Object.values(channels).reduce((total, figures) => total + figures.count, 0),
   paidFee: Object.values(channels).reduce((total, figures) => total + figures.fee, 0),
   billCount: 0,
+  successRate: null,
   refundCount: 0,
   refundFee: 0,
 });
@@ -31,6 +32,16 @@ describe('dashboard figures', () => {
     expect(series).toEqual([
       { channel: 'WX_NATIVE', values: [0, 9] },
       { channel: 'ALI_WEB', values: [2, 0.01] },
+    ]);
+  });
+  it('gives the refunded yuan and the success rate in % per day (none on a day without bills)', () => {
+    const withRefunds = [
+      { ...days[0]!, billCount: 4, successRate: 0.5, refundCount: 1, refundFee: 150 },
+      days[1]!,
+    ];
+    expect(dailySeries(withRefunds, 'refunds').series).toEqual([{ channel: 'refunds', values: [1.5, 0] }]);
+    expect(dailySeries(withRefunds, 'successRate').series).toEqual([
+      { channel: 'successRate', values: [50, null] },
     ]);
   });
   it('shows a rate as a percentage', () => {

@@ -24,13 +24,34 @@ export function sum(days: readonly DayFigures[], pick: (day: DayFigures) => numb
   return days.reduce((total, day) => total + pick(day), 0);
 }
 
-/** The x axis (China midnight of each date, in seconds, as uPlot takes time) and one series per channel. */
-export function dailySeries(days: readonly DayFigures[], value: 'count' | 'fee') {
-  const channels = channelTotals(days).map((total) => total.channel);
+export type ChartValue = 'count' | 'fee' | 'refunds' | 'successRate';
+
+/**
+ * The x axis (China midnight of each date, in seconds, as uPlot takes time) and the lines of a chart: one per
+ * channel for paid counts and volume (yuan); refunded yuan; success rate in % (null on a day without bills).
+ */
+export function dailySeries(days: readonly DayFigures[], value: ChartValue) {
   const x = days.map((day) => Date.parse(`${day.date}T00:00:00+08:00`) / 1000);
+  if (value === 'refunds') {
+    return { x, series: [{ channel: 'refunds', values: days.map((day) => day.refundFee / 100) }] };
+  }
+  if (value === 'successRate') {
+    return {
+      x,
+      series: [
+        {
+          channel: 'successRate',
+          values: days.map((day) =>
+            day.successRate === null ? null : Math.round(day.successRate * 1000) / 10,
+          ),
+        },
+      ],
+    };
+  }
+  const channels = channelTotals(days).map((total) => total.channel);
   const series = channels.map((channel) => ({
     channel,
-    values: days.map((day) => {
+    values: days.map((day): number | null => {
       const figures = day.channels[channel];
       if (!figures) return 0;
       return value === 'count' ? figures.count : figures.fee / 100;

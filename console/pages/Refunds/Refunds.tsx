@@ -14,6 +14,7 @@ import { RefundsTable } from '../../components/RefundsTable/RefundsTable.tsx';
 import { useLoad } from '../../hooks/use-load.ts';
 import { useSelection } from '../../hooks/use-selection.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { errorText } from '../../i18n/names.ts';
 
 export function Refunds(props: { app: ConsoleApp }) {
   const { t } = useI18n();
@@ -48,7 +49,7 @@ export function Refunds(props: { app: ConsoleApp }) {
       pending.reload();
       all.reload();
     } catch (caught) {
-      setOutcome({ kind: 'error', text: (caught as Error).message });
+      setOutcome({ kind: 'error', text: errorText(t, caught) });
     }
   };
 

@@ -6,6 +6,7 @@ import type { Session } from '../../api/types.ts';
 import { Field } from '../../components/Field/Field.tsx';
 import { Notice } from '../../components/Notice/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { errorText } from '../../i18n/names.ts';
 
 export function SignIn(props: { api: ConsoleApi; notice?: string; onSignedIn(session: Session): void }) {
   const { t, locale, setLocale } = useI18n();
@@ -29,9 +30,12 @@ export function SignIn(props: { api: ConsoleApi; notice?: string; onSignedIn(ses
       } else if (caught instanceof ApiError && caught.code === 'unauthenticated') {
         setError({ message: t('signIn.failed') });
       } else if (caught instanceof ApiError && caught.field) {
-        setError({ message: caught.message, field: caught.field });
+        setError({
+          message: errorText(t, caught, { atField: caught.field === 'name' || caught.field === 'password' }),
+          field: caught.field,
+        });
       } else {
-        setError({ message: t('common.error', { message: (caught as Error).message }) });
+        setError({ message: errorText(t, caught) });
       }
     } finally {
       setBusy(false);
@@ -87,7 +91,9 @@ export function SignIn(props: { api: ConsoleApi; notice?: string; onSignedIn(ses
             />
           )}
         </Field>
-        {error && !error.field && <Notice kind="error">{error.message}</Notice>}
+        {error && error.field !== 'name' && error.field !== 'password' && (
+          <Notice kind="error">{error.message}</Notice>
+        )}
         <button type="submit" class="primary" disabled={busy}>
           {t('signIn.submit')}
         </button>

@@ -5,18 +5,17 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { TableScroll } from '../../components/TableScroll/TableScroll.tsx';
 
 export function ReceiverHealth(props: { test: Health; live: Health }) {
-  const { t, locale } = useI18n();
-  const zh = locale === 'zh-CN';
+  const { t } = useI18n();
   const rows: [string, (health: Health) => preact.ComponentChildren][] = [
     ['URL', (health) => <code>{health.url || '—'}</code>],
     [t('dashboard.pendingWebhooks'), (health) => health.pending],
     [t('dashboard.failingWebhooks'), (health) => health.failing],
-    [zh ? '24 小时内送达' : 'Delivered in 24 h', (health) => health.delivered24h],
-    [zh ? '24 小时内失败' : 'Failed in 24 h', (health) => health.failed24h],
-    [zh ? '最近送达' : 'Last delivered', (health) => <DateTime at={health.lastDeliveredAt} />],
-    [zh ? '最近失败' : 'Last failed', (health) => <DateTime at={health.lastFailedAt} />],
+    [t('webhooks.delivered24h'), (health) => health.delivered24h],
+    [t('webhooks.failed24h'), (health) => health.failed24h],
+    [t('webhooks.lastDelivered'), (health) => <DateTime at={health.lastDeliveredAt} />],
+    [t('webhooks.lastFailed'), (health) => <DateTime at={health.lastFailedAt} />],
     [
-      zh ? '耗时中位数' : 'Median latency',
+      t('webhooks.medianLatency'),
       (health) => (health.medianLatencyMs === null ? '—' : `${health.medianLatencyMs} ms`),
     ],
   ];

@@ -15,6 +15,7 @@ import { useLoad } from '../../hooks/use-load.ts';
 import { useSelection } from '../../hooks/use-selection.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ReceiverHealth } from './ReceiverHealth.tsx';
+import { errorText } from '../../i18n/names.ts';
 
 export function Webhooks(props: { app: ConsoleApp }) {
   const { t } = useI18n();
@@ -45,7 +46,7 @@ export function Webhooks(props: { app: ConsoleApp }) {
       deliveries.reload();
       health.reload();
     } catch (caught) {
-      setOutcome({ kind: 'error', text: (caught as Error).message });
+      setOutcome({ kind: 'error', text: errorText(t, caught) });
     }
   };
 

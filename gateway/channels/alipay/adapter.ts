@@ -10,8 +10,10 @@ import { AlipaySdk } from 'alipay-sdk';
 import {
   ChannelCallError,
   NotifyRejected,
+  type CancelResult,
   type ChannelAdapter,
   type ChannelAttempt,
+  type PaymentCodeResult,
   type ChannelNotice,
   type ChannelRefundRequest,
   type ChannelTransferRequest,
@@ -107,7 +109,7 @@ export class AlipayAdapter implements ChannelAdapter {
       subject: attempt.title,
       time_expire: attempt.expiresAt === null ? null : beijingTime(attempt.expiresAt),
     };
-    if (attempt.channel === 'ALI_QRCODE') {
+    if (attempt.channel === 'ALI_QRCODE' || attempt.channel === 'ALI_OFFLINE_QRCODE') {
       const answer = await this.call('alipay.trade.precreate', { notify_url: urls.notifyUrl }, biz);
       const codeUrl = answer.qr_code;
       if (typeof codeUrl !== 'string' || codeUrl === '') {
@@ -135,6 +137,68 @@ export class AlipayAdapter implements ChannelAdapter {
       return { action: 'redirect', url: this.settings.gateway_url, method: 'GET', param };
     }
     throw new ChannelCallError('CHANNEL_NOT_SUPPORTED', `Alipay does not serve ${attempt.channel}`, false);
+  }
+
+  /**
+   * ALI_SCAN: alipay.trade.pay with scene bar_code (当面付条码支付). 10000 is paid; 10003 waits for the payer's
+   * password (settled by alipay.trade.query or the notify); a 40004 is the payer's refusal (balance, invalid code).
+   */
+  async chargePaymentCode(
+    attempt: ChannelAttempt,
+    authCode: string,
+    urls: ChannelUrls,
+  ): Promise<PaymentCodeResult> {
+    const answer = await this.call(
+      'alipay.trade.pay',
+      { notify_url: urls.notifyUrl },
+      {
+        out_trade_no: attempt.outTradeNo,
+        scene: 'bar_code',
+        auth_code: authCode,
+        product_code: 'FACE_TO_FACE_PAYMENT',
+        subject: attempt.title,
+        total_amount: fenToYuan(attempt.totalFee),
+        timeout_express: '5m',
+      },
+      'business',
+    );
+    const { sign: _unused, ...detail } = answer as Record<string, unknown>;
+    if (answer.code === alipayCodes.paymentInProcess) return { status: 'waiting', detail };
+    if (answer.code !== alipayCodes.success) {
+      return {
+        status: 'failed',
+        reason: `${answer.sub_code ?? answer.code} ${answer.sub_msg ?? answer.msg}`,
+        detail,
+      };
+    }
+    const totalFee = yuanToFen(String(answer.total_amount ?? ''));
+    if (totalFee === null) {
+      throw new ChannelCallError(
+        'BAD_AMOUNT',
+        `total_amount "${String(answer.total_amount)}" is not a yuan amount`,
+        false,
+      );
+    }
+    return {
+      status: 'paid',
+      tradeNo: String(answer.trade_no ?? ''),
+      totalFee,
+      paidAt: parseBeijingTime(answer.gmt_payment as string | undefined) ?? this.now(),
+      detail,
+    };
+  }
+
+  /** REVERT: alipay.trade.cancel closes a waiting trade, or refunds and closes a paid one. */
+  async cancelPayment(attempt: ChannelAttempt): Promise<CancelResult> {
+    const answer = await this.call('alipay.trade.cancel', {}, { out_trade_no: attempt.outTradeNo }, [
+      'ACQ.TRADE_NOT_EXIST',
+    ]);
+    const { sign: _unused, ...detail } = answer as Record<string, unknown>;
+    if (answer.code !== alipayCodes.success) return { action: 'closed', detail };
+    if (answer.retry_flag === 'Y') {
+      throw new ChannelCallError('RETRY', 'alipay.trade.cancel asks to be called again', true);
+    }
+    return { action: answer.action === 'refund' ? 'refunded' : 'closed', detail };
   }
 
   async parseNotify(raw: RawChannelNotify): Promise<ChannelNotice> {
@@ -399,6 +463,7 @@ export class AlipayAdapter implements ChannelAdapter {
       throw new ChannelCallError('NETWORK', `${method}: HTTP ${response.status}`, false);
     const answer = this.verifiedAnswer(method, response.body);
     if (answer.code === alipayCodes.success) return answer;
+    if (answer.code === alipayCodes.paymentInProcess && method === 'alipay.trade.pay') return answer;
     const subCode = answer.sub_code ?? answer.code;
     const retryable = answer.code === alipayCodes.serviceUnavailable || retryableSubCodes.has(subCode);
     if (
@@ -447,7 +512,7 @@ export class AlipayAdapter implements ChannelAdapter {
           false,
         );
       }
-    } else if (answer.code === alipayCodes.success) {
+    } else if (answer.code === alipayCodes.success || answer.code === alipayCodes.paymentInProcess) {
       // Alipay leaves only some errors (bad signature, unknown app) unsigned; a success must be signed.
       throw new ChannelCallError('BAD_SIGNATURE', `${method}: answer is not signed`, false);
     }

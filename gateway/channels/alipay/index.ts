@@ -7,7 +7,7 @@ export type { AlipaySettings } from './settings.ts';
 
 export const alipayChannel: ChannelFamily<AlipaySettings> = {
   family: 'ALI',
-  channels: ['ALI_WEB', 'ALI_WAP', 'ALI_QRCODE'],
+  channels: ['ALI_WEB', 'ALI_WAP', 'ALI_QRCODE', 'ALI_SCAN', 'ALI_OFFLINE_QRCODE'],
   parseSettings: (input) => parseAlipaySettings(input),
   maskSettings: maskAlipaySettings,
   createAdapter: (settings, { http, now }) => new AlipayAdapter(settings, http, now),

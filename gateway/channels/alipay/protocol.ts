@@ -47,6 +47,8 @@ export function responseKeyFor(method: string): string {
 /** Alipay's result codes (https://opendocs.alipay.com/common/02km9f). */
 export const alipayCodes = {
   success: '10000',
+  /** alipay.trade.pay: the order is made and waits for the payer (the password on the phone): query it. */
+  paymentInProcess: '10003',
   serviceUnavailable: '20000',
   missingParams: '40001',
   invalidParams: '40002',

@@ -12,6 +12,8 @@ import {
   type ChannelAttempt,
   type ChannelNotice,
   type ChannelRefundRequest,
+  type ChannelTransferRequest,
+  type ChannelTransferResult,
   type ChannelUrls,
   type NotifyAnswer,
   type OutboundHttp,
@@ -74,6 +76,9 @@ interface CallAnswer {
 }
 
 type Json = Record<string, unknown>;
+
+/** From 2,000.00 yuan WeChat requires the receiver's real name, encrypted with its key (商家转账到零钱). */
+const wechatTransferNameThresholdFen = 200_000;
 
 function object(value: unknown): Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
@@ -387,6 +392,92 @@ export class WechatpayAdapter implements ChannelAdapter {
         };
       default:
         throw new Error(`unknown refund status ${status}`);
+    }
+  }
+
+  /**
+   * WX_TRANSFER through 商家转账到零钱 (APIv3 `POST /v3/transfer/batches`): one batch of one detail, both numbered
+   * with the transfer_no (WeChat keeps a batch number once, so a resend never pays twice), to the payer's openid
+   * under the settings' appid. WeChat settles a batch asynchronously: the adapter reads the detail first
+   * (`GET …/out-batch-no/{no}/details/out-detail-no/{no}`) and only creates the batch when WeChat has none, so the
+   * same request sent again reads the state. SUCCESS / FAIL are final; any other state (INIT, WAIT_PAY,
+   * PROCESSING) throws a retryable ChannelCallError and the transfer stays PROCESSING. A creation WeChat refuses
+   * (4xx: PARAM_ERROR, NOT_ENOUGH, NO_AUTH …) created nothing and is a FAIL. The receiver's real name
+   * (`user_name`, required by WeChat from 2,000 yuan) must be encrypted with WeChat's key: spay does not send it, so
+   * such amounts are refused before any call.
+   */
+  async transfer(request: ChannelTransferRequest): Promise<ChannelTransferResult> {
+    const no = request.outBizNo;
+    if (request.totalFee >= wechatTransferNameThresholdFen) {
+      return {
+        status: 'FAIL',
+        reason:
+          'WeChat Pay needs the receiver’s encrypted real name from 2,000.00 yuan; spay transfers less only',
+        detail: {},
+      };
+    }
+    let detail = await this.transferDetail(no);
+    if (detail === undefined) {
+      try {
+        await this.call('POST', '/v3/transfer/batches', {
+          appid: this.settings.appid,
+          out_batch_no: no,
+          batch_name: request.title.slice(0, 32),
+          batch_remark: request.title.slice(0, 32),
+          total_amount: request.totalFee,
+          total_num: 1,
+          transfer_detail_list: [
+            {
+              out_detail_no: no,
+              transfer_amount: request.totalFee,
+              transfer_remark: request.title.slice(0, 32),
+              openid: request.payeeAccount,
+            },
+          ],
+        });
+      } catch (error) {
+        if (error instanceof ChannelCallError && !error.retryable) {
+          return { status: 'FAIL', reason: `${error.code}: ${error.message}`, detail: { code: error.code } };
+        }
+        throw error;
+      }
+      detail = await this.transferDetail(no);
+      if (detail === undefined) {
+        throw new ChannelCallError(
+          'PROCESSING',
+          'WeChat Pay has no detail for the batch it accepted yet',
+          true,
+        );
+      }
+    }
+    const status = text(detail.detail_status);
+    if (status === 'SUCCESS') return { status: 'SUCCESS', channelTransferNo: text(detail.detail_id), detail };
+    if (status === 'FAIL') {
+      return {
+        status: 'FAIL',
+        reason: `FAIL: ${text(detail.fail_reason) || 'WeChat Pay refused the transfer'}`,
+        detail,
+      };
+    }
+    throw new ChannelCallError('PROCESSING', `WeChat Pay has not settled the transfer yet (${status})`, true);
+  }
+
+  /** The transfer's detail at WeChat Pay, undefined when WeChat has no such batch (NOT_FOUND). */
+  private async transferDetail(no: string): Promise<Json | undefined> {
+    try {
+      const answer = await this.call(
+        'GET',
+        `/v3/transfer/batches/out-batch-no/${encodeURIComponent(no)}/details/out-detail-no/${encodeURIComponent(no)}`,
+      );
+      return answer.body;
+    } catch (error) {
+      if (
+        error instanceof ChannelCallError &&
+        (error.code === 'NOT_FOUND' || error.code === 'RESOURCE_NOT_EXISTS')
+      ) {
+        return undefined;
+      }
+      throw error;
     }
   }
 

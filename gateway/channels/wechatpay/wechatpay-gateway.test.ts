@@ -292,3 +292,112 @@ async function location(url: string): Promise<string> {
     throw new Error(`expected a redirect from ${url}, got ${answer.status}: ${answer.body}`);
   return answer.location;
 }
+
+describe('live WX_TRANSFER through the gateway (商家转账到零钱)', () => {
+  let serial = 0;
+  function wxTransfer(overrides: Record<string, unknown> = {}) {
+    serial += 1;
+    return {
+      channel: 'WX_TRANSFER',
+      transfer_no: `wxt${Date.now()}${serial}`,
+      total_fee: 321,
+      desc: '佣金',
+      channel_user_id: credentials.payer_openid,
+      ...overrides,
+    };
+  }
+  const send = (payload: Record<string, unknown>) =>
+    rest(gateway, { method: 'POST', path: 'rest/transfer', secret: 'masterSecret', payload });
+
+  async function transferWebhook(transferNo: string) {
+    await expect.poll(() => webhooksFor(receiver, transferNo).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    return JSON.parse(webhooksFor(receiver, transferNo)[0]!.body) as Record<string, unknown>;
+  }
+
+  it('pays the openid at WeChat Pay, announces it once; the same request answers the same transfer', async () => {
+    const request = wxTransfer();
+    const made = await send(request);
+    expect(made.json, made.text).toMatchObject({ result_code: 0, transfer_status: 'SUCCESS' });
+    expect(await transferWebhook(request.transfer_no)).toMatchObject({
+      transaction_type: 'TRANSFER',
+      channel_type: 'WX',
+      sub_channel_type: 'WX_TRANSFER',
+      transaction_fee: 321,
+      trade_success: true,
+    });
+    const sent = sim.requests().filter((r) => r.method === 'POST' && r.path === '/v3/transfer/batches');
+    const body = JSON.parse(sent.at(-1)!.body) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      appid: 'wx0401040104010401',
+      out_batch_no: request.transfer_no,
+      total_amount: 321,
+    });
+    expect(body.transfer_detail_list).toEqual([
+      {
+        out_detail_no: request.transfer_no,
+        transfer_amount: 321,
+        transfer_remark: '佣金',
+        openid: credentials.payer_openid,
+      },
+    ]);
+    const again = await send(request);
+    expect(again.json).toMatchObject({ result_code: 0, id: made.json.id, transfer_status: 'SUCCESS' });
+    expect(webhooksFor(receiver, request.transfer_no)).toHaveLength(1);
+  });
+
+  it('stays PROCESSING while WeChat has not settled (CHANNEL_ERROR, ask again), then settles on the resend', async () => {
+    const request = wxTransfer();
+    sim.setOrderFaults(request.transfer_no, { transfer_status: 'PROCESSING' });
+    const pending = await send(request);
+    expect(pending.json).toMatchObject({ result_code: 7, result_msg: 'CHANNEL_ERROR' });
+    expect(String(pending.json.err_detail)).toMatch(/^channel: WeChat Pay has not settled the transfer/);
+    const listed = await rest(gateway, {
+      method: 'GET',
+      path: 'rest/transfers',
+      secret: 'appSecret',
+      payload: { transfer_no: request.transfer_no },
+    });
+    expect((listed.json.bills as Record<string, unknown>[])[0]).toMatchObject({
+      transfer_status: 'PROCESSING',
+    });
+    sim.setOrderFaults(request.transfer_no, { transfer_status: 'SUCCESS' });
+    const settled = await send(request);
+    expect(settled.json).toMatchObject({ result_code: 0, transfer_status: 'SUCCESS' });
+    const creations = sim
+      .requests()
+      .filter(
+        (r) =>
+          r.method === 'POST' && r.path === '/v3/transfer/batches' && r.body.includes(request.transfer_no),
+      );
+    expect(creations).toHaveLength(1);
+  });
+
+  it('records a transfer WeChat fails or refuses as FAIL, with its reason and a webhook', async () => {
+    const frozen = wxTransfer();
+    sim.setOrderFaults(frozen.transfer_no, { transfer_status: 'FAIL' });
+    const failed = await send(frozen);
+    expect(failed.json).toMatchObject({ result_code: 7 });
+    expect(String(failed.json.err_detail)).toMatch(/^channel_user_id: FAIL: ACCOUNT_FROZEN/);
+    expect(await transferWebhook(frozen.transfer_no)).toMatchObject({
+      trade_success: false,
+      transfer_status: 'FAIL',
+    });
+
+    const stranger = wxTransfer({ channel_user_id: 'o_someone_else' });
+    const refused = await send(stranger);
+    expect(refused.json).toMatchObject({ result_code: 7 });
+    expect(String(refused.json.err_detail)).toMatch(/^channel_user_id: PARAM_ERROR/);
+  });
+
+  it('still refuses live red packets (no channel for them)', async () => {
+    const answer = await send({
+      channel: 'WX_REDPACK',
+      transfer_no: String(Date.now()).slice(-10),
+      total_fee: 100,
+      desc: 'x',
+      channel_user_id: credentials.payer_openid,
+      redpack_info: { send_name: '店', wishing: '祝', act_name: '活动' },
+    });
+    expect(answer.json).toMatchObject({ result_code: 2, result_msg: 'PAY_FACTOR_NOT_SET' });
+  });
+});

@@ -445,6 +445,68 @@ describe.each<[KeyMode, string, string]>([
       ),
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
+
+  it('WX_TRANSFER: a batch of one detail to the openid, SUCCESS at once; the same request again reads it, never pays twice', async () => {
+    const no = `T${Date.now()}${keyMode === 'public_key' ? 1 : 2}`;
+    const request = {
+      outBizNo: no,
+      totalFee: 150,
+      payeeAccount: setup.credentials.payer_openid,
+      payeeName: null,
+      title: '佣金',
+    };
+    const first = await setup.adapter.transfer!(request);
+    expect(first).toMatchObject({ status: 'SUCCESS' });
+    expect(first.status === 'SUCCESS' && first.channelTransferNo).toMatch(/^1040000\d{25}$/);
+    expect(first.detail).toMatchObject({
+      out_batch_no: no,
+      out_detail_no: no,
+      transfer_amount: 150,
+      openid: setup.credentials.payer_openid,
+    });
+    const again = await setup.adapter.transfer!(request);
+    expect(again).toEqual(first);
+  });
+
+  it('WX_TRANSFER: PROCESSING stays retryable until WeChat settles; FAIL and refusals are final', async () => {
+    const openid = setup.credentials.payer_openid;
+    const slow = `S${Date.now()}${keyMode === 'public_key' ? 1 : 2}`;
+    sim.setOrderFaults(slow, { transfer_status: 'PROCESSING' });
+    const transfer = {
+      outBizNo: slow,
+      totalFee: 200,
+      payeeAccount: openid,
+      payeeName: null,
+      title: '退押金',
+    };
+    await expect(setup.adapter.transfer!(transfer)).rejects.toMatchObject({
+      code: 'PROCESSING',
+      retryable: true,
+    });
+    sim.setOrderFaults(slow, { transfer_status: 'SUCCESS' });
+    expect(await setup.adapter.transfer!(transfer)).toMatchObject({ status: 'SUCCESS' });
+
+    const frozen = `F${Date.now()}${keyMode === 'public_key' ? 1 : 2}`;
+    sim.setOrderFaults(frozen, { transfer_status: 'FAIL' });
+    expect(await setup.adapter.transfer!({ ...transfer, outBizNo: frozen })).toMatchObject({
+      status: 'FAIL',
+      reason: 'FAIL: ACCOUNT_FROZEN',
+    });
+
+    const stranger = await setup.adapter.transfer!({
+      ...transfer,
+      outBizNo: `X${frozen}`,
+      payeeAccount: 'o_not_under_this_appid',
+    });
+    expect(stranger).toMatchObject({ status: 'FAIL' });
+    expect(stranger.status === 'FAIL' && stranger.reason).toMatch(/^PARAM_ERROR: /);
+
+    const big = await setup.adapter.transfer!({ ...transfer, outBizNo: `B${frozen}`, totalFee: 200_000 });
+    expect(big).toMatchObject({ status: 'FAIL' });
+    expect(sim.requests().some((r) => r.path.includes(`B${frozen}`) || r.body.includes(`B${frozen}`))).toBe(
+      false,
+    );
+  });
 });
 
 describe('faults', () => {

@@ -12,7 +12,7 @@ import type { TestGateway } from '../../testing/gateway-harness.ts';
 export type SecretName = 'appSecret' | 'masterSecret' | 'testSecret';
 
 export interface RestCall {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   payload?: Record<string, unknown>;
   /** Which of the app's secrets signs (default: the one the endpoint expects, given by the caller). */
@@ -67,7 +67,7 @@ export async function rest(gateway: { url: string; app: SeedApp }, call: RestCal
     : signedPayload(gateway.app, call.payload ?? {}, secret, call.timestamp ?? uniqueTimestamp());
   let url = `${gateway.url}/2/${call.path}`;
   const init: RequestInit = { method: call.method, headers: { ...call.headers } };
-  if (call.method === 'GET') {
+  if (call.method === 'GET' || call.method === 'DELETE') {
     if (call.rawQuery !== undefined) url += `?${call.rawQuery}`;
     else if (call.plainQuery) {
       url += `?${new URLSearchParams(Object.entries(payload).map(([k, v]) => [k, String(v)])).toString()}`;
@@ -99,6 +99,8 @@ export function moneySnapshot(gateway: TestGateway): string {
       'webhook_outbox',
       'transfers',
       'transfer_balances',
+      'bill_currencies',
+      'saved_cards',
     ];
     return JSON.stringify(
       tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()),

@@ -1,4 +1,4 @@
-import { Component } from 'preact';
+import { Component, type ComponentChildren } from 'preact';
 import type { ChannelCode } from '../../channels.ts';
 import { channelLabel, type Messages } from '../../i18n.ts';
 import { ChannelIcon } from '../icons.tsx';
@@ -9,6 +9,10 @@ export interface ChannelMenuProps {
   amount: string;
   messages: Messages;
   onConfirm(channel: ChannelCode): void;
+  /** Rows after the channels (the 优惠券 row, from the lazy chunk). */
+  extra?: ComponentChildren;
+  /** After the total, e.g. "(已优惠¥5.00)". */
+  note?: string;
 }
 
 /**
@@ -23,7 +27,10 @@ export class ChannelMenu extends Component<ChannelMenuProps, { chosen?: ChannelC
     if (this.state.chosen) this.props.onConfirm(this.state.chosen);
   };
 
-  render({ channels, amount, messages }: ChannelMenuProps, { chosen }: { chosen?: ChannelCode }) {
+  render(
+    { channels, amount, messages, extra, note }: ChannelMenuProps,
+    { chosen }: { chosen?: ChannelCode },
+  ) {
     return (
       <form class="menu-form" onSubmit={this.submit}>
         <div class="body">
@@ -46,9 +53,13 @@ export class ChannelMenu extends Component<ChannelMenuProps, { chosen?: ChannelC
               </label>
             ))}
           </fieldset>
+          {extra}
         </div>
         <div class="footer">
-          <span class="total">{messages.total(amount)}</span>
+          <span class="total">
+            {messages.total(amount)}
+            {note && <span class="saved"> {note}</span>}
+          </span>
           <button type="submit" class="primary" disabled={!chosen}>
             {messages.confirm}
           </button>

@@ -1,0 +1,122 @@
+/**
+ * Merchant users and coupons, as BeeCloud's SDKs call them (`beecloud.user`, `beecloud.sales`):
+ *   POST /2/rest/user                 register one buyer_id (app secret; test secret in test mode)
+ *   POST /2/rest/users                register buyer_ids under a merchant account (`email`)
+ *   GET  /2/rest/users                by account (`email`) and registration time → users
+ *   PUT  /2/rest/history_bills        attach history bills to buyers (`bill_info`) → failed_bills
+ *   POST /2/rest/coupon/template      create a template (master secret; spay: BeeCloud did this in its console)
+ *   PUT  /2/rest/coupon/template/{id} move its status forward (master secret)
+ *   GET  /2/rest/coupon/template[/{id}]   by id → coupon_template; by criteria → coupon_templates | total_count
+ *   POST /2/rest/coupon               issue a coupon of a template to a user → coupon
+ *   GET  /2/rest/coupon[/{id}]        by id → coupon; by criteria → coupons | total_count
+ * Users and coupons belong to the app and its mode (a test-mode app's are test ones).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../apps/app.ts';
+import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
+import {
+  couponRecord,
+  readBillInfo,
+  readBuyerId,
+  readCouponQuery,
+  readTemplateInput,
+  readTemplateQuery,
+  readTemplateStatus,
+  readUserBatch,
+  readUserQuery,
+  templateRecord,
+  userRecord,
+} from './coupon-request.ts';
+import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+
+function scopeOf(app: App) {
+  return { appId: app.appId, mode: app.mode };
+}
+
+export function registerUserCouponRoutes(server: FastifyInstance, rest: RestContext): void {
+  const { users, coupons } = rest.gateway.core;
+  const now = () => Date.now();
+
+  server.post('/2/rest/user', restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'payment');
+    const { created } = await users.register(scopeOf(app), readBuyerId(fields));
+    return { ...okAnswer(), created_count: created };
+  });
+
+  server.post('/2/rest/users', { bodyLimit: 256 * 1024 }, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'payment');
+    const { merchant, buyerIds } = readUserBatch(fields);
+    const { created } = await users.registerBatch(scopeOf(app), merchant, buyerIds);
+    return { ...okAnswer(), created_count: created };
+  });
+
+  server.get('/2/rest/users', restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'payment');
+    const { filter, paging } = readUserQuery(fields);
+    const found = await users.list(scopeOf(app), filter, paging);
+    return { ...okAnswer(), users: found.map(userRecord) };
+  });
+
+  server.put('/2/rest/history_bills', { bodyLimit: 256 * 1024 }, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'payment');
+    const failed = await users.attachHistoryBills(scopeOf(app), readBillInfo(fields));
+    return { ...okAnswer(), failed_bills: failed };
+  });
+
+  server.post('/2/rest/coupon/template', restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'master');
+    const template = await coupons.createTemplate(scopeOf(app), readTemplateInput(fields));
+    return { ...okAnswer(), id: template.id, coupon_template: templateRecord(template) };
+  });
+
+  server.put<{ Params: { id: string } }>('/2/rest/coupon/template/:id', restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'master');
+    const template = await coupons.setTemplateStatus(
+      scopeOf(app),
+      request.params.id,
+      readTemplateStatus(fields),
+    );
+    return { ...okAnswer(), id: template.id, coupon_template: templateRecord(template) };
+  });
+
+  server.get<{ Params: { id: string } }>('/2/rest/coupon/template/:id', restRouteOptions, async (request) => {
+    const { app } = await authenticated(rest, request, 'payment');
+    const template = await coupons.findTemplate(scopeOf(app), request.params.id);
+    if (template === undefined) {
+      throw new BeeCloudError('PARAM_INVALID', 'id', `no coupon template ${request.params.id.slice(0, 64)}`);
+    }
+    return { ...okAnswer(), coupon_template: templateRecord(template) };
+  });
+
+  server.get('/2/rest/coupon/template', restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'payment');
+    const { filter, paging, countOnly } = readTemplateQuery(fields);
+    if (countOnly) return { ...okAnswer(), total_count: await coupons.countTemplates(scopeOf(app), filter) };
+    const found = await coupons.listTemplates(scopeOf(app), filter, paging);
+    return { ...okAnswer(), coupon_templates: found.map(templateRecord) };
+  });
+
+  server.post('/2/rest/coupon', restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'payment');
+    const templateId = fields.requiredString('template_id', { maxLength: 64 });
+    const coupon = await coupons.issue(scopeOf(app), templateId, readBuyerId(fields, 'user_id'));
+    return { ...okAnswer(), id: coupon.id, coupon: couponRecord(coupon, now()) };
+  });
+
+  server.get<{ Params: { id: string } }>('/2/rest/coupon/:id', restRouteOptions, async (request) => {
+    const { app } = await authenticated(rest, request, 'payment');
+    const coupon = await coupons.find(scopeOf(app), request.params.id);
+    if (coupon === undefined) {
+      throw new BeeCloudError('PARAM_INVALID', 'id', `no coupon ${request.params.id.slice(0, 64)}`);
+    }
+    return { ...okAnswer(), coupon: couponRecord(coupon, now()) };
+  });
+
+  server.get('/2/rest/coupon', restRouteOptions, async (request) => {
+    const { app, fields } = await authenticated(rest, request, 'payment');
+    const { filter, paging, countOnly } = readCouponQuery(fields, now());
+    if (countOnly) return { ...okAnswer(), total_count: await coupons.count(scopeOf(app), filter) };
+    const found = await coupons.list(scopeOf(app), filter, paging);
+    return { ...okAnswer(), coupons: found.map((coupon) => couponRecord(coupon, now())) };
+  });
+}
