@@ -34,6 +34,48 @@ const undocumented = [
   /^\*$/, // CORS preflights (OPTIONS *)
 ];
 
+/**
+ * The API routes that still read their fields with the legacy reader (rest/request-fields.ts) and so have no
+ * schemas and are not in the document yet (merchant users and coupons, subscriptions, offline and international
+ * payments, from branches merged after the schemas). Exact: giving one of them schemas (`schemaRoute`, see
+ * beecloud-schema.ts) means removing it from this list, and a new route without schemas fails until it has them.
+ */
+const routesAwaitingSchemas = [
+  'DELETE /2/plan/{id}',
+  'DELETE /2/subscription/{id}',
+  'GET /2/plan',
+  'GET /2/plan/{id}',
+  'GET /2/rest/coupon',
+  'GET /2/rest/coupon/template',
+  'GET /2/rest/coupon/template/{id}',
+  'GET /2/rest/coupon/{id}',
+  'GET /2/rest/users',
+  'GET /2/subscription',
+  'GET /2/subscription/{id}',
+  'GET /2/subscription/{id}/charges',
+  'GET /2/subscription_banks',
+  'POST /2/auth',
+  'POST /2/plan',
+  'POST /2/plan/{id}',
+  'POST /2/rest/coupon',
+  'POST /2/rest/coupon/template',
+  'POST /2/rest/international/bill',
+  'POST /2/rest/jsbutton/coupons',
+  'POST /2/rest/offline/bill',
+  'POST /2/rest/offline/bill/status',
+  'POST /2/rest/offline/bill/{billNo}',
+  'POST /2/rest/offline/refund',
+  'POST /2/rest/user',
+  'POST /2/rest/users',
+  'POST /2/sms',
+  'POST /2/subscription',
+  'POST /2/subscription/{id}',
+  'PUT /2/plan/{id}',
+  'PUT /2/rest/coupon/template/{id}',
+  'PUT /2/rest/history_bills',
+  'PUT /2/subscription/{id}',
+];
+
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
   gateway = await startTestGateway({
@@ -70,28 +112,40 @@ describe('the OpenAPI document', () => {
     expect(result.valid).toBe(true);
   });
 
-  it('documents every API route that is live, and only those', () => {
+  it('documents every API route that is live, and only those (but the routes awaiting schemas)', () => {
     const live = liveRoutes
       .filter((route) => !undocumented.some((pattern) => pattern.test(route.url)))
       .map((route) => `${route.method} ${openApiPath(route.url)}`);
     const documented = documentedOperations();
     expect(new Set(live).size).toBeGreaterThan(25);
-    expect([...new Set(live)].sort()).toEqual([...new Set(documented)].sort());
+    // The list is exact: every route in it is live and undocumented; every other live route is documented.
+    const awaiting = new Set(routesAwaitingSchemas);
+    expect(awaiting.size).toBe(routesAwaitingSchemas.length);
+    expect([...awaiting].filter((operation) => !live.includes(operation))).toEqual([]);
+    expect(documented.filter((operation) => awaiting.has(operation))).toEqual([]);
+    expect([...new Set(live.filter((operation) => !awaiting.has(operation)))].sort()).toEqual(
+      [...new Set(documented)].sort(),
+    );
     // Every route left out is a page, a channel callback or an operations route: none under the API's prefixes.
     const left = liveRoutes.filter((route) => undocumented.some((pattern) => pattern.test(route.url)));
-    for (const route of left) expect(route.url).not.toMatch(/^\/2\/rest\//);
+    for (const route of left) expect(route.url).not.toMatch(/^\/2\//);
   });
 
-  it('gives every REST and button route a request schema and an answer schema', () => {
+  it('gives every REST and button route a request schema and an answer schema (none to those awaiting them)', () => {
     const api = liveRoutes.filter(
       (route) =>
-        /^\/(2\/rest|1\/pay\/jsbutton)\//.test(route.url) &&
+        /^\/(2|1\/pay\/jsbutton)\//.test(route.url) &&
         !undocumented.some((pattern) => pattern.test(route.url)),
     );
     expect(api.length).toBeGreaterThan(25);
     for (const route of api) {
       const schema = (route.schema ?? {}) as Json;
       const label = `${route.method} ${route.url}`;
+      if (routesAwaitingSchemas.includes(`${route.method} ${openApiPath(route.url)}`)) {
+        // Listed as awaiting: a schema here means the list is out of date (remove the route from it).
+        expect(schema.body ?? schema.querystring ?? schema.response, label).toBeUndefined();
+        continue;
+      }
       expect(schema.body ?? schema.querystring ?? schema.params, label).toBeDefined();
       expect(schema.response?.[200], label).toBeDefined();
       const operation = document.paths[openApiPath(route.url)][route.method.toLowerCase()] as Json;
