@@ -87,6 +87,15 @@ export function registerSandboxNotifyRoutes(fastify: FastifyInstance, rest: Rest
         return;
       }
       await decodeQuery(request, reply);
+      // A signed request names its app (the schema leaves app_id optional only for the unsigned form).
+      const signed = request.query as Record<string, unknown>;
+      if (signed.app_id === undefined && !hasRequestSignature(request)) {
+        throw new BeeCloudError(
+          'MISS_PARAM',
+          'app_id',
+          'is required (or send no parameters: the unsigned form)',
+        );
+      }
     },
   };
   server.get('/2/rest/sandbox/notify/:appId/:billId', options, async (request) => {
