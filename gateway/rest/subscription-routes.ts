@@ -14,7 +14,9 @@ import type { SubscriptionChargeRecord } from '../../sdk/subscription-types.ts';
 import { verifyCardFactors } from '../core/card-auth.ts';
 import { COMMON_BANKS, SUBSCRIPTION_BANKS } from '../core/subscriptions.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
 import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+import { subscriptionBanksAnswer, subscriptionBanksQuery, subscriptionTags } from './subscription-schemas.ts';
 import {
   planRecord,
   readCardFactors,
@@ -71,10 +73,20 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     return { ...okAnswer(), id: await subscriptions.deletePlan(app, idParam(request, 'plan_id')) };
   });
 
-  server.get('/2/subscription_banks', restRouteOptions, async (request) => {
-    await signed(request);
-    return { ...okAnswer(), banks: SUBSCRIPTION_BANKS, common_banks: COMMON_BANKS };
-  });
+  server.get(
+    '/2/subscription_banks',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'The banks a subscription can be paid from',
+      description: 'Signed with the app secret.',
+      querystring: subscriptionBanksQuery,
+      answer: subscriptionBanksAnswer,
+    }),
+    async (request) => {
+      await signed(request);
+      return { ...okAnswer(), banks: [...SUBSCRIPTION_BANKS], common_banks: [...COMMON_BANKS] };
+    },
+  );
 
   server.post('/2/sms', restRouteOptions, async (request) => {
     const { app, fields } = await signed(request);

@@ -11,6 +11,7 @@
  *   GET  /2/rest/coupon[/{id}]        by id → coupon; by criteria → coupons | total_count
  * Users and coupons belong to the app and its mode (a test-mode app's are test ones).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../apps/app.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
@@ -27,7 +28,9 @@ import {
   templateRecord,
   userRecord,
 } from './coupon-request.ts';
-import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
+import { authenticated, restBodyLimit, restRouteOptions, type RestContext } from './rest-context.ts';
+import { registerUserAnswer, registerUserBody, userTags } from './user-coupon-schemas.ts';
 
 function scopeOf(app: App) {
   return { appId: app.appId, mode: app.mode };
@@ -37,11 +40,22 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
   const { users, coupons } = rest.gateway.core;
   const now = () => Date.now();
 
-  server.post('/2/rest/user', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'payment');
-    const { created } = await users.register(scopeOf(app), readBuyerId(fields));
-    return { ...okAnswer(), created_count: created };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/2/rest/user',
+    schemaRoute({
+      tags: userTags,
+      summary: 'Register a merchant user',
+      description: 'Signed with the app secret. Registering a user twice is not an error (created_count 0).',
+      body: registerUserBody,
+      answer: registerUserAnswer,
+      bodyLimit: restBodyLimit,
+    }),
+    async (request) => {
+      const { app } = await authenticated(rest, request, 'payment');
+      const { created } = await users.register(scopeOf(app), request.body.buyer_id.trim());
+      return { ...okAnswer(), created_count: created };
+    },
+  );
 
   server.post('/2/rest/users', { bodyLimit: 256 * 1024 }, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');

@@ -23,6 +23,8 @@ export const openApiTags = [
   { name: 'webhooks', description: 'Webhook deliveries: list and resend (spay additions).' },
   { name: 'sandbox', description: 'The sandbox: test bills, paid on demand.' },
   { name: 'button', description: 'The 秒支付 button’s endpoints (the widget ⇄ gateway contract).' },
+  { name: 'subscriptions', description: 'Subscriptions (plans, subscribers, card-factor auth).' },
+  { name: 'users', description: 'The merchant’s users and their coupons.' },
 ];
 
 const description = [
