@@ -9,19 +9,25 @@
  *   DELETE /2/subscription/{id}[?at_period_end=true] → id · GET /2/subscription/{id}/charges (spay) → charges
  *   POST /2/auth (name, id_no[, card_no[, mobile]]) → card_id, auth_result, auth_msg
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SubscriptionChargeRecord } from '../../sdk/subscription-types.ts';
 import { verifyCardFactors } from '../core/card-auth.ts';
 import { COMMON_BANKS, SUBSCRIPTION_BANKS } from '../core/subscriptions.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import { schemaRoute } from '../schema/beecloud-schema.ts';
-import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
-import { subscriptionBanksAnswer, subscriptionBanksQuery, subscriptionTags } from './subscription-schemas.ts';
+import { authenticated, restBodyLimit, restRouteOptions, type RestContext } from './rest-context.ts';
+import {
+  smsAnswer,
+  smsBody,
+  subscriptionBanksAnswer,
+  subscriptionBanksQuery,
+  subscriptionTags,
+} from './subscription-schemas.ts';
 import {
   planRecord,
   readCardFactors,
   readFlag,
-  readPhone,
   readPlanInput,
   readPlanQuery,
   readPlanUpdate,
@@ -88,11 +94,23 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     },
   );
 
-  server.post('/2/sms', restRouteOptions, async (request) => {
-    const { app, fields } = await signed(request);
-    const { smsId } = await subscriptions.sendPasscode(app, readPhone(fields));
-    return { ...okAnswer(), sms_id: smsId };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/2/sms',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'Send an SMS passcode',
+      description:
+        'Signed with the app secret. The passcode confirms the payer’s mobile when subscribing (POST /2/subscription: sms_id, sms_code).',
+      body: smsBody,
+      answer: smsAnswer,
+      bodyLimit: restBodyLimit,
+    }),
+    async (request) => {
+      const { app } = await signed(request);
+      const { smsId } = await subscriptions.sendPasscode(app, request.body.phone);
+      return { ...okAnswer(), sms_id: smsId };
+    },
+  );
 
   server.post('/2/subscription', restRouteOptions, async (request) => {
     const { app, fields } = await signed(request);
