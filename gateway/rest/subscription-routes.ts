@@ -18,6 +18,9 @@ import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import { schemaRoute } from '../schema/beecloud-schema.ts';
 import { authenticated, restBodyLimit, restRouteOptions, type RestContext } from './rest-context.ts';
 import {
+  planAnswer,
+  planByIdQuery,
+  planIdParams,
   smsAnswer,
   smsBody,
   subscriptionBanksAnswer,
@@ -61,10 +64,21 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     return { ...okAnswer(), count: plans.length, plans: plans.map(planRecord) };
   });
 
-  server.get('/2/plan/:id', restRouteOptions, async (request) => {
-    const { app } = await signed(request);
-    return { ...okAnswer(), plan: planRecord(await subscriptions.plan(app, idParam(request, 'plan_id'))) };
-  });
+  server.get(
+    '/2/plan/:id',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'One plan by id',
+      description: 'Signed with the app secret. A deleted plan is answered with valid false.',
+      params: planIdParams,
+      querystring: planByIdQuery,
+      answer: planAnswer,
+    }),
+    async (request) => {
+      const { app } = await signed(request);
+      return { ...okAnswer(), plan: planRecord(await subscriptions.plan(app, idParam(request, 'plan_id'))) };
+    },
+  );
 
   const updatePlan = async (request: FastifyRequest) => {
     const { app, fields } = await signed(request);

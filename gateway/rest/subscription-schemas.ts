@@ -28,3 +28,28 @@ export const smsAnswer = OkAnswer({
     description: 'Names the passcode sent: POST /2/subscription takes it with sms_code.',
   }),
 });
+
+export const PlanRecordSchema = Type.Object(
+  {
+    id: Type.String(),
+    object_type: Type.Literal('plan'),
+    name: Type.String(),
+    fee: Type.Integer({ description: 'Integer fen per period.' }),
+    interval: Type.Enum(['day', 'week', 'month', 'year']),
+    interval_count: Type.Integer({ description: 'Intervals per period.' }),
+    currency: Type.String(),
+    trial_days: Type.Integer(),
+    optional: Type.Record(Type.String(), Type.Unknown()),
+    valid: Type.Boolean({ description: 'False once deleted.' }),
+    created_at: Type.Integer({ description: 'ms since the epoch.' }),
+    updated_at: Type.Integer({ description: 'ms since the epoch.' }),
+  },
+  { title: 'Plan' },
+);
+
+/** The id in the path: checked by the handler, so a refusal names `plan_id` as BeeCloud's did. */
+export const planIdParams = Type.Object({ id: Type.String({ description: 'The plan’s id.' }) });
+
+export const planByIdQuery = SignedRequest({});
+
+export const planAnswer = OkAnswer({ plan: PlanRecordSchema });

@@ -44,7 +44,6 @@ const routesAwaitingSchemas = [
   'DELETE /2/plan/{id}',
   'DELETE /2/subscription/{id}',
   'GET /2/plan',
-  'GET /2/plan/{id}',
   'GET /2/rest/coupon',
   'GET /2/rest/coupon/template',
   'GET /2/rest/coupon/template/{id}',
