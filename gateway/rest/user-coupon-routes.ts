@@ -24,13 +24,19 @@ import {
   readTemplateQuery,
   readTemplateStatus,
   readUserBatch,
-  readUserQuery,
   templateRecord,
   userRecord,
 } from './coupon-request.ts';
 import { schemaRoute } from '../schema/beecloud-schema.ts';
 import { authenticated, restBodyLimit, restRouteOptions, type RestContext } from './rest-context.ts';
-import { registerUserAnswer, registerUserBody, userTags } from './user-coupon-schemas.ts';
+import { timeRangeFrom } from './list-query.ts';
+import {
+  registerUserAnswer,
+  registerUserBody,
+  userListAnswer,
+  userListQuery,
+  userTags,
+} from './user-coupon-schemas.ts';
 
 function scopeOf(app: App) {
   return { appId: app.appId, mode: app.mode };
@@ -64,12 +70,27 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
     return { ...okAnswer(), created_count: created };
   });
 
-  server.get('/2/rest/users', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'payment');
-    const { filter, paging } = readUserQuery(fields);
-    const found = await users.list(scopeOf(app), filter, paging);
-    return { ...okAnswer(), users: found.map(userRecord) };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/2/rest/users',
+    schemaRoute({
+      tags: userTags,
+      summary: 'List merchant users',
+      description:
+        'Signed with the app secret. GET: the fields as `?para=` URL-encoded JSON, or plain query parameters.',
+      querystring: userListQuery,
+      answer: userListAnswer,
+    }),
+    async (request) => {
+      const { app } = await authenticated(rest, request, 'payment');
+      const query = request.query;
+      const found = await users.list(
+        scopeOf(app),
+        { merchant: query.email, ...timeRangeFrom(query) },
+        { skip: query.skip ?? 0, limit: query.limit ?? 1000 },
+      );
+      return { ...okAnswer(), users: found.map(userRecord) };
+    },
+  );
 
   server.put('/2/rest/history_bills', { bodyLimit: 256 * 1024 }, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');

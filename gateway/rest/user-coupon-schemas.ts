@@ -4,6 +4,7 @@
  * gateway/schema/beecloud-schema.ts.
  */
 import { OkAnswer, PlainText, SignedRequest, Type } from '../schema/beecloud-schema.ts';
+import { timeRangeFields } from './common-schemas.ts';
 
 export const userTags = ['users'];
 
@@ -14,3 +15,29 @@ export const registerUserBody = SignedRequest({
 export const registerUserAnswer = OkAnswer({
   created_count: Type.Integer({ description: '1 when the user is new, 0 when it was registered already.' }),
 });
+
+export const userListQuery = SignedRequest({
+  email: Type.Optional(
+    Type.String({ maxLength: 128, description: 'The merchant account (an email or a phone number).' }),
+  ),
+  ...timeRangeFields,
+  skip: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Users to skip (default 0).' }),
+  ),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1000, description: 'At most 1000 (the default).' }),
+  ),
+});
+
+export const MerchantUserSchema = Type.Object(
+  {
+    merchant: Type.String({ description: 'The merchant account the user was registered under.' }),
+    app_id: Type.String(),
+    buyer_id: Type.String(),
+    createdat: Type.Integer({ description: 'ms since the epoch.' }),
+    updatedat: Type.Integer({ description: 'ms since the epoch.' }),
+  },
+  { title: 'MerchantUser' },
+);
+
+export const userListAnswer = OkAnswer({ users: Type.Array(MerchantUserSchema) });

@@ -48,7 +48,6 @@ const routesAwaitingSchemas = [
   'GET /2/rest/coupon/template',
   'GET /2/rest/coupon/template/{id}',
   'GET /2/rest/coupon/{id}',
-  'GET /2/rest/users',
   'GET /2/subscription',
   'GET /2/subscription/{id}',
   'GET /2/subscription/{id}/charges',
