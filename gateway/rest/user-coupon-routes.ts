@@ -23,7 +23,6 @@ import {
   readTemplateInput,
   readTemplateQuery,
   readTemplateStatus,
-  readUserBatch,
   templateRecord,
   userRecord,
 } from './coupon-request.ts';
@@ -33,6 +32,7 @@ import { timeRangeFrom } from './list-query.ts';
 import {
   registerUserAnswer,
   registerUserBody,
+  registerUsersBody,
   userListAnswer,
   userListQuery,
   userTags,
@@ -63,12 +63,24 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
     },
   );
 
-  server.post('/2/rest/users', { bodyLimit: 256 * 1024 }, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'payment');
-    const { merchant, buyerIds } = readUserBatch(fields);
-    const { created } = await users.registerBatch(scopeOf(app), merchant, buyerIds);
-    return { ...okAnswer(), created_count: created };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/2/rest/users',
+    schemaRoute({
+      tags: userTags,
+      summary: 'Register merchant users in a batch',
+      description: 'Signed with the app secret. created_count counts the users that were new.',
+      body: registerUsersBody,
+      answer: registerUserAnswer,
+      bodyLimit: 256 * 1024,
+    }),
+    async (request) => {
+      const { app } = await authenticated(rest, request, 'payment');
+      const buyerIds = request.body.buyer_ids.map((buyerId) => buyerId.trim());
+      if (buyerIds.length === 0) throw new BeeCloudError('MISS_PARAM', 'buyer_ids', 'must not be empty');
+      const { created } = await users.registerBatch(scopeOf(app), request.body.email.trim(), buyerIds);
+      return { ...okAnswer(), created_count: created };
+    },
+  );
 
   server.withTypeProvider<TypeBoxTypeProvider>().get(
     '/2/rest/users',

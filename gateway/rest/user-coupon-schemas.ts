@@ -12,6 +12,14 @@ export const registerUserBody = SignedRequest({
   buyer_id: PlainText(64, 'The merchant’s user (its own id for the buyer); blank is missing.'),
 });
 
+export const registerUsersBody = SignedRequest({
+  email: PlainText(128, 'The merchant account the users belong to (an email or a phone number).'),
+  buyer_ids: Type.Array(PlainText(64), {
+    maxItems: 1000,
+    description: 'The users to register (1 to 1000); those registered already are left as they are.',
+  }),
+});
+
 export const registerUserAnswer = OkAnswer({
   created_count: Type.Integer({ description: '1 when the user is new, 0 when it was registered already.' }),
 });

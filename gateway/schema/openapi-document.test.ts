@@ -62,7 +62,6 @@ const routesAwaitingSchemas = [
   'POST /2/rest/offline/bill/status',
   'POST /2/rest/offline/bill/{billNo}',
   'POST /2/rest/offline/refund',
-  'POST /2/rest/users',
   'POST /2/subscription',
   'POST /2/subscription/{id}',
   'PUT /2/plan/{id}',
