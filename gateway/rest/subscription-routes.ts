@@ -23,6 +23,9 @@ import {
   planIdParams,
   smsAnswer,
   smsBody,
+  subscriptionChargesAnswer,
+  subscriptionChargesQuery,
+  subscriptionIdParams,
   subscriptionBanksAnswer,
   subscriptionBanksQuery,
   subscriptionTags,
@@ -146,25 +149,36 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     return { ...okAnswer(), subscription: subscriptionRecord(subscription) };
   });
 
-  server.get('/2/subscription/:id/charges', restRouteOptions, async (request) => {
-    const { app } = await signed(request);
-    const charges = await subscriptions.charges(app, idParam(request, 'id'));
-    return {
-      ...okAnswer(),
-      charges: charges.map((charge): SubscriptionChargeRecord => ({
-        id: charge.id,
-        period: charge.period,
-        period_start: charge.periodStart,
-        fee: charge.fee,
-        status: charge.status,
-        tries: charge.tries,
-        ...(charge.nextTryAt !== null ? { next_try_at: charge.nextTryAt } : {}),
-        ...(charge.message !== null ? { message: charge.message } : {}),
-        created_at: charge.createdAt,
-        ...(charge.finishedAt !== null ? { finished_at: charge.finishedAt } : {}),
-      })),
-    };
-  });
+  server.get(
+    '/2/subscription/:id/charges',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'A subscription’s charges (spay)',
+      description: 'Signed with the app secret. One charge per period, with its tries.',
+      params: subscriptionIdParams,
+      querystring: subscriptionChargesQuery,
+      answer: subscriptionChargesAnswer,
+    }),
+    async (request) => {
+      const { app } = await signed(request);
+      const charges = await subscriptions.charges(app, idParam(request, 'id'));
+      return {
+        ...okAnswer(),
+        charges: charges.map((charge): SubscriptionChargeRecord => ({
+          id: charge.id,
+          period: charge.period,
+          period_start: charge.periodStart,
+          fee: charge.fee,
+          status: charge.status,
+          tries: charge.tries,
+          ...(charge.nextTryAt !== null ? { next_try_at: charge.nextTryAt } : {}),
+          ...(charge.message !== null ? { message: charge.message } : {}),
+          created_at: charge.createdAt,
+          ...(charge.finishedAt !== null ? { finished_at: charge.finishedAt } : {}),
+        })),
+      };
+    },
+  );
 
   const updateSubscription = async (request: FastifyRequest) => {
     const { app, fields } = await signed(request);

@@ -53,3 +53,28 @@ export const planIdParams = Type.Object({ id: Type.String({ description: 'The pl
 export const planByIdQuery = SignedRequest({});
 
 export const planAnswer = OkAnswer({ plan: PlanRecordSchema });
+
+export const SubscriptionChargeSchema = Type.Object(
+  {
+    id: Type.String(),
+    period: Type.Integer({ description: 'The period charged (0 = the first).' }),
+    period_start: Type.Integer({ description: 'ms since the epoch.' }),
+    fee: Type.Integer({ description: 'Integer fen.' }),
+    status: Type.Enum(['pending', 'paid', 'failed', 'canceled']),
+    tries: Type.Integer(),
+    next_try_at: Type.Optional(Type.Integer({ description: 'When a failed charge is tried again (ms).' })),
+    message: Type.Optional(Type.String({ description: 'Why the last try failed.' })),
+    created_at: Type.Integer({ description: 'ms since the epoch.' }),
+    finished_at: Type.Optional(Type.Integer({ description: 'ms since the epoch.' })),
+  },
+  { title: 'SubscriptionCharge' },
+);
+
+/** The id in the path: checked by the handler, so a refusal names `id` with BeeCloud's wording. */
+export const subscriptionIdParams = Type.Object({
+  id: Type.String({ description: 'The subscription’s id.' }),
+});
+
+export const subscriptionChargesQuery = SignedRequest({});
+
+export const subscriptionChargesAnswer = OkAnswer({ charges: Type.Array(SubscriptionChargeSchema) });

@@ -50,7 +50,6 @@ const routesAwaitingSchemas = [
   'GET /2/rest/coupon/{id}',
   'GET /2/subscription',
   'GET /2/subscription/{id}',
-  'GET /2/subscription/{id}/charges',
   'POST /2/auth',
   'POST /2/plan',
   'POST /2/plan/{id}',
