@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { SeedApp } from './apps/app.ts';
 import { registerBillStatusRoutes } from './button/bill-status-routes.ts';
 import { registerCreateBillRoutes } from './button/create-bill-routes.ts';
@@ -44,6 +44,8 @@ import {
   type MetricsOptions,
 } from './metrics/metrics-routes.ts';
 import { registerPageRoutes } from './pages/page-routes.ts';
+import { installSchemaValidation } from './schema/request-validation.ts';
+import { installOpenApi, registerOpenApiRoutes } from './schema/openapi-routes.ts';
 import { OutboundHttpClient } from './net/outbound-http.ts';
 import { privateTargetsAllowedByEnv, targetRefusal } from './net/target-policy.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox-routes.ts';
@@ -109,6 +111,8 @@ export interface GatewayOptions {
   allowPrivateTargets?: boolean;
   /** Prometheus metrics: a token for `/metrics` on this port and/or a separate address (metrics/metrics-routes.ts). */
   metrics?: MetricsOptions;
+  /** Called for every route as it is added (Fastify's onRoute): tests list the live routes with it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export interface RunningGateway {
@@ -199,6 +203,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     trustProxy: options.trustProxy ?? false,
   });
   log = app.log;
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   installConnectionLimits(app, connectionLimits);
   const webhookRetryScale = options.webhookRetryScale ?? 1;
   const webhooks = new WebhookDispatcher({
@@ -256,6 +261,10 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });
   await app.register(formbody);
   installErrorHandlers(app);
+  installSchemaValidation(app);
+  // Before any route: the OpenAPI document is collected from the routes' schemas as they are added.
+  await installOpenApi(app);
+  registerOpenApiRoutes(app, () => publicUrl);
   installRequestMetrics(app, metrics);
   registerMetricsRoute(app, metrics, options.metrics ?? {});
   if (options.rateLimit !== false) installRateLimits(app, options.rateLimit);

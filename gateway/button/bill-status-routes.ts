@@ -6,11 +6,14 @@
  *                                        connect and at every change, a heartbeat comment every 15 s.
  */
 import type { ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { publicBillStatus, type Bill } from '../bills/bill.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { looksLikeBillId } from '../bills/bill-id.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
+import { billIdParams, buttonTags, eventStreamAnswer, publicBillAnswer } from './button-schemas.ts';
 import { toBeeCloudError } from '../http/error-handler.ts';
 import { readJsonpRequest, sendJsonp } from './jsonp.ts';
 
@@ -45,40 +48,53 @@ function statusEvent(bill: Bill): string {
   return `event: status\nid: ${bill.version}\ndata: ${JSON.stringify(publicBillStatus(bill))}\n\n`;
 }
 
-export function registerBillStatusRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+export function registerBillStatusRoutes(fastify: FastifyInstance, ctx: GatewayContext): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const openStreams = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
     for (const stream of openStreams) stream.end();
   });
 
-  app.get<{ Params: { id: string } }>(
-    '/2/rest/bill_public/:id',
-    { config: { edge: 'button' } },
-    async (request, reply) => {
-      const { callback, para, paraError } = readJsonpRequest(request);
-      if (callback === undefined) {
-        if (paraError !== undefined) throw paraError;
-        const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
-        reply.header('cache-control', 'no-store');
-        return { ...okAnswer(), pay: publicBillStatus(bill) };
-      }
-      // JSONP (BeeCloud's v4 script polls `?para={"app_id":…,"callback":"queryFun"}`): errors come back through
-      // the callback too, so the page's poll sees them.
-      let answer: unknown;
-      try {
-        if (paraError !== undefined) throw paraError;
-        const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
-        answer = { ...okAnswer(), pay: publicBillStatus(bill) };
-      } catch (error) {
-        const known = toBeeCloudError(error as Error, 'button');
-        if (!known) throw error;
-        answer = known.toAnswer();
-      }
-      return sendJsonp(reply, callback, answer);
-    },
-  );
+  const statusRoute = schemaRoute({
+    tags: buttonTags,
+    summary: 'A bill’s public status',
+    description:
+      'What the widget polls: safe for any browser (no secrets, no payer data). Also as JSONP (`?para={"app_id":…}&callback=fn`, or BeeCloud’s v4 script with the callback inside `para`): errors then come back through the callback too.',
+    params: billIdParams,
+    answer: publicBillAnswer,
+    config: { edge: 'button' },
+  });
+  app.get('/2/rest/bill_public/:id', statusRoute, async (request, reply) => {
+    const { callback, para, paraError } = readJsonpRequest(request);
+    if (callback === undefined) {
+      if (paraError !== undefined) throw paraError;
+      const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
+      reply.header('cache-control', 'no-store');
+      return { ...okAnswer(), pay: publicBillStatus(bill) };
+    }
+    // JSONP (BeeCloud's v4 script polls `?para={"app_id":…,"callback":"queryFun"}`): errors come back through
+    // the callback too, so the page's poll sees them.
+    let answer: unknown;
+    try {
+      if (paraError !== undefined) throw paraError;
+      const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
+      answer = { ...okAnswer(), pay: publicBillStatus(bill) };
+    } catch (error) {
+      const known = toBeeCloudError(error as Error, 'button');
+      if (!known) throw error;
+      answer = known.toAnswer();
+    }
+    return sendJsonp(reply, callback, answer);
+  });
 
-  app.get<{ Params: { id: string } }>('/2/rest/bill_public/:id/events', async (request, reply) => {
+  const eventsRoute = schemaRoute({
+    tags: buttonTags,
+    summary: 'A bill’s public status as server-sent events',
+    params: billIdParams,
+    answer: eventStreamAnswer,
+    answerContentType: 'text/event-stream',
+  });
+  app.get('/2/rest/bill_public/:id/events', eventsRoute, async (request, reply) => {
     const bill = await findPublicBill(ctx, request.params.id);
     reply.hijack();
     const stream = reply.raw;

@@ -1,10 +1,102 @@
 /**
- * Validation of the order the button sends (reference §2) into a typed order, field by field. Every refusal is a
- * BeeCloudError whose detail starts with the field name: MISS_PARAM when absent, PARAM_INVALID when malformed.
+ * The order the button sends (reference §2): its schema (`buttonOrderSchema`, checked by Fastify on
+ * `POST /2/rest/jsbutton/{CHANNEL}` and against `para` on the JSONP form) and the rules a schema cannot say, applied
+ * to the checked order (`buttonOrderFrom`): the title as the payer sees it (no invisible characters, 32 bytes with a
+ * Chinese character counting 2), the return_url as a Location header needs it, the size of `optional`, the sign's
+ * type and length. Every refusal is a BeeCloudError naming the field.
  */
-import { BeeCloudError } from '../errors/result-codes.ts';
 import type { OptionalMap } from '../bills/bill.ts';
 import { findCharacterNotInUrl, findInvisibleCharacter, headerSafeUrl } from '../bills/visible-text.ts';
+import { BeeCloudError } from '../errors/result-codes.ts';
+import { FlatMap, LettersDigits, Type } from '../schema/beecloud-schema.ts';
+import { checkWithSchema } from '../schema/request-validation.ts';
+import type { Static } from 'typebox';
+
+export type ButtonSignType = 'MD5' | 'HMAC-SHA256';
+
+export const maxAmountFen = 2 ** 31 - 1;
+export const maxTitleBytes = 32;
+export const maxBillTimeoutSeconds = 30 * 24 * 60 * 60;
+const maxOptionalJsonBytes = 4096;
+
+export const buttonOrderSchema = Type.Object(
+  {
+    appId: Type.String({ maxLength: 128, description: 'The app id.' }),
+    out_trade_no: LettersDigits(8, 32, 'The merchant’s order number.'),
+    title: Type.String({
+      maxLength: 64,
+      pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+      'x-error-message': 'must not contain control characters',
+      description: 'At most 32 bytes, a Chinese character counting 2; no control or invisible characters.',
+    }),
+    amount: Type.Integer({
+      minimum: 1,
+      maximum: maxAmountFen,
+      'x-beecloud-text': true,
+      'x-error-message': `must be an integer number of fen from 1 to ${maxAmountFen}`,
+      description: 'Integer fen; old pages send it as a string of digits, which is read the same.',
+    }),
+    sign: Type.String({
+      pattern: '^[0-9a-fA-F]{32}([0-9a-fA-F]{32})?$',
+      'x-error-message': 'must be 32 hex digits (md5) or 64 (HMAC-SHA256, sign_type "HMAC-SHA256")',
+      description:
+        'md5(appId + title + amount + out_trade_no + appSecret), or with sign_type HMAC-SHA256 the v2 sign (sdk signButtonOrderV2).',
+    }),
+    sign_type: Type.Optional(
+      Type.String({ maxLength: 16, description: 'Absent or "MD5" (legacy), or "HMAC-SHA256".' }),
+    ),
+    return_url: Type.Optional(
+      Type.String({
+        maxLength: 1024,
+        description: 'Where the payer returns: http(s), no query or fragment.',
+      }),
+    ),
+    optional: Type.Optional(
+      FlatMap({
+        text: true,
+        description:
+          'A flat map (at most 4096 bytes as JSON), returned in webhooks; BeeCloud’s v4 script sends its JSON text.',
+      }),
+    ),
+    openid: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        pattern: '^[A-Za-z0-9_-]+$',
+        'x-error-message': 'must be a WeChat openid (letters, digits, _ and -)',
+        description: 'The payer’s openid (WX_JSAPI).',
+      }),
+    ),
+    bill_timeout: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: maxBillTimeoutSeconds,
+        'x-beecloud-text': true,
+        'x-error-message': `must be an integer number of seconds from 1 to ${maxBillTimeoutSeconds}`,
+        description: 'Seconds until the bill closes unpaid (BeeCloud’s v4 script sends a string of digits).',
+      }),
+    ),
+    buyer_id: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+        'x-error-message': 'must not contain control characters',
+        description:
+          'The merchant’s user (v2 sign only: the sign covers it); their coupons are offered to the payer.',
+      }),
+    ),
+    coupon_id: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+        'x-error-message': 'must not contain control characters',
+        description: 'The coupon the payer picked (not signed: the gateway checks it belongs to buyer_id).',
+      }),
+    ),
+  },
+  { title: 'ButtonOrder' },
+);
+
+export type ButtonOrderFields = Static<typeof buttonOrderSchema>;
 
 export interface ButtonOrder {
   appId: string;
@@ -26,41 +118,11 @@ export interface ButtonOrder {
   couponId: string | null;
 }
 
-export type ButtonSignType = 'MD5' | 'HMAC-SHA256';
-
-export const maxAmountFen = 2 ** 31 - 1;
-export const maxTitleBytes = 32;
-const maxOptionalJsonBytes = 4096;
-const maxBillTimeoutSeconds = 30 * 24 * 60 * 60;
-
 /** BeeCloud's title length: ASCII counts 1, anything else (CJK…) counts 2. */
 export function titleLength(title: string): number {
   let length = 0;
   for (const char of title) length += (char.codePointAt(0) ?? 0) < 0x80 ? 1 : 2;
   return length;
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
-}
-
-function requiredString(input: Record<string, unknown>, field: string): string {
-  const value = input[field];
-  if (!present(value)) throw new BeeCloudError('MISS_PARAM', field, 'required');
-  if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
-  return value;
-}
-
-function parseAmount(value: unknown): number {
-  if (!present(value)) throw new BeeCloudError('MISS_PARAM', 'amount', 'required');
-  // Old pages sometimes send the amount as a string of digits; the sign covers the same text either way.
-  const amount = typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : value;
-  if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0) {
-    throw new BeeCloudError('PARAM_INVALID', 'amount', 'must be an integer number of fen > 0');
-  }
-  if (amount > maxAmountFen)
-    throw new BeeCloudError('PARAM_INVALID', 'amount', `must be at most ${maxAmountFen} fen`);
-  return amount;
 }
 
 /** A title is shown to the payer: no bidi controls, zero-width or other invisible characters (issue 21 item 10). */
@@ -75,25 +137,22 @@ export function refuseInvisibleTitle(title: string): void {
   }
 }
 
-function parseTitle(value: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
-    throw new BeeCloudError('PARAM_INVALID', 'title', 'must not contain control characters');
-  }
-  refuseInvisibleTitle(value);
-  if (titleLength(value) > maxTitleBytes) {
+/** The title rules a schema cannot say: visible characters only, at most 32 bytes (a Chinese character counts 2). */
+export function checkTitle(title: string): string {
+  refuseInvisibleTitle(title);
+  if (titleLength(title) > maxTitleBytes) {
     throw new BeeCloudError(
       'PARAM_INVALID',
       'title',
-      `must be at most ${maxTitleBytes} characters (a Chinese character counts 2)`,
+      `must be at most ${maxTitleBytes} bytes (a Chinese character counts 2)`,
     );
   }
-  return value;
+  return title;
 }
 
-export function parseReturnUrl(value: unknown, field = 'return_url'): string | null {
-  if (!present(value)) return null;
-  if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
-  if (value.length > 1024) throw new BeeCloudError('PARAM_INVALID', field, 'must be at most 1024 characters');
+/** A return_url the payer is sent to: http(s), no query or fragment, kept as a Location header needs it. */
+export function parseReturnUrl(value: string | undefined, field = 'return_url'): string | null {
+  if (value === undefined || value === '') return null;
   const notInUrl = findCharacterNotInUrl(value);
   if (notInUrl !== undefined) {
     throw new BeeCloudError(
@@ -122,51 +181,23 @@ export function parseReturnUrl(value: unknown, field = 'return_url'): string | n
   return safe;
 }
 
-export function parseOptional(value: unknown): OptionalMap | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new BeeCloudError('PARAM_INVALID', 'optional', 'must be a flat {key: value} object');
-  }
-  const map: OptionalMap = {};
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (item !== null && !['string', 'number', 'boolean'].includes(typeof item)) {
-      throw new BeeCloudError(
-        'PARAM_INVALID',
-        'optional',
-        `value of "${key}" must be a string, number or boolean`,
-      );
-    }
-    if (typeof item === 'number' && !Number.isFinite(item)) {
-      throw new BeeCloudError('PARAM_INVALID', 'optional', `value of "${key}" must be a finite number`);
-    }
-    map[key] = item as string | number | boolean | null;
-  }
-  if (Buffer.byteLength(JSON.stringify(map)) > maxOptionalJsonBytes) {
+/** `optional` is stored and sent back in every webhook: at most 4096 bytes as JSON. */
+export function checkOptionalSize(optional: OptionalMap | undefined): OptionalMap | null {
+  if (optional === undefined) return null;
+  if (Buffer.byteLength(JSON.stringify(optional)) > maxOptionalJsonBytes) {
     throw new BeeCloudError(
       'PARAM_INVALID',
       'optional',
       `must be at most ${maxOptionalJsonBytes} bytes as JSON`,
     );
   }
-  return map;
+  return optional;
 }
 
-export function parseBillTimeout(value: unknown): number | null {
-  if (!present(value)) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > maxBillTimeoutSeconds) {
-    throw new BeeCloudError(
-      'PARAM_INVALID',
-      'bill_timeout',
-      `must be an integer number of seconds from 1 to ${maxBillTimeoutSeconds}`,
-    );
-  }
-  return value;
-}
-
-function parseSignType(value: unknown): ButtonSignType {
-  if (!present(value)) return 'MD5';
-  if (typeof value === 'string' && value.toUpperCase() === 'HMAC-SHA256') return 'HMAC-SHA256';
-  if (typeof value === 'string' && value.toUpperCase() === 'MD5') return 'MD5';
+function signTypeOf(value: string | undefined): ButtonSignType {
+  if (value === undefined) return 'MD5';
+  if (value.toUpperCase() === 'HMAC-SHA256') return 'HMAC-SHA256';
+  if (value.toUpperCase() === 'MD5') return 'MD5';
   throw new BeeCloudError(
     'PARAM_INVALID',
     'sign_type',
@@ -174,74 +205,34 @@ function parseSignType(value: unknown): ButtonSignType {
   );
 }
 
-function parseOptionalId(fields: Record<string, unknown>, field: string): string | null {
-  const value = fields[field];
-  if (!present(value)) return null;
-  if (typeof value !== 'string') throw new BeeCloudError('PARAM_INVALID', field, 'must be a string');
-  if (value.length > 64) throw new BeeCloudError('PARAM_INVALID', field, 'must be at most 64 characters');
-  if (/[\u0000-\u001f\u007f]/.test(value) || findInvisibleCharacter(value) !== undefined) {
+/** An optional id (buyer, coupon): absent or empty is none; no invisible characters (the schema refuses control ones). */
+function visibleId(value: string | undefined, field: string): string | null {
+  if (value === undefined || value === '') return null;
+  if (findInvisibleCharacter(value) !== undefined) {
     throw new BeeCloudError('PARAM_INVALID', field, 'must not contain control or invisible characters');
   }
   return value;
 }
 
-/**
- * BeeCloud's own button script (v4) builds its `para` by hand with every value as a string: a string of digits
- * is the number it spells (amount is read the same way in parseAmount).
- */
-function integerFromText(value: unknown): unknown {
-  return typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : value;
-}
-
-/** …and an object as its JSON text. */
-function objectFromText(value: unknown, field: string): unknown {
-  if (typeof value !== 'string' || value === '') return value === '' ? null : value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new BeeCloudError('PARAM_INVALID', field, 'must be a flat {key: value} object (or its JSON text)');
-  }
-}
-
-/** Checks the button's fields; `needsOpenid` for WX_JSAPI. The sign is checked separately, against the app. */
-export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid: boolean }): ButtonOrder {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new BeeCloudError('PARAM_INVALID', 'body', 'must be a JSON object');
-  }
-  const fields = input as Record<string, unknown>;
-  const appId = requiredString(fields, 'appId');
-  const outTradeNo = requiredString(fields, 'out_trade_no');
-  if (!/^[A-Za-z0-9]{8,32}$/.test(outTradeNo)) {
-    throw new BeeCloudError('PARAM_INVALID', 'out_trade_no', 'must be 8 to 32 letters or digits');
-  }
-  const title = parseTitle(requiredString(fields, 'title'));
-  const amount = parseAmount(fields.amount);
-  const signType = parseSignType(fields.sign_type);
-  const sign = requiredString(fields, 'sign');
-  if (signType === 'MD5' && !/^[0-9a-fA-F]{32}$/.test(sign))
+/** The checked order (schema) as the button's order; `needsOpenid` for WX_JSAPI. The sign is checked against the app later. */
+export function buttonOrderFrom(
+  fields: ButtonOrderFields,
+  { needsOpenid }: { needsOpenid: boolean },
+): ButtonOrder {
+  const title = checkTitle(fields.title);
+  const signType = signTypeOf(fields.sign_type);
+  if (signType === 'MD5' && fields.sign.length !== 32)
     throw new BeeCloudError('PARAM_INVALID', 'sign', 'must be 32 hex digits (md5)');
-  if (signType === 'HMAC-SHA256' && !/^[0-9a-fA-F]{64}$/.test(sign))
+  if (signType === 'HMAC-SHA256' && fields.sign.length !== 64)
     throw new BeeCloudError(
       'PARAM_INVALID',
       'sign',
       'must be 64 hex digits (HMAC-SHA256, sign_type "HMAC-SHA256")',
     );
   const returnUrl = parseReturnUrl(fields.return_url);
-  const signedReturnUrl = present(fields.return_url) ? (fields.return_url as string) : null;
-  const optional = parseOptional(objectFromText(fields.optional, 'optional'));
-  let openid: string | null = null;
-  if (needsOpenid) {
-    openid = requiredString(fields, 'openid');
-    if (openid.length > 128 || !/^[A-Za-z0-9_-]+$/.test(openid)) {
-      throw new BeeCloudError(
-        'PARAM_INVALID',
-        'openid',
-        'must be a WeChat openid (letters, digits, _ and -)',
-      );
-    }
-  }
-  const billTimeoutSeconds = parseBillTimeout(integerFromText(fields.bill_timeout));
-  const buyerId = parseOptionalId(fields, 'buyer_id');
+  const optional = checkOptionalSize(fields.optional as OptionalMap | undefined);
+  if (needsOpenid && fields.openid === undefined) throw new BeeCloudError('MISS_PARAM', 'openid', 'required');
+  const buyerId = visibleId(fields.buyer_id, 'buyer_id');
   if (buyerId !== null && signType !== 'HMAC-SHA256') {
     throw new BeeCloudError(
       'PARAM_INVALID',
@@ -249,20 +240,28 @@ export function parseButtonOrder(input: unknown, { needsOpenid }: { needsOpenid:
       'needs the v2 sign (sign_type "HMAC-SHA256"), which covers it; the legacy md5 sign does not',
     );
   }
-  const couponId = parseOptionalId(fields, 'coupon_id');
+  const couponId = visibleId(fields.coupon_id, 'coupon_id');
   return {
     buyerId,
     couponId,
-    appId,
+    appId: fields.appId,
     title,
-    amount,
-    outTradeNo,
-    sign,
+    amount: fields.amount,
+    outTradeNo: fields.out_trade_no,
+    sign: fields.sign,
     signType,
-    signedReturnUrl,
+    signedReturnUrl: fields.return_url ?? null,
     returnUrl,
     optional,
-    openid,
-    billTimeoutSeconds,
+    openid: needsOpenid ? (fields.openid ?? null) : null,
+    billTimeoutSeconds: fields.bill_timeout ?? null,
   };
+}
+
+/** Checks an order sent as JSON (the JSONP form's `para`, tests): the schema, then the rules above. */
+export function parseButtonOrder(input: unknown, options: { needsOpenid: boolean }): ButtonOrder {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new BeeCloudError('PARAM_INVALID', 'body', 'must be a JSON object');
+  }
+  return buttonOrderFrom(checkWithSchema<ButtonOrderFields>(buttonOrderSchema, input), options);
 }

@@ -1,5 +1,5 @@
 /**
- * Creating a bill for the button (the edge): read the order, check the app and its sign (constant time), then
+ * Creating a bill for the button (the edge): the order checked by its schema (button-order.ts), check the app and its sign (constant time), then
  * the core's `startPayment`; the answer names the `action` the payer continues with (sdk/button-types.ts) and
  * keeps every BeeCloud field old pages read.
  */
@@ -11,7 +11,7 @@ import { DomainError } from '../core/domain-error.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { beeCloudErrorFor } from '../http/domain-errors.ts';
-import { parseButtonOrder } from './button-order.ts';
+import { buttonOrderFrom, type ButtonOrderFields } from './button-order.ts';
 import { checkPageOrigin } from './bill-origin.ts';
 import { verifyButtonSign } from './button-sign.ts';
 
@@ -34,11 +34,11 @@ export interface ButtonRequester {
 export async function createButtonBill(
   ctx: GatewayContext,
   channelName: string,
-  input: unknown,
+  fields: ButtonOrderFields,
   { payerIp = null, pageOrigin }: ButtonRequester = {},
 ): Promise<CreateBillAnswer> {
   const channel = parseChannel(channelName);
-  const order = parseButtonOrder(input, { needsOpenid: channel === 'WX_JSAPI' });
+  const order = buttonOrderFrom(fields, { needsOpenid: channel === 'WX_JSAPI' });
   const app = await ctx.store.apps.findApp(order.appId);
   if (!app) throw new BeeCloudError('APP_INVALID', 'appId', `no app ${order.appId.slice(0, 64)}`);
   checkPageOrigin(app, pageOrigin);

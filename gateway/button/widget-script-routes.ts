@@ -2,11 +2,14 @@
  * GET /1/pay/jsbutton/returnscripts?appId=  — BCConfig prelude + widget (or the problem script).
  * GET /1/pay/jsbutton/assets/:file          — lazily loaded widget chunks from the build directory.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { publicAppConfig } from '../apps/app.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { sendVariant } from '../http/send-variant.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
+import { assetAnswer, assetParams, buttonTags, scriptAnswer, scriptQuery } from './button-schemas.ts';
 import {
   configPrelude,
   problemScript,
@@ -28,14 +31,23 @@ const assetTypes: Record<string, string> = {
 const safeAssetName = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
 export function registerWidgetScriptRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   ctx: GatewayContext,
   variants = new WidgetScriptCache(),
 ): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const files = new WidgetFiles(ctx.widgetDir);
 
-  app.get<{ Querystring: Record<string, unknown> }>(
+  app.get(
     '/1/pay/jsbutton/returnscripts',
+    schemaRoute({
+      tags: buttonTags,
+      summary: 'The button script for an app',
+      description: 'The `<script src>` a merchant’s page includes: the app’s public config and the widget.',
+      querystring: scriptQuery,
+      answer: scriptAnswer,
+      answerContentType: 'application/javascript',
+    }),
     async (request, reply) => {
       const appId = request.query.appId;
       const options = { contentType: javascript, cacheControl: 'public, max-age=300' };
@@ -47,7 +59,7 @@ export function registerWidgetScriptRoutes(
           : variants.uncached(build);
         return sendVariant(request, reply, variant, { contentType: javascript, cacheControl: 'no-cache' });
       };
-      if (typeof appId !== 'string' || appId === '') {
+      if (appId === undefined) {
         return problem(new BeeCloudError('MISS_PARAM', 'appId', 'the script URL needs ?appId=YOUR_APP_ID'));
       }
       const found = appId.length <= 128 ? await ctx.store.apps.findApp(appId) : undefined;
@@ -73,7 +85,14 @@ export function registerWidgetScriptRoutes(
     },
   );
 
-  app.get<{ Params: { file: string } }>('/1/pay/jsbutton/assets/:file', async (request, reply) => {
+  const assetRoute = schemaRoute({
+    tags: buttonTags,
+    summary: 'A widget chunk',
+    params: assetParams,
+    answer: assetAnswer,
+    answerContentType: 'application/javascript',
+  });
+  app.get('/1/pay/jsbutton/assets/:file', assetRoute, async (request, reply) => {
     const name = request.params.file;
     const extension = name.includes('.') ? name.slice(name.lastIndexOf('.')) : '';
     const contentType = assetTypes[extension];

@@ -395,8 +395,7 @@ describe('apps and secrets', () => {
       app_sign: restAppSign(appId, ts, secret),
     });
     const { authenticateApp } = await import('../rest/app-auth.ts');
-    const { RequestFields } = await import('../rest/request-fields.ts');
-    const fields = (secret: string) => new RequestFields(refundSigned(secret), 'json');
+    const fields = (secret: string) => refundSigned(secret);
     const find = async () => gateway.ctx.store.apps.findApp(appId);
     await expect(
       authenticateApp(fields(oldMaster), { findApp: find, scope: 'master', now: ts }),

@@ -1,11 +1,12 @@
 /**
  * Turns every failure into a BeeCloud answer `{resultCode, result_code, result_msg, err_detail}`: BeeCloudErrors
- * as thrown, bad JSON / oversized bodies / wrong content types / unknown paths as PARAM_INVALID with the HTTP
+ * as thrown, a route schema's refusal as the field's BeeCloud code (schema/request-validation.ts), bad JSON / oversized bodies / wrong content types / unknown paths as PARAM_INVALID with the HTTP
  * status of the problem. Client input never produces a 500.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../core/domain-error.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
+import { validationRefusal } from '../schema/request-validation.ts';
 import { beeCloudErrorFor, type Edge } from './domain-errors.ts';
 
 /** The edge a route belongs to (its `config.edge`, REST by default): how core refusals are worded. */
@@ -29,7 +30,8 @@ export function toBeeCloudError(error: FastifyError | Error, edge: Edge = 'rest'
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new BeeCloudError('PARAM_INVALID', 'content-length', 'does not match the body', 400);
     case 'FST_ERR_VALIDATION':
-      return new BeeCloudError('PARAM_INVALID', 'request', fastifyError.message, 400);
+      // A route's schema refused the request (schema/request-validation.ts): the field, BeeCloud's result code.
+      return validationRefusal(fastifyError.validation, fastifyError.validationContext ?? 'body', edge);
   }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return new BeeCloudError('PARAM_INVALID', 'body', 'is not valid JSON', 400);

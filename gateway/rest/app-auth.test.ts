@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { restAppSign } from '../../sdk/sign.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import { asyncRefusalOf } from '../testing/refusal.ts';
-import { authenticateApp, type AppCredentials, type SecretScope } from './app-auth.ts';
-import { RequestFields } from './request-fields.ts';
+import { signatureFields, Type } from '../schema/beecloud-schema.ts';
+import { checkWithSchema } from '../schema/request-validation.ts';
+import { authenticateApp, type AppCredentials, type SecretScope, type SignatureFields } from './app-auth.ts';
+
+const signedRequest = Type.Object(signatureFields);
+
+/** The signature fields as a route's schema passes them on (JSON, or plain query parameters as text). */
+function fieldsOf(values: Record<string, unknown>, source: 'json' | 'query' = 'json'): SignatureFields {
+  return checkWithSchema<SignatureFields>(signedRequest, values, 'body', { fromText: source === 'query' });
+}
 
 const NOW = 1_790_000_000_000;
 
@@ -20,16 +28,21 @@ function findApp(appId: string): Promise<AppCredentials | undefined> {
   return Promise.resolve([testApp, liveApp].find((app) => app.appId === appId));
 }
 
-function signedFields(app: AppCredentials, secret: string, timestamp = NOW): RequestFields {
-  return new RequestFields(
-    { app_id: app.appId, timestamp, app_sign: restAppSign(app.appId, timestamp, secret) },
-    'json',
-  );
+function signedValues(app: AppCredentials, secret: string, timestamp = NOW): Record<string, unknown> {
+  return { app_id: app.appId, timestamp, app_sign: restAppSign(app.appId, timestamp, secret) };
 }
 
-function refusal(fields: RequestFields, scope: SecretScope = 'payment'): Promise<BeeCloudError> {
+function signedFields(app: AppCredentials, secret: string, timestamp = NOW): SignatureFields {
+  return fieldsOf(signedValues(app, secret, timestamp));
+}
+
+/** The refusal of a request with these fields: by its schema, else by the authentication. */
+function refusal(
+  fields: SignatureFields | Record<string, unknown>,
+  scope: SecretScope = 'payment',
+): Promise<BeeCloudError> {
   return asyncRefusalOf(
-    () => authenticateApp(fields, { findApp, scope, now: NOW }),
+    async () => authenticateApp(fieldsOf(fields as Record<string, unknown>), { findApp, scope, now: NOW }),
     'the request was accepted',
   );
 }
@@ -69,10 +82,7 @@ describe('REST request authentication', () => {
 
   it('compares the sign without regard to case', async () => {
     const fields = signedFields(liveApp, liveApp.appSecret);
-    const upper = new RequestFields(
-      { ...fields.values, app_sign: String(fields.values.app_sign).toUpperCase() },
-      'json',
-    );
+    const upper = fieldsOf({ ...fields, app_sign: String(fields.app_sign).toUpperCase() });
     await expect(authenticateApp(upper, { findApp, scope: 'payment', now: NOW })).resolves.toMatchObject({
       appId: liveApp.appId,
     });
@@ -93,7 +103,7 @@ describe('REST request authentication', () => {
   });
 
   it('names the missing or malformed field', async () => {
-    const good = signedFields(liveApp, liveApp.appSecret).values;
+    const good = signedValues(liveApp, liveApp.appSecret);
     const cases: [Record<string, unknown>, string, string][] = [
       [{ ...good, app_id: undefined }, 'MISS_PARAM', 'app_id'],
       [{ ...good, timestamp: undefined }, 'MISS_PARAM', 'timestamp'],
@@ -105,14 +115,14 @@ describe('REST request authentication', () => {
       [{ ...good, app_id: 'nobody' }, 'APP_INVALID', 'app_id'],
     ];
     for (const [values, resultMsg, field] of cases) {
-      const error = await refusal(new RequestFields(values, 'json'));
+      const error = await refusal(values);
       expect(error.toAnswer().result_msg).toBe(resultMsg);
       expect(error.detail.startsWith(`${field}: `)).toBe(true);
     }
   });
 
   it('says exactly what is wrong with each field', async () => {
-    const good = signedFields(liveApp, liveApp.appSecret).values;
+    const good = signedValues(liveApp, liveApp.appSecret);
     const sign = String(good.app_sign);
     const cases: [Record<string, unknown>, string, string][] = [
       [{ ...good, app_id: 'a'.repeat(65) }, 'PARAM_INVALID', 'app_id: must be at most 64 characters'],
@@ -128,7 +138,7 @@ describe('REST request authentication', () => {
       ],
     ];
     for (const [values, resultMsg, detail] of cases) {
-      const error = await refusal(new RequestFields(values, 'json'));
+      const error = await refusal(values);
       expect(error.toAnswer().result_msg).toBe(resultMsg);
       expect(error.detail).toBe(detail);
     }
@@ -139,8 +149,8 @@ describe('REST request authentication', () => {
   });
 
   it('accepts the timestamp as text in plain query parameters', async () => {
-    const values = signedFields(liveApp, liveApp.appSecret).values;
-    const fields = new RequestFields({ ...values, timestamp: String(values.timestamp) }, 'query');
+    const values = signedValues(liveApp, liveApp.appSecret);
+    const fields = fieldsOf({ ...values, timestamp: String(values.timestamp) }, 'query');
     await expect(authenticateApp(fields, { findApp, scope: 'payment', now: NOW })).resolves.toBeDefined();
   });
 });

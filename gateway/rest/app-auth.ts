@@ -11,7 +11,13 @@
 import { hexSignaturesEqual, restAppSign } from '../../sdk/sign.ts';
 import { previousSecretsOf, type PreviousSecret } from '../apps/app.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
-import type { RequestFields } from './request-fields.ts';
+
+/** The signature fields of a request, as its schema checked them (schema/beecloud-schema.ts `signatureFields`). */
+export interface SignatureFields {
+  app_id: string;
+  timestamp?: number;
+  app_sign?: string;
+}
 
 /** payment: pay and queries; master: refunds, their approval, webhook resends; sandbox: the sandbox paths. */
 export type SecretScope = 'payment' | 'master' | 'sandbox';
@@ -73,14 +79,20 @@ export interface AuthOptions<App extends AppCredentials> {
   timestampWindowMs?: number;
 }
 
+/** The legacy (timestamp, app_sign) pair, required when the request has no v2 signature. */
+export function legacySignOf(fields: SignatureFields): { timestamp: number; appSign: string } {
+  if (fields.timestamp === undefined) throw new BeeCloudError('MISS_PARAM', 'timestamp', 'is required');
+  if (fields.app_sign === undefined) throw new BeeCloudError('MISS_PARAM', 'app_sign', 'is required');
+  return { timestamp: fields.timestamp, appSign: fields.app_sign };
+}
+
 /** Returns the authenticated app, or throws the BeeCloudError naming the field at fault. */
 export async function authenticateApp<App extends AppCredentials>(
-  fields: RequestFields,
+  fields: SignatureFields,
   options: AuthOptions<App>,
 ): Promise<App> {
-  const appId = fields.requiredString('app_id', { maxLength: 64 });
-  const timestamp = fields.requiredInteger('timestamp', { min: 0 });
-  const appSign = fields.requiredString('app_sign');
+  const appId = fields.app_id;
+  const { timestamp, appSign } = legacySignOf(fields);
 
   const now = options.now ?? Date.now();
   const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;

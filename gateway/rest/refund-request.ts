@@ -1,13 +1,22 @@
 /**
- * The bodies and queries of the refund endpoints, checked field by field with BeeCloud's names:
- * `POST /2/rest/refund`, `PUT /2/rest/refund` (pre-refund approval), `GET refunds`, `refunds/count`, `refund/status`.
+ * The refund requests after their schemas (refund-schemas.ts), in the core's names, with the rules a schema cannot
+ * say: a real date in refund_no (refunds/refund-no.ts), end_time not before start_time, each id once.
  */
-import { readChannelFilter, type ChannelFilter } from './channel-filter.ts';
-import { readPaging, readTimeRange, type Paging, type TimeRange } from './list-query.ts';
-import type { FlatMap, RequestFields } from './request-fields.ts';
+import type { Static } from 'typebox';
 import { checkRefundNo } from '../refunds/refund-no.ts';
+import { readChannelFilter } from './channel-filter.ts';
+import { channelFilterFrom, timeRangeFrom, type ChannelFilter, type TimeRange } from './list-query.ts';
+import type {
+  refundApprovalSchema,
+  refundCountQuery,
+  refundRequestSchema,
+  refundStatusQuery,
+} from './refund-schemas.ts';
+import type { RequestFields } from './request-fields.ts';
 
-export const MAX_APPROVAL_IDS = 100;
+export { MAX_APPROVAL_IDS } from './refund-schemas.ts';
+
+type FlatMap = Record<string, string | number | boolean | null>;
 
 export interface RefundRequest {
   refundNo: string;
@@ -18,21 +27,26 @@ export interface RefundRequest {
   needApproval: boolean;
 }
 
-function readBillNo(fields: RequestFields): string {
-  return fields.requiredString('bill_no', {
-    pattern: /^[0-9A-Za-z]{8,32}$/,
-    patternText: 'must be 8 to 32 letters or digits',
-  });
+export function refundRequestFrom(fields: Static<typeof refundRequestSchema>): RefundRequest {
+  return {
+    refundNo: checkRefundNo(fields.refund_no),
+    billNo: fields.bill_no,
+    refundFee: fields.refund_fee,
+    channel: channelFilterFrom(fields.channel),
+    optional: fields.optional as FlatMap | undefined,
+    needApproval: fields.need_approval ?? false,
+  };
 }
 
+/** The same refund through the legacy field reader (`POST /2/rest/offline/refund`, which has no schema yet). */
 export function readRefundRequest(fields: RequestFields): RefundRequest {
-  const refundNo = checkRefundNo(fields.requiredString('refund_no', { maxLength: 40 }));
-  const billNo = readBillNo(fields);
-  const refundFee = fields.requiredInteger('refund_fee', { min: 1, max: 2_147_483_647 });
   return {
-    refundNo,
-    billNo,
-    refundFee,
+    refundNo: checkRefundNo(fields.requiredString('refund_no', { maxLength: 40 })),
+    billNo: fields.requiredString('bill_no', {
+      pattern: /^[0-9A-Za-z]{8,32}$/,
+      patternText: 'must be 8 to 32 letters or digits',
+    }),
+    refundFee: fields.requiredInteger('refund_fee', { min: 1, max: 2_147_483_647 }),
     channel: readChannelFilter(fields),
     optional: fields.optionalFlatMap('optional'),
     needApproval: fields.optionalBoolean('need_approval') ?? false,
@@ -46,12 +60,13 @@ export interface RefundApprovalRequest {
   denyReason?: string;
 }
 
-export function readRefundApprovalRequest(fields: RequestFields): RefundApprovalRequest {
-  const channel = readChannelFilter(fields, true) as ChannelFilter;
-  const ids = fields.requiredStringList('ids', MAX_APPROVAL_IDS);
-  const agree = fields.requiredBoolean('agree');
-  const denyReason = fields.optionalString('deny_reason', { maxLength: 256 });
-  return { channel, ids: [...new Set(ids)], agree, denyReason };
+export function refundApprovalFrom(fields: Static<typeof refundApprovalSchema>): RefundApprovalRequest {
+  return {
+    channel: channelFilterFrom(fields.channel),
+    ids: [...new Set(fields.ids.map((id) => id.trim()))],
+    agree: fields.agree,
+    denyReason: fields.deny_reason,
+  };
 }
 
 export interface RefundQuery extends TimeRange {
@@ -61,25 +76,13 @@ export interface RefundQuery extends TimeRange {
   needApproval?: boolean;
 }
 
-export interface RefundListQuery extends RefundQuery, Paging {
-  needDetail: boolean;
-}
-
-export function readRefundQuery(fields: RequestFields): RefundQuery {
+export function refundQueryFrom(fields: Static<typeof refundCountQuery>): RefundQuery {
   return {
-    channel: readChannelFilter(fields),
-    billNo: fields.optionalString('bill_no', { maxLength: 32 }),
-    refundNo: fields.optionalString('refund_no', { maxLength: 40 }),
-    needApproval: fields.optionalBoolean('need_approval'),
-    ...readTimeRange(fields),
-  };
-}
-
-export function readRefundListQuery(fields: RequestFields): RefundListQuery {
-  return {
-    ...readRefundQuery(fields),
-    ...readPaging(fields),
-    needDetail: fields.optionalBoolean('need_detail') ?? false,
+    channel: channelFilterFrom(fields.channel),
+    billNo: fields.bill_no,
+    refundNo: fields.refund_no,
+    needApproval: fields.need_approval,
+    ...timeRangeFrom(fields),
   };
 }
 
@@ -88,9 +91,6 @@ export interface RefundStatusRequest {
   refundNo: string;
 }
 
-export function readRefundStatusRequest(fields: RequestFields): RefundStatusRequest {
-  return {
-    channel: readChannelFilter(fields, true) as ChannelFilter,
-    refundNo: fields.requiredString('refund_no', { maxLength: 40 }),
-  };
+export function refundStatusFrom(fields: Static<typeof refundStatusQuery>): RefundStatusRequest {
+  return { channel: channelFilterFrom(fields.channel), refundNo: fields.refund_no };
 }

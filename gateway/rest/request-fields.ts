@@ -1,4 +1,10 @@
 /**
+ * LEGACY — kept only for REST routes that do not have schemas yet (routes added on other branches, e.g.
+ * subscriptions): `authenticated` (rest-context.ts) hands them these `fields` as before. Every route with a schema
+ * (`schemaRoute`, gateway/schema/beecloud-schema.ts) is checked by Fastify's validation instead; once the last route
+ * has its schemas, delete this file.
+ */
+/**
  * Reads the typed fields of one REST request (a JSON body, a `para` JSON or plain query parameters).
  * Every refusal is a `BeeCloudError` naming the field: MISS_PARAM when a required field is absent,
  * PARAM_INVALID when it has the wrong type or shape. Plain query parameters are all strings, so for them

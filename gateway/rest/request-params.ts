@@ -1,4 +1,10 @@
 /**
+ * LEGACY — kept only for REST routes that do not have schemas yet (routes added on other branches, e.g.
+ * subscriptions): `authenticated` (rest-context.ts) hands them these `fields` as before. Every route with a schema
+ * (`schemaRoute`, gateway/schema/beecloud-schema.ts) is checked by Fastify's validation instead; once the last route
+ * has its schemas, delete this file.
+ */
+/**
  * Turns what an SDK sent into the fields of one REST request:
  * - GET: `?para=` + URL-encoded JSON (how the BeeCloud SDKs send it), or plain query parameters;
  * - POST / PUT: a JSON object body (a form-encoded body is read like query parameters).

@@ -13,7 +13,8 @@ import type { SeedApp } from '../apps/app.ts';
 import { startTestGateway, testApp, type TestGateway } from '../testing/gateway-harness.ts';
 import { asyncRefusalOf } from '../testing/refusal.ts';
 import type { AppCredentials } from './app-auth.ts';
-import { RequestFields } from './request-fields.ts';
+import { signatureFields, Type } from '../schema/beecloud-schema.ts';
+import { checkWithSchema } from '../schema/request-validation.ts';
 import { authenticateSignedRequest, claimLegacySign } from './request-signature.ts';
 import { moneySnapshot, newBillNo, newRefundNo, paidRestBill, rest } from './testing/rest-caller.ts';
 
@@ -199,7 +200,7 @@ describe('legacy app_sign on the endpoints that move money out', () => {
       path: 'rest/refund',
       secret: 'masterSecret',
       timestamp,
-      payload: { ids: ['x'], agree: true },
+      payload: { channel: 'WX', ids: ['x'], agree: true },
     });
     expect(approval.json.err_detail).toMatch(/^app_sign: was already used/);
     expect(moneySnapshot(gateway)).toBe(before);
@@ -281,12 +282,16 @@ describe('authenticateSignedRequest, header by header', () => {
   }
 
   function authenticate(request: FastifyRequest, now = NOW, appId = secrets.appId) {
-    return authenticateSignedRequest(request, new RequestFields({ app_id: appId }, 'query'), {
-      findApp,
-      scope: 'master',
-      now,
-      guard: gateway.ctx.store.seenSignatures,
-    });
+    return authenticateSignedRequest(
+      request,
+      { app_id: appId },
+      {
+        findApp,
+        scope: 'master',
+        now,
+        guard: gateway.ctx.store.seenSignatures,
+      },
+    );
   }
 
   async function refusal(request: FastifyRequest, now = NOW, appId = secrets.appId): Promise<string> {
@@ -316,8 +321,9 @@ describe('authenticateSignedRequest, header by header', () => {
     ];
     for (const [request, detail] of cases) expect(await refusal(request)).toBe(detail);
     expect(await refusal(signedRequest(), NOW, 'nobody')).toBe('app_id: no such app');
+    // The app_id's shape is the route schema's (checked before the signature).
     const long = await asyncRefusalOf(
-      () => authenticate(signedRequest(), NOW, 'a'.repeat(65)),
+      async () => checkWithSchema(Type.Object(signatureFields), { app_id: 'a'.repeat(65) }),
       'a 65-character app_id was accepted',
     );
     expect([long.toAnswer().result_msg, long.detail]).toEqual([
@@ -336,7 +342,7 @@ describe('authenticateSignedRequest, header by header', () => {
       () =>
         authenticateSignedRequest(
           signedRequest({ signature: 'ab'.repeat(32) }),
-          new RequestFields({ app_id: secrets.appId }, 'query'),
+          { app_id: secrets.appId },
           { findApp, scope: 'payment', now: NOW, guard: gateway.ctx.store.seenSignatures },
         ),
       'a wrong signature was accepted',
@@ -357,12 +363,12 @@ describe('authenticateSignedRequest, header by header', () => {
   it('keeps nonces and legacy signs apart, even when a nonce is spelled like a legacy fingerprint', async () => {
     const guard = gateway.ctx.store.seenSignatures;
     const appSign = restAppSign(secrets.appId, NOW, secrets.masterSecret);
-    const legacy = new RequestFields({ timestamp: NOW, app_sign: appSign.toUpperCase() }, 'json');
+    const legacy = { app_id: secrets.appId, timestamp: NOW, app_sign: appSign.toUpperCase() };
     await claimLegacySign(guard, secrets.appId, legacy, WINDOW, NOW);
     const fingerprint = createHash('sha256').update(`${NOW}:${appSign}`).digest('hex');
     await expect(authenticate(signedRequest({ nonce: fingerprint }))).resolves.toBe(secrets);
     // The same legacy sign in lower case is the same use, refused up to the window's last moment.
-    const again = new RequestFields({ timestamp: NOW, app_sign: appSign }, 'json');
+    const again = { app_id: secrets.appId, timestamp: NOW, app_sign: appSign };
     const error = await asyncRefusalOf(
       () => claimLegacySign(guard, secrets.appId, again, WINDOW, NOW + WINDOW),
       'the replayed legacy sign was accepted',
@@ -374,15 +380,15 @@ describe('authenticateSignedRequest, header by header', () => {
       claimLegacySign(
         guard,
         secrets.appId,
-        new RequestFields({ timestamp: NOW + 1, app_sign: otherSign }, 'json'),
+        { app_id: secrets.appId, timestamp: NOW + 1, app_sign: otherSign },
         WINDOW,
         NOW,
       ),
     ).resolves.toBeUndefined();
-    // A negative timestamp is refused as a parameter, before any claim.
-    const negative = new RequestFields({ timestamp: -1, app_sign: appSign }, 'json');
+    // A negative timestamp is refused as a parameter by the route's schema, before any claim.
+    const negative = { app_id: secrets.appId, timestamp: -1, app_sign: appSign };
     const invalid = await asyncRefusalOf(
-      () => claimLegacySign(guard, secrets.appId, negative, WINDOW, NOW),
+      async () => checkWithSchema(Type.Object(signatureFields), negative),
       'a negative timestamp was accepted',
     );
     expect(invalid.detail).toBe('timestamp: must be an integer >= 0');

@@ -14,9 +14,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hexSignaturesEqual, REQUEST_SIGNATURE_HEADERS, restRequestSignature } from '../../sdk/sign.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import { isServerSdkPath } from '../http/rate-limit.ts';
-import { acceptedSecrets, secretNames, type AppCredentials, type AuthOptions } from './app-auth.ts';
+import {
+  acceptedSecrets,
+  legacySignOf,
+  secretNames,
+  type AppCredentials,
+  type AuthOptions,
+  type SignatureFields,
+} from './app-auth.ts';
 import type { ReplayGuardStore } from '../storage/replay-guard-store.ts';
-import type { RequestFields } from './request-fields.ts';
 
 const HEADER_NAMES = { timestamp: 'X-Spay-Timestamp', nonce: 'X-Spay-Nonce', signature: 'X-Spay-Signature' };
 const maxSignedBodyBytes = 64 * 1024;
@@ -75,10 +81,10 @@ export interface SignedAuthOptions<App extends AppCredentials> extends AuthOptio
 /** Authenticates a request by its v2 headers; returns the app or throws the BeeCloudError naming the header. */
 export async function authenticateSignedRequest<App extends AppCredentials>(
   request: FastifyRequest,
-  fields: RequestFields,
+  fields: Pick<SignatureFields, 'app_id'>,
   options: SignedAuthOptions<App>,
 ): Promise<App> {
-  const appId = fields.requiredString('app_id', { maxLength: 64 });
+  const appId = fields.app_id;
   const timestampText = header(request, REQUEST_SIGNATURE_HEADERS.timestamp) ?? '';
   if (!/^[0-9]{1,15}$/.test(timestampText)) {
     throw new BeeCloudError('APP_INVALID', HEADER_NAMES.timestamp, 'must be milliseconds since the epoch');
@@ -140,12 +146,12 @@ export async function authenticateSignedRequest<App extends AppCredentials>(
 export async function claimLegacySign(
   guard: ReplayGuardStore,
   appId: string,
-  fields: RequestFields,
+  fields: SignatureFields,
   window: number,
   now = Date.now(),
 ): Promise<void> {
-  const timestamp = fields.requiredInteger('timestamp', { min: 0 });
-  const appSign = fields.requiredString('app_sign').toLowerCase();
+  const { timestamp, appSign: sentSign } = legacySignOf(fields);
+  const appSign = sentSign.toLowerCase();
   const fingerprint = createHash('sha256').update(`${timestamp}:${appSign}`).digest('hex');
   const fresh = await guard.claim({
     appId,

@@ -9,17 +9,31 @@
  *   DELETE /2/subscription/{id}[?at_period_end=true] → id · GET /2/subscription/{id}/charges (spay) → charges
  *   POST /2/auth (name, id_no[, card_no[, mobile]]) → card_id, auth_result, auth_msg
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SubscriptionChargeRecord } from '../../sdk/subscription-types.ts';
 import { verifyCardFactors } from '../core/card-auth.ts';
 import { COMMON_BANKS, SUBSCRIPTION_BANKS } from '../core/subscriptions.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
-import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
+import { authenticated, restBodyLimit, restRouteOptions, type RestContext } from './rest-context.ts';
+import {
+  planAnswer,
+  planByIdQuery,
+  planIdParams,
+  smsAnswer,
+  smsBody,
+  subscriptionChargesAnswer,
+  subscriptionChargesQuery,
+  subscriptionIdParams,
+  subscriptionBanksAnswer,
+  subscriptionBanksQuery,
+  subscriptionTags,
+} from './subscription-schemas.ts';
 import {
   planRecord,
   readCardFactors,
   readFlag,
-  readPhone,
   readPlanInput,
   readPlanQuery,
   readPlanUpdate,
@@ -53,10 +67,21 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     return { ...okAnswer(), count: plans.length, plans: plans.map(planRecord) };
   });
 
-  server.get('/2/plan/:id', restRouteOptions, async (request) => {
-    const { app } = await signed(request);
-    return { ...okAnswer(), plan: planRecord(await subscriptions.plan(app, idParam(request, 'plan_id'))) };
-  });
+  server.get(
+    '/2/plan/:id',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'One plan by id',
+      description: 'Signed with the app secret. A deleted plan is answered with valid false.',
+      params: planIdParams,
+      querystring: planByIdQuery,
+      answer: planAnswer,
+    }),
+    async (request) => {
+      const { app } = await signed(request);
+      return { ...okAnswer(), plan: planRecord(await subscriptions.plan(app, idParam(request, 'plan_id'))) };
+    },
+  );
 
   const updatePlan = async (request: FastifyRequest) => {
     const { app, fields } = await signed(request);
@@ -71,16 +96,38 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     return { ...okAnswer(), id: await subscriptions.deletePlan(app, idParam(request, 'plan_id')) };
   });
 
-  server.get('/2/subscription_banks', restRouteOptions, async (request) => {
-    await signed(request);
-    return { ...okAnswer(), banks: SUBSCRIPTION_BANKS, common_banks: COMMON_BANKS };
-  });
+  server.get(
+    '/2/subscription_banks',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'The banks a subscription can be paid from',
+      description: 'Signed with the app secret.',
+      querystring: subscriptionBanksQuery,
+      answer: subscriptionBanksAnswer,
+    }),
+    async (request) => {
+      await signed(request);
+      return { ...okAnswer(), banks: [...SUBSCRIPTION_BANKS], common_banks: [...COMMON_BANKS] };
+    },
+  );
 
-  server.post('/2/sms', restRouteOptions, async (request) => {
-    const { app, fields } = await signed(request);
-    const { smsId } = await subscriptions.sendPasscode(app, readPhone(fields));
-    return { ...okAnswer(), sms_id: smsId };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/2/sms',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'Send an SMS passcode',
+      description:
+        'Signed with the app secret. The passcode confirms the payer’s mobile when subscribing (POST /2/subscription: sms_id, sms_code).',
+      body: smsBody,
+      answer: smsAnswer,
+      bodyLimit: restBodyLimit,
+    }),
+    async (request) => {
+      const { app } = await signed(request);
+      const { smsId } = await subscriptions.sendPasscode(app, request.body.phone);
+      return { ...okAnswer(), sms_id: smsId };
+    },
+  );
 
   server.post('/2/subscription', restRouteOptions, async (request) => {
     const { app, fields } = await signed(request);
@@ -102,25 +149,36 @@ export function registerSubscriptionRoutes(server: FastifyInstance, rest: RestCo
     return { ...okAnswer(), subscription: subscriptionRecord(subscription) };
   });
 
-  server.get('/2/subscription/:id/charges', restRouteOptions, async (request) => {
-    const { app } = await signed(request);
-    const charges = await subscriptions.charges(app, idParam(request, 'id'));
-    return {
-      ...okAnswer(),
-      charges: charges.map((charge): SubscriptionChargeRecord => ({
-        id: charge.id,
-        period: charge.period,
-        period_start: charge.periodStart,
-        fee: charge.fee,
-        status: charge.status,
-        tries: charge.tries,
-        ...(charge.nextTryAt !== null ? { next_try_at: charge.nextTryAt } : {}),
-        ...(charge.message !== null ? { message: charge.message } : {}),
-        created_at: charge.createdAt,
-        ...(charge.finishedAt !== null ? { finished_at: charge.finishedAt } : {}),
-      })),
-    };
-  });
+  server.get(
+    '/2/subscription/:id/charges',
+    schemaRoute({
+      tags: subscriptionTags,
+      summary: 'A subscription’s charges (spay)',
+      description: 'Signed with the app secret. One charge per period, with its tries.',
+      params: subscriptionIdParams,
+      querystring: subscriptionChargesQuery,
+      answer: subscriptionChargesAnswer,
+    }),
+    async (request) => {
+      const { app } = await signed(request);
+      const charges = await subscriptions.charges(app, idParam(request, 'id'));
+      return {
+        ...okAnswer(),
+        charges: charges.map((charge): SubscriptionChargeRecord => ({
+          id: charge.id,
+          period: charge.period,
+          period_start: charge.periodStart,
+          fee: charge.fee,
+          status: charge.status,
+          tries: charge.tries,
+          ...(charge.nextTryAt !== null ? { next_try_at: charge.nextTryAt } : {}),
+          ...(charge.message !== null ? { message: charge.message } : {}),
+          created_at: charge.createdAt,
+          ...(charge.finishedAt !== null ? { finished_at: charge.finishedAt } : {}),
+        })),
+      };
+    },
+  );
 
   const updateSubscription = async (request: FastifyRequest) => {
     const { app, fields } = await signed(request);

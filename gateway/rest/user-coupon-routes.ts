@@ -11,6 +11,7 @@
  *   GET  /2/rest/coupon[/{id}]        by id → coupon; by criteria → coupons | total_count
  * Users and coupons belong to the app and its mode (a test-mode app's are test ones).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../apps/app.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
@@ -22,12 +23,20 @@ import {
   readTemplateInput,
   readTemplateQuery,
   readTemplateStatus,
-  readUserBatch,
-  readUserQuery,
   templateRecord,
   userRecord,
 } from './coupon-request.ts';
-import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
+import { authenticated, restBodyLimit, restRouteOptions, type RestContext } from './rest-context.ts';
+import { timeRangeFrom } from './list-query.ts';
+import {
+  registerUserAnswer,
+  registerUserBody,
+  registerUsersBody,
+  userListAnswer,
+  userListQuery,
+  userTags,
+} from './user-coupon-schemas.ts';
 
 function scopeOf(app: App) {
   return { appId: app.appId, mode: app.mode };
@@ -37,25 +46,63 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
   const { users, coupons } = rest.gateway.core;
   const now = () => Date.now();
 
-  server.post('/2/rest/user', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'payment');
-    const { created } = await users.register(scopeOf(app), readBuyerId(fields));
-    return { ...okAnswer(), created_count: created };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/2/rest/user',
+    schemaRoute({
+      tags: userTags,
+      summary: 'Register a merchant user',
+      description: 'Signed with the app secret. Registering a user twice is not an error (created_count 0).',
+      body: registerUserBody,
+      answer: registerUserAnswer,
+      bodyLimit: restBodyLimit,
+    }),
+    async (request) => {
+      const { app } = await authenticated(rest, request, 'payment');
+      const { created } = await users.register(scopeOf(app), request.body.buyer_id.trim());
+      return { ...okAnswer(), created_count: created };
+    },
+  );
 
-  server.post('/2/rest/users', { bodyLimit: 256 * 1024 }, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'payment');
-    const { merchant, buyerIds } = readUserBatch(fields);
-    const { created } = await users.registerBatch(scopeOf(app), merchant, buyerIds);
-    return { ...okAnswer(), created_count: created };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/2/rest/users',
+    schemaRoute({
+      tags: userTags,
+      summary: 'Register merchant users in a batch',
+      description: 'Signed with the app secret. created_count counts the users that were new.',
+      body: registerUsersBody,
+      answer: registerUserAnswer,
+      bodyLimit: 256 * 1024,
+    }),
+    async (request) => {
+      const { app } = await authenticated(rest, request, 'payment');
+      const buyerIds = request.body.buyer_ids.map((buyerId) => buyerId.trim());
+      if (buyerIds.length === 0) throw new BeeCloudError('MISS_PARAM', 'buyer_ids', 'must not be empty');
+      const { created } = await users.registerBatch(scopeOf(app), request.body.email.trim(), buyerIds);
+      return { ...okAnswer(), created_count: created };
+    },
+  );
 
-  server.get('/2/rest/users', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'payment');
-    const { filter, paging } = readUserQuery(fields);
-    const found = await users.list(scopeOf(app), filter, paging);
-    return { ...okAnswer(), users: found.map(userRecord) };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/2/rest/users',
+    schemaRoute({
+      tags: userTags,
+      summary: 'List merchant users',
+      description:
+        'Signed with the app secret. GET: the fields as `?para=` URL-encoded JSON, or plain query parameters.',
+      querystring: userListQuery,
+      answer: userListAnswer,
+    }),
+    async (request) => {
+      const { app } = await authenticated(rest, request, 'payment');
+      const query = request.query;
+      const found = await users.list(
+        scopeOf(app),
+        { merchant: query.email, ...timeRangeFrom(query) },
+        { skip: query.skip ?? 0, limit: query.limit ?? 1000 },
+      );
+      return { ...okAnswer(), users: found.map(userRecord) };
+    },
+  );
 
   server.put('/2/rest/history_bills', { bodyLimit: 256 * 1024 }, async (request) => {
     const { app, fields } = await authenticated(rest, request, 'payment');

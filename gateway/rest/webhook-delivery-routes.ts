@@ -5,25 +5,48 @@
  *                                (master secret: it makes the merchant's server act on money again).
  * spay additions: BeeCloud had no API for this (only its console).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
+import { schemaRoute } from '../schema/beecloud-schema.ts';
 import { listDeliveries, resendDeliveries } from '../webhooks/webhook-deliveries.ts';
-import { authenticated, restRouteOptions, type RestContext } from './rest-context.ts';
-import { readDeliveryListing, readResendFilter } from './webhook-delivery-request.ts';
+import { pagingFrom } from './list-query.ts';
+import { authenticated, restBodyLimit, type RestContext } from './rest-context.ts';
+import { deliveryFilterFrom } from './webhook-delivery-request.ts';
+import { deliveryListAnswer, deliveryListQuery, resendRequestSchema } from './webhook-delivery-schemas.ts';
 
-export function registerWebhookDeliveryRoutes(server: FastifyInstance, rest: RestContext): void {
+const tags = ['webhooks'];
+
+export function registerWebhookDeliveryRoutes(fastify: FastifyInstance, rest: RestContext): void {
+  const server = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const db = rest.gateway.store;
 
-  server.get('/2/rest/webhooks', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'payment');
-    const { skip, limit, ...filter } = readDeliveryListing(fields);
-    const webhooks = await listDeliveries(db, { ...filter, appId: app.appId }, { skip, limit });
+  const listRoute = schemaRoute({
+    tags,
+    summary: 'Recent webhook deliveries, with every attempt',
+    description: 'Signed with the app secret. GET: `?para=` URL-encoded JSON, or plain query parameters.',
+    querystring: deliveryListQuery,
+    answer: deliveryListAnswer,
+  });
+  server.get('/2/rest/webhooks', listRoute, async (request) => {
+    const { app } = await authenticated(rest, request, 'payment');
+    const filter = { ...deliveryFilterFrom(request.query), appId: app.appId };
+    const webhooks = await listDeliveries(db, filter, pagingFrom(request.query));
     return { ...okAnswer(), count: webhooks.length, webhooks };
   });
 
-  server.post('/2/rest/webhook/resend', restRouteOptions, async (request) => {
-    const { app, fields } = await authenticated(rest, request, 'master');
-    const filter = { ...readResendFilter(fields), appId: app.appId };
+  const resendRoute = schemaRoute({
+    tags,
+    summary: 'Send webhooks again now',
+    description:
+      'Signed with the master secret. Which deliveries: transaction_id (+ transaction_type) or id.',
+    body: resendRequestSchema,
+    answer: deliveryListAnswer,
+    bodyLimit: restBodyLimit,
+  });
+  server.post('/2/rest/webhook/resend', resendRoute, async (request) => {
+    const { app } = await authenticated(rest, request, 'master');
+    const filter = { ...deliveryFilterFrom(request.body), appId: app.appId };
     const resent = await resendDeliveries(db, filter, { requireEndpoint: true });
     if (resent.length === 0) {
       throw new BeeCloudError(
