@@ -5,24 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGatewayWithReceiver } from '../gateway/testing/gateway-with-receiver.ts';
-import type { SpayApp } from './app.ts';
-import { SpayClient } from './client.ts';
+import type { SpayClient } from './client.ts';
+import { sandboxClient } from './testing/sandbox-client.ts';
 import { SpayError } from './result.ts';
 
 const harness = useGatewayWithReceiver();
 
 function sdkClient(): SpayClient {
-  const seed = harness.gateway.app;
-  const app: SpayApp = {
-    appId: seed.appId,
-    appSecret: seed.appSecret,
-    masterSecret: seed.masterSecret,
-    testSecret: seed.testSecret,
-    webhookSecret: seed.webhookSecret,
-    testMode: true,
-    gatewayUrl: harness.gateway.url,
-  };
-  return new SpayClient(app);
+  return sandboxClient(harness).client;
 }
 
 describe('SpayClient users and coupons', () => {

@@ -6,24 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { useGatewayWithReceiver } from '../gateway/testing/gateway-with-receiver.ts';
 import type { SpayApp } from './app.ts';
-import { SpayClient } from './client.ts';
+import type { SpayClient } from './client.ts';
+import { sandboxClient } from './testing/sandbox-client.ts';
 import { SpayError } from './result.ts';
 import { verifyWebhook, type WebhookBody } from './webhook.ts';
 
 const harness = useGatewayWithReceiver({ transfers: { cardSettleMs: 20, settlePassMs: 20 } });
 
 function sdkClient(): { client: SpayClient; app: SpayApp } {
-  const seed = harness.gateway.app;
-  const app: SpayApp = {
-    appId: seed.appId,
-    appSecret: seed.appSecret,
-    masterSecret: seed.masterSecret,
-    testSecret: seed.testSecret,
-    webhookSecret: seed.webhookSecret,
-    testMode: true,
-    gatewayUrl: harness.gateway.url,
-  };
-  return { client: new SpayClient(app), app };
+  return sandboxClient(harness);
 }
 
 async function transferWebhook(app: SpayApp, transactionId: string): Promise<WebhookBody> {
