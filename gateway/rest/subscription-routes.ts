@@ -110,7 +110,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     schemaRoute({
       tags: subscriptionTags,
       summary: 'One plan by id',
-      description: 'Signed with the app secret. A deleted plan is answered with valid false.',
+      description: 'Signed with the app secret. A deleted plan is refused, naming plan_id.',
       params: planIdParams,
       querystring: planByIdQuery,
       answer: planAnswer,
@@ -143,7 +143,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     schemaRoute({
       tags: subscriptionTags,
       summary: 'Delete a plan',
-      description: `${signedWith} Nobody can subscribe to it any more; its subscriptions go on. The plan stays readable with valid false.`,
+      description: `${signedWith} Nobody can subscribe to it any more; its subscriptions go on. Reading it by id is then refused, naming plan_id.`,
       params: planIdParams,
       querystring: planDeleteQuery,
       answer: changedIdAnswer,

@@ -42,7 +42,11 @@ function Interval(description: string) {
 
 /** A name a person reads: not blank (a blank one is PARAM_INVALID, as BeeCloud answered), at most `max`. */
 function Name(max: number, description: string) {
-  return Type.String({ maxLength: max, pattern: '\\S', 'x-error-message': 'must not be blank', description });
+  return Type.String({
+    maxLength: max,
+    allOf: [{ pattern: '\\S', 'x-error-message': 'must not be blank' }],
+    description,
+  });
 }
 
 /** An id of the API's records (plan, card, coupon) or the merchant's (buyer_id). */
@@ -206,15 +210,19 @@ export const SubscriptionRecordSchema = Type.Object(
   { title: 'Subscription' },
 );
 
-/** BeeCloud's `amount`: a positive multiplier of the plan's fee, at most 4 decimals (a number, or its digits). */
+/**
+ * BeeCloud's `amount`: a positive multiplier of the plan's fee, at most 4 decimals — a number, or its digits as
+ * text (exact). A number's decimals are counted by the handler (subscription-request.ts), on its shortest text.
+ */
 const amountMessage = 'must be a positive number with at most 4 decimals';
-const amountField = Type.Union(
-  [
-    Type.Number({ exclusiveMinimum: 0, maximum: 999_999_999, 'x-error-message': amountMessage }),
-    Type.String({ pattern: '^(?=.*[1-9])\\d{1,9}(\\.\\d{1,4})?$', 'x-error-message': amountMessage }),
-  ],
-  { description: 'Multiplies the plan’s fee (default 1): positive, at most 4 decimals.' },
-);
+const amountField = Type.Unsafe<number | string>({
+  type: ['number', 'string'],
+  exclusiveMinimum: 0,
+  maximum: 999_999_999,
+  pattern: '^(?=.*[1-9])[0-9]{1,9}([.][0-9]{1,4})?$',
+  'x-error-message': amountMessage,
+  description: 'Multiplies the plan’s fee (default 1): positive, at most 4 decimals; a number or its digits.',
+});
 
 const trialEndField = Type.Integer({
   minimum: 0,
