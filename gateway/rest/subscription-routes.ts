@@ -8,6 +8,8 @@
  *   GET /2/subscription/{id} → subscription · PUT|POST /2/subscription/{id} (amount, trial_end, optional) → id
  *   DELETE /2/subscription/{id}[?at_period_end=true] → id · GET /2/subscription/{id}/charges (spay) → charges
  *   POST /2/auth (name, id_no[, card_no[, mobile]]) → card_id, auth_result, auth_msg
+ * Each route's request and answer schemas are in subscription-schemas.ts (Fastify validates with them, the handlers
+ * are typed by them, /openapi.json describes them); subscription-request.ts keeps the rules a schema cannot say.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -21,6 +23,7 @@ import {
   cardAuthAnswer,
   cardAuthBody,
   changedIdAnswer,
+  flagValue,
   planAnswer,
   planBody,
   planByIdQuery,
@@ -44,7 +47,6 @@ import {
   subscriptionListQuery,
   subscriptionTags,
   subscriptionUpdateBody,
-  flagValue,
 } from './subscription-schemas.ts';
 import {
   cardFactorsFrom,
@@ -105,6 +107,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
       return { ...okAnswer(), count: plans.length, plans: plans.map(planRecord) };
     },
   );
+
   server.get(
     '/2/plan/:id',
     schemaRoute({

@@ -6,12 +6,13 @@
  * digit, the card's Luhn digit, the passcode). How to add an endpoint: gateway/schema/beecloud-schema.ts.
  */
 import { SUBSCRIPTION_BANKS } from '../core/subscriptions.ts';
+import { PLAN_INTERVALS } from '../subscriptions/subscription.ts';
 import { FlatMap, Fen, OkAnswer, SignedRequest, Type, Words } from '../schema/beecloud-schema.ts';
 import { pagingFields } from './common-schemas.ts';
 
 export const subscriptionTags = ['subscriptions'];
 
-/** A pattern matching `words` in any letter case ("Month", "TRUE"): BeeCloud's servers read these so. */
+/** A pattern matching `words` in any letter case ("Month", "TRUE"), as these routes have always read them. */
 function anyCase(words: readonly string[]): string {
   const letters = (word: string) =>
     [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
@@ -30,17 +31,18 @@ export function flagValue(flag: boolean | string | undefined): boolean {
   return typeof flag === 'string' ? flag.toLowerCase() === 'true' : (flag ?? false);
 }
 
-const planIntervalWords = ['day', 'week', 'month', 'year'] as const;
-
 function Interval(description: string) {
   return Type.String({
-    pattern: anyCase(planIntervalWords),
+    pattern: anyCase(PLAN_INTERVALS),
     'x-error-message': 'must be day, week, month or year',
     description: `${description} day, week, month or year (any case).`,
   });
 }
 
-/** A name a person reads: not blank (a blank one is PARAM_INVALID, as BeeCloud answered), at most `max`. */
+/**
+ * A name a person reads: at most `max` characters, not blank (PARAM_INVALID "must not be blank", as these routes
+ * have always answered; the rule sits in `allOf` so that its message is not given to a length refusal).
+ */
 function Name(max: number, description: string) {
   return Type.String({
     maxLength: max,
