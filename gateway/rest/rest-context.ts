@@ -30,12 +30,19 @@ export interface AuthenticatedRequest {
   fields: RequestFields;
 }
 
+/** What the route's schema checked: the body when it has one, else the query (GET, DELETE). */
+function checkedFields(request: FastifyRequest): Record<string, unknown> {
+  return (request.routeOptions.schema?.body !== undefined ? request.body : request.query) as Record<
+    string,
+    unknown
+  >;
+}
+
 /** The legacy field reader over what the route's schema checked, or over the raw request for a route without one. */
 function legacyFields(request: FastifyRequest): RequestFields {
   const schema = request.routeOptions.schema;
   if (schema?.body === undefined && schema?.querystring === undefined) return readRestFields(request);
-  const checked = (request.method === 'GET' ? request.query : request.body) as Record<string, unknown>;
-  return new RequestFields(checked, 'json');
+  return new RequestFields(checkedFields(request), 'json');
 }
 
 export interface AuthenticationOptions {
@@ -57,12 +64,12 @@ export async function authenticated(
   options: AuthenticationOptions = {},
 ): Promise<AuthenticatedRequest> {
   const legacy = legacyFields(request);
-  // The signature fields, checked by the route's schema (`SignedRequest`): in the query on GET, else in the body.
+  // The signature fields, checked by the route's schema (`SignedRequest`): in the body, or in the query (GET, DELETE).
   // A route without a schema: read by hand, as before (LEGACY).
   const schema = request.routeOptions.schema;
   const hasSchema = schema?.body !== undefined || schema?.querystring !== undefined;
   const fields: SignatureFields = hasSchema
-    ? ((request.method === 'GET' ? request.query : request.body) as SignatureFields)
+    ? (checkedFields(request) as unknown as SignatureFields)
     : {
         app_id: legacy.requiredString('app_id', { maxLength: 64 }),
         timestamp: legacy.has('timestamp') ? legacy.requiredInteger('timestamp', { min: 0 }) : undefined,

@@ -108,10 +108,11 @@ describe('plans', () => {
     );
     expectRefused(await call('PUT', 'plan/no-such-plan', { name: 'y' }), 5, 'plan_id');
     expectRefused(await call('GET', 'plan', { count_only: 'maybe' }), 5, 'count_only');
+    // A well-formed plan signed with the wrong secret (the schema checks the fields before the signature).
     const unsigned = await rest(harness.gateway, {
       method: 'POST',
       path: 'plan',
-      payload: { name: 'x' },
+      payload: { name: 'x', fee: 1, interval: 'day' },
       secret: 'masterSecret',
     });
     expectRefused(unsigned, 1, 'app_sign');

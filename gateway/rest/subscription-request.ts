@@ -1,43 +1,41 @@
 /**
- * Reads the subscription API's requests (BeeCloud's `/2/plan`, `/2/subscription`, `/2/sms`, `/2/auth`) into the
- * core's inputs, and its records back into BeeCloud's fields. Every refusal names its field (MISS_PARAM when
- * absent, PARAM_INVALID when malformed). Queries come as plain parameters (how the SDKs send them) or `para`.
+ * The subscription API's requests (BeeCloud's `/2/plan`, `/2/subscription`, `/2/auth`), checked by their schemas
+ * (subscription-schemas.ts), into the core's inputs, with the rules a schema cannot say: a plan's period at most one
+ * year (interval × interval_count), created_before not before created_after, `amount`'s exact decimals, and at
+ * least one change in an update. Its records back into BeeCloud's fields. Every refusal names its field.
  */
+import type { Static } from 'typebox';
 import type { PlanRecord, SubscriptionRecord } from '../../sdk/subscription-types.ts';
 import type { CardFactors } from '../core/card-auth.ts';
 import type { CardInput, PlanInput, SubscribeInput, SubscriptionUpdate } from '../core/subscriptions.ts';
-import { SUBSCRIPTION_BANKS } from '../core/subscriptions.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { PlanFilter, SubscriptionFilter } from '../storage/subscription-store.ts';
 import {
   intervalCountAllowed,
-  PLAN_INTERVALS,
   type Plan,
   type PlanInterval,
   type Subscription,
 } from '../subscriptions/subscription.ts';
-import { readPaging, type Paging } from './list-query.ts';
-import type { RequestFields } from './request-fields.ts';
+import { pagingFrom, type Paging } from './list-query.ts';
+import {
+  flagValue,
+  type cardAuthBody,
+  type planBody,
+  type planListQuery,
+  type planUpdateBody,
+  type subscribeBody,
+  type subscriptionListQuery,
+  type subscriptionUpdateBody,
+} from './subscription-schemas.ts';
 
-const MAX_FEE = 100_000_000_00;
-
-function readInterval(fields: RequestFields, required: true): PlanInterval;
-function readInterval(fields: RequestFields, required: false): PlanInterval | undefined;
-function readInterval(fields: RequestFields, required: boolean): PlanInterval | undefined {
-  const value = required ? fields.requiredString('interval') : fields.optionalString('interval');
-  if (value === undefined) return undefined;
-  const interval = PLAN_INTERVALS.find((name) => name === value.toLowerCase());
-  if (interval === undefined)
-    throw new BeeCloudError('PARAM_INVALID', 'interval', 'must be day, week, month or year');
-  return interval;
+/** The interval as the core takes it (the schema checked it is one of the four, in any case). */
+function intervalOf(word: string): PlanInterval {
+  return word.toLowerCase() as PlanInterval;
 }
 
-export function readPlanInput(fields: RequestFields): PlanInput {
-  const name = fields.requiredString('name', { maxLength: 64 }).trim();
-  if (name === '') throw new BeeCloudError('PARAM_INVALID', 'name', 'must not be blank');
-  const fee = fields.requiredInteger('fee', { min: 0, max: MAX_FEE });
-  const interval = readInterval(fields, true);
-  const intervalCount = fields.optionalInteger('interval_count') ?? 1;
+export function planInputFrom(body: Static<typeof planBody>): PlanInput {
+  const interval = intervalOf(body.interval);
+  const intervalCount = body.interval_count ?? 1;
   if (!intervalCountAllowed(interval, intervalCount)) {
     throw new BeeCloudError(
       'PARAM_INVALID',
@@ -45,24 +43,22 @@ export function readPlanInput(fields: RequestFields): PlanInput {
       'must be at least 1, and a period at most one year (365 days, 52 weeks, 12 months, 1 year)',
     );
   }
-  const currency = fields.optionalString('currency') ?? 'CNY';
-  if (currency !== 'CNY')
-    throw new BeeCloudError('PARAM_INVALID', 'currency', 'must be CNY (spay charges in yuan)');
   return {
-    name,
-    fee,
+    name: body.name.trim(),
+    fee: body.fee,
     interval,
     intervalCount,
-    currency,
-    trialDays: fields.optionalInteger('trial_days', { min: 0, max: 3650 }) ?? 0,
-    optional: fields.optionalFlatMap('optional') ?? null,
+    currency: body.currency ?? 'CNY',
+    trialDays: body.trial_days ?? 0,
+    optional: body.optional ?? null,
   };
 }
 
-export function readPlanUpdate(fields: RequestFields): { name?: string; optional?: Record<string, unknown> } {
-  const name = fields.optionalString('name', { maxLength: 64 })?.trim();
-  if (name === '') throw new BeeCloudError('PARAM_INVALID', 'name', 'must not be blank');
-  const optional = fields.optionalFlatMap('optional');
+export function planUpdateFrom(body: Static<typeof planUpdateBody>): {
+  name?: string;
+  optional?: Record<string, unknown>;
+} {
+  const { name, optional } = body;
   if (name === undefined && optional === undefined) {
     throw new BeeCloudError(
       'MISS_PARAM',
@@ -70,128 +66,104 @@ export function readPlanUpdate(fields: RequestFields): { name?: string; optional
       'name or optional is required (a plan changes nothing else)',
     );
   }
-  return { ...(name !== undefined ? { name } : {}), ...(optional !== undefined ? { optional } : {}) };
+  return {
+    ...(name !== undefined ? { name: name.trim() } : {}),
+    ...(optional !== undefined ? { optional } : {}),
+  };
 }
 
-/** A flag such as `count_only`: true / false in any case (Python's requests sends "True"); absent is false. */
-export function readFlag(fields: RequestFields, name: string): boolean {
-  if (!fields.has(name)) return false;
-  const value = fields.values[name];
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-  throw new BeeCloudError('PARAM_INVALID', name, 'must be true or false');
-}
-
-function readCreatedRange(fields: RequestFields): { createdAfter?: number; createdBefore?: number } {
-  const createdAfter = fields.optionalInteger('created_after', { min: 0 });
-  const createdBefore = fields.optionalInteger('created_before', { min: 0 });
+function createdRangeFrom(query: { created_after?: number; created_before?: number }): {
+  createdAfter?: number;
+  createdBefore?: number;
+} {
+  const { created_after: createdAfter, created_before: createdBefore } = query;
   if (createdAfter !== undefined && createdBefore !== undefined && createdBefore < createdAfter) {
     throw new BeeCloudError('PARAM_INVALID', 'created_before', 'must not be before created_after');
   }
   return { createdAfter, createdBefore };
 }
 
-export function readPlanQuery(fields: RequestFields): {
+export function planQueryFrom(query: Static<typeof planListQuery>): {
   filter: PlanFilter;
   paging: Paging;
   countOnly: boolean;
 } {
   return {
     filter: {
-      ...readCreatedRange(fields),
-      name: fields.optionalString('name', { maxLength: 64 }),
-      nameWithSubstring: fields.optionalString('name_with_substring', { maxLength: 64 }),
-      interval: readInterval(fields, false),
-      intervalCount: fields.optionalInteger('interval_count', { min: 1 }),
-      trialDays: fields.optionalInteger('trial_days', { min: 0 }),
+      ...createdRangeFrom(query),
+      name: query.name,
+      nameWithSubstring: query.name_with_substring,
+      interval: query.interval !== undefined ? intervalOf(query.interval) : undefined,
+      intervalCount: query.interval_count,
+      trialDays: query.trial_days,
     },
-    paging: readPaging(fields),
-    countOnly: readFlag(fields, 'count_only'),
+    paging: pagingFrom(query),
+    countOnly: flagValue(query.count_only),
   };
 }
 
-export function readSubscriptionQuery(fields: RequestFields): {
+export function subscriptionQueryFrom(query: Static<typeof subscriptionListQuery>): {
   filter: SubscriptionFilter;
   paging: Paging;
   countOnly: boolean;
 } {
   return {
     filter: {
-      ...readCreatedRange(fields),
-      buyerId: fields.optionalString('buyer_id', { maxLength: 64 }),
-      planId: fields.optionalString('plan_id', { maxLength: 64 }),
-      cardId: fields.optionalString('card_id', { maxLength: 64 }),
+      ...createdRangeFrom(query),
+      buyerId: query.buyer_id,
+      planId: query.plan_id,
+      cardId: query.card_id,
     },
-    paging: readPaging(fields),
-    countOnly: readFlag(fields, 'count_only'),
+    paging: pagingFrom(query),
+    countOnly: flagValue(query.count_only),
   };
 }
 
 /**
- * BeeCloud's `amount` (a Double multiplying the plan's fee) as an exact decimal string: positive, at most 4
- * decimals, never through floating-point arithmetic.
+ * BeeCloud's `amount` (a Double multiplying the plan's fee) as an exact decimal string, never through
+ * floating-point arithmetic. The schema checked it is positive and, as text, has at most 4 decimals; a number's
+ * decimals are counted here, on its shortest text form (1.5 → "1.5", 1.23456 → refused).
  */
-function readAmount(fields: RequestFields): string | undefined {
-  if (!fields.has('amount')) return undefined;
-  const value = fields.values.amount;
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  if (typeof text !== 'string' || !/^\d{1,9}(\.\d{1,4})?$/.test(text) || !/[1-9]/.test(text)) {
+function amountFrom(amount: number | string | undefined): string | undefined {
+  if (amount === undefined) return undefined;
+  const text = String(amount);
+  if (!/^\d{1,9}(\.\d{1,4})?$/.test(text)) {
     throw new BeeCloudError('PARAM_INVALID', 'amount', 'must be a positive number with at most 4 decimals');
   }
   return text.replace(/^0+(?=\d)/, '');
 }
 
-const MOBILE_RULE = {
-  pattern: /^1[3-9]\d{9}$/,
-  patternText: 'must be a mainland mobile number (11 digits, 13-19…)',
-};
-
-export function readPhone(fields: RequestFields): string {
-  return fields.requiredString('phone', MOBILE_RULE);
-}
-
-function readCard(fields: RequestFields): CardInput {
-  const cardId = fields.optionalString('card_id', { maxLength: 64 });
-  if (cardId !== undefined) return { cardId };
-  const bankName = fields.requiredString('bank_name', { maxLength: 32 });
-  if (!SUBSCRIPTION_BANKS.includes(bankName)) {
-    throw new BeeCloudError(
-      'PARAM_INVALID',
-      'bank_name',
-      'is not a supported bank (GET /2/subscription_banks)',
-    );
-  }
+function cardFrom(body: Static<typeof subscribeBody>): CardInput {
+  if (body.card_id !== undefined) return { cardId: body.card_id };
+  // The schema requires the five factors without card_id.
   return {
-    bankName,
-    cardNo: fields.requiredString('card_no', { maxLength: 19 }),
-    idName: fields.requiredString('id_name', { maxLength: 40 }),
-    idNo: fields.requiredString('id_no', { maxLength: 18 }),
-    mobile: fields.requiredString('mobile', MOBILE_RULE),
+    bankName: body.bank_name!,
+    cardNo: body.card_no!,
+    idName: body.id_name!,
+    idNo: body.id_no!,
+    mobile: body.mobile!,
   };
 }
 
-export function readSubscribeRequest(fields: RequestFields): SubscribeInput {
+export function subscribeInputFrom(body: Static<typeof subscribeBody>): SubscribeInput {
   return {
-    buyerId: fields.requiredString('buyer_id', { maxLength: 64 }),
-    planId: fields.requiredString('plan_id', { maxLength: 64 }),
-    card: readCard(fields),
-    smsId: fields.requiredString('sms_id', { maxLength: 64 }),
-    smsCode: fields.requiredString('sms_code', {
-      pattern: /^\d{4,8}$/,
-      patternText: 'must be 4 to 8 digits',
-    }),
-    amount: readAmount(fields) ?? '1',
-    trialEnd: fields.optionalInteger('trial_end', { min: 0 }) ?? null,
-    optional: fields.optionalFlatMap('optional') ?? null,
-    couponId: fields.optionalString('coupon_id', { maxLength: 64 }) ?? null,
+    buyerId: body.buyer_id,
+    planId: body.plan_id,
+    card: cardFrom(body),
+    smsId: body.sms_id,
+    smsCode: body.sms_code,
+    amount: amountFrom(body.amount) ?? '1',
+    trialEnd: body.trial_end ?? null,
+    optional: body.optional ?? null,
+    couponId: body.coupon_id ?? null,
   };
 }
 
-export function readSubscriptionUpdate(fields: RequestFields): SubscriptionUpdate {
+export function subscriptionUpdateFrom(body: Static<typeof subscriptionUpdateBody>): SubscriptionUpdate {
   const update: SubscriptionUpdate = {
-    amount: readAmount(fields),
-    trialEnd: fields.optionalInteger('trial_end', { min: 0 }),
-    optional: fields.optionalFlatMap('optional'),
+    amount: amountFrom(body.amount),
+    trialEnd: body.trial_end,
+    optional: body.optional,
   };
   if (update.amount === undefined && update.trialEnd === undefined && update.optional === undefined) {
     throw new BeeCloudError('MISS_PARAM', 'amount', 'amount, trial_end or optional is required');
@@ -199,13 +171,8 @@ export function readSubscriptionUpdate(fields: RequestFields): SubscriptionUpdat
   return update;
 }
 
-export function readCardFactors(fields: RequestFields): CardFactors {
-  return {
-    name: fields.requiredString('name', { maxLength: 40 }),
-    idNo: fields.requiredString('id_no', { maxLength: 18 }),
-    cardNo: fields.optionalString('card_no', { maxLength: 19 }),
-    mobile: fields.optionalString('mobile', { maxLength: 11 }),
-  };
+export function cardFactorsFrom(body: Static<typeof cardAuthBody>): CardFactors {
+  return { name: body.name, idNo: body.id_no, cardNo: body.card_no, mobile: body.mobile };
 }
 
 /** A plan as BeeCloud's SDKs read it (`BCPlan`). */
