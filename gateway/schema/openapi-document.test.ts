@@ -36,9 +36,9 @@ const undocumented = [
 
 /**
  * The API routes that still read their fields with the legacy reader (rest/request-fields.ts) and so have no
- * schemas and are not in the document yet (merchant users and coupons, subscriptions, offline and international
- * payments, from branches merged after the schemas). Exact: giving one of them schemas (`schemaRoute`, see
- * beecloud-schema.ts) means removing it from this list, and a new route without schemas fails until it has them.
+ * schemas and are not in the document yet (subscriptions, plans and auth, from branches merged after the
+ * schemas). Exact: giving one of them schemas (`schemaRoute`, see beecloud-schema.ts) means removing it from this
+ * list, and a new route without schemas fails until it has them.
  */
 const routesAwaitingSchemas = [
   'DELETE /2/plan/{id}',
@@ -49,7 +49,6 @@ const routesAwaitingSchemas = [
   'POST /2/auth',
   'POST /2/plan',
   'POST /2/plan/{id}',
-  'POST /2/rest/jsbutton/coupons',
   'POST /2/subscription',
   'POST /2/subscription/{id}',
   'PUT /2/plan/{id}',
