@@ -132,4 +132,24 @@ describe('the button with a buyer (POST /2/rest/jsbutton/coupons, coupon_id on t
     const coupon = await rest(gateway, { method: 'GET', path: `rest/coupon/${fixed}` });
     expect(coupon.json.coupon).toMatchObject({ status: 0 });
   });
+
+  it('refuses a bad order by its schema, naming the field, with HTTP 200 as the button answers', async () => {
+    const { buyer } = await buyerWithCoupons();
+    const url = `${gateway.url}/2/rest/jsbutton/coupons`;
+    const cases: Array<[unknown, number, string]> = [
+      [{ ...order(buyer), amount: 0 }, 5, 'amount'],
+      [{ ...order(buyer), amount: 'ten' }, 5, 'amount'],
+      [{ ...order(buyer), sign: undefined }, 4, 'sign'],
+      [{ ...order(buyer), out_trade_no: 'short' }, 5, 'out_trade_no'],
+      [{ ...order(buyer), buyer_id: 'a\u0001b' }, 5, 'buyer_id'],
+      ['{not json', 5, 'body'],
+      [[order(buyer)], 5, 'body'],
+    ];
+    for (const [body, code, field] of cases) {
+      const answer = await postJson(url, body, { 'content-type': 'text/plain;charset=UTF-8' });
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.json.result_code, answer.text).toBe(code);
+      expect(String(answer.json.err_detail)).toMatch(new RegExp(`^${field}:`));
+    }
+  });
 });

@@ -136,3 +136,26 @@ export const scriptAnswer = Type.String({
 export const assetParams = Type.Object({ file: Type.String({ maxLength: 128 }) });
 
 export const assetAnswer = Type.String({ description: 'A widget chunk (JavaScript, CSS, source map, SVG).' });
+
+export const ButtonCouponSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String({ description: 'The template’s name, e.g. "满50减10".' }),
+    type: Type.Integer({ description: '0 fixed (fen off), 1 percentage.' }),
+    discount: Type.Integer({ description: 'What it takes off this order (fen); 0 when it cannot be used.' }),
+    pay_fee: Type.Integer({ description: 'What the payer pays with it (fen).' }),
+    limit_fee: Type.Integer({ description: 'The least amount it applies to (fen), 0 for any.' }),
+    end_time: Type.Union([Type.Integer(), Type.Null()]),
+    usable: Type.Boolean(),
+    reason: Type.Enum(
+      ['', 'not_owner', 'used', 'not_started', 'expired', 'template_inactive', 'below_threshold'],
+      { description: 'Why not, when not usable; empty when usable.' },
+    ),
+  },
+  { title: 'ButtonCoupon' },
+);
+
+export const buttonCouponsAnswer = OkAnswer(
+  { coupons: Type.Array(ButtonCouponSchema, { description: 'Usable first.' }) },
+  { title: 'ButtonCouponsAnswer' },
+);

@@ -1,9 +1,10 @@
 /**
- * The fields of the users and coupons endpoints, read and checked (each refusal names its field with BeeCloud's
- * result code), and the records they answer (the shapes BeeCloud's SDKs read: BCMerchantUser, BCCouponTemplate,
- * BCCoupon). Money is integer fen: a fixed template's `discount` in yuan is converted exactly, a percentage's
- * ratio exactly to permille.
+ * The users and coupons requests after their schemas (user-coupon-schemas.ts), in the core's names, with the rules a
+ * schema cannot say — a template's `discount` in yuan converted exactly to fen and its ratio to permille, discount
+ * below limit_fee, end_time after start_time, the number of history bills in all — and the records they answer (the
+ * shapes BeeCloud's SDKs read: BCMerchantUser, BCCouponTemplate, BCCoupon).
  */
+import type { Static } from 'typebox';
 import {
   wireCouponStatus,
   type Coupon,
@@ -14,79 +15,28 @@ import type { TemplateInput } from '../core/coupons.ts';
 import type { CouponRecord, MerchantUserRecord, TemplateRecord } from '../../sdk/coupon-types.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { CouponListFilter, TemplateListFilter } from '../storage/coupon-store.ts';
-import type { UserListFilter } from '../storage/user-store.ts';
 import type { MerchantUser } from '../users/merchant-user.ts';
-import { MAX_LIMIT, readPaging, readTimeRange, type Paging } from './list-query.ts';
-import type { RequestFields } from './request-fields.ts';
+import { pagingFrom, type Paging } from './list-query.ts';
+import {
+  MAX_HISTORY_BILLS,
+  type couponListQuery,
+  type historyBillsBody,
+  type templateBody,
+  type templateListQuery,
+} from './user-coupon-schemas.ts';
 
-/** A buyer_id / user_id: what merchants use as user ids (letters, digits, @ . _ - and CJK are all seen). */
-export const buyerIdRule = { maxLength: 64 };
-const maxBatchUsers = 1000;
-const maxHistoryBills = 1000;
-
-export function readBuyerId(fields: RequestFields, name = 'buyer_id'): string {
-  const value = fields.requiredString(name, buyerIdRule).trim();
-  if (value === '') throw new BeeCloudError('MISS_PARAM', name, 'is required');
-  return value;
-}
-
-/** `POST users`: the merchant account (`email`, an email or a phone number) and its buyer_ids. */
-export function readUserBatch(fields: RequestFields): { merchant: string; buyerIds: string[] } {
-  const merchant = fields.requiredString('email', { maxLength: 128 }).trim();
-  const buyerIds = fields.requiredStringList('buyer_ids', maxBatchUsers);
-  buyerIds.forEach((buyerId, index) => {
-    if (buyerId.length > buyerIdRule.maxLength) {
-      throw new BeeCloudError('PARAM_INVALID', 'buyer_ids', `item ${index} must be at most 64 characters`);
-    }
-  });
-  return { merchant, buyerIds };
-}
-
-export function readUserQuery(fields: RequestFields): { filter: UserListFilter; paging: Paging } {
-  const range = readTimeRange(fields);
-  return {
-    filter: { merchant: fields.optionalString('email', { maxLength: 128 }), ...range },
-    paging: {
-      skip: fields.optionalInteger('skip', { min: 0, max: 1_000_000 }) ?? 0,
-      limit: fields.optionalInteger('limit', { min: 1, max: 1000 }) ?? 1000,
-    },
-  };
-}
-
-/** `PUT history_bills`: `bill_info` = {buyer_id: [bill_no…]}. */
-export function readBillInfo(fields: RequestFields): Record<string, string[]> {
-  if (!fields.has('bill_info')) throw new BeeCloudError('MISS_PARAM', 'bill_info', 'is required');
-  const value = fields.values.bill_info;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BeeCloudError('PARAM_INVALID', 'bill_info', 'must be an object {buyer_id: [bill_no, …]}');
-  }
-  const info: Record<string, string[]> = {};
-  let total = 0;
-  for (const [buyerId, billNos] of Object.entries(value as Record<string, unknown>)) {
-    if (buyerId.trim() === '' || buyerId.length > buyerIdRule.maxLength) {
-      throw new BeeCloudError('PARAM_INVALID', 'bill_info', 'keys must be buyer_ids of 1 to 64 characters');
-    }
-    if (!Array.isArray(billNos) || billNos.some((billNo) => typeof billNo !== 'string' || billNo === '')) {
-      throw new BeeCloudError(
-        'PARAM_INVALID',
-        'bill_info',
-        `value of "${buyerId.slice(0, 64)}" must be a list of bill_no`,
-      );
-    }
-    total += billNos.length;
-    info[buyerId] = billNos as string[];
-  }
+/** `PUT history_bills`: `bill_info` = {buyer_id: [bill_no…]} naming 1 to 1000 bills in all. */
+export function billInfoFrom(fields: Static<typeof historyBillsBody>): Record<string, string[]> {
+  const total = Object.values(fields.bill_info).reduce((sum, billNos) => sum + billNos.length, 0);
   if (total === 0) throw new BeeCloudError('MISS_PARAM', 'bill_info', 'names no bill');
-  if (total > maxHistoryBills) {
-    throw new BeeCloudError('PARAM_INVALID', 'bill_info', `must name at most ${maxHistoryBills} bills`);
+  if (total > MAX_HISTORY_BILLS) {
+    throw new BeeCloudError('PARAM_INVALID', 'bill_info', `must name at most ${MAX_HISTORY_BILLS} bills`);
   }
-  return info;
+  return fields.bill_info;
 }
 
-function readYuanAsFen(fields: RequestFields, name: string): number {
-  const value = fields.values[name];
-  const text = typeof value === 'number' || typeof value === 'string' ? String(value) : '';
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
+function yuanAsFen(value: number | string, name: string): number {
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(String(value));
   if (match === null) {
     throw new BeeCloudError(
       'PARAM_INVALID',
@@ -99,10 +49,8 @@ function readYuanAsFen(fields: RequestFields, name: string): number {
   return fen;
 }
 
-function readRatioAsPermille(fields: RequestFields, name: string): number {
-  const value = fields.values[name];
-  const text = typeof value === 'number' || typeof value === 'string' ? String(value) : '';
-  const match = /^0?\.(\d{1,3})$/.exec(text);
+function ratioAsPermille(value: number | string, name: string): number {
+  const match = /^0?\.(\d{1,3})$/.exec(String(value));
   const permille = match === null ? 0 : Number((match[1] ?? '').padEnd(3, '0'));
   if (permille < 1) {
     throw new BeeCloudError(
@@ -114,23 +62,17 @@ function readRatioAsPermille(fields: RequestFields, name: string): number {
   return permille;
 }
 
-/** `POST coupon/template`. */
-export function readTemplateInput(fields: RequestFields): TemplateInput {
-  const name = fields.requiredString('name', { maxLength: 64 }).trim();
-  if (name === '') throw new BeeCloudError('MISS_PARAM', 'name', 'is required');
-  const type = fields.requiredInteger('type', { min: 0, max: 1 });
+/** `POST coupon/template` (the schema requires discount or discount_fee by type, delivery_valid_days by expiry). */
+export function templateInputFrom(fields: Static<typeof templateBody>): TemplateInput {
+  const type = fields.type;
   let discountFee = 0;
   let ratePermille = 0;
   if (type === 0) {
-    if (fields.has('discount_fee')) discountFee = fields.requiredInteger('discount_fee', { min: 1 });
-    else if (fields.has('discount')) discountFee = readYuanAsFen(fields, 'discount');
-    else throw new BeeCloudError('MISS_PARAM', 'discount', 'is required (yuan off; or discount_fee in fen)');
+    discountFee = fields.discount_fee ?? yuanAsFen(fields.discount ?? '', 'discount');
   } else {
-    if (!fields.has('discount'))
-      throw new BeeCloudError('MISS_PARAM', 'discount', 'is required (a ratio, 0.9 = 9折)');
-    ratePermille = readRatioAsPermille(fields, 'discount');
+    ratePermille = ratioAsPermille(fields.discount ?? '', 'discount');
   }
-  const limitFee = fields.optionalInteger('limit_fee', { min: 0 }) ?? 0;
+  const limitFee = fields.limit_fee ?? 0;
   if (type === 0 && limitFee > 0 && discountFee >= limitFee) {
     throw new BeeCloudError(
       'PARAM_INVALID',
@@ -138,37 +80,27 @@ export function readTemplateInput(fields: RequestFields): TemplateInput {
       'must be less than limit_fee (something is always paid)',
     );
   }
-  const expiryType = fields.optionalInteger('expiry_type', { min: 1, max: 2 }) ?? 1;
-  const startTime = fields.optionalInteger('start_time', { min: 0 }) ?? null;
-  const endTime = fields.optionalInteger('end_time', { min: 0 }) ?? null;
+  const expiryType = fields.expiry_type ?? 1;
+  const startTime = fields.start_time ?? null;
+  const endTime = fields.end_time ?? null;
   if (startTime !== null && endTime !== null && endTime <= startTime) {
     throw new BeeCloudError('PARAM_INVALID', 'end_time', 'must be after start_time');
   }
-  let deliveryValidDays = 0;
-  if (expiryType === 2)
-    deliveryValidDays = fields.requiredInteger('delivery_valid_days', { min: 1, max: 3650 });
-  const status = fields.optionalInteger('status', { min: -1, max: 1 }) ?? 1;
-  if (status === -1)
-    throw new BeeCloudError('PARAM_INVALID', 'status', 'a new template is 0 (not started) or 1 (active)');
   return {
-    name,
+    name: fields.name.trim(),
     kind: type === 1 ? 'percentage' : 'fixed',
     limitFee,
     discountFee,
     ratePermille,
-    totalCount: fields.optionalInteger('total_count', { min: 0, max: 100_000_000 }) ?? 0,
-    maxCountPerUser: fields.optionalInteger('max_count_per_user', { min: 0, max: 100_000 }) ?? 0,
+    totalCount: fields.total_count ?? 0,
+    maxCountPerUser: fields.max_count_per_user ?? 0,
     expiryType: expiryType === 2 ? 2 : 1,
     startTime: expiryType === 1 ? startTime : null,
     endTime: expiryType === 1 ? endTime : null,
-    deliveryValidDays,
-    status: status as TemplateStatus,
-    mchAccount: fields.optionalString('mch_account', { maxLength: 128 }) ?? '',
+    deliveryValidDays: expiryType === 2 ? (fields.delivery_valid_days ?? 0) : 0,
+    status: (fields.status ?? 1) as TemplateStatus,
+    mchAccount: fields.mch_account ?? '',
   };
-}
-
-export function readTemplateStatus(fields: RequestFields): TemplateStatus {
-  return fields.requiredInteger('status', { min: -1, max: 1 }) as TemplateStatus;
 }
 
 export interface CriteriaQuery<F> {
@@ -177,46 +109,50 @@ export interface CriteriaQuery<F> {
   countOnly: boolean;
 }
 
-function readCreated(fields: RequestFields): { createdAfter?: number; createdBefore?: number } {
-  const createdAfter = fields.optionalInteger('created_after', { min: 0 });
-  const createdBefore = fields.optionalInteger('created_before', { min: 0 });
+function createdFrom(fields: { created_after?: number; created_before?: number }): {
+  createdAfter?: number;
+  createdBefore?: number;
+} {
+  const { created_after: createdAfter, created_before: createdBefore } = fields;
   if (createdAfter !== undefined && createdBefore !== undefined && createdBefore < createdAfter) {
     throw new BeeCloudError('PARAM_INVALID', 'created_before', 'must not be before created_after');
   }
   return { createdAfter, createdBefore };
 }
 
-export function readTemplateQuery(fields: RequestFields): CriteriaQuery<TemplateListFilter> {
-  const status = fields.optionalInteger('status', { min: -1, max: 1 });
+export function templateQueryFrom(
+  fields: Static<typeof templateListQuery>,
+): CriteriaQuery<TemplateListFilter> {
   return {
     filter: {
-      name: fields.optionalString('name', { maxLength: 64 }),
-      status: status as TemplateStatus | undefined,
-      ...readCreated(fields),
+      name: fields.name,
+      status: fields.status as TemplateStatus | undefined,
+      ...createdFrom(fields),
     },
-    paging: readPaging(fields),
-    countOnly: fields.optionalBoolean('count_only') ?? false,
+    paging: pagingFrom(fields),
+    countOnly: fields.count_only ?? false,
   };
 }
 
-export function readCouponQuery(fields: RequestFields, now: number): CriteriaQuery<CouponListFilter> {
-  const status = fields.optionalInteger('status', { min: 0, max: 2 });
+export function couponQueryFrom(
+  fields: Static<typeof couponListQuery>,
+  now: number,
+): CriteriaQuery<CouponListFilter> {
+  const status = fields.status;
   return {
     filter: {
-      userId: fields.optionalString('user_id', buyerIdRule),
-      templateId: fields.optionalString('template_id', { maxLength: 64 }),
+      userId: fields.user_id,
+      templateId: fields.template_id,
       // 2 (spay): unused and past its end; 0: unused and still valid.
       status: status === undefined ? undefined : status === 1 ? 'used' : 'unused',
       ...(status === 0 ? { validAt: now } : {}),
       ...(status === 2 ? { expiredAt: now } : {}),
-      ...readCreated(fields),
+      ...createdFrom(fields),
     },
-    paging: readPaging(fields),
-    countOnly: fields.optionalBoolean('count_only') ?? false,
+    paging: pagingFrom(fields),
+    countOnly: fields.count_only ?? false,
   };
 }
-
-export { MAX_LIMIT };
 
 export function templateRecord(template: CouponTemplate): TemplateRecord {
   return {

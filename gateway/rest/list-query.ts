@@ -1,16 +1,13 @@
 /**
  * The filters shared by `GET bills`, `bills/count`, `refunds`, `refunds/count`, `transfers`, `webhooks` after their
  * schemas (common-schemas.ts): the channel filter as the core takes it, paging defaults, the keyset cursor, and the
- * one rule a schema cannot say — end_time not before start_time. `readPaging` / `readTimeRange` read the same
- * fields through the legacy field reader, for the routes that have no schemas yet (openapi-document.test.ts
- * `routesAwaitingSchemas`).
+ * one rule a schema cannot say — end_time not before start_time.
  */
 import { isChannelFamily, type ChannelFilter } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { ListPosition } from '../storage/record-filter.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './common-schemas.ts';
 import { decodeListCursor } from './list-cursor.ts';
-import type { RequestFields } from './request-fields.ts';
 
 export type { ChannelFilter };
 export { DEFAULT_LIMIT, MAX_LIMIT };
@@ -35,22 +32,6 @@ export function timeRangeFrom(fields: { start_time?: number; end_time?: number }
 
 export function pagingFrom(fields: { skip?: number; limit?: number }): Paging {
   return { skip: fields.skip ?? 0, limit: fields.limit ?? DEFAULT_LIMIT };
-}
-
-/** The legacy reader's time range (routes without schemas). */
-export function readTimeRange(fields: RequestFields): TimeRange {
-  return timeRangeFrom({
-    start_time: fields.optionalInteger('start_time', { min: 0 }),
-    end_time: fields.optionalInteger('end_time', { min: 0 }),
-  });
-}
-
-/** The legacy reader's paging (routes without schemas). */
-export function readPaging(fields: RequestFields): Paging {
-  return pagingFrom({
-    skip: fields.optionalInteger('skip', { min: 0, max: 1_000_000 }),
-    limit: fields.optionalInteger('limit', { min: 1, max: MAX_LIMIT }),
-  });
 }
 
 /** The channel filter word (checked by the schema) as the core's filter. */

@@ -1,22 +1,15 @@
 /**
  * The pay request (`POST /2/rest/bill`, `/2/rest/sandbox/bill`) after its schema (pay-schemas.ts): the rules a schema
  * cannot say — the title as the payer sees it, the return_url as a Location header needs it, the size of
- * `optional`, notify_url as a URL — and the core's names. `readPayFields` reads the same fields through the legacy
- * field reader for `POST /2/rest/offline/bill` and `international/bill`, which have no schemas yet.
+ * `optional`, notify_url as a URL — and the core's names. `POST /2/rest/offline/bill` and `international/bill` take
+ * the same fields (`payFields`) and read them here too.
  */
 import type { Static } from 'typebox';
 import type { OptionalMap } from '../bills/bill.ts';
-import {
-  checkOptionalSize,
-  checkTitle,
-  maxAmountFen,
-  maxBillTimeoutSeconds,
-  parseReturnUrl,
-} from '../button/button-order.ts';
+import { checkOptionalSize, checkTitle, parseReturnUrl } from '../button/button-order.ts';
 import type { ButtonChannel } from '../channels/channels.ts';
 import { BeeCloudError } from '../errors/result-codes.ts';
 import type { payRequestSchema } from './pay-schemas.ts';
-import type { RequestFields } from './request-fields.ts';
 
 export type PayRequestFields = Static<typeof payRequestSchema>;
 export type FlatMap = Record<string, string | number | boolean | null>;
@@ -49,7 +42,10 @@ function checkNotifyUrl(value: string | undefined): string | undefined {
   return value;
 }
 
-export function payRequestFrom(fields: PayRequestFields): PayRequest {
+/** The checked fields of a payment on any channel (a REST pay request, an offline or an international bill). */
+export type PaymentFields = Omit<PayRequestFields, 'channel'> & { channel: ButtonChannel };
+
+export function payRequestFrom(fields: PaymentFields): PayRequest {
   if (fields.title.trim() === '') throw new BeeCloudError('PARAM_INVALID', 'title', 'must not be blank');
   return {
     channel: fields.channel,
@@ -65,38 +61,4 @@ export function payRequestFrom(fields: PayRequestFields): PayRequest {
     couponId: fields.coupon_id,
     analysis: fields.analysis as FlatMap | undefined,
   };
-}
-
-/** Channels whose payer comes back through the browser, so a return_url is required (legacy reader). */
-const RETURN_URL_REQUIRED = new Set(['ALI_WEB', 'ALI_QRCODE', 'UN_WEB']);
-
-/**
- * The fields of a payment after its channel, through the legacy field reader (`POST /2/rest/offline/bill` and
- * `international/bill`, no schemas yet): the same rules as the schema and `payRequestFrom`.
- */
-export function readPayFields(fields: RequestFields, channel: ButtonChannel): PayRequest {
-  const totalFee = fields.requiredInteger('total_fee', { min: 1, max: maxAmountFen });
-  const billNo = fields.requiredString('bill_no', {
-    pattern: /^[0-9A-Za-z]{8,32}$/,
-    patternText: 'must be 8 to 32 letters or digits',
-  });
-  const title = fields.requiredString('title', { maxLength: 64 });
-  if (title.trim() === '') throw new BeeCloudError('PARAM_INVALID', 'title', 'must not be blank');
-  if (/[\u0000-\u001f\u007f]/.test(title)) {
-    throw new BeeCloudError('PARAM_INVALID', 'title', 'must not contain control characters');
-  }
-  const request: PayRequest = { channel, totalFee, billNo, title: checkTitle(title) };
-  request.optional = checkOptionalSize(fields.optionalFlatMap('optional')) ?? undefined;
-  if (RETURN_URL_REQUIRED.has(channel) && !fields.has('return_url')) {
-    throw new BeeCloudError('MISS_PARAM', 'return_url', `is required for ${channel}`);
-  }
-  request.returnUrl = parseReturnUrl(fields.optionalString('return_url', { maxLength: 1024 })) ?? undefined;
-  request.notifyUrl = checkNotifyUrl(fields.optionalString('notify_url', { maxLength: 1024 }));
-  request.billTimeoutSeconds = fields.optionalInteger('bill_timeout', { min: 1, max: maxBillTimeoutSeconds });
-  if (channel === 'WX_JSAPI') request.openid = fields.requiredString('openid', { maxLength: 128 });
-  else request.openid = fields.optionalString('openid', { maxLength: 128 });
-  request.buyerId = fields.optionalString('buyer_id', { maxLength: 64 });
-  request.couponId = fields.optionalString('coupon_id', { maxLength: 64 });
-  request.analysis = fields.optionalFlatMap('analysis');
-  return request;
 }

@@ -4,7 +4,6 @@
  */
 import type { Static } from 'typebox';
 import { checkRefundNo } from '../refunds/refund-no.ts';
-import { readChannelFilter } from './channel-filter.ts';
 import { channelFilterFrom, timeRangeFrom, type ChannelFilter, type TimeRange } from './list-query.ts';
 import type {
   refundApprovalSchema,
@@ -12,7 +11,6 @@ import type {
   refundRequestSchema,
   refundStatusQuery,
 } from './refund-schemas.ts';
-import type { RequestFields } from './request-fields.ts';
 
 export { MAX_APPROVAL_IDS } from './refund-schemas.ts';
 
@@ -35,21 +33,6 @@ export function refundRequestFrom(fields: Static<typeof refundRequestSchema>): R
     channel: channelFilterFrom(fields.channel),
     optional: fields.optional as FlatMap | undefined,
     needApproval: fields.need_approval ?? false,
-  };
-}
-
-/** The same refund through the legacy field reader (`POST /2/rest/offline/refund`, which has no schema yet). */
-export function readRefundRequest(fields: RequestFields): RefundRequest {
-  return {
-    refundNo: checkRefundNo(fields.requiredString('refund_no', { maxLength: 40 })),
-    billNo: fields.requiredString('bill_no', {
-      pattern: /^[0-9A-Za-z]{8,32}$/,
-      patternText: 'must be 8 to 32 letters or digits',
-    }),
-    refundFee: fields.requiredInteger('refund_fee', { min: 1, max: 2_147_483_647 }),
-    channel: readChannelFilter(fields),
-    optional: fields.optionalFlatMap('optional'),
-    needApproval: fields.optionalBoolean('need_approval') ?? false,
   };
 }
 

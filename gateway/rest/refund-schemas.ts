@@ -22,12 +22,17 @@ const refundNo = Type.String({
     'The refund date (yyyyMMdd, a real date) + 3 to 24 letters or digits, not all zeros; unique per app.',
 });
 
-export const refundRequestSchema = SignedRequest({
+/** The fields of every refund (also `POST /2/rest/offline/refund`, offline-schemas.ts). */
+export const refundFields = {
   refund_no: refundNo,
   bill_no: LettersDigits(8, 32, 'The paid order’s bill_no.'),
   refund_fee: Fen({ description: 'Integer fen; all refunds of a bill together at most its amount.' }),
   channel: Type.Optional(ChannelFilter),
   optional: Type.Optional(FlatMap({ text: true })),
+};
+
+export const refundRequestSchema = SignedRequest({
+  ...refundFields,
   need_approval: Type.Optional(
     Type.Boolean({ description: 'A pre-refund: recorded only, until PUT /2/rest/refund agrees.' }),
   ),

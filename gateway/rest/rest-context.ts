@@ -11,8 +11,6 @@ import { authenticateApp, type SecretScope, type SignatureFields } from './app-a
 import type { ReplayGuardStore } from '../storage/replay-guard-store.ts';
 import { billRecord, type BillRecord } from './bill-record.ts';
 import { authenticateSignedRequest, claimLegacySign, hasRequestSignature } from './request-signature.ts';
-import { RequestFields } from './request-fields.ts';
-import { readRestFields } from './request-params.ts';
 
 export interface RestContext {
   gateway: GatewayContext;
@@ -23,26 +21,19 @@ export interface RestContext {
 
 export interface AuthenticatedRequest {
   app: App;
-  /**
-   * LEGACY, for routes without schemas (request-fields.ts): the request's fields to read by hand. A route made with
-   * `schemaRoute` reads its typed `request.body` / `request.query` instead.
-   */
-  fields: RequestFields;
 }
 
-/** What the route's schema checked: the body when it has one, else the query (GET, DELETE). */
-function checkedFields(request: FastifyRequest): Record<string, unknown> {
-  return (request.routeOptions.schema?.body !== undefined ? request.body : request.query) as Record<
-    string,
-    unknown
-  >;
-}
-
-/** The legacy field reader over what the route's schema checked, or over the raw request for a route without one. */
-function legacyFields(request: FastifyRequest): RequestFields {
+/**
+ * The signature fields (`SignedRequest` in every REST request schema), as the route's schema checked them: in the
+ * body when the route has one, else in the query (GET, DELETE). Every REST route is made with `schemaRoute`.
+ */
+function signatureFields(request: FastifyRequest): SignatureFields {
   const schema = request.routeOptions.schema;
-  if (schema?.body === undefined && schema?.querystring === undefined) return readRestFields(request);
-  return new RequestFields(checkedFields(request), 'json');
+  if (schema?.body !== undefined) return request.body as SignatureFields;
+  if (schema?.querystring !== undefined) return request.query as SignatureFields;
+  throw new Error(
+    `${request.method} ${request.routeOptions.url}: a REST route needs its schemas (schemaRoute)`,
+  );
 }
 
 export interface AuthenticationOptions {
@@ -63,18 +54,7 @@ export async function authenticated(
   scope: SecretScope,
   options: AuthenticationOptions = {},
 ): Promise<AuthenticatedRequest> {
-  const legacy = legacyFields(request);
-  // The signature fields, checked by the route's schema (`SignedRequest`): in the body, or in the query (GET, DELETE).
-  // A route without a schema: read by hand, as before (LEGACY).
-  const schema = request.routeOptions.schema;
-  const hasSchema = schema?.body !== undefined || schema?.querystring !== undefined;
-  const fields: SignatureFields = hasSchema
-    ? (checkedFields(request) as unknown as SignatureFields)
-    : {
-        app_id: legacy.requiredString('app_id', { maxLength: 64 }),
-        timestamp: legacy.has('timestamp') ? legacy.requiredInteger('timestamp', { min: 0 }) : undefined,
-        app_sign: legacy.optionalString('app_sign'),
-      };
+  const fields = signatureFields(request);
   const authOptions = {
     findApp: (appId: string) => rest.gateway.store.apps.findApp(appId),
     scope,
@@ -82,7 +62,7 @@ export async function authenticated(
   };
   if (hasRequestSignature(request)) {
     const app = await authenticateSignedRequest(request, fields, { ...authOptions, guard: rest.replayGuard });
-    return { app, fields: legacy };
+    return { app };
   }
   const app = await authenticateApp(fields, authOptions);
   if (app.requestSign === 'v2_required') {
@@ -93,7 +73,7 @@ export async function authenticated(
     );
   }
   if (options.oneUse) await claimLegacySign(rest.replayGuard, app.appId, fields, rest.timestampWindowMs);
-  return { app, fields: legacy };
+  return { app };
 }
 
 /** Bills as REST records (with refund_result and buyer_id). */

@@ -302,6 +302,72 @@ describe('bad offline requests name their field and change nothing', () => {
       5,
       'refund_reason',
     ],
+    // Refused by the schema (offline-schemas.ts) before the handler: wrong type, out of range, not allowed.
+    [
+      'bill: total_fee as text',
+      () => pay(offlineBill({ total_fee: '150', auth_code: code() })),
+      5,
+      'total_fee',
+    ],
+    ['bill: auth_code a number', () => pay(offlineBill({ auth_code: 280000000000000000 })), 5, 'auth_code'],
+    [
+      'bill: auth_code too long',
+      () => pay(offlineBill({ auth_code: `28${'1'.repeat(31)}` })),
+      5,
+      'auth_code',
+    ],
+    [
+      'bill: optional nested',
+      () => pay(offlineBill({ optional: { till: { no: 3 } }, auth_code: code() })),
+      5,
+      'optional',
+    ],
+    [
+      'bill: bill_timeout 0',
+      () => pay(offlineBill({ bill_timeout: 0, auth_code: code() })),
+      5,
+      'bill_timeout',
+    ],
+    ['bill: channel a number', () => pay(offlineBill({ channel: 7, auth_code: code() })), 5, 'channel'],
+    ['status: bill_no a number', () => status({ bill_no: 12345678 }), 5, 'bill_no'],
+    ['revert: method a list', () => revert(newBillNo(), { method: ['REVERT'] }), 5, 'method'],
+    ['revert: channel unknown', () => revert(newBillNo(), { method: 'REVERT', channel: 'JD' }), 3, 'channel'],
+    [
+      'refund: need_approval false',
+      () => refund({ bill_no: newBillNo(), refund_no: newRefundNo(), refund_fee: 1, need_approval: false }),
+      5,
+      'need_approval',
+    ],
+    [
+      'refund: refund_fee as text',
+      () => refund({ bill_no: newBillNo(), refund_no: newRefundNo(), refund_fee: '1' }),
+      5,
+      'refund_fee',
+    ],
+    [
+      'refund: refund_fee missing',
+      () => refund({ bill_no: newBillNo(), refund_no: newRefundNo() }),
+      4,
+      'refund_fee',
+    ],
+    [
+      'refund: store_id bad',
+      () => refund({ bill_no: newBillNo(), refund_no: newRefundNo(), refund_fee: 1, store_id: 'NJ 001' }),
+      5,
+      'store_id',
+    ],
+    [
+      'refund: operator_id long',
+      () =>
+        refund({
+          bill_no: newBillNo(),
+          refund_no: newRefundNo(),
+          refund_fee: 1,
+          operator_id: 'O'.repeat(33),
+        }),
+      5,
+      'operator_id',
+    ],
   ];
   it.each(cases)('%s', async (_name, call, code, field) => {
     const before = moneySnapshot(harness.gateway);
@@ -310,5 +376,36 @@ describe('bad offline requests name their field and change nothing', () => {
     expect(answer.json.result_code).toBe(code);
     expect(String(answer.json.err_detail)).toMatch(new RegExp(`^${field.replace('.', '\\.')}: `));
     expect(moneySnapshot(harness.gateway)).toBe(before);
+  });
+});
+
+describe('what the schema says about offline requests', () => {
+  it('names the channel an auth_code is not for, and the payment code each channel takes', async () => {
+    const qr = await pay(offlineBill({ channel: 'WX_NATIVE', auth_code: authCode('WX_SCAN', '0') }));
+    expect(qr.json.err_detail).toBe('auth_code: is only for WX_SCAN and ALI_SCAN, not WX_NATIVE');
+    const wx = await pay(offlineBill({ channel: 'WX_SCAN', auth_code: authCode('ALI_SCAN', '0') }));
+    expect(wx.json.err_detail).toBe(
+      "auth_code: must be WeChat Pay's payment code: 18 digits starting 10 to 15",
+    );
+    const missing = await pay(offlineBill({ channel: 'ALI_SCAN' }));
+    expect(missing.json).toMatchObject({ result_code: 4, result_msg: 'MISS_PARAM' });
+    expect(missing.json.err_detail).toBe('auth_code: is required for ALI_SCAN');
+    const online = await pay(offlineBill({ channel: 'ALI_WEB' }));
+    expect(online.json).toMatchObject({ result_code: 3, result_msg: 'CHANNEL_INVALID' });
+  });
+
+  it('documents the four offline routes in /openapi.json with their request and answer', async () => {
+    const document = (await (await fetch(`${harness.gateway.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
+    for (const path of [
+      '/2/rest/offline/bill',
+      '/2/rest/offline/bill/status',
+      '/2/rest/offline/bill/{bill_no}',
+      '/2/rest/offline/refund',
+    ]) {
+      expect(document.paths[path]?.post?.requestBody, path).toBeDefined();
+      expect(document.paths[path]?.post?.responses['200'], path).toBeDefined();
+    }
   });
 });

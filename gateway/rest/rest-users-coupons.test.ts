@@ -167,6 +167,20 @@ describe('history bills (PUT history_bills) and buyer_id on bills', () => {
     expectRefusal(await call('PUT', 'rest/history_bills', { bill_info: ['a'] }), 5, 'bill_info');
     expectRefusal(await call('PUT', 'rest/history_bills', { bill_info: { a: 'b' } }), 5, 'bill_info');
     expectRefusal(await call('PUT', 'rest/history_bills', { bill_info: { a: [] } }), 4, 'bill_info');
+    // Refused by the schema (user-coupon-schemas.ts) before the handler.
+    expectRefusal(await call('PUT', 'rest/history_bills', { bill_info: { '  ': ['B1'] } }), 5, 'bill_info');
+    expectRefusal(
+      await call('PUT', 'rest/history_bills', { bill_info: { ['b'.repeat(65)]: ['B1'] } }),
+      5,
+      'bill_info',
+    );
+    const empty = await call('PUT', 'rest/history_bills', { bill_info: { a: ['B1', ''] } });
+    expectRefusal(empty, 5, 'bill_info');
+    expect(empty.json.err_detail).toBe('bill_info: value of "a" must be a list of bill_no');
+    expectRefusal(await call('PUT', 'rest/history_bills', { bill_info: { a: [7] } }), 5, 'bill_info');
+    expectRefusal(await call('PUT', 'rest/history_bills', { bill_info: 'a' }), 5, 'bill_info');
+    const tooMany = Array.from({ length: 1001 }, (_, index) => `B${index}`);
+    expectRefusal(await call('PUT', 'rest/history_bills', { bill_info: { a: tooMany } }), 5, 'bill_info');
   });
 });
 
@@ -246,6 +260,31 @@ describe('coupon templates (POST/PUT/GET coupon/template)', () => {
     expectRefusal(await post({ expiry_type: 2 }), 4, 'delivery_valid_days');
     expectRefusal(await post({ status: -1 }), 5, 'status');
     expectRefusal(await call('GET', 'rest/coupon/template/nope'), 5, 'id');
+    // Refused by the schema (user-coupon-schemas.ts) before the handler.
+    expectRefusal(await post({ name: '   ' }), 4, 'name');
+    expectRefusal(await post({ type: '0' }), 5, 'type');
+    expectRefusal(await post({ type: undefined }), 4, 'type');
+    expectRefusal(await post({ type: 1, discount: undefined }), 4, 'discount');
+    expectRefusal(await post({ discount: true }), 5, 'discount');
+    expectRefusal(await post({ discount: undefined, discount_fee: 0 }), 5, 'discount_fee');
+    expectRefusal(await post({ limit_fee: -1 }), 5, 'limit_fee');
+    expectRefusal(await post({ expiry_type: 3 }), 5, 'expiry_type');
+    expectRefusal(await post({ expiry_type: 2, delivery_valid_days: 3651 }), 5, 'delivery_valid_days');
+    expectRefusal(await post({ status: 2 }), 5, 'status');
+    expectRefusal(await post({ total_count: -1 }), 5, 'total_count');
+    expectRefusal(await post({ max_count_per_user: 100_001 }), 5, 'max_count_per_user');
+    expectRefusal(await post({ mch_account: 'm'.repeat(129) }), 5, 'mch_account');
+    const created = await template();
+    const put = (fields: Record<string, unknown>) =>
+      call('PUT', `rest/coupon/template/${String(created.id)}`, fields, 'masterSecret');
+    expectRefusal(await put({}), 4, 'status');
+    expectRefusal(await put({ status: 2 }), 5, 'status');
+    expectRefusal(await put({ status: 'stopped' }), 5, 'status');
+    const list = (fields: Record<string, unknown>) => call('GET', 'rest/coupon/template', fields);
+    expectRefusal(await list({ limit: 51 }), 5, 'limit');
+    expectRefusal(await list({ status: 2 }), 5, 'status');
+    expectRefusal(await list({ count_only: 'yes' }), 5, 'count_only');
+    expectRefusal(await list({ created_after: 2000, created_before: 1000 }), 5, 'created_before');
   });
 });
 
@@ -285,6 +324,26 @@ describe('coupons (POST/GET coupon)', () => {
     expect(templateNow.json.coupon_template).toMatchObject({ deliver_count: 2 });
     expectRefusal(await call('GET', 'rest/coupon/nope'), 5, 'id');
     expectRefusal(await call('GET', 'rest/coupon', { status: 7 }), 5, 'status');
+    // Refused by the schema before the handler.
+    expectRefusal(
+      await call('POST', 'rest/coupon', { template_id: limited.id, user_id: '  ' }),
+      4,
+      'user_id',
+    );
+    expectRefusal(await call('POST', 'rest/coupon', { template_id: 7, user_id: alice }), 5, 'template_id');
+    expectRefusal(await call('POST', 'rest/coupon', { template_id: limited.id }), 4, 'user_id');
+    expectRefusal(await call('GET', 'rest/coupon', { user_id: 'u'.repeat(65) }), 5, 'user_id');
+    expectRefusal(await call('GET', 'rest/coupon', { skip: -1 }), 5, 'skip');
+
+    // Plain query parameters (text) are read as the schema's types, as `para` is.
+    const plain = await rest(harness.gateway, {
+      method: 'GET',
+      path: 'rest/coupon',
+      payload: { user_id: alice, status: 0, count_only: true },
+      secret: 'testSecret',
+      plainQuery: true,
+    });
+    expect(plain.json).toMatchObject({ result_code: 0, total_count: 1 });
   });
 });
 

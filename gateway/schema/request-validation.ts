@@ -226,6 +226,7 @@ function defaultMessage(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'type':
+      if (Array.isArray(params.type)) return `must be a ${params.type.join(' or ')}`;
       return typeMessages[String(params.type)] ?? `must be of type ${String(params.type)}`;
     case 'minLength':
       return `must be at least ${String(params.limit)} characters`;
