@@ -3,7 +3,7 @@
  *   - bill creation: REST `POST /2/rest/bill` signed with app_sign, a new bill_no on every request;
  *   - bill status reads: `GET /2/rest/bill_public/{id}` over bills created beforehand;
  * each next to a bare Fastify route answering `{}` (POST with a JSON body / GET), both servers run as child
- * processes started the same way. The gateway's peak RSS is the kernel's high-water mark for its process.
+ * processes (the gateway as built by `npm run build`, `dist/gateway/main.js`; the bare server under tsx). The gateway's peak RSS is the kernel's high-water mark for its process.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -8,10 +8,14 @@
  *   the rest of the window once over the limit, even with the right password.
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { hash, verify, type Options as Argon2Options } from '@node-rs/argon2';
+import type { Options as Argon2Options } from '@node-rs/argon2';
+import { lazyModule } from '../lazy-module.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import type { OperatorSession } from '../storage/console-store.ts';
 import { ConsoleError } from './console-errors.ts';
+
+/** `@node-rs/argon2` (a native module), loaded at the first password hashed or checked. */
+const argon2 = lazyModule<typeof import('@node-rs/argon2')>('@node-rs/argon2');
 
 /** argon2id (algorithm 2 of @node-rs/argon2's const enum) with OWASP's minimum cost. */
 const argon2Options: Argon2Options = {
@@ -22,12 +26,12 @@ const argon2Options: Argon2Options = {
 };
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, argon2Options);
+  return argon2().hash(password, argon2Options);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await argon2().verify(passwordHash, password);
   } catch {
     return false;
   }

@@ -7,7 +7,10 @@
  * down reaches the payer at the stream's next reconnect, which reads the bill.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pgModule from 'pg';
+import { lazyModule } from '../lazy-module.ts';
+
+const pg = lazyModule<typeof pgModule>('pg');
 
 export const billChangeChannel = 'spay_bill_changed';
 const reconnectDelayMs = 1000;
@@ -21,12 +24,12 @@ export interface BillChangeFeed {
 }
 
 export function postgresBillChangeFeed(
-  pool: pg.Pool,
+  pool: pgModule.Pool,
   url: string,
   onError: (error: unknown) => void = () => {},
 ): BillChangeFeed {
   const origin = randomUUID();
-  let client: pg.Client | undefined;
+  let client: pgModule.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   let listener: ((billId: string) => void) | undefined;
@@ -44,7 +47,7 @@ export function postgresBillChangeFeed(
   }
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: url, application_name: 'spay-gateway-listen' });
+    const next = new (pg().Client)({ connectionString: url, application_name: 'spay-gateway-listen' });
     let dropped = false;
     const drop = (error?: unknown) => {
       if (dropped) return;

@@ -9,12 +9,16 @@
  */
 import { Kysely, PostgresDialect, type Migration } from 'kysely';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pgModule from 'pg';
+import { lazyModule } from '../lazy-module.ts';
 import { parseSecretKey, SecretSealer } from './secret-sealer.ts';
 import { postgresBillChangeFeed } from './bill-change-feed.ts';
 import type { GatewayStore } from './store.ts';
 import { migrateToLatest, pendingMigrationsOf, storesOver } from './store.ts';
 import type { GatewayTables } from './tables.ts';
+
+/** `pg`, loaded when a PostgreSQL store is opened (a gateway on SQLite never loads it). */
+const pg = lazyModule<typeof pgModule>('pg');
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -30,9 +34,9 @@ function exactInteger(text: string): number {
 const gatewayTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID || oid === NUMERIC_OID) return exactInteger;
-    return pg.types.getTypeParser(oid, format);
+    return pg().types.getTypeParser(oid, format);
   },
-} as pg.CustomTypesConfig;
+} as pgModule.CustomTypesConfig;
 
 export interface PostgresStoreOptions {
   /** Connections in this instance's pool (default 10). */
@@ -70,7 +74,7 @@ export async function openPostgresStore(
     new SecretSealer(
       process.env.SPAY_SECRET_KEY ? parseSecretKey(process.env.SPAY_SECRET_KEY) : randomBytes(32),
     );
-  const pool = new pg.Pool({
+  const pool = new (pg().Pool)({
     connectionString: url,
     max: options.poolSize ?? 10,
     types: gatewayTypes,

@@ -28,6 +28,20 @@ describe('SecretSealer', () => {
     expect(sealer.open(sealed)).toBe('{"app_private_key":"MIIEvQ…"}');
   });
 
+  it('opens the same sealed settings again (kept opened), each new seal to its own settings, and a tampered one never', () => {
+    const sealer = new SecretSealer(randomBytes(32));
+    const first = sealer.seal('{"mch_id":"1900000109"}');
+    expect(sealer.open(first)).toBe('{"mch_id":"1900000109"}');
+    expect(sealer.open(first)).toBe('{"mch_id":"1900000109"}');
+    const changed = sealer.seal('{"mch_id":"1900000110"}');
+    expect(sealer.open(changed)).toBe('{"mch_id":"1900000110"}');
+    expect(sealer.open(first)).toBe('{"mch_id":"1900000109"}');
+    const raw = Buffer.from(changed.slice('sealed:v1:'.length), 'base64');
+    raw[raw.length - 1]! ^= 1;
+    expect(() => sealer.open(`sealed:v1:${raw.toString('base64')}`)).toThrow(/cannot be opened/);
+    expect(() => new SecretSealer(randomBytes(32)).open(first)).toThrow(/cannot be opened/);
+  });
+
   it('refuses a tampered value and another key with a message that says which key to use', () => {
     const sealer = new SecretSealer(randomBytes(32));
     const sealed = sealer.seal('{"k":"v"}');

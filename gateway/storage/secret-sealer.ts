@@ -10,9 +10,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 
 const sealedPrefix = 'sealed:v1:';
+/** Sealed texts kept opened (one per app and version of its settings; the oldest dropped first). */
+const openedCapacity = 256;
 
 export class SecretSealer {
   private readonly key: Buffer;
+  private readonly opened = new Map<string, string>();
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
@@ -29,6 +32,17 @@ export class SecretSealer {
   /** The plain text of a sealed value; a value stored before sealing is returned as it is. */
   open(stored: string): string {
     if (!stored.startsWith(sealedPrefix)) return stored;
+    // Every REST request reads its app, channel settings included: the same sealed text opens to the same
+    // settings under this key, so the last few opened are kept instead of deciphering them again.
+    const known = this.opened.get(stored);
+    if (known !== undefined) return known;
+    const settings = this.decipher(stored);
+    this.opened.set(stored, settings);
+    if (this.opened.size > openedCapacity) this.opened.delete(this.opened.keys().next().value!);
+    return settings;
+  }
+
+  private decipher(stored: string): string {
     const raw = Buffer.from(stored.slice(sealedPrefix.length), 'base64');
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));

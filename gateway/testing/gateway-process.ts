@@ -1,8 +1,10 @@
 /**
- * The gateway as a separate process (`gateway/main.ts` under node + tsx), the way it runs in production: its own
- * CPU, its own memory (peak RSS from /proc), and killable with SIGKILL. It is started on 127.0.0.1 and a free port
- * (SPAY_GATEWAY_PORT=0) and reports its URL on stdout. `node --import tsx` rather than `npx tsx` so the process
- * we measure and kill is the gateway itself, not a launcher in front of it. Used by the crash tests and bench/.
+ * The gateway as a separate process, the way it runs in production: its own CPU, its own memory (peak RSS from
+ * /proc), and killable with SIGKILL. By default `gateway/main.ts` under node + tsx (the crash tests: no build
+ * needed); the benchmarks and the reliability suite run the built `dist/gateway/main.js` (`entry`), as
+ * `npm run gateway` does. It is started on 127.0.0.1 and a free port (SPAY_GATEWAY_PORT=0) and reports its URL on
+ * stdout. `node --import tsx` rather than `npx tsx` so the process we measure and kill is the gateway itself, not
+ * a launcher in front of it. Used by the crash tests and bench/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,11 @@ export interface GatewayProcessOptions {
   app: SeedApp;
   webhookRetryScale?: number;
   widgetDir?: string;
-  /** The script to run instead of the gateway (the bare Fastify baseline). */
+  /**
+   * The script to run instead of `gateway/main.ts` under tsx: the built gateway (`dist/gateway/main.js`, what
+   * `npm run build` bundles and `npm run gateway` runs: plain node, no TypeScript compiler in the process), or
+   * the bare Fastify baseline. A `.js` entry runs on node alone, a `.ts` one with `--import tsx`.
+   */
   entry?: string;
   /**
    * Keep the gateway's per-IP rate limits on (default off: every benchmark and reliability client is 127.0.0.1,
@@ -62,7 +68,9 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const seedFile = join(options.dataDir, 'seed-app.json');
   writeFileSync(seedFile, JSON.stringify(options.app));
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'gateway/main.ts'], {
+  const entry = options.entry ?? 'gateway/main.ts';
+  const nodeArgs = entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry];
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     env: {
       ...process.env,

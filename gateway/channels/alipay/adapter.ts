@@ -6,7 +6,8 @@
  * Beijing time, empty parameters are never passed, and notifies are checked strictly (the SDK's notify check also
  * accepts a signature over `sign_type` and keeps empty values).
  */
-import { AlipaySdk } from 'alipay-sdk';
+import type { AlipaySdk } from 'alipay-sdk';
+import { lazyModule } from '../../lazy-module.ts';
 import {
   ChannelCallError,
   NotifyRejected,
@@ -57,7 +58,11 @@ const retryableSubCodes = new Set([
   'ACQ.SYSTEM_BUSY',
 ]);
 
+/** `alipay-sdk`, loaded when the first live Alipay adapter is made. */
+const alipaySdk = lazyModule<typeof import('alipay-sdk')>('alipay-sdk');
+
 export function createAlipaySdk(settings: AlipaySettings): AlipaySdk {
+  const { AlipaySdk } = alipaySdk();
   const common = {
     appId: settings.app_id,
     privateKey: settings.app_private_key.trim(),

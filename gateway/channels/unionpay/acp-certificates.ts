@@ -7,7 +7,11 @@
  * is stored and used afterwards is the PEM it contained.
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { lazyModule } from '../../lazy-module.ts';
+
+/** `node-forge`, loaded when a `.pfx` is read. */
+const loadForge = lazyModule<typeof forge>('node-forge');
 
 /** UnionPay's company name, the third `@` part of its signing certificate's CN in production. */
 export const unionpayCompanyName = '中国银联股份有限公司';
@@ -19,6 +23,7 @@ export interface SigningMaterial {
 
 /** Reads the first private key and the certificate that matches it from a base64 `.pfx`. */
 export function readPfx(pfxBase64: string, password: string): SigningMaterial {
+  const forge = loadForge();
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const der = forge.util.decode64(pfxBase64.replace(/\s+/g, ''));
