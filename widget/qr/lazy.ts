@@ -9,8 +9,7 @@ import { payerNotice } from '../notice-texts.ts';
 import type { NoticeFinder } from '../notices.ts';
 import { submitRedirect } from '../redirect.ts';
 import { pay, paymentContent } from '../ui/payment.tsx';
-import { CouponRow } from '../components/CouponRow/CouponRow.tsx';
-import { couponTexts } from '../components/CouponRow/coupon-texts.ts';
+import { couponMenu, loadCoupons } from '../ui/coupons.tsx';
 
 export interface QrChunk {
   gateway: typeof createGatewayClient;
@@ -18,9 +17,9 @@ export interface QrChunk {
   content: typeof paymentContent;
   notices: NoticeFinder;
   submit: typeof submitRedirect;
-  /** The menu's 优惠券 row and its texts (an order with a buyer_id). */
-  CouponRow: typeof CouponRow;
-  couponTexts: typeof couponTexts;
+  /** The buyer's coupons (an order with a buyer_id) and the menu's 优惠券 row. */
+  loadCoupons: typeof loadCoupons;
+  couponMenu: typeof couponMenu;
 }
 
 export const qrChunk: QrChunk = {
@@ -29,6 +28,6 @@ export const qrChunk: QrChunk = {
   content: paymentContent,
   notices: payerNotice,
   submit: submitRedirect,
-  CouponRow,
-  couponTexts,
+  loadCoupons,
+  couponMenu,
 };

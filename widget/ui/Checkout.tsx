@@ -70,7 +70,7 @@ interface CheckoutState {
   step: CheckoutStep;
   /** What the live region says (screen readers announce changes). */
   live: string;
-  /** The buyer's coupons (an order with buyer_id), once the lazy chunk fetched them. */
+  /** The buyer's coupons (an order with buyer_id), once the lazy chunk fetched them (ui/coupons.tsx). */
   coupons?: ButtonCoupon[];
   /** The coupon the payer picked. */
   couponId?: string;
@@ -79,8 +79,9 @@ interface CheckoutState {
 export class Checkout extends Component<CheckoutProps, CheckoutState> {
   creation: AbortController | null = null;
   timers: ReturnType<typeof setTimeout>[] = [];
-  /** The lazy chunk, once loaded (it renders the steps after the bill's creation). */
+  /** The lazy chunk, once loaded (it renders the steps after the bill's creation and the 优惠券 row). */
   chunk?: QrChunk;
+  /** The gateway client, made by the chunk (ui/coupons.tsx clientOf). */
   client?: GatewayClient;
 
   constructor(props: CheckoutProps) {
@@ -100,25 +101,15 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     const { initialError, instantChannel, order, platform } = this.props;
     if (initialError) void this.trouble(initialError);
     else if (instantChannel) void this.start(instantChannel);
-    else if (order.buyerId) {
-      // The 优惠券 row lives in the lazy chunk: load it with the buyer's coupons while the payer reads the menu.
-      platform
-        .loadChunk()
-        .then((chunk) => {
+    // The 优惠券 row lives in the lazy chunk: load it with the buyer's coupons while the payer reads the menu.
+    else if (order.buyerId)
+      platform.loadChunk().then(
+        (chunk) => {
           this.chunk = chunk;
-          return this.gateway().coupons(order);
-        })
-        .then(
-          (coupons) => this.setState({ coupons }),
-          () => undefined,
-        );
-    }
-  }
-
-  /** The order as it is paid: with the payer's coupon, if any. */
-  payingOrder(): Order {
-    const { couponId } = this.state;
-    return couponId ? { ...this.props.order, couponId } : this.props.order;
+          return chunk.loadCoupons(this);
+        },
+        () => undefined,
+      );
   }
 
   override componentWillUnmount() {
@@ -157,11 +148,6 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     this.emit('failed', { channel, error });
   }
 
-  /** The gateway client (once the chunk is loaded). */
-  gateway(): GatewayClient {
-    return (this.client ??= this.props.gateway(this.chunk!));
-  }
-
   start(channel: ChannelCode) {
     const { order, environment, platform, messages } = this.props;
     const restChannel = restChannelFor(channel, environment);
@@ -186,28 +172,15 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     const { messages, order } = this.props;
     switch (step.kind) {
       case 'menu': {
-        const { coupons, couponId } = this.state;
-        const chunk = this.chunk;
-        const discount = coupons?.find((coupon) => coupon.id === couponId)?.discount ?? 0;
+        const coupon = this.chunk?.couponMenu(this);
         return (
           <ChannelMenu
             channels={this.props.channels}
-            amount={formatFen(order.amount - discount)}
+            amount={formatFen(order.amount - (coupon?.discount ?? 0))}
             messages={messages}
             onConfirm={(channel) => void this.start(channel)}
-            note={
-              discount && chunk ? chunk.couponTexts(this.props.locale).saved(formatFen(discount)) : undefined
-            }
-            extra={
-              coupons?.length && chunk ? (
-                <chunk.CouponRow
-                  coupons={coupons}
-                  chosen={couponId}
-                  locale={this.props.locale}
-                  onChoose={(id) => this.setState({ couponId: id })}
-                />
-              ) : undefined
-            }
+            note={coupon?.note}
+            extra={coupon?.extra}
           />
         );
       }

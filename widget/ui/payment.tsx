@@ -19,6 +19,7 @@ import { formatFen } from '../money.ts';
 import { returnUrlWithResult } from '../return-url.ts';
 import type { PublicBill } from '../types.ts';
 import type { Checkout, CheckoutStep } from './Checkout.tsx';
+import { clientOf, payingOrder } from './coupons.tsx';
 
 /** The texts of the steps after the bill's creation (the first script's Messages hold the menu's). */
 const TEXTS: Record<Locale, { paid: string; returning: string; waitingWechat: string }> = {
@@ -41,10 +42,10 @@ export async function pay(
   signal: AbortSignal,
 ): Promise<void> {
   const { environment, platform, locale, callbacks } = checkout.props;
-  const order = checkout.payingOrder();
+  const order = payingOrder(checkout);
   let bill: CreatedBill;
   try {
-    bill = await checkout.gateway().createBill(restChannel, order, signal);
+    bill = await clientOf(checkout).createBill(restChannel, order, signal);
   } catch {
     return; // aborted: the dialog was closed
   }
@@ -142,7 +143,7 @@ export function paymentContent(checkout: Checkout, step: CheckoutStep) {
           amount={formatFen(step.bill.totalFee || order.amount)}
           expiresAt={step.bill.expiresAt}
           locale={locale}
-          source={checkout.gateway()}
+          source={clientOf(checkout)}
           openStream={platform.openStream}
           onStatus={(bill) => qrStatus(checkout, step.channel, bill)}
           onExpire={() => ended(checkout, step.channel, step.bill.id, 'qrExpired')}
