@@ -5,13 +5,13 @@
  * JSON body, a `?para=` query and plain query parameters alike, and nothing is created; BeeCloud's loose forms
  * (count_only "True", interval "MONTH", amount as digits, optional as JSON text, a form body) are still read.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SpayClient } from '../../sdk/client.ts';
 import { sandboxClient } from '../../sdk/testing/sandbox-client.ts';
 import { restAppSign } from '../../sdk/sign.ts';
 import { SANDBOX_SMS_CODE } from '../core/subscriptions.ts';
 import { useGatewayWithReceiver } from '../testing/gateway-with-receiver.ts';
+import { documentCheckingFetch } from '../testing/openapi-checks.ts';
 import { rest, type RestAnswer } from './testing/rest-caller.ts';
 
 type Json = Record<string, any>;
@@ -68,60 +68,14 @@ async function passcode(): Promise<string> {
 
 // --- the document against the SDK's calls -------------------------------------------------------------------
 
-function operationFor(method: string, pathname: string): Json {
-  for (const [template, item] of Object.entries(document.paths as Json)) {
-    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    const operation = (item as Json)[method.toLowerCase()];
-    if (pattern.test(pathname) && operation !== undefined) return { template, ...(operation as Json) };
-  }
-  throw new Error(`the document has no operation ${method} ${pathname}`);
-}
-
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-const validators = new Map<object, ValidateFunction>();
-function validate(schema: object, value: unknown, label: string): void {
-  let check = validators.get(schema);
-  if (!check) {
-    check = ajv.compile(schema);
-    validators.set(schema, check);
-  }
-  expect(check(value), `${label}: ${ajv.errorsText(check.errors)}`).toBe(true);
-}
-
-function querySchema(operation: Json): Json {
-  const parameters = ((operation.parameters ?? []) as Json[]).filter((parameter) => parameter.in === 'query');
-  return {
-    type: 'object',
-    properties: Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.schema])),
-    required: parameters.filter((parameter) => parameter.required).map((parameter) => parameter.name),
-  };
-}
-
 describe('the subscription endpoints in /openapi.json', () => {
   it('document every call the SDK makes: its request and its answer', async () => {
     const checked = new Set<string>();
-    const checkingFetch: typeof fetch = async (input, init) => {
-      const url = new URL(String(input));
-      const method = init?.method ?? 'GET';
-      const operation = operationFor(method, url.pathname);
-      const label = `${method} ${String(operation.template)}`;
-      expect(operation.summary, label).toBeTruthy();
-      if (method === 'GET' || method === 'DELETE') {
-        const para = url.searchParams.get('para');
-        validate(querySchema(operation), para === null ? {} : JSON.parse(para), `${label} para`);
-      } else {
-        const schema = operation.requestBody.content['application/json'].schema as Json;
-        validate(schema, JSON.parse(String(init?.body)), `${label} body`);
-      }
-      const response = await fetch(input, init);
-      const text = await response.text();
-      const answer = JSON.parse(text) as Json;
-      expect(answer.result_code, `${label}: ${text}`).toBe(0);
-      const success = operation.responses['200'].content['application/json'].schema as Json;
-      validate(success.anyOf[0] as Json, answer, `${label} answer`);
+    const checkingFetch = documentCheckingFetch(document, (call) => {
+      const label = `${call.method} ${call.template}`;
+      expect(call.operation.summary, label).toBeTruthy();
       checked.add(label);
-      return new Response(text, { status: response.status, headers: response.headers });
-    };
+    });
     const { app } = sandboxClient(harness);
     const client = new SpayClient(app, { fetch: checkingFetch }).orThrow;
 

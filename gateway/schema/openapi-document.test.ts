@@ -6,13 +6,13 @@
  * strict CSP with no script.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpayClient } from '../../sdk/client.ts';
 import { newRefundNo } from '../../sdk/rest-types.ts';
 import type { SpayApp } from '../../sdk/app.ts';
 import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
+import { documentCheckingFetch, expectValid } from '../testing/openapi-checks.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 
 type Json = Record<string, any>;
@@ -106,61 +106,12 @@ describe('the OpenAPI document', () => {
   });
 });
 
-/** The operation an SDK request is for: its method and a documented path template matching the URL path. */
-function operationFor(method: string, pathname: string): Json {
-  for (const [template, item] of Object.entries(document.paths as Json)) {
-    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    const operation = (item as Json)[method.toLowerCase()];
-    if (pattern.test(pathname) && operation !== undefined) return operation as Json;
-  }
-  throw new Error(`the document has no operation ${method} ${pathname}`);
-}
-
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-const validators = new Map<object, ValidateFunction>();
-function validate(schema: object, value: unknown, label: string): void {
-  let check = validators.get(schema);
-  if (!check) {
-    check = ajv.compile(schema);
-    validators.set(schema, check);
-  }
-  expect(check(value), `${label}: ${ajv.errorsText(check.errors)}`).toBe(true);
-}
-
-/** The query parameters of an operation as one object schema (what `para`'s JSON must match). */
-function querySchema(operation: Json): Json {
-  const parameters = ((operation.parameters ?? []) as Json[]).filter((parameter) => parameter.in === 'query');
-  return {
-    type: 'object',
-    properties: Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.schema])),
-    required: parameters.filter((parameter) => parameter.required).map((parameter) => parameter.name),
-  };
-}
-
 describe('the SDK against the document', () => {
   it('sends requests and gets answers that the document describes, on every REST call it makes', async () => {
     const checked: string[] = [];
-    const checkingFetch: typeof fetch = async (input, init) => {
-      const url = new URL(String(input));
-      const method = init?.method ?? 'GET';
-      const operation = operationFor(method, url.pathname);
-      const label = `${method} ${url.pathname}`;
-      if (method === 'GET') {
-        const para = url.searchParams.get('para');
-        validate(querySchema(operation), para === null ? {} : JSON.parse(para), `${label} para`);
-      } else {
-        const schema = operation.requestBody.content['application/json'].schema as Json;
-        validate(schema, JSON.parse(String(init?.body)), `${label} body`);
-      }
-      const response = await fetch(input, init);
-      const text = await response.text();
-      const answer = JSON.parse(text) as Json;
-      expect(answer.result_code, `${label}: ${text}`).toBe(0);
-      const success = operation.responses['200'].content['application/json'].schema as Json;
-      validate(success.anyOf[0] as Json, answer, `${label} answer`);
-      checked.push(`${method} ${url.pathname.replace(/\/[^/]*-[^/]*$/, '/{id}')}`);
-      return new Response(text, { status: response.status, headers: response.headers });
-    };
+    const checkingFetch = documentCheckingFetch(document, (call) => {
+      checked.push(`${call.method} ${call.pathname.replace(/\/[^/]*-[^/]*$/, '/{id}')}`);
+    });
     const seed = gateway.app;
     const app: SpayApp = {
       appId: seed.appId,
@@ -256,7 +207,7 @@ describe('the SDK against the document', () => {
       const body = JSON.parse(delivery.body) as Json;
       const name = String(body.transaction_type).toLowerCase();
       const post = document.webhooks[name].post as Json;
-      validate(post.requestBody.content['application/json'].schema as Json, body, `webhook ${name}`);
+      expectValid(post.requestBody.content['application/json'].schema as Json, body, `webhook ${name}`);
       for (const header of post.parameters as Json[]) {
         if (header.required) expect(delivery.headers[header.name], header.name).toBeTruthy();
       }
