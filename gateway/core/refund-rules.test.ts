@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import type { Bill } from '../bills/bill.ts';
-import type { ChannelName, RefundResult } from '../channels/channel.ts';
+import type {
+  ChannelAttempt,
+  ChannelName,
+  ChannelRefundRequest,
+  ChannelUrls,
+  RefundResult,
+} from '../channels/channel.ts';
 import { SandboxChannel } from '../channels/sandbox-adapter.ts';
 import { OutboundHttpClient } from '../net/outbound-http.ts';
 import type { Refund } from '../refunds/refund.ts';
@@ -35,6 +41,29 @@ class UnreachableChannel extends SandboxChannel {
   }
 }
 
+/** Keeps every refund request it is sent, with the URLs given with it, and refunds as the sandbox does. */
+class RecordingChannel extends SandboxChannel {
+  readonly requests: Array<{ attempt: ChannelAttempt; refund: ChannelRefundRequest; urls: ChannelUrls }> = [];
+  override async refund(
+    attempt: ChannelAttempt,
+    refund: ChannelRefundRequest,
+    urls?: ChannelUrls,
+  ): Promise<RefundResult> {
+    this.requests.push({ attempt, refund, urls: urls! });
+    return super.refund(attempt, refund);
+  }
+}
+
+/** Answers refunds `processing`; a query of one fails (the channel cannot be reached). */
+class QueryFailsChannel extends SandboxChannel {
+  override async refund(): Promise<RefundResult> {
+    return { status: 'processing', channelRefundNo: 'Q-1' };
+  }
+  override async queryRefund(): Promise<RefundResult> {
+    throw new Error('query timed out');
+  }
+}
+
 /** Answers every refund `processing` (the channel tells the outcome later, by notice). */
 class NoticeLaterChannel extends SandboxChannel {
   override async refund(): Promise<RefundResult> {
@@ -47,6 +76,7 @@ let store: GatewayStore;
 let app: App;
 let settled: Array<[string, RefundOutcome]>;
 let enqueuedCalls: number;
+let logs: Array<[string, string, Record<string, unknown>]>;
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'spay-refund-rules-'));
@@ -56,6 +86,7 @@ beforeEach(async () => {
   app = (await store.apps.findApp(seed.appId)) as App;
   settled = [];
   enqueuedCalls = 0;
+  logs = [];
 });
 
 afterEach(async () => {
@@ -76,7 +107,7 @@ function coreWith(channel: SandboxChannel = sandbox(), now?: () => number): Gate
     },
     webhookRetryScale: 0.001,
     publicUrl: () => 'http://127.0.0.1:9',
-    log: () => {},
+    log: (level, message, fields) => logs.push([level, message, fields]),
     observer: {
       ...quietObserver,
       refundSettled: (refund, outcome) => settled.push([refund.refundNo, outcome]),
@@ -114,6 +145,8 @@ async function paidBill(
     detail: { channel: 'SANDBOX' },
   });
   expect(booked?.outcome).toBe('paid');
+  // What the tests look at is logged after the payment.
+  logs = [];
   return booked!.bill;
 }
 
@@ -756,7 +789,7 @@ describe('late payments', () => {
     const pending = await coreWith(new UnreachableChannel(() => '')).refunds.refundLatePayment(bill);
     expect(pending).toMatchObject({ status: 'processing', latePayment: true });
     expect(await store.refunds.hasLatePaymentRefund(bill.id)).toBe(true);
-    await coreWith().refunds.resumeUnfinished();
+    await coreWith().refunds.settleProcessing(0);
     expect(await statusOf(pending!.id)).toBe('succeeded');
   });
 
@@ -773,5 +806,175 @@ describe('late payments', () => {
     } finally {
       core.stop();
     }
+  });
+});
+
+describe('what the channel is sent and what the operator is told', () => {
+  it('sends the refund keyed by its id, its amount and first request time, with the sandbox notify URL', async () => {
+    const bill = await paidBill(100);
+    const channel = new RecordingChannel(() => '');
+    const core = coreWith(channel, () => 1_764_000_900_000);
+    const refund = await core.refunds.createRefund(app, {
+      refundNo: 'SENT-1',
+      billNo: bill.billNo,
+      refundFee: 70,
+      needApproval: false,
+    });
+    expect(channel.requests).toHaveLength(1);
+    const [request] = channel.requests;
+    expect(request!.refund).toEqual({
+      outRefundNo: refund.id.replaceAll('-', ''),
+      refundFee: 70,
+      reason: null,
+      requestedAt: 1_764_000_900_000,
+    });
+    expect(request!.attempt).toMatchObject({ outTradeNo: bill.id.replaceAll('-', ''), totalFee: 100 });
+    expect(request!.urls).toMatchObject({
+      notifyUrl: 'http://127.0.0.1:9/notify/sandbox',
+      returnUrl: `http://127.0.0.1:9/1/pay/jsbutton/result/${bill.id}`,
+    });
+  });
+
+  it('a refund the channel cannot reach is refused saying so, and logged as a warning naming the refund', async () => {
+    const bill = await paidBill(100);
+    const core = coreWith(new UnreachableChannel(() => ''));
+    const attempt = core.refunds.createRefund(app, {
+      refundNo: 'WARN-1',
+      billNo: bill.billNo,
+      refundFee: 10,
+      needApproval: false,
+    });
+    await expect(attempt).rejects.toMatchObject({
+      reason: 'channel_unavailable',
+      subject: 'refund_no',
+      message: 'the channel did not answer the refund: Error: connect ECONNREFUSED',
+    });
+    const [refund] = await core.refunds.list(scope(), {}, paging);
+    expect(logs).toEqual([
+      ['warn', 'channel refund call failed', { refundId: refund!.id, err: 'Error: connect ECONNREFUSED' }],
+    ]);
+  });
+
+  it('a refund the channel declines is refused naming its refund_no', async () => {
+    const bill = await paidBill(100);
+    await expect(
+      coreWith(new DecliningChannel(() => '')).refunds.createRefund(app, {
+        refundNo: 'NO-1',
+        billNo: bill.billNo,
+        refundFee: 10,
+        needApproval: false,
+      }),
+    ).rejects.toMatchObject({
+      reason: 'refund_refused',
+      subject: 'refund_no',
+      message: 'the channel refused refund NO-1',
+    });
+  });
+
+  it('a late refund the channel cannot reach is logged with its bill', async () => {
+    const core = coreWith(new UnreachableChannel(() => ''));
+    const { bill } = await core.payments.startPayment({
+      app,
+      mode: 'test',
+      channel: 'ALI_WEB',
+      billNo: 'LATE-WARN-1',
+      title: '迟到的付款',
+      totalFee: 30,
+    });
+    await core.payments.closeAttempt(bill.id);
+    const booked = await core.payments.bookChannelPayment(bill.id, {
+      tradeNo: 'SANDBOXLATE',
+      totalFee: 30,
+      paidAt: Date.now(),
+      detail: { channel: 'SANDBOX' },
+    });
+    logs = [];
+    await core.refunds.refundLatePayment(booked!.bill);
+    expect(logs).toContainEqual([
+      'warn',
+      'late payment refund failed',
+      { billId: bill.id, err: expect.stringContaining('the channel did not answer the refund') },
+    ]);
+  });
+});
+
+describe('refunds left processing', () => {
+  it('are taken by the timer exactly when unchanged for the age asked, and a failed query is logged and retried later', async () => {
+    const bill = await paidBill(100);
+    const start = 1_764_001_000_000;
+    const refund = await coreWith(new QueryFailsChannel(() => ''), () => start).refunds.createRefund(app, {
+      refundNo: 'AGE-1',
+      billNo: bill.billNo,
+      refundFee: 100,
+      needApproval: false,
+    });
+    expect(refund).toMatchObject({ status: 'processing', updateTime: start });
+
+    // Unchanged for 999 ms: not taken at an age of 1000 ms.
+    await coreWith(new QueryFailsChannel(() => ''), () => start + 999).refunds.settleProcessing(1000);
+    expect(logs).toEqual([]);
+    // Unchanged for exactly 1000 ms: taken; the query fails, which is logged, and the refund is marked taken.
+    await coreWith(new QueryFailsChannel(() => ''), () => start + 1000).refunds.settleProcessing(1000);
+    expect(logs).toEqual([
+      ['warn', 'settling a refund failed', { refundId: refund.id, err: 'Error: query timed out' }],
+    ]);
+    expect(await store.refunds.findById(refund.id)).toMatchObject({
+      status: 'processing',
+      updateTime: start + 1000,
+    });
+    // So it is not taken again until it has been unchanged that long once more.
+    logs = [];
+    await coreWith(new QueryFailsChannel(() => ''), () => start + 1999).refunds.settleProcessing(1000);
+    expect(logs).toEqual([]);
+    // A channel that answers settles it.
+    const channel = new NoticeLaterChannel(() => '');
+    channel.queryRefund = async () => ({
+      status: 'success',
+      channelRefundNo: 'Q-1',
+      refundFee: 100,
+      finishedAt: start,
+    });
+    await coreWith(channel, () => start + 2000).refunds.settleProcessing(1000);
+    expect(await store.refunds.findById(refund.id)).toMatchObject({
+      status: 'succeeded',
+      finishTime: start + 2000,
+    });
+    expect(await refundWebhooks()).toHaveLength(1);
+  });
+
+  it('a notice that it is still processing after it succeeded changes nothing', async () => {
+    const bill = await paidBill(100);
+    const core = coreWith(new NoticeLaterChannel(() => ''));
+    const refund = await core.refunds.createRefund(app, {
+      refundNo: 'PROC-1',
+      billNo: bill.billNo,
+      refundFee: 100,
+      needApproval: false,
+    });
+    const outRefundNo = refund.id.replaceAll('-', '');
+    const done = await core.refunds.settleFromNotice(outRefundNo, {
+      status: 'success',
+      channelRefundNo: 'CHREF-DONE',
+      refundFee: 100,
+      finishedAt: Date.now(),
+    });
+    const again = await core.refunds.settleFromNotice(outRefundNo, {
+      status: 'processing',
+      channelRefundNo: 'OTHER',
+    });
+    expect(again).toEqual(done);
+  });
+});
+
+describe('the late payment mark', () => {
+  it('is not set by an ordinary refund of the bill', async () => {
+    const bill = await paidBill(50);
+    await coreWith().refunds.createRefund(app, {
+      refundNo: 'ORD-1',
+      billNo: bill.billNo,
+      refundFee: 50,
+      needApproval: false,
+    });
+    expect(await store.refunds.hasLatePaymentRefund(bill.id)).toBe(false);
   });
 });
