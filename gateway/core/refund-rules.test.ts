@@ -978,3 +978,36 @@ describe('the late payment mark', () => {
     expect(await store.refunds.hasLatePaymentRefund(bill.id)).toBe(false);
   });
 });
+
+describe('the edge’s work inside a refund change (the console’s audit entry)', () => {
+  it('runs in the transaction that records a new refund, and not at all for a refused one', async () => {
+    const bill = await paidBill(100);
+    const core = coreWith();
+    const seen: string[] = [];
+    const within = async (tx: Parameters<Parameters<GatewayStore['transaction']>[0]>[0], refund: Refund) => {
+      seen.push(`${refund.refundNo}:${(await tx.refunds.findById(refund.id))?.status}`);
+    };
+    await core.refunds.createRefund(
+      app,
+      { refundNo: 'AUD-1', billNo: bill.billNo, refundFee: 60, needApproval: true },
+      within,
+    );
+    await expect(
+      core.refunds.createRefund(
+        app,
+        { refundNo: 'AUD-2', billNo: bill.billNo, refundFee: 41, needApproval: false },
+        within,
+      ),
+    ).rejects.toMatchObject({ reason: 'refund_too_large' });
+    expect(seen).toEqual(['AUD-1:pending_approval']);
+
+    // A decision that finds the pre-refund no longer pending does not run it either.
+    const [pre] = await core.refunds.list(scope(), { refundNo: 'AUD-1' }, paging);
+    await core.refunds.decidePreRefunds(app, { channel: undefined, ids: [pre!.id], agree: false }, within);
+    expect(seen).toEqual(['AUD-1:pending_approval', 'AUD-1:denied']);
+    expect(
+      await core.refunds.decidePreRefunds(app, { channel: undefined, ids: [pre!.id], agree: false }, within),
+    ).toEqual({ [pre!.id]: { ok: false, refusal: 'not_pending' } });
+    expect(seen).toHaveLength(2);
+  });
+});
