@@ -75,6 +75,7 @@ let dataDir: string;
 let store: GatewayStore;
 let app: App;
 let settled: Array<[string, RefundOutcome]>;
+let settledStatuses: string[];
 let enqueuedCalls: number;
 let logs: Array<[string, string, Record<string, unknown>]>;
 
@@ -85,6 +86,7 @@ beforeEach(async () => {
   await store.apps.seedApp(seed);
   app = (await store.apps.findApp(seed.appId)) as App;
   settled = [];
+  settledStatuses = [];
   enqueuedCalls = 0;
   logs = [];
 });
@@ -110,7 +112,10 @@ function coreWith(channel: SandboxChannel = sandbox(), now?: () => number): Gate
     log: (level, message, fields) => logs.push([level, message, fields]),
     observer: {
       ...quietObserver,
-      refundSettled: (refund, outcome) => settled.push([refund.refundNo, outcome]),
+      refundSettled: (refund, outcome) => {
+        settled.push([refund.refundNo, outcome]);
+        settledStatuses.push(refund.status);
+      },
     },
   });
 }
@@ -504,10 +509,11 @@ describe('approving and denying pre-refunds', () => {
       finishTime: 1_764_000_500_000,
     });
     expect(settled).toEqual([['PRE-2', 'denied']]);
+    expect(settledStatuses).toEqual(['denied']);
     expect(await refundWebhooks()).toHaveLength(0);
 
-    // The whole amount and the refund_no are free again.
-    const again = await core.refunds.createRefund(app, {
+    // The whole amount and the refund_no are free again (here from an instance whose clock is behind).
+    const again = await coreWith(sandbox(), () => 1_764_000_400_000).refunds.createRefund(app, {
       refundNo: 'PRE-2',
       billNo: bill.billNo,
       refundFee: 10,
@@ -667,7 +673,7 @@ describe('approving and denying pre-refunds', () => {
     expect(results[pre!.id]).toMatchObject({
       ok: false,
       refusal: 'refused',
-      error: { reason: 'refund_refused', subject: 'refund_no' },
+      error: { reason: 'refund_refused', subject: 'refund_no', message: 'the channel refused refund D-1' },
     });
     expect(settled).toEqual([['D-1', 'failed']]);
   });
