@@ -191,17 +191,6 @@ export class RefundStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Refunds still processing whose last change is at or before `before`. */
-  async processingSince(before: number): Promise<Refund[]> {
-    const rows = await this.db
-      .selectFrom('refunds')
-      .selectAll()
-      .where('status', '=', 'processing')
-      .where('update_time', '<=', before)
-      .execute();
-    return rows.map(refundFromRow);
-  }
-
   /**
    * Takes the refunds still processing whose last change is at or before `before`, marking them changed at `now`,
    * so that no other gateway instance settles them meanwhile (rows it is taking are skipped, not waited for). Run
