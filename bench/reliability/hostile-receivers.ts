@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SeedApp } from '../../gateway/apps/app.ts';
 import { runAppsCli } from '../../gateway/cli/apps-cli.ts';
+import { dispatchLimits } from '../../gateway/webhooks/webhook-dispatcher.ts';
 import { demoApp } from '../lib/demo-app.ts';
 import { startGatewayProcess } from '../lib/gateway-process.ts';
 import { callGateway, signedAuth, uniqueBillNo } from '../lib/rest-requests.ts';
@@ -265,8 +266,9 @@ export async function slowReceiverScenario(hanging = 40, otherPayments = 10): Pr
     );
     checks.check(
       'the hanging receiver holds only its share of the dispatcher',
-      mostHeldAtOnce <= 4,
-      `at most ${mostHeldAtOnce} of the dispatcher's 32 deliveries in flight at once (cap per receiver: 4)`,
+      mostHeldAtOnce <= dispatchLimits.perReceiver,
+      `at most ${mostHeldAtOnce} of the dispatcher's ${dispatchLimits.total} deliveries in flight at once ` +
+        `(cap of a receiver that does not answer: ${dispatchLimits.perReceiver})`,
     );
   } finally {
     await gateway.kill('SIGTERM');

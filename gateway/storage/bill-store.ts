@@ -5,7 +5,7 @@
  * (`lockOrder`, `lockBill`: `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the one write transaction at a time is
  * the lock). Lock order, to stay free of deadlocks: the order row, then its attempts.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
 import type { Bill, OptionalMap } from '../bills/bill.ts';
@@ -628,7 +628,9 @@ export class BillStore {
     return this.db.selectFrom('bills').where((eb) => {
       const conditions = recordConditions(eb, 'bills', scope, filter);
       if (filter.spayResult !== undefined) {
-        conditions.push(eb('bills.spay_result', '=', filter.spayResult ? 1 : 0));
+        // A literal, not a parameter: only then may either engine plan with the partial index of the paid bills
+        // (migration 150), whatever value a cached statement is run with next.
+        conditions.push(eb('bills.spay_result', '=', sql.lit(filter.spayResult ? 1 : 0)));
       }
       if (filter.buyerId !== undefined) {
         conditions.push(

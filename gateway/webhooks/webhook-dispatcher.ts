@@ -37,9 +37,17 @@ export const dispatchLimits = {
   dueBatch: 1000,
   /** … at most this many of one app's receiver URL (a hanging receiver's backlog never hides the others). */
   dueBatchPerReceiver: 64,
-  total: 32,
-  perApp: 8,
+  /**
+   * Deliveries in flight: in all, per app, per receiver. A receiver starts with `perReceiver` at once; each answer
+   * it gives (any status) lets it have one more, up to `perReceiverAnswering`, and a timeout takes it back to
+   * `perReceiver`. A delivery mostly waits (the receiver's answer, the store), so a backlog to one merchant that
+   * answers drains 16 at a time over its keep-alive connections (at 4 it drained at 4 per round trip, whatever the
+   * gateway had left: issue 15), while a receiver that hangs never holds more than 4 slots.
+   */
+  total: 64,
+  perApp: 16,
   perReceiver: 4,
+  perReceiverAnswering: 16,
   /** Consecutive timeouts after which a receiver gets one delivery at a time and a pause between attempts. */
   backOffAfterTimeouts: 3,
   firstPauseMs: 500,
@@ -86,6 +94,8 @@ interface Outcome {
 
 interface ReceiverState {
   active: number;
+  /** Deliveries it may have at once: grows as it answers, back to the start after a timeout. */
+  cap: number;
   consecutiveTimeouts: number;
   pausedUntil: number;
 }
@@ -248,14 +258,14 @@ export class WebhookDispatcher {
   private receiver(key: string): ReceiverState {
     let state = this.receivers.get(key);
     if (!state) {
-      state = { active: 0, consecutiveTimeouts: 0, pausedUntil: 0 };
+      state = { active: 0, cap: this.limits.perReceiver, consecutiveTimeouts: 0, pausedUntil: 0 };
       this.receivers.set(key, state);
     }
     return state;
   }
 
   private receiverCap(state: ReceiverState): number {
-    return state.consecutiveTimeouts >= this.limits.backOffAfterTimeouts ? 1 : this.limits.perReceiver;
+    return state.consecutiveTimeouts >= this.limits.backOffAfterTimeouts ? 1 : state.cap;
   }
 
   /** Starts due rows round-robin over apps, then over each app's receivers, within the caps. */
@@ -310,6 +320,7 @@ export class WebhookDispatcher {
         const result = await this.deliver(claimed);
         if (result.timedOut) {
           state.consecutiveTimeouts += 1;
+          state.cap = this.limits.perReceiver;
           const over = state.consecutiveTimeouts - this.limits.backOffAfterTimeouts;
           if (over >= 0) {
             state.pausedUntil =
@@ -318,6 +329,7 @@ export class WebhookDispatcher {
         } else if (result.httpStatus !== null) {
           state.consecutiveTimeouts = 0;
           state.pausedUntil = 0;
+          state.cap = Math.min(state.cap + 1, this.limits.perReceiverAnswering);
         }
       })
       .catch((error: unknown) => {

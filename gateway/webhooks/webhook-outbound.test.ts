@@ -264,4 +264,43 @@ describe('fair dispatch', () => {
     expect(rows.reduce((sum, row) => sum + row.attempt_count, 0)).toBe(attempts.length);
     expect(attempts.length).toBeLessThanOrEqual(hanging.received.length);
   });
+  it('sends a receiver that answers more deliveries at once, up to 16, where one that hangs gets 4', async () => {
+    // A merchant whose server answers `success` after 40 ms: its backlog goes out over more connections as it
+    // answers (a backlog drains 16 at a time, not 4).
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    const arrived = new Set<string>();
+    let allArrived: () => void = () => {};
+    const everyWebhook = new Promise<void>((resolve) => (allArrived = resolve));
+    const server: Server = createServer((request, response) => {
+      inFlight += 1;
+      mostAtOnce = Math.max(mostAtOnce, inFlight);
+      request.resume();
+      request.on('end', () => {
+        setTimeout(() => {
+          inFlight -= 1;
+          arrived.add(String(request.headers['webhook-id']));
+          response.end('success');
+          if (arrived.size === 60) allArrived();
+        }, 40);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const address = server.address() as { port: number };
+    const store = await openStore();
+    const app = await seededApp(store, `http://127.0.0.1:${address.port}/webhook`);
+    for (let i = 0; i < 60; i += 1) await enqueue(store, app);
+    startDispatcher(store);
+    await everyWebhook;
+    expect(mostAtOnce).toBeGreaterThan(4);
+    expect(mostAtOnce).toBeLessThanOrEqual(16);
+    await expect.poll(async () => (await store.outbox.all({ status: 'delivered' })).length).toBe(60);
+  });
 });
