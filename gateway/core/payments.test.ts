@@ -185,18 +185,22 @@ async function payWebhooks(appId = app.appId) {
   return store.outbox.all({ appId, transactionType: 'PAY' });
 }
 
-/** The notice kept on the bill for the operator (read from the SQLite file: no gateway answer shows it). */
-function flaggedNotice(billId: string): unknown {
-  if (store.engine !== 'sqlite') return 'not read on this engine';
+/** One column as stored, read from the SQLite file (for what no gateway answer shows: the operator reads it there). */
+function sqliteValue(query: string, id: string): unknown {
   const db = new Database(join(dataDir, 'gateway.sqlite'), { readonly: true });
   try {
-    const row = db.prepare('SELECT flagged_notice FROM bills WHERE id = ?').get(billId) as {
-      flagged_notice: string | null;
-    };
-    return row.flagged_notice === null ? null : JSON.parse(row.flagged_notice);
+    const row = db.prepare(query).pluck().get(id);
+    return row;
   } finally {
     db.close();
   }
+}
+
+/** The notice kept on the bill for the operator. */
+function flaggedNotice(billId: string): unknown {
+  if (store.engine !== 'sqlite') return 'not read on this engine';
+  const notice = sqliteValue('SELECT flagged_notice FROM bills WHERE id = ?', billId) as string | null;
+  return notice === null ? null : JSON.parse(notice);
 }
 
 describe('starting a payment', () => {
@@ -374,6 +378,21 @@ describe('starting a payment', () => {
     );
     const plain = await core.payments.openAttempt(request());
     const empty = await core.payments.openAttempt(request({ extras: {} }));
+    const buyerOnly = await core.payments.openAttempt(request({ extras: { buyerId: 'buyer-2' } }));
+    const analysisOnly = await core.payments.openAttempt(request({ extras: { analysis: { ua: 'phone' } } }));
+    expect(await store.bills.extrasOf([buyerOnly.id, analysisOnly.id])).toEqual(
+      new Map([
+        [buyerOnly.id, { buyerId: 'buyer-2', couponId: null, billFee: null, discount: null }],
+        [analysisOnly.id, { buyerId: null, couponId: null, billFee: null, discount: null }],
+      ]),
+    );
+    expect(await store.bills.buyerIds([analysisOnly.id])).toEqual(new Map());
+    if (store.engine === 'sqlite') {
+      expect(sqliteValue('SELECT analysis FROM bill_extras WHERE bill_id = ?', withBuyer.id)).toBe(
+        '{"ip":"x"}',
+      );
+      expect(sqliteValue('SELECT analysis FROM bill_extras WHERE bill_id = ?', buyerOnly.id)).toBeNull();
+    }
     expect(await store.international.currencyOf(withBuyer.id)).toBe('USD');
     expect(await store.international.currencyOf(plain.id)).toBeUndefined();
     const extras = await store.bills.extrasOf([withBuyer.id, plain.id, empty.id]);
@@ -570,8 +589,10 @@ describe('booking a payment', () => {
     const order = request();
     const a = await core.payments.openAttempt(order);
     const b = await core.payments.openAttempt({ ...order, channel: 'ALI_WEB' });
+    clock -= 10_000;
     await pay(a, 'T-A');
-    // b was closed by a's payment; force the case of an attempt still open on a paid order through the store rule.
+    clock += 20_000;
+    // b was closed by a's payment: its money is late too (paid after closedOne's).
     expect((await pay(b, 'T-B'))?.outcome).toBe('late_payment');
     expect((await store.bills.awaitingRefund()).map((bill) => bill.id)).toEqual([closedOne.id, b.id]);
     // Late payments are recorded once.
@@ -624,12 +645,90 @@ describe('booking a payment', () => {
   });
 });
 
+describe('paying with a coupon', () => {
+  async function couponFor(buyerId: string, discountFee: number) {
+    const scope = { appId: app.appId, mode: 'test' as const };
+    await core.users.register(scope, buyerId);
+    const template = await core.coupons.createTemplate(scope, {
+      name: '立减',
+      kind: 'fixed',
+      limitFee: 0,
+      discountFee,
+      ratePermille: 0,
+      totalCount: 0,
+      maxCountPerUser: 0,
+      expiryType: 1,
+      startTime: clock - 1000,
+      endTime: clock + 86_400_000,
+      deliveryValidDays: 0,
+      status: 1,
+      mchAccount: '',
+    });
+    return core.coupons.issue(scope, template.id, buyerId);
+  }
+
+  it('charges the discounted amount, tells the webhook the order amount and discount, and uses the coupon', async () => {
+    const coupon = await couponFor('buyer-c', 200);
+    const sent = request({ extras: { buyerId: 'buyer-c', couponId: coupon.id } });
+    const discounted = await core.payments.openAttempt(sent);
+    const full = await core.payments.openAttempt({
+      ...sent,
+      channel: 'ALI_WEB',
+      extras: { buyerId: 'buyer-c' },
+    });
+    expect(discounted.totalFee).toBe(1000);
+    expect(full.totalFee).toBe(1200);
+    expect((await store.bills.findOrder(app.appId, 'test', sent.billNo))?.totalFee).toBe(1200);
+    expect(await store.bills.openAttemptsWithCoupon(app.appId, 'test', sent.billNo, coupon.id)).toBe(1);
+    expect(await store.bills.openAttemptsWithCoupon(app.appId, 'live', sent.billNo, coupon.id)).toBe(0);
+    const views = await core.payments.views([discounted, full]);
+    expect(
+      views.map(({ couponId, billFee, discount, buyerId }) => ({ couponId, billFee, discount, buyerId })),
+    ).toEqual([
+      { couponId: coupon.id, billFee: 1200, discount: 200, buyerId: 'buyer-c' },
+      { couponId: null, billFee: 1200, discount: 0, buyerId: 'buyer-c' },
+    ]);
+    expect((await pay(discounted, 'T-C'))?.outcome).toBe('paid');
+    const [webhook] = await payWebhooks();
+    expect(JSON.parse(webhook!.body)).toMatchObject({
+      transaction_fee: 1000,
+      bill_fee: 1200,
+      discount: 200,
+      coupon_id: coupon.id,
+    });
+    expect(await store.coupons.findCoupon(coupon.id)).toMatchObject({
+      status: 'used',
+      paidBillId: discounted.id,
+    });
+    expect(await store.bills.openAttemptsWithCoupon(app.appId, 'test', sent.billNo, coupon.id)).toBe(0);
+  });
+
+  it('gives the coupon back when its attempt closes or expires unpaid', async () => {
+    const coupon = await couponFor('buyer-d', 300);
+    const sent = request({ extras: { buyerId: 'buyer-d', couponId: coupon.id }, billTimeoutSeconds: 60 });
+    const first = await core.payments.openAttempt(sent);
+    expect(await store.coupons.findCoupon(coupon.id)).toMatchObject({
+      status: 'used',
+      orderBillNo: sent.billNo,
+    });
+    expect((await core.payments.closeAttempt(first.id))?.status).toBe('closed');
+    expect(await store.coupons.findCoupon(coupon.id)).toMatchObject({ status: 'unused', orderBillNo: null });
+    const second = await core.payments.openAttempt(sent);
+    expect(second.totalFee).toBe(900);
+    clock += 60_000;
+    expect((await core.payments.expireDueAttempts()).map((b) => b.id)).toEqual([second.id]);
+    expect((await store.coupons.findCoupon(coupon.id))?.status).toBe('unused');
+  });
+});
+
 describe('closing and expiring attempts', () => {
   it('closes an open attempt once, announcing it unless told not to', async () => {
     const bill = await core.payments.openAttempt(request());
     changed = [];
     observed = [];
+    await store.bills.scheduleReconciliation(bill.id, clock + 60_000, 2);
     const closed = await core.payments.closeAttempt(bill.id, 'closed', { announce: false });
+    expect(closed?.reconcileCount).toBe(0);
     expect(closed).toMatchObject({ id: bill.id, status: 'closed', closedTime: clock, version: 1 });
     expect(changed).toEqual([]);
     expect(observed).toEqual([[bill.id, 'closed']]);
@@ -738,8 +837,10 @@ describe('reconciliation and channel-close leases', () => {
     const one = await core.payments.openAttempt(request({ app: liveApp, mode: 'live', channel: 'ALI_WEB' }));
     clock += 10;
     const two = await core.payments.openAttempt(request({ app: liveApp, mode: 'live', channel: 'ALI_WEB' }));
-    await core.payments.closeAttempt(one.id);
     await core.payments.closeAttempt(two.id);
+    clock -= 5;
+    await core.payments.closeAttempt(one.id);
+    clock += 5;
     await expect.poll(() => logs.filter((l) => l.level === 'warn').length).toBe(2);
     const closedAt = clock;
     expect((await store.bills.pendingChannelCloses(closedAt, 1)).map((b) => b.id)).toEqual([one.id]);
@@ -802,6 +903,31 @@ describe('the bill list', () => {
     ]);
     expect(await store.bills.refundedAmong([])).toEqual(new Set());
     expect(await store.bills.refundedAmong([a.id, b.id])).toEqual(new Set([a.id]));
+    // A refund the channel declined is no refund.
+    const declining = new SandboxChannel(() => 'http://127.0.0.1:9');
+    declining.refund = async () => ({ status: 'failed', reason: 'REFUND_DECLINED' });
+    const decliningCore = new GatewayCore({
+      store,
+      registry: new ChannelRegistry({
+        sandbox: declining,
+        http: new OutboundHttpClient({ allowPrivateTargets: true }).http,
+      }),
+      webhooksEnqueued: () => {},
+      webhookRetryScale: 0.001,
+      publicUrl: () => 'http://gateway.test',
+      log: () => {},
+    });
+    await expect(
+      decliningCore.refunds.createRefund(app, {
+        refundNo: `${Date.now()}002`,
+        billNo: b.billNo,
+        refundFee: 100,
+        needApproval: false,
+      }),
+    ).rejects.toMatchObject({ reason: 'refund_refused' });
+    expect(await store.bills.refundedAmong([a.id, b.id])).toEqual(new Set([a.id]));
+    expect(await ids({ refundResult: true })).toEqual([a.id]);
+    expect(await ids({ refundResult: false })).toEqual([c.id, b.id]);
   });
 
   it('pages after a position by time, then by id, with skip and limit', async () => {
