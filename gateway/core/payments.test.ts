@@ -11,27 +11,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App, AppMode } from '../apps/app.ts';
+import type { App, AppMode, SeedApp } from '../apps/app.ts';
 import type { Bill } from '../bills/bill.ts';
 import type {
   ChannelAdapter,
   ChannelAttempt,
   ChannelFamily,
   PaymentQueryResult,
+  PaymentStart,
   RefundResult,
 } from '../channels/channel.ts';
 import type { ButtonChannel } from '../channels/channels.ts';
 import { SandboxChannel } from '../channels/sandbox-adapter.ts';
 import { OutboundHttpClient } from '../net/outbound-http.ts';
 import type { GatewayStore } from '../storage/store.ts';
-import { testApp } from '../testing/gateway-harness.ts';
 import { openTestStore } from '../testing/test-database.ts';
 import { ChannelRegistry } from './channel-registry.ts';
-import { GatewayCore } from './gateway-core.ts';
+import { BillEvents } from '../bills/bill-events.ts';
+import { Coupons } from './coupons.ts';
+import type { CoreDeps } from './core-deps.ts';
+import { Refunds } from './refunds.ts';
+import { Users } from './users.ts';
 import { quietObserver, type BillEvent, type GatewayObserver } from './observer.ts';
 import {
   defaultQrBillTimeoutSeconds,
   defaultScanBillTimeoutSeconds,
+  Payments,
   type PaymentRequest,
 } from './payments.ts';
 
@@ -45,10 +50,10 @@ const counter = {
 
 class CounterAdapter implements ChannelAdapter {
   readonly family = 'ALI' as const;
-  async createPayment(attempt: ChannelAttempt) {
+  async createPayment(attempt: ChannelAttempt): Promise<PaymentStart> {
     if (counter.failCreate) throw new Error('counter is down');
     counter.created.push(attempt.billId);
-    return { action: 'redirect' as const, url: 'https://counter.invalid/pay', method: 'GET' as const };
+    return { action: 'redirect', url: 'https://counter.invalid/pay', method: 'GET', param: {} };
   }
   async parseNotify(): Promise<never> {
     throw new Error('the counter sends no notifies');
@@ -89,7 +94,67 @@ let logs: Array<{ level: string; message: string; fields: Record<string, unknown
 let observed: Array<[string, BillEvent]>;
 let changed: Bill[];
 let late: Bill[];
-let core: GatewayCore;
+let core: TestCore;
+
+/** The use cases these tests drive, over one store and one set of bill events (as GatewayCore wires them). */
+interface TestCore {
+  events: BillEvents;
+  payments: Payments;
+  refunds: Refunds;
+  coupons: Coupons;
+  users: Users;
+}
+
+let appSeq = 0;
+/** An app as the gateway's CLI seeds it (the gateway harness is not imported: it loads the whole server). */
+function testApp(overrides: Partial<SeedApp> = {}): SeedApp {
+  appSeq += 1;
+  const id = `pay-${appSeq}-${Math.floor(Math.random() * 1e9)}`;
+  return {
+    appId: id,
+    appSecret: `${id}-app-secret`,
+    masterSecret: `${id}-master-secret`,
+    testSecret: `${id}-test-secret`,
+    webhookSecret: `whsec_${id}`,
+    name: 'test shop',
+    mode: 'test',
+    channels: ['ali', 'wxmp', 'wx', 'un'],
+    webhookUrl: '',
+    liveWebhookUrl: '',
+    ...overrides,
+  };
+}
+
+function coreOver(
+  sandbox: SandboxChannel,
+  options: { allowPrivateTargets?: boolean; log?: CoreDeps['log'] } = {},
+): TestCore {
+  const deps: CoreDeps = {
+    store,
+    registry: new ChannelRegistry({
+      sandbox,
+      http: new OutboundHttpClient({ allowPrivateTargets: true }).http,
+      families: [counterFamily],
+    }),
+    events: new BillEvents(),
+    webhooksEnqueued: () => {
+      wakes += 1;
+    },
+    webhookRetryScale: 0.001,
+    publicUrl: () => 'http://gateway.test',
+    log: options.log ?? ((level, message, fields) => logs.push({ level, message, fields })),
+    now: () => clock,
+    allowPrivateTargets: options.allowPrivateTargets ?? true,
+    observer,
+  };
+  return {
+    events: deps.events,
+    payments: new Payments(deps, { reconcileAfterMs: 30_000 }),
+    refunds: new Refunds(deps),
+    coupons: new Coupons(deps),
+    users: new Users(deps),
+  };
+}
 
 const observer: GatewayObserver = {
   ...quietObserver,
@@ -98,25 +163,8 @@ const observer: GatewayObserver = {
   },
 };
 
-function newCore(options: { allowPrivateTargets?: boolean; reconcileAfterMs?: number } = {}): GatewayCore {
-  const made = new GatewayCore({
-    store,
-    registry: new ChannelRegistry({
-      sandbox: new SandboxChannel(() => 'http://127.0.0.1:9'),
-      http: new OutboundHttpClient({ allowPrivateTargets: true }).http,
-      families: [counterFamily],
-    }),
-    webhooksEnqueued: () => {
-      wakes += 1;
-    },
-    webhookRetryScale: 0.001,
-    publicUrl: () => 'http://gateway.test',
-    log: (level, message, fields) => logs.push({ level, message, fields }),
-    now: () => clock,
-    allowPrivateTargets: options.allowPrivateTargets ?? true,
-    observer,
-    reconcileAfterMs: options.reconcileAfterMs ?? 30_000,
-  });
+function newCore(options: { allowPrivateTargets?: boolean } = {}): TestCore {
+  const made = coreOver(new SandboxChannel(() => 'http://127.0.0.1:9'), options);
   made.events.onLocalBillChange((bill) => changed.push(bill));
   made.events.onLatePayment((bill) => late.push(bill));
   return made;
@@ -906,17 +954,7 @@ describe('the bill list', () => {
     // A refund the channel declined is no refund.
     const declining = new SandboxChannel(() => 'http://127.0.0.1:9');
     declining.refund = async () => ({ status: 'failed', reason: 'REFUND_DECLINED' });
-    const decliningCore = new GatewayCore({
-      store,
-      registry: new ChannelRegistry({
-        sandbox: declining,
-        http: new OutboundHttpClient({ allowPrivateTargets: true }).http,
-      }),
-      webhooksEnqueued: () => {},
-      webhookRetryScale: 0.001,
-      publicUrl: () => 'http://gateway.test',
-      log: () => {},
-    });
+    const decliningCore = coreOver(declining, { log: () => {} });
     await expect(
       decliningCore.refunds.createRefund(app, {
         refundNo: `${Date.now()}002`,
