@@ -17,6 +17,7 @@ import type {
   ChannelAdapter,
   ChannelAttempt,
   ChannelFamily,
+  ChannelUrls,
   PaymentQueryResult,
   PaymentStart,
   RefundResult,
@@ -43,6 +44,8 @@ import {
 /** A live ALI family that keeps its payments in memory and can be told to fail. */
 const counter = {
   created: [] as string[],
+  /** What the channel was asked to charge: the payer's IP and where it notifies and sends the payer back. */
+  asked: [] as Array<{ payerIp: string | null; notifyUrl: string; returnUrl: string }>,
   closed: [] as string[],
   failCreate: false,
   failClose: false,
@@ -50,9 +53,10 @@ const counter = {
 
 class CounterAdapter implements ChannelAdapter {
   readonly family = 'ALI' as const;
-  async createPayment(attempt: ChannelAttempt): Promise<PaymentStart> {
+  async createPayment(attempt: ChannelAttempt, urls: ChannelUrls): Promise<PaymentStart> {
     if (counter.failCreate) throw new Error('counter is down');
     counter.created.push(attempt.billId);
+    counter.asked.push({ payerIp: attempt.payerIp, notifyUrl: urls.notifyUrl, returnUrl: urls.returnUrl });
     return { action: 'redirect', url: 'https://counter.invalid/pay', method: 'GET', param: {} };
   }
   async parseNotify(): Promise<never> {
@@ -191,6 +195,7 @@ beforeEach(async () => {
   changed = [];
   late = [];
   counter.created = [];
+  counter.asked = [];
   counter.closed = [];
   counter.failCreate = false;
   counter.failClose = false;
@@ -359,6 +364,23 @@ describe('starting a payment', () => {
     expect(await core.payments.countBills({ appId: unApp.appId, mode: 'test' }, {})).toBe(0);
     const publicTarget = await strict.payments.startPayment(request({ notifyUrl: 'https://shop.test/n' }));
     expect(publicTarget.bill.notifyUrl).toBe('https://shop.test/n');
+    const noTarget = await strict.payments.startPayment(request());
+    expect(noTarget.bill.notifyUrl).toBeNull();
+  });
+
+  it("asks the channel with the payer's IP and the gateway's notify and return URLs", async () => {
+    const { bill } = await core.payments.startPayment(
+      request({ app: liveApp, mode: 'live', channel: 'ALI_WEB', payerIp: '203.0.113.9' }),
+    );
+    await core.payments.startPayment(request({ app: liveApp, mode: 'live', channel: 'ALI_WAP' }));
+    expect(counter.asked).toEqual([
+      {
+        payerIp: '203.0.113.9',
+        notifyUrl: `http://gateway.test/notify/ali/${liveApp.appId}`,
+        returnUrl: `http://gateway.test/1/pay/jsbutton/result/${bill.id}`,
+      },
+      expect.objectContaining({ payerIp: null }),
+    ]);
   });
 
   it('closes the attempt when its channel refuses it and answers channel_refused', async () => {
