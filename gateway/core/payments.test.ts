@@ -706,12 +706,16 @@ describe('booking a payment', () => {
     const [webhook] = await payWebhooks(liveApp.appId);
     expect(webhook?.target_url).toBe('https://shop.test/live-webhook');
 
+    // Asked again while the channel is still down: not confirmed.
+    expect(await core.payments.closeAtChannel(two)).toBe(false);
     counter.failClose = false;
     expect(await core.payments.closeAtChannel(two)).toBe(true);
     expect(counter.closed).toEqual([two.id]);
     expect((await store.bills.pendingChannelCloses(clock + 1e9, 10)).map((b) => b.id)).toEqual([three.id]);
-    // An app that vanished closes nothing.
+    // An app that vanished closes nothing, and that is no channel failure to warn about.
+    const warnings = logs.filter((l) => l.level === 'warn').length;
     expect(await core.payments.closeAtChannel({ ...three, appId: 'no-such-app' })).toBe(false);
+    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(warnings);
   });
 });
 
@@ -865,7 +869,10 @@ describe('closing and expiring attempts', () => {
       fields: { billId: bill.id, err: 'Error: counter is down' },
     });
     counter.failCreate = false;
+    const warnings = logs.length;
+    // No app, nothing to continue (and no failure to warn about).
     expect(await core.payments.continuePayment({ ...bill, appId: 'no-such-app' })).toBeUndefined();
+    expect(logs).toHaveLength(warnings);
     const closed = await core.payments.closeAttempt(bill.id);
     expect(await core.payments.continuePayment(closed!)).toBeUndefined();
     expect(counter.created).toEqual([bill.id, bill.id]);
