@@ -665,8 +665,18 @@ describe('booking a payment', () => {
     // b was closed by a's payment: its money is late too (paid after closedOne's).
     expect((await pay(b, 'T-B'))?.outcome).toBe('late_payment');
     expect((await store.bills.awaitingRefund()).map((bill) => bill.id)).toEqual([closedOne.id, b.id]);
-    // Late payments are recorded once.
+    // Late payments are recorded once: the store rule answers whether it recorded one.
     expect(await store.bills.markLatePayment(b, { tradeNo: 'T-B2', paidAt: clock, detail: {} })).toBe(false);
+    const closedAgain = await core.payments.openAttempt(request());
+    await core.payments.closeAttempt(closedAgain.id);
+    expect(
+      await store.bills.markLatePayment(closedAgain, { tradeNo: 'T-C', paidAt: clock, detail: {} }),
+    ).toBe(true);
+    // No such order or attempt: nothing, or a refusal inside a transaction that expected it.
+    expect(await store.bills.findOrder(app.appId, 'test', 'NO-SUCH-ORDER')).toBeUndefined();
+    await expect(store.bills.requireBill('00000000-0000-4000-8000-000000000000')).rejects.toThrow(
+      'bill 00000000-0000-4000-8000-000000000000 vanished inside its transaction',
+    );
     expect((await store.bills.findBill(b.id))?.tradeNo).toBe('T-B');
     expect(await payWebhooks()).toHaveLength(1);
   });
