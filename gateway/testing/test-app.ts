@@ -21,4 +21,3 @@ export function testApp(overrides: Partial<SeedApp> = {}): SeedApp {
     ...overrides,
   };
 }
-
