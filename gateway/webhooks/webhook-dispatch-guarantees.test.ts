@@ -4,6 +4,7 @@
  * attempted_at, latency, delivered_at, the next retry, a receiver's pause — is asserted exactly. Light on purpose
  * (no gateway started): StrykerJS runs it against every mutant of webhook-dispatcher.ts (mutation-paths.json).
  */
+import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,11 +291,17 @@ describe('the dispatcher', () => {
     const merchant = await receiver();
     merchant.answer = () => 'hang';
     const app = await seededApp(store, merchant.url);
-    const id = await enqueue(store, app, Date.now());
-    const { dispatcher, logged, observed } = dispatcherFor(store, { timeoutMs: 15_000 });
+    const clock = testClock();
+    const id = await enqueue(store, app, clock.at);
+    const { dispatcher, logged, observed } = dispatcherFor(store, { now: clock.now, timeoutMs: 15_000 });
     dispatcher.start();
     await merchant.waitFor(1);
-    expect(await row(store, id)).toMatchObject({ status: 'pending', leased_by: dispatcher.owner });
+    // Leased for the timeout and 20 s more: another instance takes it over only once this one surely gave up.
+    expect(await row(store, id)).toMatchObject({
+      status: 'pending',
+      leased_by: dispatcher.owner,
+      lease_until: clock.at + 15_000 + 20_000,
+    });
     const stopping = Date.now();
     await dispatcher.stop();
     // Well before the 15 s the receiver had to answer: the delivery in flight is aborted.
@@ -308,24 +315,6 @@ describe('the dispatcher', () => {
     expect(await store.outbox.attemptsOf([id])).toEqual([]);
     expect(observed).toEqual([]);
     expect(logged).toEqual([]);
-  });
-
-  it("leaves the outbound client it was given open when it stops (it is the gateway's)", async () => {
-    const store = await openStore();
-    const merchant = await receiver();
-    const outbound = new OutboundHttpClient({ allowPrivateTargets: true });
-    cleanups.push(async () => outbound.close());
-    const app = await seededApp(store, merchant.url);
-    const first = await enqueue(store, app, Date.now());
-    const { dispatcher } = dispatcherFor(store, { outbound, allowPrivateTargets: false });
-    dispatcher.start();
-    // Given the gateway's client, it sends through it (its own would refuse 127.0.0.1).
-    await expect.poll(async () => (await row(store, first)).status, { timeout: 3000 }).toBe('delivered');
-    await dispatcher.stop();
-    const second = await enqueue(store, app, Date.now());
-    const { dispatcher: next } = dispatcherFor(store, { outbound });
-    next.start();
-    await expect.poll(async () => (await row(store, second)).status, { timeout: 3000 }).toBe('delivered');
   });
 
   it('at start, takes back the leases a killed run left when told to, and only then', async () => {
@@ -387,5 +376,131 @@ describe('receivers', () => {
     expect(receiverKey('http://shop.example/a')).toBe(receiverKey('http://shop.example/b'));
     expect(receiverKey('http://shop.example/a')).not.toBe(receiverKey('https://shop.example/a'));
     expect(receiverKey('not a url')).toBe('not a url');
+  });
+});
+
+describe('a receiver that keeps timing out', () => {
+  it('gets one delivery at a time and a doubling pause, capped, until it answers again', async () => {
+    const store = await openStore();
+    const slow = await receiver();
+    const probe = await receiver();
+    const clock = testClock();
+    const start = clock.at;
+    const app = await seededApp(store, slow.url);
+    const otherApp = await seededApp(store, probe.url);
+    let answering = false;
+    slow.answer = () => (answering ? { status: 200, body: 'success' } : 'hang');
+    const { dispatcher } = dispatcherFor(store, {
+      now: clock.now,
+      timeoutMs: 150,
+      limits: { perReceiver: 4, backOffAfterTimeouts: 3, firstPauseMs: 1000, maxPauseMs: 1500 },
+    });
+    const timedOut = async (ids: string[]) =>
+      (await store.outbox.attemptsOf(ids)).filter((attempt) => attempt.error === 'no answer within 150 ms')
+        .length;
+    /**
+     * At `at` on the dispatcher's clock, a pass with another app's webhook: once that one has arrived, the same
+     * pass has claimed whatever of the slow receiver's rows it could start.
+     */
+    const passAt = async (at: number) => {
+      clock.at = at;
+      await enqueue(store, otherApp, start);
+      const arrived = probe.received.length + 1;
+      dispatcher.wake();
+      await probe.waitFor(arrived, 3000);
+    };
+
+    const first = [
+      await enqueue(store, app, start),
+      await enqueue(store, app, start),
+      await enqueue(store, app, start),
+    ];
+    dispatcher.start();
+    await expect.poll(() => timedOut(first), { timeout: 3000 }).toBe(3);
+    // Three timeouts in a row: paused 1 s (firstPauseMs), its due rows wait uncharged.
+    const due = [await enqueue(store, app, start), await enqueue(store, app, start)];
+    await passAt(start + 999);
+    expect(slow.received).toHaveLength(3);
+    for (const id of due) expect(await row(store, id)).toMatchObject({ attempt_count: 0, leased_by: null });
+
+    // The pause is over: one delivery at a time, and a fourth timeout doubles the pause (2 s, capped at 1.5 s).
+    await passAt(start + 1000);
+    await expect.poll(() => timedOut(due), { timeout: 3000 }).toBe(1);
+    expect(slow.received).toHaveLength(4);
+    const [waiting] = (await Promise.all(due.map((id) => row(store, id)))).filter(
+      (found) => found.attempt_count === 0,
+    );
+    expect(waiting).toMatchObject({ leased_by: null });
+    await passAt(start + 1000 + 1499);
+    expect(await row(store, waiting!.id)).toMatchObject({ attempt_count: 0, leased_by: null });
+    expect(slow.received).toHaveLength(4);
+
+    // It answers again: the webhook is delivered, and the receiver gets its four deliveries at a time back.
+    answering = true;
+    await passAt(start + 1000 + 1500);
+    await expect
+      .poll(async () => (await row(store, waiting!.id)).status, { timeout: 3000 })
+      .toBe('delivered');
+    answering = false;
+    for (let i = 0; i < 4; i += 1) await enqueue(store, app, start);
+    dispatcher.wake();
+    await slow.waitFor(5 + 4, 3000);
+  });
+});
+
+describe('stopping', () => {
+  it("closes the dispatcher's own connections to receivers, and leaves the gateway's client alone", async () => {
+    let open = 0;
+    let lateAnswer: ((body: string) => void) | undefined;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (request.url === '/slow') lateAnswer = (body) => response.end(body);
+        else response.end('success');
+      });
+    });
+    server.on('connection', (socket) => {
+      open += 1;
+      socket.on('close', () => (open -= 1));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const store = await openStore();
+    const app = await seededApp(store, `${base}/webhook`);
+
+    // Its own client: the kept-alive connection to the receiver is closed when it stops.
+    const id = await enqueue(store, app, Date.now());
+    const own = dispatcherFor(store).dispatcher;
+    own.start();
+    await expect.poll(async () => (await row(store, id)).status, { timeout: 3000 }).toBe('delivered');
+    expect(open).toBe(1);
+    await own.stop();
+    await expect.poll(() => open, { timeout: 3000 }).toBe(0);
+
+    // The gateway's client: a call of the gateway's in flight through it is not cut by the dispatcher stopping.
+    const outbound = new OutboundHttpClient({ allowPrivateTargets: true });
+    cleanups.push(async () => outbound.close());
+    const next = await enqueue(store, app, Date.now());
+    const shared = dispatcherFor(store, { outbound }).dispatcher;
+    shared.start();
+    await expect.poll(async () => (await row(store, next)).status, { timeout: 3000 }).toBe('delivered');
+    const call = outbound.send({
+      url: `${base}/slow`,
+      method: 'POST',
+      headers: {},
+      body: '{}',
+      timeoutMs: 5000,
+    });
+    await expect.poll(() => lateAnswer !== undefined, { timeout: 3000 }).toBe(true);
+    await shared.stop();
+    lateAnswer!('late');
+    await expect(call).resolves.toMatchObject({ status: 200, body: 'late' });
   });
 });
