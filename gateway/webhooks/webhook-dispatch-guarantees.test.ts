@@ -113,6 +113,31 @@ function dispatcherFor(store: GatewayStore, options: Partial<WebhookDispatcherOp
 }
 
 describe('a delivery', () => {
+  it('is not sent again before its retry is due by a pass that read it as due before its attempt failed', async () => {
+    const store = await openStore();
+    const app = await seededApp(store, 'http://127.0.0.1:9/webhook');
+    const clock = testClock();
+    const id = await enqueue(store, app, clock.at);
+    const lease = { owner: 'dispatcher-one', leaseMs: 30_000 };
+    // A pass reads it as due; it is claimed, attempted and rescheduled (retry in 1 s) before that copy is started.
+    const [seen] = await store.outbox.due(clock.at, 10);
+    await store.transaction((tx) => tx.outbox.claimRow(id, clock.at, lease));
+    await store.transaction((tx) =>
+      tx.outbox.afterAttempt(
+        id,
+        { status: 'pending', attemptCount: 1, nextAttemptAt: clock.at + 1000 },
+        lease.owner,
+      ),
+    );
+    expect(
+      await store.transaction((tx) => tx.outbox.claimRow(seen!.id, clock.at + 10, lease)),
+    ).toBeUndefined();
+    expect(await store.transaction((tx) => tx.outbox.claimRow(id, clock.at + 1000, lease))).toMatchObject({
+      id,
+      attempt_count: 1,
+      leased_by: lease.owner,
+    });
+  });
   it('carries the stored body, signed with the app webhook secret, and is recorded with its exact times', async () => {
     const store = await openStore();
     const merchant = await receiver();
