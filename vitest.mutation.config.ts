@@ -29,6 +29,10 @@ export default defineConfig({
                 include: serverTests,
                 environment: 'node' as const,
                 testTimeout: 20000,
+                // SPAY_MUTATION_SHARED_WORKER=1: the test files keep one worker from mutant to mutant (vitest's
+                // `isolate: false`: modules imported once, not once a mutant). Only for tests that leave nothing
+                // behind (the dispatcher's: webhook-dispatch-guarantees.test.ts).
+                isolate: process.env.SPAY_MUTATION_SHARED_WORKER !== '1',
                 // The test-only key for channel settings at rest that vitest.config.ts gives the gateway tests.
                 env: { SPAY_SECRET_KEY: '7e57000000000000000000000000000000000000000000000000000000007e57' },
               },

@@ -318,7 +318,13 @@ describe('the dispatcher', () => {
     const app = await seededApp(store, merchant.url);
     const clock = testClock();
     const id = await enqueue(store, app, clock.at);
-    const { dispatcher, logged, observed } = dispatcherFor(store, { now: clock.now, timeoutMs: 15_000 });
+    // Another webhook to the same receiver waits for its one slot: stopping does not start it.
+    const waiting = await enqueue(store, app, clock.at);
+    const { dispatcher, logged, observed } = dispatcherFor(store, {
+      now: clock.now,
+      timeoutMs: 15_000,
+      limits: { perReceiver: 1 },
+    });
     dispatcher.start();
     await merchant.waitFor(1);
     // Leased for the timeout and 20 s more: another instance takes it over only once this one surely gave up.
@@ -337,9 +343,25 @@ describe('the dispatcher', () => {
       leased_by: null,
       lease_until: null,
     });
-    expect(await store.outbox.attemptsOf([id])).toEqual([]);
+    expect(await row(store, waiting)).toMatchObject({ status: 'pending', attempt_count: 0, leased_by: null });
+    expect(merchant.received).toHaveLength(1);
+    expect(await store.outbox.attemptsOf([id, waiting])).toEqual([]);
     expect(observed).toEqual([]);
     expect(logged).toEqual([]);
+  });
+
+  it('stopped before its first look at the outbox, sends nothing', async () => {
+    const store = await openStore();
+    const merchant = await receiver();
+    const app = await seededApp(store, merchant.url);
+    const id = await enqueue(store, app, Date.now());
+    const { dispatcher } = dispatcherFor(store);
+    dispatcher.wake();
+    dispatcher.start();
+    await dispatcher.stop();
+    // stop() waits for the pass it interrupted and for every delivery started: none was.
+    expect(merchant.received).toEqual([]);
+    expect(await row(store, id)).toMatchObject({ status: 'pending', attempt_count: 0, leased_by: null });
   });
 
   it('at start, takes back the leases a killed run left when told to, and only then', async () => {
