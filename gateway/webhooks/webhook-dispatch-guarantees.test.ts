@@ -248,7 +248,7 @@ describe('a delivery', () => {
     expect(logged.at(-1)).toMatchObject({ level: 'warn', fields: { attempt: 19, httpStatus: 500 } });
   });
 
-  it('counts as delivered only for the exact body "success" outside the 3xx range', async () => {
+  it('counts as delivered only for the exact body "success", under any status but a redirect', async () => {
     const store = await openStore();
     const merchant = await receiver();
     const app = await seededApp(store, merchant.url);
@@ -257,6 +257,9 @@ describe('a delivery', () => {
       { status: 299, body: 'success', delivered: true },
       { status: 300, body: 'success', delivered: false },
       { status: 399, body: 'success', delivered: false },
+      // BeeCloud reads the body only: "success" under any other status is an acknowledgement.
+      { status: 400, body: 'success', delivered: true },
+      { status: 500, body: 'success', delivered: true },
       { status: 200, body: 'success\n', delivered: false },
       { status: 200, body: 'SUCCESS', delivered: false },
     ];
@@ -317,16 +320,17 @@ describe('the dispatcher', () => {
     merchant.answer = () => 'hang';
     const app = await seededApp(store, merchant.url);
     const clock = testClock();
-    const id = await enqueue(store, app, clock.at);
-    // Another webhook to the same receiver waits for its one slot: stopping does not start it.
-    const waiting = await enqueue(store, app, clock.at);
+    // Two webhooks to a receiver with one slot: one is in flight, the other waits; stopping does not start it.
+    const ids = [await enqueue(store, app, clock.at), await enqueue(store, app, clock.at)];
     const { dispatcher, logged, observed } = dispatcherFor(store, {
       now: clock.now,
       timeoutMs: 15_000,
       limits: { perReceiver: 1 },
     });
     dispatcher.start();
-    await merchant.waitFor(1);
+    const [sent] = await merchant.waitFor(1);
+    const id = String(sent!.headers['webhook-id']);
+    const waiting = ids.find((other) => other !== id)!;
     // Leased for the timeout and 20 s more: another instance takes it over only once this one surely gave up.
     expect(await row(store, id)).toMatchObject({
       status: 'pending',
@@ -348,6 +352,24 @@ describe('the dispatcher', () => {
     expect(await store.outbox.attemptsOf([id, waiting])).toEqual([]);
     expect(observed).toEqual([]);
     expect(logged).toEqual([]);
+  });
+
+  it('sends each webhook once when two dispatchers drain one outbox', async () => {
+    const store = await openStore();
+    const merchant = await receiver();
+    const app = await seededApp(store, merchant.url);
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i += 1) ids.push(await enqueue(store, app, Date.now()));
+    const one = dispatcherFor(store);
+    const two = dispatcherFor(store);
+    one.dispatcher.start();
+    two.dispatcher.start();
+    await expect
+      .poll(async () => (await store.outbox.all({ status: 'delivered' })).length, { timeout: 3000 })
+      .toBe(8);
+    // Both read the same due rows; a row the other one claimed first is left to it, quietly.
+    expect(merchant.received.map((webhook) => webhook.headers['webhook-id']).sort()).toEqual([...ids].sort());
+    expect([...one.logged, ...two.logged].filter((entry) => entry.level === 'warn')).toEqual([]);
   });
 
   it('stopped before its first look at the outbox, sends nothing', async () => {
