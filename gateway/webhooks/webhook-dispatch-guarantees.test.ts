@@ -517,6 +517,36 @@ describe('a receiver that keeps timing out', () => {
   });
 });
 
+describe('fair dispatch', () => {
+  it('takes turns over apps within the caps per app and in total', async () => {
+    // Each app gets slots (in turns, whichever goes first); `perApp`: how many the two apps get, fewer first.
+    for (const { limits, perApp } of [
+      { limits: { total: 4, perApp: 2, perReceiver: 4 }, perApp: [2, 2] },
+      { limits: { total: 3, perApp: 8, perReceiver: 8 }, perApp: [1, 2] },
+    ]) {
+      const store = await openStore();
+      const first = await receiver();
+      const second = await receiver();
+      first.answer = () => 'hang';
+      second.answer = () => 'hang';
+      const apps = [await seededApp(store, first.url), await seededApp(store, second.url)];
+      const clock = testClock();
+      // The first app's five webhooks are older: a dispatcher taking them in order would fill every slot with them.
+      for (const app of apps) for (let i = 0; i < 5; i += 1) await enqueue(store, app, clock.at - 100 + i);
+      const { dispatcher } = dispatcherFor(store, { now: clock.now, timeoutMs: 10_000, limits });
+      dispatcher.start();
+      const total = perApp[0]! + perApp[1]!;
+      await expect.poll(() => first.received.length + second.received.length, { timeout: 3000 }).toBe(total);
+      // Started in turns and claimed together: nothing more was taken.
+      const leased = (await store.outbox.all({})).filter((found) => found.leased_by === dispatcher.owner);
+      const counts = apps.map((app) => leased.filter((found) => found.app_id === app.appId).length);
+      expect(counts.sort()).toEqual(perApp);
+      expect([first.received.length, second.received.length].sort()).toEqual(perApp);
+      await dispatcher.stop();
+    }
+  });
+});
+
 describe('stopping', () => {
   it("closes the dispatcher's own connections to receivers, and leaves the gateway's client alone", async () => {
     let open = 0;
