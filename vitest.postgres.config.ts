@@ -14,6 +14,7 @@ export const postgresTestFiles = [
   'gateway/rest/rest-bills.test.ts',
   'gateway/rest/rest-subscriptions.test.ts',
   'gateway/webhooks/webhook-dispatcher.test.ts',
+  'gateway/webhooks/webhook-dispatch-guarantees.test.ts',
   'gateway/webhooks/webhook-delivery.test.ts',
   'gateway/webhooks/webhook-resend.test.ts',
   'gateway/webhooks/outbox-leases.test.ts',

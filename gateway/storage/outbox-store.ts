@@ -78,7 +78,10 @@ export class OutboxStore {
     return rows.map((row) => ({ ...row, lease_until: leaseUntil, leased_by: lease.owner }));
   }
 
-  /** Leases one due row to `lease.owner`; undefined when it is leased by another or no longer pending. */
+  /**
+   * Leases one due row to `lease.owner`; undefined when it is leased by another, no longer pending, or not due (a
+   * dispatcher's copy read before its last attempt, which failed and set the next retry: not sent again early).
+   */
   async claimRow(id: string, now: number, lease: OutboxLease): Promise<OutboxRow | undefined> {
     const leaseUntil = now + lease.leaseMs;
     const result = await this.db
@@ -86,6 +89,7 @@ export class OutboxStore {
       .set({ lease_until: leaseUntil, leased_by: lease.owner })
       .where('id', '=', id)
       .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;

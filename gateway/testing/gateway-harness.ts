@@ -4,7 +4,6 @@
  * and a test app seeded. `signedOrder` builds the button's order the way a merchant's server
  * signs it.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,9 @@ import type { SeedApp } from '../apps/app.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { buildGateway, listenGateway, type GatewayOptions } from '../server.ts';
 import { createTestDatabase, testDatabaseEngine, type TestDatabase } from './test-database.ts';
+import { testApp } from './test-app.ts';
+
+export { testApp };
 
 export interface TestGateway {
   url: string;
@@ -28,23 +30,6 @@ export interface TestGateway {
 
 export const testWidgetSource =
   'window.BC = window.BC || { click: function () {} }; /* test widget build */\n';
-
-export function testApp(overrides: Partial<SeedApp> = {}): SeedApp {
-  const id = `test-${randomBytes(6).toString('hex')}`;
-  return {
-    appId: id,
-    appSecret: `${id}-app-secret`,
-    masterSecret: `${id}-master-secret`,
-    testSecret: `${id}-test-secret`,
-    webhookSecret: `whsec_${randomBytes(24).toString('base64')}`,
-    name: 'test shop',
-    mode: 'test',
-    channels: ['ali', 'wxmp', 'wx', 'un'],
-    webhookUrl: '',
-    liveWebhookUrl: '',
-    ...overrides,
-  };
-}
 
 export type TestGatewayOptions = { app?: Partial<SeedApp>; dataDir?: string } & Partial<GatewayOptions>;
 

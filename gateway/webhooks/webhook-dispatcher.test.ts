@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayStore } from '../storage/store.ts';
 import { openTestStore } from '../testing/test-database.ts';
-import { testApp } from '../testing/gateway-harness.ts';
+import { testApp } from '../testing/test-app.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 import { enqueueWebhook } from './outbox.ts';
 import { responseExcerptLength, WebhookDispatcher } from './webhook-dispatcher.ts';

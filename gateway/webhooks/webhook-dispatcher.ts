@@ -291,10 +291,11 @@ export class WebhookDispatcher {
       queue.push(row);
     }
     const apps = [...byApp.keys()];
+    // Counted from launch (claim, then send), not from the send: the rows started in this turn count too.
     let startedOne = true;
-    while (startedOne && this.inFlight.size < this.limits.total && apps.length > 0) {
+    while (startedOne && this.deliveries.size < this.limits.total && apps.length > 0) {
       startedOne = false;
-      for (let i = 0; i < apps.length && this.inFlight.size < this.limits.total; i += 1) {
+      for (let i = 0; i < apps.length && this.deliveries.size < this.limits.total; i += 1) {
         const appId = apps[(this.turn + i) % apps.length]!;
         if ((this.appsActive.get(appId) ?? 0) >= this.limits.perApp) continue;
         for (const [key, queue] of byApp.get(appId)!) {

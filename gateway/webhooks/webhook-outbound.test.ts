@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
-import { testApp } from '../testing/gateway-harness.ts';
+import { testApp } from '../testing/test-app.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 import { enqueueWebhook } from './outbox.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
