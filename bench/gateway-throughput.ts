@@ -112,7 +112,12 @@ export async function measureThroughput(
   const dataDir = mkdtempSync(join(tmpdir(), 'spay-bench-throughput-'));
   const app = demoApp({ webhookUrl: '' });
   const bare = await startGatewayProcess({ dataDir, app, entry: 'bench/bare-server.ts' });
-  const gateway = await startGatewayProcess({ dataDir, app });
+  const gateway = await startGatewayProcess({ dataDir, app }).catch(async (error: unknown) => {
+    // The gateway did not start: the bare server must not outlive the run.
+    await bare.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   try {
     const bareGet = await load({
       name: 'bare Fastify GET {}',
