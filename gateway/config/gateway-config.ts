@@ -130,6 +130,7 @@ export const toolVariables: Readonly<Record<string, string>> = {
   SPAY_E2E_OUTPUT: 'playwright',
   SPAY_UPDATE_SCREENSHOTS: 'playwright',
   SPAY_MUTATE: 'npm run test:mutation',
+  SPAY_MUTATION_SHARED_WORKER: 'npm run test:mutation (one test worker kept from mutant to mutant)',
   SPAY_MAP: 'npm run build (source maps for bundle analysis)',
 };
 
