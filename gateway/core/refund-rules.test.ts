@@ -24,22 +24,11 @@ import type { Refund } from '../refunds/refund.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import { testApp } from '../testing/gateway-harness.ts';
 import { openTestStore } from '../testing/test-database.ts';
+import { DecliningChannel, UnreachableChannel } from '../testing/refusing-channels.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { GatewayCore } from './gateway-core.ts';
 import type { RefundOutcome } from './observer.ts';
 import { quietObserver } from './observer.ts';
-
-class DecliningChannel extends SandboxChannel {
-  override async refund(): Promise<RefundResult> {
-    return { status: 'failed', reason: 'REFUND_DECLINED' };
-  }
-}
-
-class UnreachableChannel extends SandboxChannel {
-  override async refund(): Promise<RefundResult> {
-    throw new Error('connect ECONNREFUSED');
-  }
-}
 
 /** Keeps every refund request it is sent, with the URLs given with it, and refunds as the sandbox does. */
 class RecordingChannel extends SandboxChannel {

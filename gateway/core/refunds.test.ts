@@ -14,22 +14,11 @@ import { OutboundHttpClient } from '../net/outbound-http.ts';
 import { SandboxChannel } from '../channels/sandbox-adapter.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import { openTestStore } from '../testing/test-database.ts';
+import { DecliningChannel, UnreachableChannel } from '../testing/refusing-channels.ts';
 import { testApp } from '../testing/gateway-harness.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { DomainError } from './domain-error.ts';
 import { GatewayCore } from './gateway-core.ts';
-
-class DecliningChannel extends SandboxChannel {
-  override async refund(): Promise<RefundResult> {
-    return { status: 'failed', reason: 'REFUND_DECLINED' };
-  }
-}
-
-class UnreachableChannel extends SandboxChannel {
-  override async refund(): Promise<RefundResult> {
-    throw new Error('connect ECONNREFUSED');
-  }
-}
 
 /** Accepts refunds as `processing` and finishes them only when asked later (as WeChat Pay does). */
 class SlowRefundChannel extends SandboxChannel {
