@@ -5,49 +5,21 @@
  * (no gateway started): StrykerJS runs it against every mutant of webhook-dispatcher.ts (mutation-paths.json).
  */
 import { createServer } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/webhook.ts';
 import type { App } from '../apps/app.ts';
 import type { WebhookAttemptOutcome } from '../core/observer.ts';
 import { quietObserver } from '../core/observer.ts';
 import { OutboundHttpClient } from '../net/outbound-http.ts';
 import type { GatewayStore } from '../storage/store.ts';
-import { openTestStore } from '../testing/test-database.ts';
-import { testApp } from '../testing/test-app.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { useTestResources } from '../testing/test-resources.ts';
 import { enqueueWebhook } from './outbox.ts';
 import { retryDelayMs } from './retry-schedule.ts';
 import { receiverKey, WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+const { cleanups, openStore, receiver, seededApp } = useTestResources({
+  prefix: 'spay-dispatch-guarantees-',
 });
-
-async function openStore(): Promise<GatewayStore> {
-  const dir = await mkdtemp(join(tmpdir(), 'spay-dispatch-guarantees-'));
-  const store = await openTestStore(dir);
-  cleanups.push(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  return store;
-}
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startWebhookReceiver();
-  cleanups.push(() => started.close());
-  return started;
-}
-
-async function seededApp(store: GatewayStore, webhookUrl: string): Promise<App> {
-  const seed = testApp({ webhookUrl });
-  await store.apps.seedApp(seed);
-  return (await store.apps.findApp(seed.appId))!;
-}
 
 let orders = 0;
 async function enqueue(store: GatewayStore, app: App, now: number): Promise<string> {

@@ -4,37 +4,18 @@
  * never answers does not delay another app's webhooks.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
-import { testApp } from '../testing/test-app.ts';
+import { useTestResources } from '../testing/test-resources.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 import { enqueueWebhook } from './outbox.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+const { cleanups, openStore, seededApp } = useTestResources({
+  prefix: 'spay-outbound-test-',
+  open: openSqliteStore,
 });
-
-async function openStore(): Promise<GatewayStore> {
-  const dir = await mkdtemp(join(tmpdir(), 'spay-outbound-test-'));
-  const store = await openSqliteStore(dir);
-  cleanups.push(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  return store;
-}
-
-async function seededApp(store: GatewayStore, webhookUrl: string): Promise<App> {
-  const seed = testApp({ webhookUrl });
-  await store.apps.seedApp(seed);
-  return (await store.apps.findApp(seed.appId))!;
-}
 
 let orderCounter = 0;
 async function enqueue(store: GatewayStore, app: App): Promise<string> {
