@@ -13,6 +13,7 @@ import { newRefundNo } from '../../sdk/rest-types.ts';
 import type { SpayApp } from '../../sdk/app.ts';
 import { startTestGateway, type TestGateway } from '../testing/gateway-harness.ts';
 import { documentCheckingFetch, expectValid } from '../testing/openapi-checks.ts';
+import { sandboxClient } from '../../sdk/testing/sandbox-client.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
 
 type Json = Record<string, any>;
@@ -196,8 +197,90 @@ describe('the SDK against the document', () => {
     await client.orThrow.transfersCount({});
     await client.orThrow.transferBanks('P_DE');
     expect(checked).toHaveLength(21);
-    // Every SDK method took a documented route: the list is the SDK's whole REST surface.
     expect(new Set(checked.map((call) => call.split(' ')[0])).size).toBe(3);
+  });
+
+  it('does the same for its user, coupon, offline and international calls', async () => {
+    // The subscription and card-auth calls are checked in gateway/rest/subscription-schemas.test.ts.
+    const checked = new Set<string>();
+    const { app } = sandboxClient({ gateway, receiver });
+    const client = new SpayClient(app, {
+      fetch: documentCheckingFetch(document, (call) => checked.add(`${call.method} ${call.template}`)),
+    }).orThrow;
+    const stamp = Date.now();
+    const buyer = `oa-buyer-${stamp}`;
+    await client.addUser(buyer);
+    await client.addUsers('oa@example.com', [`${buyer}-2`]);
+    await client.users({ email: 'oa@example.com' });
+    const historyNo = `oah${stamp}`;
+    await client.pay({ channel: 'WX_NATIVE', bill_no: historyNo, title: 'history', total_fee: 1 });
+    await client.attachHistoryBills({ [buyer]: [historyNo] });
+    const { coupon_template: template } = await client.createCouponTemplate({
+      name: `OA ${stamp}`,
+      type: 1,
+      discount: '0.9',
+    });
+    await client.couponTemplate(template.id);
+    await client.couponTemplates({ name: `OA ${stamp}` });
+    const { coupon } = await client.issueCoupon(template.id, buyer);
+    await client.coupon(coupon.id);
+    await client.coupons({ user_id: buyer });
+    await client.couponsCount({ user_id: buyer, status: 0 });
+    await client.setCouponTemplateStatus(template.id, -1);
+
+    const paidNo = `OAOFF${stamp}1`;
+    await client.offlinePay({
+      channel: 'ALI_SCAN',
+      bill_no: paidNo,
+      title: '条码',
+      total_fee: 300,
+      auth_code: '280000000000000010',
+    });
+    await client.offlineBillStatus({ bill_no: paidNo });
+    const chinaDate = new Date(stamp + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    await client.offlineRefund({
+      bill_no: paidNo,
+      refund_no: `${chinaDate}${String(stamp).slice(-8)}`,
+      refund_fee: 300,
+    });
+    const waitingNo = `OAOFF${stamp}2`;
+    await client.offlinePay({
+      channel: 'WX_SCAN',
+      bill_no: waitingNo,
+      title: '撤销',
+      total_fee: 100,
+      auth_code: '130000000000000003',
+    });
+    await client.offlineRevert(waitingNo, 'WX_SCAN');
+    await client.internationalPay({
+      channel: 'PAYPAL_PAYPAL',
+      bill_no: `OAINT${stamp}`,
+      title: 'paypal',
+      total_fee: 100,
+      currency: 'JPY',
+      return_url: 'https://shop.example/back',
+    });
+    expect([...checked].sort()).toEqual(
+      [
+        'POST /2/rest/user',
+        'POST /2/rest/users',
+        'GET /2/rest/users',
+        'POST /2/rest/bill',
+        'PUT /2/rest/history_bills',
+        'POST /2/rest/coupon/template',
+        'GET /2/rest/coupon/template/{id}',
+        'GET /2/rest/coupon/template',
+        'POST /2/rest/coupon',
+        'GET /2/rest/coupon/{id}',
+        'GET /2/rest/coupon',
+        'PUT /2/rest/coupon/template/{id}',
+        'POST /2/rest/offline/bill',
+        'POST /2/rest/offline/bill/status',
+        'POST /2/rest/offline/refund',
+        'POST /2/rest/offline/bill/{bill_no}',
+        'POST /2/rest/international/bill',
+      ].sort(),
+    );
   });
 
   it('sends webhooks that the document’s `webhooks` describe (a real PAY and REFUND)', async () => {
