@@ -495,6 +495,8 @@ describe('fair dispatch', () => {
     for (const { limits, perApp } of [
       { limits: { total: 4, perApp: 2, perReceiver: 4 }, perApp: [2, 2] },
       { limits: { total: 3, perApp: 8, perReceiver: 8 }, perApp: [1, 2] },
+      // The per-app cap alone binds: room in total and at each receiver for every webhook.
+      { limits: { total: 16, perApp: 2, perReceiver: 8, perReceiverAnswering: 8 }, perApp: [2, 2] },
     ]) {
       const store = await openStore();
       const first = await receiver();
