@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App, AppMode, SeedApp } from '../apps/app.ts';
+import type { App, AppMode } from '../apps/app.ts';
+import { testApp } from '../testing/test-app.ts';
 import type { Bill } from '../bills/bill.ts';
 import type {
   ChannelAdapter,
@@ -107,26 +108,6 @@ interface TestCore {
   refunds: Refunds;
   coupons: Coupons;
   users: Users;
-}
-
-let appSeq = 0;
-/** An app as the gateway's CLI seeds it (the gateway harness is not imported: it loads the whole server). */
-function testApp(overrides: Partial<SeedApp> = {}): SeedApp {
-  appSeq += 1;
-  const id = `pay-${appSeq}-${Math.floor(Math.random() * 1e9)}`;
-  return {
-    appId: id,
-    appSecret: `${id}-app-secret`,
-    masterSecret: `${id}-master-secret`,
-    testSecret: `${id}-test-secret`,
-    webhookSecret: `whsec_${id}`,
-    name: 'test shop',
-    mode: 'test',
-    channels: ['ali', 'wxmp', 'wx', 'un'],
-    webhookUrl: '',
-    liveWebhookUrl: '',
-    ...overrides,
-  };
 }
 
 function coreOver(
