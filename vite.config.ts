@@ -13,6 +13,80 @@ import { defineConfig } from 'vite';
  * SPAY_MAP=1 adds source maps (for a bundle analysis: which module the bytes come from).
  * `npm run build` runs both.
  */
+/**
+ * Property names used only inside the widget's own objects (Order's camelCase fields, Checkout's props and
+ * methods, Platform, Messages' static keys, the chunk offer and what the first script lends it, the QR chunk's
+ * internals), mangled in both builds with one fixed map so spay.js and spay-qr.js agree (issue 15: ~0.1 KB gzip
+ * on each). Never listed: public names (BC, BCConfig, ClickEvents, event details), wire fields (the gateway's JSON,
+ * orderBody's keys), Preact's API (`props`, `state`, `on*`…), DOM names, merchant data read by a literal name
+ * (`title`, `amount`, `locale`, `debug`…) and keys read with a computed name (`messages[action]`, NOTICES' keys).
+ */
+export const INTERNAL_PROPERTIES = [
+  'outTradeNo',
+  'signType',
+  'returnUrl',
+  'instantChannel',
+  'needAliGuide',
+  'useApp',
+  'billTimeout',
+  'buyerId',
+  'couponId',
+  'initialError',
+  'environment',
+  'callbacks',
+  'platform',
+  'messages',
+  'channelLabel',
+  'creating',
+  'navigate',
+  'submitForm',
+  'loadChunk',
+  'creation',
+  'timers',
+  'emit',
+  'trouble',
+  'fail',
+  'focusKey',
+  'focusFirst',
+  'closeLabel',
+  'chosen',
+  'loadCoupons',
+  'couponMenu',
+  'notices',
+  'adoptStyles',
+  'callMerchant',
+  'StatusMessage',
+  'statusStreamUrl',
+  'billStatus',
+  'createBill',
+  'openStream',
+  'secondsLeft',
+  'shownAt',
+  'linkCopied',
+  'copyLink',
+  'paymentLink',
+  'waitingWechat',
+  'returning',
+  'minutesLeft',
+  'slowMs',
+  'slowAfterMs',
+  'fastMs',
+  'maxErrorMs',
+  'paidPauseMs',
+  'chunk',
+  'client',
+];
+
+/** `$a`, `$b`… for INTERNAL_PROPERTIES, in terser's name-cache form (terser avoids these when it names the rest). */
+function internalNameCache(): { props: { props: Record<string, string> } } {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const props: Record<string, string> = {};
+  INTERNAL_PROPERTIES.forEach((name, index) => {
+    props[`$${name}`] = `$${letters[index % 52]}${index < 52 ? '' : Math.floor(index / 52)}`;
+  });
+  return { props: { props } };
+}
+
 export default defineConfig(({ mode }) => {
   const qr = mode === 'qr';
   return {
@@ -33,7 +107,11 @@ export default defineConfig(({ mode }) => {
       terserOptions: {
         ecma: 2020,
         compress: { passes: 3, pure_getters: true },
-        mangle: { toplevel: true, properties: { regex: /^(__[a-zA-Z]?|_sb)$/ } },
+        mangle: {
+          toplevel: true,
+          properties: { regex: new RegExp(`^(__[a-zA-Z]?|_sb|${INTERNAL_PROPERTIES.join('|')})$`) },
+        },
+        nameCache: internalNameCache(),
       },
       sourcemap: !!process.env.SPAY_MAP,
       lib: {

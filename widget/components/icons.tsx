@@ -3,7 +3,7 @@ import { channelFamily, type ChannelCode } from '../channels.ts';
 
 export function CloseIcon() {
   return (
-    <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">
       <path
         d="M4 4l12 12M16 4L4 16"
         stroke="currentColor"
@@ -17,7 +17,7 @@ export function CloseIcon() {
 
 export function SuccessIcon() {
   return (
-    <svg class="state-icon success" viewBox="0 0 56 56" aria-hidden="true" focusable="false">
+    <svg class="state-icon success" viewBox="0 0 56 56" aria-hidden="true">
       <circle cx="28" cy="28" r="26" fill="none" stroke="currentColor" stroke-width="4" />
       <path d="M16 29l8 8 16-18" fill="none" stroke="currentColor" stroke-width="4" stroke-linecap="round" />
     </svg>
@@ -26,7 +26,7 @@ export function SuccessIcon() {
 
 export function WarningIcon() {
   return (
-    <svg class="state-icon danger" viewBox="0 0 56 56" aria-hidden="true" focusable="false">
+    <svg class="state-icon danger" viewBox="0 0 56 56" aria-hidden="true">
       <circle cx="28" cy="28" r="26" fill="none" stroke="currentColor" stroke-width="4" />
       <path d="M28 14v18" stroke="currentColor" stroke-width="4" stroke-linecap="round" />
       <circle cx="28" cy="41" r="3" fill="currentColor" />
@@ -49,7 +49,7 @@ const BRAND: Record<string, string> = {
 export function ChannelIcon({ code }: { code: ChannelCode }) {
   const brand = BRAND[channelFamily(code)];
   return (
-    <svg class="brand" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+    <svg class="brand" viewBox="0 0 32 32" aria-hidden="true">
       <rect width="32" height="32" rx="8" fill={brand.slice(0, 7)} />
       <text x="16" y="21.5" text-anchor="middle" font-size="15" font-weight="700" fill="#fff">
         {brand.slice(7)}
