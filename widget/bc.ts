@@ -20,15 +20,14 @@ export interface BC {
 export const VERSION = '0.1.0';
 
 export function defaultPlatform(config: BCConfig, win: Window): Platform {
+  const load = () => loadChunk(config.urls[0] ?? '', win.document);
   return {
     navigate: (url) => win.location.assign(url),
     // The hidden form's code ships in the lazy chunk: it is needed only once the payer has picked a channel.
     submitForm: (url, method, param) =>
-      loadChunk(config.urls[0] ?? '', win.document).then(
-        (chunk) => void chunk.submit(url, method, param, win.document),
-      ),
+      load().then((chunk) => void chunk.submit(url, method, param, win.document)),
     alert: (text) => win.alert(text),
-    loadChunk: () => loadChunk(config.urls[0] ?? '', win.document),
+    loadChunk: load,
     win,
   };
 }
