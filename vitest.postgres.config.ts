@@ -18,6 +18,7 @@ export const postgresTestFiles = [
   'gateway/webhooks/webhook-delivery.test.ts',
   'gateway/webhooks/webhook-resend.test.ts',
   'gateway/webhooks/outbox-leases.test.ts',
+  'gateway/webhooks/outbox-due.test.ts',
   'gateway/console/console-api.test.ts',
   'gateway/console/console-security.test.ts',
 ];

@@ -55,4 +55,37 @@ describe('the dispatcher’s transaction batcher', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(await store.apps.findApp('b1')).toBeUndefined();
   });
+
+  it('writes the work added to two batchers of one store in the same turn in one transaction', async () => {
+    const { store, transactions } = await countingStore();
+    const seeds = new TransactionBatcher(store, async (tx, appId: string) => {
+      await tx.apps.seedApp(testApp({ appId, name: appId }));
+      return appId;
+    });
+    const lookups = new TransactionBatcher(
+      store,
+      async (tx, appId: string) => (await tx.apps.findApp(appId))?.name,
+    );
+    // The lookup runs after the seed added before it, in the same transaction: it sees the app.
+    const [seeded, found] = await Promise.all([seeds.add('c1'), lookups.add('c1')]);
+    expect([seeded, found]).toEqual(['c1', 'c1']);
+    expect(transactions()).toBe(1);
+    // Added in different turns: a transaction each.
+    await seeds.add('c2');
+    expect(await lookups.add('c2')).toBe('c2');
+    expect(transactions()).toBe(3);
+  });
+
+  it('rejects the callers of both batchers when their shared transaction fails', async () => {
+    const { store } = await countingStore();
+    const seeds = new TransactionBatcher(store, async (tx, appId: string) => {
+      await tx.apps.seedApp(testApp({ appId, name: appId }));
+    });
+    const refusals = new TransactionBatcher(store, async (_tx, reason: string) => {
+      throw new Error(reason);
+    });
+    const outcomes = await Promise.allSettled([seeds.add('d1'), refusals.add('refused')]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(await store.apps.findApp('d1')).toBeUndefined();
+  });
 });
