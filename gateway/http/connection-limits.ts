@@ -113,19 +113,27 @@ export function installConnectionLimits(app: FastifyInstance, limits: Resolved):
   });
 
   const streams = new Counter();
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' || !eventStreamPath.test(request.url)) return;
+  // A callback hook: the requests that are no event stream go on without a promise each.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method !== 'GET' || !eventStreamPath.test(request.url)) {
+      done();
+      return;
+    }
     const ip = request.ip;
     if (streams.total >= limits.maxEventStreams || streams.count(ip) >= limits.maxEventStreamsPerIp) {
-      throw new BeeCloudError(
-        'NETWORK_ERROR',
-        'events',
-        'too many open event streams, poll the status instead',
-        429,
+      done(
+        new BeeCloudError(
+          'NETWORK_ERROR',
+          'events',
+          'too many open event streams, poll the status instead',
+          429,
+        ),
       );
+      return;
     }
     streams.add(ip);
     // The response closes when the stream ends, the client goes away or the route answered an error.
     reply.raw.once('close', () => streams.remove(ip));
+    done();
   });
 }

@@ -32,16 +32,21 @@ export function carriesToken(authorization: string | undefined, token: string | 
   return timingSafeEqual(digest(match[1]!), digest(token));
 }
 
-/** Times every request by its route pattern and counts open event streams. */
+/** Times every request by its route pattern and counts open event streams (callback hooks: no promise each). */
 export function installRequestMetrics(app: FastifyInstance, metrics: GatewayMetrics): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' || request.routeOptions.url !== eventStreamRoute) return;
-    metrics.eventStreams.inc();
-    reply.raw.once('close', () => metrics.eventStreams.dec());
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'GET' && request.routeOptions.url === eventStreamRoute) {
+      metrics.eventStreams.inc();
+      reply.raw.once('close', () => metrics.eventStreams.dec());
+    }
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
-    if (route === eventStreamRoute) return;
+    if (route === eventStreamRoute) {
+      done();
+      return;
+    }
     metrics.httpDuration.observe(
       {
         method: request.method,
@@ -51,6 +56,7 @@ export function installRequestMetrics(app: FastifyInstance, metrics: GatewayMetr
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 }
 

@@ -30,29 +30,38 @@ const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
 /** Keeps the exact body bytes of REST requests that carry a v2 signature (the signature covers them). */
 export function installSignedBodyCapture(server: FastifyInstance): void {
-  server.addHook('preParsing', async (request, _reply, payload) => {
+  // A callback hook: every other request (status reads, the button, unsigned REST) goes on without a promise.
+  server.addHook('preParsing', (request, _reply, payload, done) => {
     if (
-      !isServerSdkPath(request.url.split('?')[0] ?? '') ||
-      request.headers[REQUEST_SIGNATURE_HEADERS.signature] === undefined
+      request.headers[REQUEST_SIGNATURE_HEADERS.signature] === undefined ||
+      !isServerSdkPath(request.url.split('?')[0] ?? '')
     ) {
-      return payload;
+      done(null, payload);
+      return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of payload) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      size += buffer.length;
-      if (size > maxSignedBodyBytes) {
-        throw new BeeCloudError('PARAM_INVALID', 'body', `must be at most ${maxSignedBodyBytes} bytes`, 413);
-      }
-      chunks.push(buffer);
-    }
-    const raw = Buffer.concat(chunks);
-    rawBodies.set(request, raw);
-    const replay = Readable.from([raw]) as Readable & { receivedEncodedLength?: number };
-    replay.receivedEncodedLength = raw.length;
-    return replay;
+    captureSignedBody(request, payload).then((replay) => done(null, replay), done);
   });
+}
+
+async function captureSignedBody(
+  request: FastifyRequest,
+  payload: AsyncIterable<unknown>,
+): Promise<Readable> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buffer.length;
+    if (size > maxSignedBodyBytes) {
+      throw new BeeCloudError('PARAM_INVALID', 'body', `must be at most ${maxSignedBodyBytes} bytes`, 413);
+    }
+    chunks.push(buffer);
+  }
+  const raw = Buffer.concat(chunks);
+  rawBodies.set(request, raw);
+  const replay = Readable.from([raw]) as Readable & { receivedEncodedLength?: number };
+  replay.receivedEncodedLength = raw.length;
+  return replay;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -5,7 +5,7 @@
  * (`lockOrder`, `lockBill`: `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the one write transaction at a time is
  * the lock). Lock order, to stay free of deadlocks: the order row, then its attempts.
  */
-import { sql, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Selectable } from 'kysely';
 import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
 import type { Bill, OptionalMap } from '../bills/bill.ts';
@@ -211,8 +211,15 @@ export class BillStore {
     return billFromRow(row);
   }
 
+  /** `findBill`'s SQL, compiled once: Kysely would build and compile the query anew on every status read. */
+  private findBillSql: string | undefined;
+
   async findBill(id: string): Promise<Bill | undefined> {
-    const row = await this.db.selectFrom('bills').selectAll().where('id', '=', id).executeTakeFirst();
+    this.findBillSql ??= this.db.selectFrom('bills').selectAll().where('id', '=', id).compile().sql;
+    const { rows } = await this.db.executeQuery<Selectable<BillTable>>(
+      CompiledQuery.raw(this.findBillSql, [id]),
+    );
+    const row = rows[0];
     return row ? billFromRow(row) : undefined;
   }
 

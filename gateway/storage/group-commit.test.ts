@@ -77,4 +77,21 @@ describe('the group commit', () => {
     await Promise.all([first, second]);
     expect(groupCommit.syncs).toBe(synced + 2);
   });
+
+  it('says a read left everything durable, and a write not until its sync completed', async () => {
+    const { db, groupCommit } = openDatabase();
+    await db.schema.createTable('bill').addColumn('id', 'text').addColumn('total_fee', 'integer').execute();
+    expect(groupCommit.isDurable()).toBe(false);
+    await groupCommit.durable();
+    expect(groupCommit.isDurable()).toBe(true);
+    await db.selectFrom('bill').selectAll().execute();
+    expect(groupCommit.isDurable()).toBe(true);
+    await db.insertInto('bill').values({ id: 'a', total_fee: 1 }).execute();
+    expect(groupCommit.isDurable()).toBe(false);
+    const syncing = groupCommit.durable();
+    // The sync is running, not done: an answer must still wait.
+    expect(groupCommit.isDurable()).toBe(false);
+    await syncing;
+    expect(groupCommit.isDurable()).toBe(true);
+  });
 });

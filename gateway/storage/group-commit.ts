@@ -38,12 +38,19 @@ export class WalGroupCommit {
     this.written += 1;
   }
 
+  /**
+   * Whether everything executed so far is already on disk (`durable()` would resolve at once): an answer that
+   * follows only reads, or writes another request's sync already covered, need not wait for a promise.
+   */
+  isDurable(): boolean {
+    // Closed: close() synced every write; a statement run on the closed database wrote nothing.
+    return this.closed || this.synced >= this.written;
+  }
+
   /** Everything executed so far is durable when this resolves. */
   durable(): Promise<void> {
-    const target = this.written;
-    // Closed: close() synced every write; a statement run on the closed database wrote nothing.
-    if (this.closed || this.synced >= target) return Promise.resolve();
-    return this.syncUntil(target);
+    if (this.isDurable()) return Promise.resolve();
+    return this.syncUntil(this.written);
   }
 
   /** Syncs what is left and closes the WAL file descriptor (the store closes after). */

@@ -98,6 +98,7 @@ export async function openPostgresStore(
     transaction: (work) => db.transaction().execute((tx) => work(storesOver(tx, sealer))),
     // A PostgreSQL commit returns once its WAL record is flushed (synchronous_commit).
     durable: () => Promise.resolve(),
+    isDurable: () => true,
     description: describeDatabaseUrl(url),
     pendingMigrations: pendingMigrationsOf(db, options.extraMigrations),
     async close() {
