@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, type Migration } from 'kysely';
 import { AppStore } from './app-store.ts';
 import type { BillChangeFeed } from './bill-change-feed.ts';
 import { BillStore } from './bill-store.ts';
@@ -23,8 +23,7 @@ import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
 import { RefundStore } from './refund-store.ts';
 import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
-import { withStatementCache } from './statement-cache.ts';
-import { WalGroupCommit } from './group-commit.ts';
+import { sharedSqlite } from './shared-transaction.ts';
 import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
 import { InternationalStore } from './international-store.ts';
@@ -138,15 +137,14 @@ export async function openSqliteStore(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely's driver prepares every query anew; the cache keeps each query shape's prepared statement.
-  const groupCommit = new WalGroupCommit(file);
-  const db = new Kysely<GatewayTables>({
-    dialect: new SqliteDialect({
-      database: withStatementCache(sqlite, { onWrite: () => groupCommit.noteWrite() }),
-    }),
-  });
+  // Units of work committed while an fsync runs share one transaction, a savepoint each (shared-transaction.ts):
+  // it commits right before the next fsync.
+  const { dialect, groupCommit, shared } = sharedSqlite(sqlite, file);
+  const db = new Kysely<GatewayTables>({ dialect });
   try {
     await migrateToLatest(db, extraMigrations);
     await groupCommit.durable();
+    shared.enable();
   } catch (error) {
     await db.destroy();
     throw error;
