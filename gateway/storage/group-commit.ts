@@ -41,11 +41,15 @@ export class WalGroupCommit {
 
   /**
    * `beforeSync` runs right before each fsync (the store's shared transaction commits there, so one fsync covers
-   * what was committed just before it).
+   * what was committed just before it); `afterSync` after each, with the writes it covered (the WAL checkpointer
+   * counts them).
    */
   constructor(
     databaseFile: string,
-    private readonly beforeSync?: () => Promise<void> | void,
+    private readonly hooks: {
+      beforeSync?: () => Promise<void> | void;
+      afterSync?: (writes: number) => void;
+    } = {},
   ) {
     this.walFile = `${databaseFile}-wal`;
   }
@@ -99,7 +103,7 @@ export class WalGroupCommit {
   }
 
   private async syncOnce(): Promise<void> {
-    await this.beforeSync?.();
+    await this.hooks.beforeSync?.();
     const upTo = this.written;
     const fd = this.walDescriptor();
     this.syncs += 1;
@@ -107,6 +111,7 @@ export class WalGroupCommit {
       fdatasync(fd, (error) => (error ? reject(error) : resolve())),
     );
     if (upTo > this.synced) this.synced = upTo;
+    this.hooks.afterSync?.(upTo);
   }
 
   /**

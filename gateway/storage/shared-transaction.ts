@@ -221,8 +221,11 @@ class SharedTransactionDriver extends SqliteDriver {
  * `file`'s WAL, and the shared transaction committing right before each of its fsyncs. Units share transactions
  * once `shared.enable()` is called.
  */
-export function sharedSqlite(sqlite: Database.Database, file: string) {
-  const groupCommit: WalGroupCommit = new WalGroupCommit(file, () => shared.commit());
+export function sharedSqlite(sqlite: Database.Database, file: string, afterSync?: (writes: number) => void) {
+  const groupCommit: WalGroupCommit = new WalGroupCommit(file, {
+    beforeSync: () => shared.commit(),
+    afterSync,
+  });
   const shared: SharedTransaction = new SharedTransaction(sqlite, {
     writes: () => groupCommit.writes,
     lost: (after) => groupCommit.noteLost(after),

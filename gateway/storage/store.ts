@@ -24,6 +24,7 @@ import { RefundStore } from './refund-store.ts';
 import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
 import { sharedSqlite } from './shared-transaction.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
 import { InternationalStore } from './international-store.ts';
@@ -139,12 +140,18 @@ export async function openSqliteStore(
   // Kysely's driver prepares every query anew; the cache keeps each query shape's prepared statement.
   // Units of work committed while an fsync runs share one transaction, a savepoint each (shared-transaction.ts):
   // it commits right before the next fsync.
-  const { dialect, groupCommit, shared } = sharedSqlite(sqlite, file);
+  // Checkpoints run on a worker thread (wal-checkpointer.ts), never inside a COMMIT on the event loop.
+  sqlite.pragma('wal_autocheckpoint = 0');
+  let checkpointer: WalCheckpointer | undefined;
+  const { dialect, groupCommit, shared } = sharedSqlite(sqlite, file, (writes) =>
+    checkpointer?.noteWrites(writes),
+  );
   const db = new Kysely<GatewayTables>({ dialect });
   try {
     await migrateToLatest(db, extraMigrations);
     await groupCommit.durable();
     shared.enable();
+    checkpointer = new WalCheckpointer(file);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -157,6 +164,7 @@ export async function openSqliteStore(
     description: `sqlite:${file}`,
     pendingMigrations: pendingMigrationsOf(db, extraMigrations),
     async close() {
+      await checkpointer?.close();
       await groupCommit.close().catch(() => {});
       await db.destroy();
     },
