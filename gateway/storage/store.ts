@@ -119,6 +119,14 @@ export function pendingMigrationsOf(
   return () => pendingMigrations(db as unknown as Kysely<unknown>, names);
 }
 
+export interface SqliteStoreOptions {
+  /**
+   * WAL checkpoints on a worker thread (`wal-checkpointer.ts`) instead of SQLite's automatic checkpoint inside the
+   * COMMIT that passes 1,000 WAL pages, on the event loop (default: off; the worker costs about 10 MB of RSS).
+   */
+  checkpointWorker?: boolean;
+}
+
 /**
  * Opens (creating if needed) `<dataDir>/gateway.sqlite` in WAL mode with foreign keys and a busy timeout, its
  * prepared statements kept between queries (statement-cache.ts).
@@ -127,6 +135,7 @@ export async function openSqliteStore(
   dataDir: string,
   extraMigrations: Record<string, Migration> = {},
   sealer: SecretSealer = new SecretSealer(loadSecretKey(dataDir)),
+  options: SqliteStoreOptions = {},
 ): Promise<GatewayStore> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'gateway.sqlite');
@@ -140,8 +149,9 @@ export async function openSqliteStore(
   // Kysely's driver prepares every query anew; the cache keeps each query shape's prepared statement.
   // Units of work committed while an fsync runs share one transaction, a savepoint each (shared-transaction.ts):
   // it commits right before the next fsync.
-  // Checkpoints run on a worker thread (wal-checkpointer.ts), never inside a COMMIT on the event loop.
-  sqlite.pragma('wal_autocheckpoint = 0');
+  // Checkpoints on a worker thread (wal-checkpointer.ts), never inside a COMMIT on the event loop: off unless asked
+  // for, the worker's isolate costs about 10 MB of the gateway's memory (issue 15's RSS target).
+  if (options.checkpointWorker) sqlite.pragma('wal_autocheckpoint = 0');
   let checkpointer: WalCheckpointer | undefined;
   const { dialect, groupCommit, shared } = sharedSqlite(sqlite, file, (writes) =>
     checkpointer?.noteWrites(writes),
@@ -151,7 +161,7 @@ export async function openSqliteStore(
     await migrateToLatest(db, extraMigrations);
     await groupCommit.durable();
     shared.enable();
-    checkpointer = new WalCheckpointer(file);
+    if (options.checkpointWorker) checkpointer = new WalCheckpointer(file);
   } catch (error) {
     await db.destroy();
     throw error;

@@ -78,7 +78,7 @@ describe('WAL checkpoints on a worker thread', () => {
   it('the SQLite store keeps every bill across a close and reopen with its checkpoints off the event loop', async () => {
     const dataDir = tempDir();
     const app = testApp();
-    let store = await openSqliteStore(dataDir);
+    let store = await openSqliteStore(dataDir, {}, undefined, { checkpointWorker: true });
     await store.apps.seedApp(app);
     const now = Date.now();
     const ids: string[] = [];
@@ -113,7 +113,7 @@ describe('WAL checkpoints on a worker thread', () => {
       }),
     );
     await store.close();
-    store = await openSqliteStore(dataDir);
+    store = await openSqliteStore(dataDir, {}, undefined, { checkpointWorker: true });
     cleanups.push(() => store.close());
     for (const [i, id] of ids.entries()) {
       if (i % 100 === 0) expect((await store.bills.findBill(id))?.totalFee).toBeGreaterThanOrEqual(100);
