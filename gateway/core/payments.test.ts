@@ -220,7 +220,9 @@ async function payWebhooks(appId = app.appId) {
 }
 
 /** One column as stored, read from the SQLite file (for what no gateway answer shows: the operator reads it there). */
-function sqliteValue(query: string, id: string): unknown {
+/** A value as another process reads the file: once what was written is durable (as before any answer). */
+async function sqliteValue(query: string, id: string): Promise<unknown> {
+  await store.durable();
   const db = new Database(join(dataDir, 'gateway.sqlite'), { readonly: true });
   try {
     const row = db.prepare(query).pluck().get(id);
@@ -231,9 +233,10 @@ function sqliteValue(query: string, id: string): unknown {
 }
 
 /** The notice kept on the bill for the operator. */
-function flaggedNotice(billId: string): unknown {
+async function flaggedNotice(billId: string): Promise<unknown> {
   if (store.engine !== 'sqlite') return 'not read on this engine';
-  const notice = sqliteValue('SELECT flagged_notice FROM bills WHERE id = ?', billId) as string | null;
+  const notice = (await sqliteValue('SELECT flagged_notice FROM bills WHERE id = ?', billId)) as
+    string | null;
   return notice === null ? null : JSON.parse(notice);
 }
 
@@ -439,10 +442,12 @@ describe('starting a payment', () => {
     );
     expect(await store.bills.buyerIds([analysisOnly.id])).toEqual(new Map());
     if (store.engine === 'sqlite') {
-      expect(sqliteValue('SELECT analysis FROM bill_extras WHERE bill_id = ?', withBuyer.id)).toBe(
+      expect(await sqliteValue('SELECT analysis FROM bill_extras WHERE bill_id = ?', withBuyer.id)).toBe(
         '{"ip":"x"}',
       );
-      expect(sqliteValue('SELECT analysis FROM bill_extras WHERE bill_id = ?', buyerOnly.id)).toBeNull();
+      expect(
+        await sqliteValue('SELECT analysis FROM bill_extras WHERE bill_id = ?', buyerOnly.id),
+      ).toBeNull();
     }
     expect(await store.international.currencyOf(withBuyer.id)).toBe('USD');
     expect(await store.international.currencyOf(plain.id)).toBeUndefined();
@@ -564,7 +569,7 @@ describe('booking a payment', () => {
     expect((await store.bills.findOrder(app.appId, 'test', bill.billNo))?.status).toBe('open');
     expect(await payWebhooks()).toEqual([]);
     expect(wakes).toBe(0);
-    const notice = flaggedNotice(bill.id);
+    const notice = await flaggedNotice(bill.id);
     if (store.engine === 'sqlite') {
       expect(notice).toEqual({
         reported_total_fee: 1199,

@@ -17,6 +17,13 @@
 import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/** What `durable()` rejects with once SQLite lost writes it had not acknowledged. */
+export class LostTransactionError extends Error {
+  constructor() {
+    super('SQLite rolled back a shared transaction on its own (I/O error or full disk): its writes are lost');
+  }
+}
+
 export class WalGroupCommit {
   /** Statements that wrote (or committed) so far. */
   private written = 0;
@@ -29,8 +36,32 @@ export class WalGroupCommit {
   private closed = false;
   private readonly walFile: string;
 
-  constructor(databaseFile: string) {
+  /** Writes after this count may have been lost (shared-transaction.ts): they are never acknowledged. */
+  private lostAfter: number | undefined;
+
+  /**
+   * `beforeSync` runs right before each fsync (the store's shared transaction commits there, so one fsync covers
+   * what was committed just before it); `afterSync` after each, with the writes it covered (the WAL checkpointer
+   * counts them).
+   */
+  constructor(
+    databaseFile: string,
+    private readonly hooks: {
+      beforeSync?: () => Promise<void> | void;
+      afterSync?: (writes: number) => void;
+    } = {},
+  ) {
     this.walFile = `${databaseFile}-wal`;
+  }
+
+  /** Statements that wrote so far. */
+  get writes(): number {
+    return this.written;
+  }
+
+  /** SQLite lost the writes after `after` (a transaction rolled back on its own): none may be acknowledged. */
+  noteLost(after: number): void {
+    this.lostAfter = Math.min(this.lostAfter ?? after, after);
   }
 
   /** Called as a writing statement (or a COMMIT) is executed. */
@@ -43,14 +74,24 @@ export class WalGroupCommit {
    * follows only reads, or writes another request's sync already covered, need not wait for a promise.
    */
   isDurable(): boolean {
+    // After a lost shared transaction nothing may be acknowledged: durable() says so.
+    if (this.lostAfter !== undefined && this.written > this.lostAfter) return false;
     // Closed: close() synced every write; a statement run on the closed database wrote nothing.
     return this.closed || this.synced >= this.written;
   }
 
   /** Everything executed so far is durable when this resolves. */
   durable(): Promise<void> {
-    if (this.isDurable()) return Promise.resolve();
-    return this.syncUntil(this.written);
+    const target = this.written;
+    // Closed: close() synced every write; a statement run on the closed database wrote nothing.
+    if (this.closed || this.synced >= target) return this.refuseLost(target);
+    return this.syncUntil(target).then(() => this.refuseLost(target));
+  }
+
+  private refuseLost(target: number): Promise<void> {
+    if (this.lostAfter !== undefined && target > this.lostAfter)
+      return Promise.reject(new LostTransactionError());
+    return Promise.resolve();
   }
 
   /** Syncs what is left and closes the WAL file descriptor (the store closes after). */
@@ -73,6 +114,7 @@ export class WalGroupCommit {
   }
 
   private async syncOnce(): Promise<void> {
+    await this.hooks.beforeSync?.();
     const upTo = this.written;
     const fd = this.walDescriptor();
     this.syncs += 1;
@@ -80,6 +122,7 @@ export class WalGroupCommit {
       fdatasync(fd, (error) => (error ? reject(error) : resolve())),
     );
     if (upTo > this.synced) this.synced = upTo;
+    this.hooks.afterSync?.(upTo);
   }
 
   /**

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, type Migration } from 'kysely';
 import { AppStore } from './app-store.ts';
 import type { BillChangeFeed } from './bill-change-feed.ts';
 import { BillStore } from './bill-store.ts';
@@ -23,8 +23,8 @@ import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
 import { RefundStore } from './refund-store.ts';
 import { loadSecretKey, SecretSealer } from './secret-sealer.ts';
 import { ReplayGuardStore } from './replay-guard-store.ts';
-import { withStatementCache } from './statement-cache.ts';
-import { WalGroupCommit } from './group-commit.ts';
+import { sharedSqlite } from './shared-transaction.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 import { SubscriptionStore } from './subscription-store.ts';
 import { TransferStore } from './transfer-store.ts';
 import { InternationalStore } from './international-store.ts';
@@ -124,6 +124,14 @@ export function pendingMigrationsOf(
   return () => pendingMigrations(db as unknown as Kysely<unknown>, names);
 }
 
+export interface SqliteStoreOptions {
+  /**
+   * WAL checkpoints on a worker thread (`wal-checkpointer.ts`) instead of SQLite's automatic checkpoint inside the
+   * COMMIT that passes 1,000 WAL pages, on the event loop (default: off; the worker costs about 10 MB of RSS).
+   */
+  checkpointWorker?: boolean;
+}
+
 /**
  * Opens (creating if needed) `<dataDir>/gateway.sqlite` in WAL mode with foreign keys and a busy timeout, its
  * prepared statements kept between queries (statement-cache.ts).
@@ -132,6 +140,7 @@ export async function openSqliteStore(
   dataDir: string,
   extraMigrations: Record<string, Migration> = {},
   sealer: SecretSealer = new SecretSealer(loadSecretKey(dataDir)),
+  options: SqliteStoreOptions = {},
 ): Promise<GatewayStore> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'gateway.sqlite');
@@ -143,15 +152,21 @@ export async function openSqliteStore(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely's driver prepares every query anew; the cache keeps each query shape's prepared statement.
-  const groupCommit = new WalGroupCommit(file);
-  const db = new Kysely<GatewayTables>({
-    dialect: new SqliteDialect({
-      database: withStatementCache(sqlite, { onWrite: () => groupCommit.noteWrite() }),
-    }),
-  });
+  // Units of work committed while an fsync runs share one transaction, a savepoint each (shared-transaction.ts):
+  // it commits right before the next fsync.
+  // Checkpoints on a worker thread (wal-checkpointer.ts), never inside a COMMIT on the event loop: off unless asked
+  // for, the worker's isolate costs about 10 MB of the gateway's memory (issue 15's RSS target).
+  if (options.checkpointWorker) sqlite.pragma('wal_autocheckpoint = 0');
+  let checkpointer: WalCheckpointer | undefined;
+  const { dialect, groupCommit, shared } = sharedSqlite(sqlite, file, (writes) =>
+    checkpointer?.noteWrites(writes),
+  );
+  const db = new Kysely<GatewayTables>({ dialect });
   try {
     await migrateToLatest(db, extraMigrations);
     await groupCommit.durable();
+    shared.enable();
+    if (options.checkpointWorker) checkpointer = new WalCheckpointer(file);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -165,6 +180,7 @@ export async function openSqliteStore(
     description: `sqlite:${file}`,
     pendingMigrations: pendingMigrationsOf(db, extraMigrations),
     async close() {
+      await checkpointer?.close();
       await groupCommit.close().catch(() => {});
       await db.destroy();
     },
