@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WalGroupCommit } from './group-commit.ts';
+import { LostTransactionError, WalGroupCommit } from './group-commit.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 interface Tables {
@@ -30,7 +30,10 @@ function openDatabase() {
   });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(async () => {
-    await groupCommit.close();
+    // After a lost transaction close() says so too (the store's close ignores it); nothing else is let through.
+    await groupCommit.close().catch((error: unknown) => {
+      if (!(error instanceof LostTransactionError)) throw error;
+    });
     await db.destroy();
   });
   return { db, groupCommit };
@@ -93,5 +96,21 @@ describe('the group commit', () => {
     expect(groupCommit.isDurable()).toBe(false);
     await syncing;
     expect(groupCommit.isDurable()).toBe(true);
+  });
+
+  it('says nothing written after a lost shared transaction is durable, and durable() refuses it, a read too', async () => {
+    const { db, groupCommit } = openDatabase();
+    await db.schema.createTable('bill').addColumn('id', 'text').addColumn('total_fee', 'integer').execute();
+    await groupCommit.durable();
+    groupCommit.noteLost(groupCommit.writes);
+    // What was synced before the loss stays acknowledged.
+    expect(groupCommit.isDurable()).toBe(true);
+    await db.insertInto('bill').values({ id: 'a', total_fee: 1 }).execute();
+    expect(groupCommit.isDurable()).toBe(false);
+    await expect(groupCommit.durable()).rejects.toBeInstanceOf(LostTransactionError);
+    // Synced or not, a write after the loss is never acknowledged: an answer after a read must not say otherwise.
+    await db.selectFrom('bill').selectAll().execute();
+    expect(groupCommit.isDurable()).toBe(false);
+    await expect(groupCommit.durable()).rejects.toBeInstanceOf(LostTransactionError);
   });
 });
