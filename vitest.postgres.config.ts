@@ -15,6 +15,7 @@ export const postgresTestFiles = [
   'gateway/rest/rest-subscriptions.test.ts',
   'gateway/webhooks/webhook-dispatcher.test.ts',
   'gateway/webhooks/webhook-dispatch-guarantees.test.ts',
+  'gateway/webhooks/webhook-dispatch-passes.test.ts',
   'gateway/webhooks/webhook-delivery.test.ts',
   'gateway/webhooks/webhook-resend.test.ts',
   'gateway/webhooks/outbox-leases.test.ts',
