@@ -5,6 +5,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 
 export interface ReceivedWebhook {
+  /** The HTTP method it came with (BeeCloud's webhooks are POSTs). */
+  method: string;
   headers: IncomingHttpHeaders;
   body: string;
   receivedAt: number;
@@ -61,6 +63,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const webhook: ReceivedWebhook = {
+        method: request.method ?? '',
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),

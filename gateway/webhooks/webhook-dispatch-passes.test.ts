@@ -219,6 +219,35 @@ describe('waking the dispatcher', () => {
   });
 });
 
+describe('stopping', () => {
+  it('waits for a pass reading the outbox to end, and that pass starts nothing', async () => {
+    const opened = await openStore();
+    const { store, reads } = watchedStore(opened);
+    const merchant = await receiver();
+    const app = await seededApp(opened, merchant.url);
+    const id = await enqueue(opened, app, Date.now() - 1);
+    let release: () => void = () => {};
+    reads.hold = new Promise<void>((resolve) => (release = resolve));
+    const { dispatcher, logged } = dispatcherFor(store);
+    dispatcher.start();
+    await expect.poll(() => reads.count, { timeout: 3000 }).toBe(1);
+    let stopped = false;
+    const stopping = dispatcher.stop().then(() => {
+      stopped = true;
+    });
+    // The read is held, so stop() cannot have ended: a gateway closing its store after stop() would pull the store
+    // from under the pass. (The code under test never ends it early; the tenth of a second only gives a stop that
+    // does not wait the time to show it.)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(merchant.received).toEqual([]);
+    expect(await row(opened, id)).toMatchObject({ status: 'pending', attempt_count: 0, leased_by: null });
+    expect(logged.filter((entry) => entry.level === 'warn')).toEqual([]);
+  });
+});
+
 describe('leases', () => {
   it('of a killed run are taken back at the first pass only, never those the dispatcher holds since', async () => {
     const store = await openStore();
@@ -491,6 +520,8 @@ describe('fair dispatch', () => {
       .poll(async () => (await store.outbox.all({ status: 'delivered' })).length, { timeout: 3000 })
       .toBe(12);
     expect(new Set(webhookIds(merchant))).toEqual(new Set(ids));
+    // Each a POST of the signed JSON body, as BeeCloud sent them.
+    expect(new Set(merchant.received.map((webhook) => webhook.method))).toEqual(new Set(['POST']));
   });
 
   it('sends a retry when it falls due while another app’s receiver hangs', async () => {
@@ -531,6 +562,31 @@ describe('fair dispatch', () => {
     // Two slots in all: one for each app, not both for the first app's two receivers.
     expect(receivers[0]!.received.length + receivers[1]!.received.length).toBe(1);
     expect(receivers[2]!.received).toHaveLength(1);
+  });
+
+  it('holds an app to its cap as its deliveries end one by one', async () => {
+    const store = await openStore();
+    const hanging = await heldReceiver();
+    const merchant = await heldReceiver();
+    const probeMerchant = await receiver();
+    const probe = { app: await seededApp(store, probeMerchant.url), merchant: probeMerchant };
+    const app = await seededApp(store, merchant.url);
+    // One app, two receivers: one holds its webhook, the other gets the backlog; two deliveries of the app at once.
+    await enqueue(store, app, Date.now() - 1, hanging.url);
+    for (let i = 0; i < 4; i += 1) await enqueue(store, app, Date.now());
+    const { dispatcher } = dispatcherFor(store, { timeoutMs: 10_000, limits: { perApp: 2, total: 16 } });
+    dispatcher.start();
+    await expect.poll(() => hanging.held.length + merchant.held.length, { timeout: 3000 }).toBe(2);
+    // One of the two ends: exactly one more starts, the app is back at two.
+    merchant.held[0]!.answer(200, 'success');
+    await expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(2);
+    await probePass(store, dispatcher, probe, Date.now());
+    expect(merchant.held).toHaveLength(2);
+    merchant.held[1]!.answer(200, 'success');
+    await expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(3);
+    await probePass(store, dispatcher, probe, Date.now());
+    expect(merchant.held).toHaveLength(3);
+    expect(hanging.held).toHaveLength(1);
   });
 
   it('takes turns over apps from one pass to the next', async () => {
