@@ -484,9 +484,10 @@ describe('a receiver', () => {
     await expect.poll(async () => (await store.outbox.attemptsOf([b1])).length, { timeout: 3000 }).toBe(1);
     clock.offset = 0;
     const now = clock.now();
+    // b2 is due first: the pass meets the later end of pause (the second receiver's) before the earlier one.
+    const b2 = await enqueue(store, appB, now - 10);
     const a1 = await enqueue(store, appA, now - 3);
     const a2 = await enqueue(store, appA, now - 2);
-    const b2 = await enqueue(store, appB, now - 1);
     dispatcher.wake();
     // The first receiver times out on a1: paused 1 s, a2 waits for it (nothing else in flight, no new webhook).
     await expect.poll(async () => (await store.outbox.attemptsOf([a1])).length, { timeout: 3000 }).toBe(1);
@@ -524,6 +525,31 @@ describe('fair dispatch', () => {
     expect(new Set(merchant.received.map((webhook) => webhook.method))).toEqual(new Set(['POST']));
   });
 
+  it("reads a merchant's backlog beyond one read while another app's webhooks wait behind a hanging receiver", async () => {
+    const store = await openStore();
+    const hanging = await receiver();
+    hanging.answer = () => 'hang';
+    const merchant = await receiver();
+    const slowApp = await seededApp(store, hanging.url);
+    const app = await seededApp(store, merchant.url);
+    // The hanging receiver gets one webhook at a time: its second waits (never in flight) the whole test.
+    await enqueue(store, slowApp, Date.now() - 2);
+    await enqueue(store, slowApp, Date.now() - 1);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i += 1) ids.push(await enqueue(store, app, Date.now()));
+    const { dispatcher } = dispatcherFor(store, {
+      timeoutMs: 10_000,
+      limits: { perReceiver: 1, perReceiverAnswering: 1, dueBatchPerReceiver: 4 },
+    });
+    dispatcher.start();
+    // Four of the merchant's per read: once those went, the next four are read, though a webhook still waits.
+    await expect
+      .poll(async () => (await store.outbox.all({ status: 'delivered' })).length, { timeout: 3000 })
+      .toBe(10);
+    expect(new Set(webhookIds(merchant))).toEqual(new Set(ids));
+    expect(hanging.received).toHaveLength(1);
+  });
+
   it('sends a retry when it falls due while another app’s receiver hangs', async () => {
     const store = await openStore();
     const hanging = await receiver();
@@ -558,8 +584,11 @@ describe('fair dispatch', () => {
     await enqueue(store, appB, clock.at - 10);
     const { dispatcher } = dispatcherFor(store, { now: clock.now, timeoutMs: 10_000, limits: { total: 2 } });
     dispatcher.start();
-    await receivers[2]!.waitFor(1, 3000);
-    // Two slots in all: one for each app, not both for the first app's two receivers.
+    // Two slots in all (both deliveries hang, so no third starts): one for each app, not both for the first app's
+    // two receivers. The two arrive in either order.
+    await expect
+      .poll(() => receivers.reduce((sum, merchant) => sum + merchant.received.length, 0), { timeout: 3000 })
+      .toBe(2);
     expect(receivers[0]!.received.length + receivers[1]!.received.length).toBe(1);
     expect(receivers[2]!.received).toHaveLength(1);
   });
@@ -587,6 +616,26 @@ describe('fair dispatch', () => {
     await probePass(store, dispatcher, probe, Date.now());
     expect(merchant.held).toHaveLength(3);
     expect(hanging.held).toHaveLength(1);
+  });
+
+  it('gives the next app, not the first again, the slot left after a full turn', async () => {
+    const store = await openStore();
+    const receivers = [await heldReceiver(), await heldReceiver(), await heldReceiver()];
+    const apps = [];
+    for (const merchant of receivers) apps.push(await seededApp(store, merchant.url));
+    // Two webhooks per app, the first app's due first: the apps' order in the pass is A, B, C.
+    const now = Date.now();
+    for (const [index, app] of apps.entries()) {
+      await enqueue(store, app, now - 10 + index * 2);
+      await enqueue(store, app, now - 9 + index * 2);
+    }
+    const { dispatcher } = dispatcherFor(store, { timeoutMs: 10_000, limits: { total: 4, perApp: 4 } });
+    dispatcher.start();
+    // Four slots in all: A, B, C, then the next turn starts at B.
+    await expect
+      .poll(() => receivers.reduce((sum, merchant) => sum + merchant.held.length, 0), { timeout: 3000 })
+      .toBe(4);
+    expect(receivers.map((merchant) => merchant.held.length)).toEqual([1, 2, 1]);
   });
 
   it('takes turns over apps from one pass to the next', async () => {
@@ -666,6 +715,7 @@ describe('what a receiver is sent and may answer', () => {
     // All twelve: a read takes five of them; the next five are read as soon as the five read are all started.
     await merchant.waitFor(12, 3000);
     expect(new Set(webhookIds(merchant))).toEqual(new Set(ids));
-    expect(hanging.received).toHaveLength(4);
+    // The hanging receiver's four slots (its four requests may still be arriving); no more while they hang.
+    await expect.poll(() => hanging.received.length, { timeout: 3000 }).toBe(4);
   });
 });
