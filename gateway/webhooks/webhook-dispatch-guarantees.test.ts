@@ -12,8 +12,8 @@ import type { WebhookAttemptOutcome } from '../core/observer.ts';
 import { quietObserver } from '../core/observer.ts';
 import { OutboundHttpClient } from '../net/outbound-http.ts';
 import type { GatewayStore } from '../storage/store.ts';
+import { enqueuePaidWebhook, outboxRow as row } from '../testing/outbox-fixtures.ts';
 import { useTestResources } from '../testing/test-resources.ts';
-import { enqueueWebhook } from './outbox.ts';
 import { retryDelayMs } from './retry-schedule.ts';
 import { receiverKey, WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
 
@@ -21,32 +21,8 @@ const { cleanups, openStore, receiver, seededApp } = useTestResources({
   prefix: 'spay-dispatch-guarantees-',
 });
 
-let orders = 0;
-async function enqueue(store: GatewayStore, app: App, now: number): Promise<string> {
-  orders += 1;
-  const { id } = await enqueueWebhook(
-    store,
-    {
-      app,
-      mode: 'test',
-      transactionType: 'PAY',
-      transactionId: `guarantee${String(orders).padStart(4, '0')}`,
-      channelType: 'ALI',
-      subChannelType: 'ALI_WEB',
-      transactionFee: 1990,
-      optional: null,
-      messageDetail: {},
-      channelTransactionId: `T${orders}`,
-    },
-    { now },
-  );
-  return id;
-}
-
-async function row(store: GatewayStore, id: string) {
-  const [found] = await store.outbox.all({ webhookId: id });
-  if (!found) throw new Error(`no webhook ${id}`);
-  return found;
+function enqueue(store: GatewayStore, app: App, now: number): Promise<string> {
+  return enqueuePaidWebhook(store, app, { now });
 }
 
 /** The dispatcher's clock: stands still unless the test (or a receiver's answer) moves it. */

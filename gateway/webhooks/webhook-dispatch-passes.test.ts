@@ -10,41 +10,12 @@ import { describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import type { OutboxStore } from '../storage/outbox-store.ts';
 import type { GatewayStore } from '../storage/store.ts';
+import { enqueuePaidWebhook, outboxRow as row } from '../testing/outbox-fixtures.ts';
 import { useTestResources } from '../testing/test-resources.ts';
 import type { WebhookReceiver } from '../testing/webhook-receiver.ts';
-import { enqueueWebhook } from './outbox.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
 
 const { cleanups, openStore, receiver, seededApp } = useTestResources({ prefix: 'spay-dispatch-passes-' });
-
-let orders = 0;
-async function enqueue(store: GatewayStore, app: App, now: number, targetUrl?: string): Promise<string> {
-  orders += 1;
-  const { id } = await enqueueWebhook(
-    store,
-    {
-      app,
-      mode: 'test',
-      transactionType: 'PAY',
-      transactionId: `pass${String(orders).padStart(5, '0')}`,
-      channelType: 'WX',
-      subChannelType: 'WX_NATIVE',
-      transactionFee: 2500,
-      optional: null,
-      messageDetail: {},
-      channelTransactionId: `W${orders}`,
-      targetUrl,
-    },
-    { now },
-  );
-  return id;
-}
-
-async function row(store: GatewayStore, id: string) {
-  const [found] = await store.outbox.all({ webhookId: id });
-  if (!found) throw new Error(`no webhook ${id}`);
-  return found;
-}
 
 function webhookIds(merchant: WebhookReceiver): string[] {
   return merchant.received.map((webhook) => String(webhook.headers['webhook-id']));
@@ -131,6 +102,10 @@ async function heldReceiver() {
  * A pass of the dispatcher over another app's webhook to its own receiver: once that one has arrived, the pass has
  * started whatever else it could.
  */
+function enqueue(store: GatewayStore, app: App, now: number, targetUrl?: string): Promise<string> {
+  return enqueuePaidWebhook(store, app, { now, targetUrl });
+}
+
 async function probePass(
   store: GatewayStore,
   dispatcher: WebhookDispatcher,

@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import { openSqliteStore, type GatewayStore } from '../storage/store.ts';
+import { enqueuePaidWebhook } from '../testing/outbox-fixtures.ts';
 import { useTestResources } from '../testing/test-resources.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
-import { enqueueWebhook } from './outbox.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
 
 const { cleanups, openStore, seededApp } = useTestResources({
@@ -17,26 +17,8 @@ const { cleanups, openStore, seededApp } = useTestResources({
   open: openSqliteStore,
 });
 
-let orderCounter = 0;
-async function enqueue(store: GatewayStore, app: App): Promise<string> {
-  orderCounter += 1;
-  const { id } = await enqueueWebhook(
-    store,
-    {
-      app,
-      mode: 'test',
-      transactionType: 'PAY',
-      transactionId: `order${String(orderCounter).padStart(4, '0')}`,
-      channelType: 'ALI',
-      subChannelType: 'ALI_WEB',
-      transactionFee: 1,
-      optional: null,
-      messageDetail: {},
-      channelTransactionId: `T${orderCounter}`,
-    },
-    { now: Date.now() },
-  );
-  return id;
+function enqueue(store: GatewayStore, app: App): Promise<string> {
+  return enqueuePaidWebhook(store, app);
 }
 
 function startDispatcher(store: GatewayStore, options: Partial<WebhookDispatcherOptions> = {}) {
