@@ -450,10 +450,13 @@ describe('approving and denying pre-refunds', () => {
 
   it('a pre-refund waits, unsent, until approved; then it is refunded and announced', async () => {
     const bill = await paidBill(100);
-    const core = coreWith();
+    const channel = new RecordingChannel(() => '');
+    const core = coreWith(channel);
     const [pre] = await preRefunds(core, bill, 'PRE-1');
     expect(pre).toMatchObject({ status: 'pending_approval', needApproval: true, channelDetail: null });
     expect(await refundWebhooks()).toHaveLength(0);
+    // Unsent: the channel has not been asked for any money back.
+    expect(channel.requests).toHaveLength(0);
     const within: string[] = [];
     const results = await core.refunds.decidePreRefunds(
       app,
@@ -471,6 +474,8 @@ describe('approving and denying pre-refunds', () => {
     });
     expect(await refundWebhooks()).toHaveLength(1);
     expect(settled).toEqual([['PRE-1', 'succeeded']]);
+    // Sent once, on approval.
+    expect(channel.requests.map((request) => request.refund.refundFee)).toEqual([pre!.refundFee]);
   });
 
   async function statusOfIn(tx: Parameters<Parameters<GatewayStore['transaction']>[0]>[0], id: string) {
