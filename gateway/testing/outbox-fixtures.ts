@@ -41,3 +41,16 @@ export async function outboxRow(store: GatewayStore, id: string) {
   if (!found) throw new Error(`no webhook ${id}`);
   return found;
 }
+
+/** A dispatcher's clock for tests: stands still at `at` unless the test (or a receiver's answer) moves it. */
+export function frozenClock(start = Math.floor(Date.now() / 1000) * 1000 + 250) {
+  const clock = { at: start, now: () => clock.at };
+  return clock;
+}
+
+/** A line the dispatcher logged, as tests keep it. */
+export interface LoggedLine {
+  level: 'info' | 'warn';
+  message: string;
+  fields: Record<string, unknown>;
+}

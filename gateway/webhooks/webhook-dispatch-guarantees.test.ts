@@ -12,7 +12,12 @@ import type { WebhookAttemptOutcome } from '../core/observer.ts';
 import { quietObserver } from '../core/observer.ts';
 import { OutboundHttpClient } from '../net/outbound-http.ts';
 import type { GatewayStore } from '../storage/store.ts';
-import { enqueuePaidWebhook, outboxRow as row } from '../testing/outbox-fixtures.ts';
+import {
+  enqueuePaidWebhook,
+  frozenClock,
+  outboxRow as row,
+  type LoggedLine,
+} from '../testing/outbox-fixtures.ts';
 import { useTestResources } from '../testing/test-resources.ts';
 import { retryDelayMs } from './retry-schedule.ts';
 import { receiverKey, WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
@@ -25,20 +30,8 @@ function enqueue(store: GatewayStore, app: App, now: number): Promise<string> {
   return enqueuePaidWebhook(store, app, { now });
 }
 
-/** The dispatcher's clock: stands still unless the test (or a receiver's answer) moves it. */
-function testClock(start = Math.floor(Date.now() / 1000) * 1000 + 250) {
-  const clock = { at: start, now: () => clock.at };
-  return clock;
-}
-
-interface Logged {
-  level: 'info' | 'warn';
-  message: string;
-  fields: Record<string, unknown>;
-}
-
 function dispatcherFor(store: GatewayStore, options: Partial<WebhookDispatcherOptions> = {}) {
-  const logged: Logged[] = [];
+  const logged: LoggedLine[] = [];
   const observed: Array<{
     outcome: WebhookAttemptOutcome;
     attemptSeconds: number;
@@ -64,7 +57,7 @@ describe('a delivery', () => {
   it('is not sent again before its retry is due by a pass that read it as due before its attempt failed', async () => {
     const store = await openStore();
     const app = await seededApp(store, 'http://127.0.0.1:9/webhook');
-    const clock = testClock();
+    const clock = frozenClock();
     const id = await enqueue(store, app, clock.at);
     const lease = { owner: 'dispatcher-one', leaseMs: 30_000 };
     // A pass reads it as due; it is claimed, attempted and rescheduled (retry in 1 s) before that copy is started.
@@ -90,7 +83,7 @@ describe('a delivery', () => {
     const store = await openStore();
     const merchant = await receiver();
     const app = await seededApp(store, merchant.url);
-    const clock = testClock();
+    const clock = frozenClock();
     const writtenAt = clock.at - 2000;
     const id = await enqueue(store, app, writtenAt);
     // The receiver takes 1.5 s by the dispatcher's clock to answer.
@@ -157,7 +150,7 @@ describe('a delivery', () => {
     const merchant = await receiver();
     merchant.answer = () => ({ status: 500, body: 'database down' });
     const app = await seededApp(store, merchant.url);
-    const clock = testClock();
+    const clock = frozenClock();
     const id = await enqueue(store, app, clock.at);
     const { dispatcher, logged, observed } = dispatcherFor(store, { now: clock.now, retryScale: 1 });
     dispatcher.start();
@@ -242,7 +235,7 @@ describe('a delivery', () => {
 describe('the dispatcher', () => {
   it('is running from start until stop, and not once its last look at the outbox is over a minute old', async () => {
     const store = await openStore();
-    const clock = testClock();
+    const clock = frozenClock();
     const start = clock.at;
     const { dispatcher } = dispatcherFor(store, { now: clock.now });
     expect(dispatcher.isRunning()).toBe(false);
@@ -267,7 +260,7 @@ describe('the dispatcher', () => {
     const merchant = await receiver();
     merchant.answer = () => 'hang';
     const app = await seededApp(store, merchant.url);
-    const clock = testClock();
+    const clock = frozenClock();
     // Two webhooks to a receiver with one slot: one is in flight, the other waits; stopping does not start it.
     const ids = [await enqueue(store, app, clock.at), await enqueue(store, app, clock.at)];
     const { dispatcher, logged, observed } = dispatcherFor(store, {
@@ -401,7 +394,7 @@ describe('a receiver that keeps timing out', () => {
     const store = await openStore();
     const slow = await receiver();
     const probe = await receiver();
-    const clock = testClock();
+    const clock = frozenClock();
     const start = clock.at;
     const app = await seededApp(store, slow.url);
     const otherApp = await seededApp(store, probe.url);
@@ -480,7 +473,7 @@ describe('fair dispatch', () => {
       first.answer = () => 'hang';
       second.answer = () => 'hang';
       const apps = [await seededApp(store, first.url), await seededApp(store, second.url)];
-      const clock = testClock();
+      const clock = frozenClock();
       // The first app's five webhooks are older: a dispatcher taking them in order would fill every slot with them.
       for (const app of apps) for (let i = 0; i < 5; i += 1) await enqueue(store, app, clock.at - 100 + i);
       const { dispatcher } = dispatcherFor(store, { now: clock.now, timeoutMs: 10_000, limits });

@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import type { OutboxStore } from '../storage/outbox-store.ts';
 import type { GatewayStore } from '../storage/store.ts';
-import { enqueuePaidWebhook, outboxRow as row } from '../testing/outbox-fixtures.ts';
+import {
+  enqueuePaidWebhook,
+  frozenClock,
+  outboxRow as row,
+  type LoggedLine,
+} from '../testing/outbox-fixtures.ts';
 import { useTestResources } from '../testing/test-resources.ts';
 import type { WebhookReceiver } from '../testing/webhook-receiver.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
@@ -21,26 +26,14 @@ function webhookIds(merchant: WebhookReceiver): string[] {
   return merchant.received.map((webhook) => String(webhook.headers['webhook-id']));
 }
 
-/** The dispatcher's clock: stands still unless the test moves it. */
-function frozenClock(start = Math.floor(Date.now() / 1000) * 1000 + 250) {
-  const clock = { at: start, now: () => clock.at };
-  return clock;
-}
-
 /** The dispatcher's clock: real time, shifted by `offset` ms (a clock the test can step). */
 function steppedClock() {
   const clock = { offset: 0, now: () => Date.now() + clock.offset };
   return clock;
 }
 
-interface Logged {
-  level: 'info' | 'warn';
-  message: string;
-  fields: Record<string, unknown>;
-}
-
 function dispatcherFor(store: GatewayStore, options: Partial<WebhookDispatcherOptions> = {}) {
-  const logged: Logged[] = [];
+  const logged: LoggedLine[] = [];
   const dispatcher = new WebhookDispatcher({
     store,
     retryScale: 1000,
