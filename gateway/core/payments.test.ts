@@ -713,6 +713,43 @@ describe('booking a payment', () => {
     expect(await core.payments.closeAtChannel({ ...three, appId: 'no-such-app' })).toBe(false);
     expect(logs.filter((l) => l.level === 'warn')).toHaveLength(warnings);
   });
+
+  it('refunds a live payment at its own channel, recording the refund under that channel’s name', async () => {
+    const { bill } = await core.payments.startPayment(
+      request({ app: liveApp, mode: 'live', channel: 'ALI_WEB' }),
+    );
+    const paid = await pay(bill, 'T-LIVE-REFUND');
+    expect(paid?.outcome).toBe('paid');
+    // The counter declines refunds: what it said is kept on the refund, named after the live channel.
+    await expect(
+      core.refunds.createRefund(liveApp, {
+        refundNo: 'LIVE-REFUND-1',
+        billNo: bill.billNo,
+        refundFee: 200,
+        needApproval: false,
+      }),
+    ).rejects.toMatchObject({ reason: 'refund_refused', subject: 'refund_no' });
+    const [refund] = await core.refunds.list(
+      { appId: liveApp.appId, mode: 'live' },
+      {},
+      { skip: 0, limit: 10 },
+    );
+    expect(refund).toMatchObject({
+      status: 'failed',
+      mode: 'live',
+      channel: 'ALI',
+      subChannel: 'ALI_WEB',
+      refundFee: 200,
+    });
+    expect(refund!.channelDetail).toEqual({
+      channel: 'ALI',
+      bill_id: bill.id,
+      trade_no: 'T-LIVE-REFUND',
+      refund_no: 'LIVE-REFUND-1',
+      refund_fee: 200,
+      error: 'the counter does not refund',
+    });
+  });
 });
 
 describe('paying with a coupon', () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../apps/app.ts';
 import type { Bill } from '../bills/bill.ts';
+import { BillEvents } from '../bills/bill-events.ts';
 import type {
   ChannelAttempt,
   ChannelName,
@@ -744,6 +745,8 @@ describe('late payments', () => {
       detail: { channel: 'SANDBOX' },
     });
     expect(booked?.outcome).toBe('late_payment');
+    // What the tests look at is logged after the payment.
+    logs = [];
     return booked!.bill;
   }
 
@@ -771,8 +774,11 @@ describe('late payments', () => {
   it('are refunded again after a refund the channel failed; a bill not marked for it is not refunded', async () => {
     const bill = await latePayment();
     const failed = await coreWith(new DecliningChannel(() => '')).refunds.refundLatePayment(bill);
-    // Not thrown: the late refund is recorded as failed.
+    // Not thrown: the late refund is recorded as failed, with the channel's reason — the channel's answer, not a
+    // failure of the gateway, so nothing is logged as one.
     expect(failed).toMatchObject({ status: 'failed', latePayment: true });
+    expect(failed!.channelDetail).toMatchObject({ channel: 'SANDBOX', error: 'REFUND_DECLINED' });
+    expect(logs).toEqual([]);
     const retried = await coreWith().refunds.refundLatePayment(bill);
     expect(retried).toMatchObject({ status: 'succeeded', latePayment: true });
 
@@ -791,6 +797,29 @@ describe('late payments', () => {
     expect(await store.refunds.hasLatePaymentRefund(bill.id)).toBe(true);
     await coreWith().refunds.settleProcessing(0);
     expect(await statusOf(pending!.id)).toBe('succeeded');
+  });
+
+  it('one whose refund cannot be recorded is logged as a warning naming the bill, not thrown at the payment', async () => {
+    const bill = await latePayment();
+    const events = new BillEvents();
+    const core = coreWith();
+    const stopListening = core.refunds.listenForLatePayments(events);
+    try {
+      // A bill the store does not hold (its row is gone): the refund's insert breaks the foreign key.
+      const gone = { ...bill, id: '00000000-0000-4000-8000-0000000000aa' };
+      expect(() => events.latePayment(gone)).not.toThrow();
+      await expect.poll(() => logs.length).toBe(1);
+      expect(logs).toEqual([
+        [
+          'warn',
+          'late payment refund failed',
+          { billId: gone.id, err: expect.stringMatching(/foreign key/i) },
+        ],
+      ]);
+      expect(await core.refunds.count(scope(), { billNo: bill.billNo })).toBe(0);
+    } finally {
+      stopListening();
+    }
   });
 
   it('a started gateway refunds one announced by a payment by itself', async () => {
@@ -913,6 +942,7 @@ describe('refunds left processing', () => {
     // Unchanged for 999 ms: not taken at an age of 1000 ms.
     await coreWith(new QueryFailsChannel(() => ''), () => start + 999).refunds.settleProcessing(1000);
     expect(logs).toEqual([]);
+    expect(await store.transaction((tx) => tx.refunds.claimProcessing(start - 1, start + 999))).toEqual([]);
     // Unchanged for exactly 1000 ms: taken; the query fails, which is logged, and the refund is marked taken.
     await coreWith(new QueryFailsChannel(() => ''), () => start + 1000).refunds.settleProcessing(1000);
     expect(logs).toEqual([
@@ -940,6 +970,36 @@ describe('refunds left processing', () => {
       finishTime: start + 2000,
     });
     expect(await refundWebhooks()).toHaveLength(1);
+  });
+
+  it('one the channel never answered and now declines is recorded failed, its amount freed, no warning logged', async () => {
+    const bill = await paidBill(100);
+    await expect(
+      coreWith(new UnreachableChannel(() => '')).refunds.createRefund(app, {
+        refundNo: 'LEFT-1',
+        billNo: bill.billNo,
+        refundFee: 100,
+        needApproval: false,
+      }),
+    ).rejects.toMatchObject({ reason: 'channel_unavailable' });
+    const [left] = await coreWith().refunds.list(scope(), { refundNo: 'LEFT-1' }, paging);
+    expect(left).toMatchObject({ status: 'processing', channelDetail: null });
+    logs = [];
+    await coreWith(new DecliningChannel(() => '')).refunds.settleProcessing(0);
+    expect(await store.refunds.findById(left!.id)).toMatchObject({
+      status: 'failed',
+      channelDetail: { channel: 'SANDBOX', error: 'REFUND_DECLINED', refund_no: 'LEFT-1', refund_fee: 100 },
+    });
+    expect(logs).toEqual([]);
+    expect(settled).toEqual([['LEFT-1', 'failed']]);
+    // Its 100 fen may be refunded again.
+    const again = await coreWith().refunds.createRefund(app, {
+      refundNo: 'LEFT-2',
+      billNo: bill.billNo,
+      refundFee: 100,
+      needApproval: false,
+    });
+    expect(again.status).toBe('succeeded');
   });
 
   it('a notice that it is still processing after it succeeded changes nothing', async () => {
