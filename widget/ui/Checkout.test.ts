@@ -514,3 +514,38 @@ describe('the lazy chunk cannot be loaded', () => {
     expect(events.map((event) => [event.name, event.detail.channel])).toEqual([['failed', 'ali']]);
   });
 });
+
+describe('the focus (a keyboard or screen-reader payer)', () => {
+  it('starts on the chosen channel, moves to the notice’s way out, back to the menu, and Esc closes', async () => {
+    const { onClose } = setup({
+      locale: ZH,
+      answers: [
+        refusal(7, 'CHANNEL_ERROR', 'channel: ALI_WEB did not accept the payment, try another channel'),
+      ],
+    });
+    const dialog = screen.getByRole('dialog', { name: '支付' });
+    expect(within(dialog).getByRole('radio', { name: '支付宝支付' })).toHaveFocus();
+    fireEvent.click(within(dialog).getByRole('radio', { name: '银联支付' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: '确认' }));
+    const alert = await notice(ZH, '该支付方式暂不可用');
+    const another = within(alert).getByRole('button', { name: '选择其他支付方式' });
+    expect(another).toHaveFocus();
+    expect(screen.getByRole('status')).toHaveTextContent('该支付方式暂不可用 请选择其他支付方式。');
+    fireEvent.click(another);
+    expect(within(dialog).getByRole('radio', { name: '支付宝支付' })).toHaveFocus();
+    expect(within(dialog).getByText('合计：¥0.01')).toBeInTheDocument();
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalledOnce();
+  });
+
+  it('keeps Tab inside the dialog while a notice shows', async () => {
+    setup({ locale: EN, answers: ['unreachable'], instantChannel: 'ali' });
+    const alert = await notice(EN, 'No connection');
+    const retry = within(alert).getByRole('button', { name: 'Try again' });
+    expect(retry).toHaveFocus();
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Tab' });
+    expect(screen.getByRole('button', { name: 'Close' })).toHaveFocus();
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Tab', shiftKey: true });
+    expect(retry).toHaveFocus();
+  });
+});
