@@ -3,13 +3,15 @@ import { defineConfig } from 'vite';
 /**
  * Builds the browser widget as classic scripts in dist/widget/:
  *   `vite build`            → spay.js, the first script (the gateway serves it after the BCConfig prelude at
- *                             /1/pay/jsbutton/returnscripts?appId=…);
- *   `vite build --mode qr`  → spay-qr.js, the lazy chunk (widget/qr/lazy.ts: the gateway client, the bill's
+ *                             /1/pay/jsbutton/returnscripts?appId=…): BC, BC.click's checks, events, and the dialog's
+ *                             shell, channel menu, spinner and network notice in plain DOM — no Preact (issue 15);
+ *   `vite build --mode qr`  → spay-qr.js, the lazy chunk (widget/qr/lazy.ts: Preact, the gateway client, the bill's
  *                             creation and every step after it — QR panel and encoder, JSAPI, redirect form —, rare
- *                             notices), loaded only once the payer picked a channel or a payment stopped (served at
- *                             /1/pay/jsbutton/assets/spay-qr.js). It renders with spay.js's Preact core, adoptStyles,
- *                             callMerchant and StatusMessage: `preact`, adopt-styles.ts, events.ts and
- *                             StatusMessage.tsx are external there, read from window.__spayPreact.
+ *                             notices, the 优惠券 row), loaded only once the payer picked a channel or a payment
+ *                             stopped (served at /1/pay/jsbutton/assets/spay-qr.js). It borrows spay.js's
+ *                             adoptStyles, callMerchant, statusMessage, DOM helpers and icons: adopt-styles.ts,
+ *                             events.ts, StatusMessage.ts, ui/dom.ts and components/icons.ts are external there, read
+ *                             from window.__spayShared.
  * SPAY_MAP=1 adds source maps (for a bundle analysis: which module the bytes come from).
  * `npm run build` runs both.
  */
@@ -55,7 +57,11 @@ export const INTERNAL_PROPERTIES = [
   'notices',
   'adoptStyles',
   'callMerchant',
-  'StatusMessage',
+  'stateIcon',
+  'drawCoupons',
+  'liveRegion',
+  'drawn',
+  'dialog',
   'statusStreamUrl',
   'billStatus',
   'createBill',
@@ -90,10 +96,11 @@ function internalNameCache(): { props: { props: Record<string, string> } } {
 export default defineConfig(({ mode }) => {
   const qr = mode === 'qr';
   return {
-    // Classic JSX (`h` from preact's core) rather than preact/jsx-runtime: the same output, ~0.35 KB gzip less per script.
+    // Classic JSX (`h` from preact's core) rather than preact/jsx-runtime: the same output, ~0.35 KB gzip less. Only
+    // the chunk has JSX: the injected import would put Preact's core (its side effects) in the plain-DOM first script.
     oxc: {
       jsx: { runtime: 'classic', pragma: 'jsxElement' },
-      jsxInject: `import { h as jsxElement } from 'preact'`,
+      jsxInject: qr ? `import { h as jsxElement } from 'preact'` : undefined,
     },
     build: {
       outDir: 'dist/widget',
@@ -101,8 +108,8 @@ export default defineConfig(({ mode }) => {
       target: 'es2022',
       // terser (several compress passes, top-level names mangled inside the IIFE) beats the default oxc minifier
       // by ~70 bytes gzip on spay.js and ~150 in all (esbuild: +280 B, oxc: +140 B on spay.js, issue 15). Only
-      // Preact's own internal property names (`__k`, `__e`, `_sb`…; never read by the chunk, which borrows Preact) are
-      // mangled; every other property name is kept (public BC/BCConfig names, the objects shared with the chunk).
+      // Preact's own internal property names (`__k`, `__e`, `_sb`…; Preact lives in the chunk alone) and
+      // INTERNAL_PROPERTIES are mangled; every other property name is kept (public BC/BCConfig names, DOM names).
       minify: 'terser',
       terserOptions: {
         ecma: 2020,
@@ -120,13 +127,14 @@ export default defineConfig(({ mode }) => {
         formats: ['iife'],
         fileName: () => (qr ? 'spay-qr.js' : 'spay.js'),
       },
-      // The chunk renders with the first script's Preact, adopts its styles with its adoptStyles and calls the
-      // merchant with its callMerchant: all read from window.__spayPreact (qr-loader.ts lends them), one copy per page.
+      // The chunk adopts its styles with the first script's adoptStyles, calls the merchant with its callMerchant and
+      // draws its DOM-only states with its statusMessage, DOM helpers and icons: all read from window.__spayShared
+      // (qr-loader.ts lends them), one copy per page.
       rollupOptions: qr
         ? {
             external: (id: string) =>
-              id === 'preact' || /\/(adopt-styles|events|StatusMessage)(\.tsx?)?$/.test(id),
-            output: { globals: () => '__spayPreact' },
+              /\/(adopt-styles|events|StatusMessage|ui\/dom|components\/icons)(\.ts)?$/.test(id),
+            output: { globals: () => '__spayShared' },
           }
         : undefined,
     },

@@ -1,14 +1,15 @@
 /**
- * Loads the lazy chunk (qr/lazy.ts: the bill's creation and what follows it, the payer notices' texts, the
+ * Loads the lazy chunk (qr/lazy.ts: Preact, the bill's creation and what follows it, the payer notices' texts, the
  * hidden form) once, as a classic script from the gateway (`/1/pay/jsbutton/assets/spay-qr.js`), after lending it
- * this script's Preact (`h`, `Component`), adoptStyles, callMerchant and StatusMessage (vite.config.ts).
+ * this script's adoptStyles, callMerchant, statusMessage, DOM helpers and state icon (vite.config.ts).
  */
-import { Component, h } from 'preact';
 import type { QrChunk } from './qr/lazy.ts';
-import { PREACT_GLOBAL, QR_CHUNK_FILE, QR_GLOBAL } from './qr/qr-global.ts';
+import { QR_CHUNK_FILE, QR_GLOBAL, SHARED_GLOBAL } from './qr/qr-global.ts';
 import { callMerchant } from './events.ts';
 import { adoptStyles } from './ui/adopt-styles.ts';
-import { StatusMessage } from './components/StatusMessage/StatusMessage.tsx';
+import { svg } from './ui/dom.ts';
+import { stateIcon } from './components/icons.ts';
+import { statusMessage } from './components/StatusMessage/StatusMessage.ts';
 
 export type { QrChunk };
 
@@ -21,7 +22,7 @@ export function qrChunkUrl(gatewayUrl: string): string {
 export function loadChunk(gatewayUrl: string, doc: Document = document): Promise<QrChunk> {
   const win = doc.defaultView as unknown as Record<string, unknown>;
   pending ??= new Promise<QrChunk>((resolve, reject) => {
-    win[PREACT_GLOBAL] = { h, Component, adoptStyles, callMerchant, StatusMessage };
+    win[SHARED_GLOBAL] = { adoptStyles, callMerchant, statusMessage, svg, stateIcon };
     const script = doc.createElement('script');
     script.src = qrChunkUrl(gatewayUrl);
     script.async = true;

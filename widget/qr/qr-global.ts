@@ -1,5 +1,8 @@
 /** The window properties through which the first script and the lazily loaded QR chunk meet. */
 export const QR_GLOBAL = '__spayQrChunk';
-/** The first script's Preact (`h`, `Component`), with which the chunk's components render (one Preact per page). */
-export const PREACT_GLOBAL = '__spayPreact';
+/**
+ * What the first script lends the chunk (its adoptStyles, callMerchant, statusMessage, DOM helpers and icons): one
+ * copy per page. The chunk brings its own Preact, which the first script does without.
+ */
+export const SHARED_GLOBAL = '__spayShared';
 export const QR_CHUNK_FILE = 'spay-qr.js';

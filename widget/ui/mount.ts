@@ -2,10 +2,9 @@
  * Puts the checkout in its own Shadow DOM root: the host page's CSS cannot reach in, ours cannot leak out.
  * Styles are a constructable stylesheet (adoptedStyleSheets), which a strict CSP without 'unsafe-inline' allows.
  */
-import { h, render } from 'preact';
 import css from './styles.css?inline';
 import { adoptStyles } from './adopt-styles.ts';
-import { Checkout, type CheckoutProps } from './Checkout.tsx';
+import { Checkout, type CheckoutProps } from './Checkout.ts';
 
 export const HOST_TAG = 'spay-checkout';
 
@@ -24,18 +23,16 @@ export function mountCheckout(
   const host = doc.createElement(HOST_TAG);
   const shadow = host.attachShadow({ mode: 'open' });
   adoptStyles(shadow, css);
-  const container = doc.createElement('div');
-  shadow.appendChild(container);
   (doc.body ?? doc.documentElement).appendChild(host);
 
   let mounted = true;
   const unmount = () => {
     if (!mounted) return;
     mounted = false;
-    render(null, container);
+    checkout.destroy();
     host.remove();
     if (returnFocusTo && returnFocusTo.isConnected) returnFocusTo.focus();
   };
-  render(h(Checkout, { ...props, onClose }), container);
+  const checkout = new Checkout({ ...props, onClose }, shadow);
   return { host, shadow, unmount };
 }

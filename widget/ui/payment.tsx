@@ -1,24 +1,27 @@
 /**
  * The payer's dialog after a channel is chosen, shipped in the lazy chunk (qr/lazy.ts): the bill's creation and
  * what follows from the gateway's answer (QR panel → paid | expired, cashier form, Alipay guide page, WeChat
- * JSAPI). Checkout (first script) keeps the state, the channel menu and the payer notices' fallback; at the
- * payer's choice it shows a spinner, loads the chunk and hands the rest to `pay`. The chunk is needed for every
+ * JSAPI). Checkout (first script, plain DOM) keeps the state, the channel menu and the payer notices' fallback; at
+ * the payer's choice it shows a spinner, loads the chunk and hands the rest to `pay`; `paymentContent` draws those
+ * steps into the dialog (the QR panel with the chunk's Preact). The chunk is needed for every
  * answer anyway (QR panel, hidden form, JSAPI, notice texts), so the two requests of a payment stay two: the
  * chunk, then the bill.
  */
+import { render } from 'preact';
 import { type ChannelCode } from '../channels.ts';
 import { QrPanel } from '../components/QrPanel/QrPanel.tsx';
 import { qrTexts } from '../components/QrPanel/qr-texts.ts';
-import { SuccessIcon } from '../components/icons.tsx';
+import { stateIcon } from '../components/icons.ts';
 import type { Locale } from '../i18n.ts';
-import { StatusMessage } from '../components/StatusMessage/StatusMessage.tsx';
+import { statusMessage } from '../components/StatusMessage/StatusMessage.ts';
+import { svg } from './dom.ts';
 import type { CreatedBill } from '../gateway.ts';
 import { networkError } from '../notices.ts';
 import { payWithJsapi, WX_PAY_OK } from '../jsapi.ts';
 import { formatFen } from '../money.ts';
 import { returnUrlWithResult } from '../return-url.ts';
 import type { PublicBill } from '../types.ts';
-import type { Checkout, CheckoutStep } from './Checkout.tsx';
+import type { Checkout, CheckoutStep } from './Checkout.ts';
 import { clientOf, payingOrder } from './coupons.tsx';
 
 /** The texts of the steps after the bill's creation (the first script's Messages hold the menu's). */
@@ -127,15 +130,19 @@ function qrStatus(checkout: Checkout, channel: ChannelCode, bill: PublicBill) {
   }
 }
 
-/** The dialog's content for the steps `pay` leads to. */
-export function paymentContent(checkout: Checkout, step: CheckoutStep) {
+/**
+ * Draws the content of the steps `pay` leads to into the dialog's `box`; returns what removes it (the QR panel's
+ * Preact tree, with its countdown and status watch).
+ */
+export function paymentContent(checkout: Checkout, step: CheckoutStep, box: HTMLElement) {
   const { locale, order, platform } = checkout.props;
   const texts = TEXTS[locale];
   switch (step.kind) {
     case 'wechat':
-      return <StatusMessage kind="progress" title={texts.waitingWechat} />;
+      box.append(statusMessage({ kind: 'progress', title: texts.waitingWechat }));
+      return;
     case 'qr':
-      return (
+      render(
         <QrPanel
           key={step.bill.id}
           billId={step.bill.id}
@@ -149,15 +156,26 @@ export function paymentContent(checkout: Checkout, step: CheckoutStep) {
           onExpire={() => ended(checkout, step.channel, step.bill.id, 'qrExpired')}
           announce={(live) => checkout.setState({ live })}
           now={platform.now}
-        />
+        />,
+        box,
       );
+      return () => render(null, box);
     case 'paid':
-      return (
-        <StatusMessage
-          icon={<SuccessIcon />}
-          title={texts.paid}
-          text={order.returnUrl ? texts.returning : undefined}
-        />
+      box.append(
+        statusMessage({
+          icon: stateIcon(
+            'success',
+            svg('path', {
+              d: 'M16 29l8 8 16-18',
+              fill: 'none',
+              stroke: 'currentColor',
+              'stroke-width': 4,
+              'stroke-linecap': 'round',
+            }),
+          ),
+          title: texts.paid,
+          text: order.returnUrl ? texts.returning : undefined,
+        }),
       );
   }
 }

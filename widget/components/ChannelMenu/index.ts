@@ -1,1 +1,1 @@
-export { ChannelMenu, type ChannelMenuProps } from './ChannelMenu.tsx';
+export { channelMenu, type ChannelMenu, type ChannelMenuProps } from './ChannelMenu.ts';

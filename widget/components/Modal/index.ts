@@ -1,1 +1,1 @@
-export { Modal, type ModalProps } from './Modal.tsx';
+export { focusableIn, modal, type Modal, type ModalProps } from './Modal.ts';

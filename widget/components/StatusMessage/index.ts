@@ -1,1 +1,1 @@
-export { StatusMessage, type StatusMessageProps } from './StatusMessage.tsx';
+export { statusMessage, type StatusMessageProps } from './StatusMessage.ts';

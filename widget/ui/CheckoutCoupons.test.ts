@@ -5,17 +5,17 @@
  * languages. The gateway client is the real one over a fetch that answers as the gateway does.
  */
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { fireEvent, screen, waitFor } from '@testing-library/dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ButtonCoupon } from '../../sdk/button-types.ts';
 import { createGatewayClient } from '../gateway.ts';
 import { messagesFor, type Locale } from '../i18n.ts';
 import { qrChunk } from '../qr/lazy.ts';
 import type { Order } from '../types.ts';
-import { Checkout } from './Checkout.tsx';
+import { closeCheckouts, showCheckout } from '../testing/show-checkout.ts';
 import type { Platform } from './platform.ts';
 
-afterEach(cleanup);
+afterEach(closeCheckouts);
 
 const order: Order = {
   outTradeNo: 'shop20261202077',
@@ -92,19 +92,17 @@ function setup(locale: Locale, withBuyer = true) {
     openStream: null,
     win: window,
   };
-  render(
-    <Checkout
-      order={withBuyer ? order : { ...order, buyerId: undefined }}
-      environment="desktop"
-      channels={['ali', 'un']}
-      messages={messagesFor(locale)}
-      locale={locale}
-      gateway={() => createGatewayClient('http://gateway.test', 'app-1', fetchFn)}
-      platform={platform}
-      callbacks={{}}
-      onClose={vi.fn()}
-    />,
-  );
+  showCheckout({
+    order: withBuyer ? order : { ...order, buyerId: undefined },
+    environment: 'desktop',
+    channels: ['ali', 'un'],
+    messages: messagesFor(locale),
+    locale,
+    gateway: () => createGatewayClient('http://gateway.test', 'app-1', fetchFn),
+    platform,
+    callbacks: {},
+    onClose: vi.fn(),
+  });
   return { bodies, submitForm };
 }
 

@@ -1,33 +1,33 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { fireEvent, screen } from '@testing-library/dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Modal } from './Modal.tsx';
+import { el } from '../../ui/dom.ts';
+import { modal } from './Modal.ts';
 
-afterEach(cleanup);
+afterEach(() => document.body.replaceChildren());
 
-function renderModal(onClose = vi.fn(), focusKey = 'a') {
-  return render(
-    <Modal title="支付" closeLabel="关闭" onClose={onClose} focusKey={focusKey}>
-      <button type="button">first</button>
-      <button type="button">last</button>
-    </Modal>,
-  );
+function showModal(onClose = vi.fn()) {
+  const dialog = modal({ title: '支付', closeLabel: '关闭', onClose });
+  dialog.content.append(el('button', { type: 'button' }, 'first'), el('button', { type: 'button' }, 'last'));
+  document.body.append(dialog.mask);
+  dialog.focusFirst();
+  return dialog;
 }
 
-describe('Modal', () => {
+describe('modal', () => {
   it('is a labelled modal dialog', () => {
-    renderModal();
+    showModal();
     const dialog = screen.getByRole('dialog', { name: '支付' });
     expect(dialog).toHaveAttribute('aria-modal', 'true');
   });
 
   it('focuses the first control when it opens', () => {
-    renderModal();
+    showModal();
     expect(screen.getByRole('button', { name: '关闭' })).toHaveFocus();
   });
 
   it('keeps Tab and Shift+Tab inside', () => {
-    renderModal();
+    showModal();
     const dialog = screen.getByRole('dialog');
     screen.getByRole('button', { name: 'last' }).focus();
     fireEvent.keyDown(dialog, { key: 'Tab' });
@@ -38,7 +38,7 @@ describe('Modal', () => {
 
   it('closes on Esc, on the close button and on the mask, not on the panel', () => {
     const onClose = vi.fn();
-    renderModal(onClose);
+    showModal(onClose);
     fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
     fireEvent.click(screen.getByRole('button', { name: '关闭' }));
     fireEvent.click(screen.getByRole('dialog'));
@@ -48,15 +48,12 @@ describe('Modal', () => {
   });
 
   it('moves the focus into new content (data-autofocus first)', () => {
-    const { rerender } = renderModal();
-    rerender(
-      <Modal title="支付" closeLabel="关闭" onClose={() => {}} focusKey="b">
-        <button type="button">other</button>
-        <button type="button" data-autofocus>
-          refresh
-        </button>
-      </Modal>,
+    const dialog = showModal();
+    dialog.content.replaceChildren(
+      el('button', { type: 'button' }, 'other'),
+      el('button', { type: 'button', 'data-autofocus': true }, 'refresh'),
     );
+    dialog.focusFirst();
     expect(screen.getByRole('button', { name: 'refresh' })).toHaveFocus();
   });
 });

@@ -2,12 +2,15 @@
  * The payer's dialog as a small state machine: channel menu → creating the bill → (QR panel → paid | expired)
  * or a hand-off (cashier form, Alipay guide page, WeChat JSAPI), or a payer notice (notices.ts) saying what
  * stopped the payment and what to do. The technical detail goes to the merchant, never into the dialog.
+ *
+ * Plain DOM, no Preact (issue 15: the first script stays small): the first script draws the dialog's shell, the
+ * channel menu, the spinner and the notices itself; the lazy chunk (which holds Preact) draws the steps after the
+ * bill's creation into the dialog's content (`chunk.content`) and the menu's 优惠券 row (`chunk.couponMenu`).
  */
-import { Component } from 'preact';
 import { restChannelFor, type ChannelCode } from '../channels.ts';
-import { ChannelMenu } from '../components/ChannelMenu/index.ts';
-import { Modal } from '../components/Modal/index.ts';
-import { StatusMessage } from '../components/StatusMessage/index.ts';
+import { channelMenu, type ChannelMenu } from '../components/ChannelMenu/index.ts';
+import { modal, type Modal } from '../components/Modal/index.ts';
+import { statusMessage } from '../components/StatusMessage/index.ts';
 import { emitLifecycle, reportDataError } from '../events.ts';
 import type { GatewayClient, QrBill } from '../gateway.ts';
 import type { Locale, Messages } from '../i18n.ts';
@@ -30,6 +33,7 @@ import type {
   PublicBill,
 } from '../types.ts';
 import { checkChannelData } from '../validate.ts';
+import { el } from './dom.ts';
 import type { Platform } from './platform.ts';
 import type { ButtonCoupon } from '../../sdk/button-types.ts';
 
@@ -66,7 +70,7 @@ export interface CheckoutProps {
   onClose(): void;
 }
 
-interface CheckoutState {
+export interface CheckoutState {
   step: CheckoutStep;
   /** What the live region says (screen readers announce changes). */
   live: string;
@@ -76,17 +80,26 @@ interface CheckoutState {
   couponId?: string;
 }
 
-export class Checkout extends Component<CheckoutProps, CheckoutState> {
+export class Checkout {
+  props: CheckoutProps;
+  state: CheckoutState;
   creation: AbortController | null = null;
   timers: ReturnType<typeof setTimeout>[] = [];
-  /** The lazy chunk, once loaded (it renders the steps after the bill's creation and the 优惠券 row). */
+  /** The lazy chunk, once loaded (it draws the steps after the bill's creation and the 优惠券 row). */
   chunk?: QrChunk;
   /** The gateway client, made by the chunk (ui/coupons.tsx clientOf). */
   client?: GatewayClient;
+  dialog: Modal;
+  liveRegion = el('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  /** The channel menu while it shows. */
+  menu?: ChannelMenu;
+  /** Removes what the chunk drew for the current step (unmounts its Preact tree: timers, status watch). */
+  drawn?: (() => void) | void;
 
-  constructor(props: CheckoutProps) {
-    super(props);
-    const { initialError, instantChannel } = props;
+  /** Draws the dialog into `parent` (a shadow root, or a test's container) and starts. */
+  constructor(props: CheckoutProps, parent: Node) {
+    this.props = props;
+    const { initialError, instantChannel, order, platform, messages } = props;
     this.state = {
       live: '',
       step: initialError
@@ -95,10 +108,13 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
           ? { kind: 'creating', channel: instantChannel }
           : { kind: 'menu' },
     };
-  }
-
-  override componentDidMount() {
-    const { initialError, instantChannel, order, platform } = this.props;
+    this.dialog = modal(
+      { title: messages.pay, closeLabel: messages.close, onClose: props.onClose },
+      this.liveRegion,
+    );
+    this.draw();
+    parent.appendChild(this.dialog.mask);
+    this.dialog.focusFirst();
     if (initialError) void this.trouble(initialError);
     else if (instantChannel) void this.start(instantChannel);
     // The 优惠券 row lives in the lazy chunk: load it with the buyer's coupons while the payer reads the menu.
@@ -112,13 +128,47 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
       );
   }
 
-  override componentWillUnmount() {
+  /** The dialog goes: nothing more is sent or drawn. */
+  destroy() {
     this.creation?.abort();
     this.timers.forEach(clearTimeout);
+    this.drawn?.();
+    this.drawn = undefined;
+    this.dialog.mask.remove();
+  }
+
+  setState(change: Partial<CheckoutState>) {
+    const kind = this.state.step.kind;
+    this.state = { ...this.state, ...change };
+    if (change.live !== undefined) this.liveRegion.textContent = change.live;
+    if (change.step) this.draw(change.step.kind !== kind);
+    else if (this.menu && ('coupons' in change || 'couponId' in change)) this.drawCoupons();
   }
 
   show(step: CheckoutStep, live: string) {
     this.setState({ step, live });
+  }
+
+  /**
+   * Replaces the content with the current step's; the focus moves in when the step's kind changed or the focused
+   * control was in the content replaced.
+   */
+  draw(kindChanged = false) {
+    const { content, panel } = this.dialog;
+    const hadFocus = content.contains((panel.getRootNode() as Document | ShadowRoot).activeElement);
+    this.drawn?.();
+    this.drawn = this.menu = undefined;
+    content.textContent = '';
+    const node = this.content(this.state.step);
+    if (node) content.append(node);
+    if (kindChanged || hadFocus) this.dialog.focusFirst();
+  }
+
+  /** The 优惠券 row (drawn by the chunk once it has the buyer's coupons) and the total it changes. */
+  drawCoupons() {
+    const menu = this.menu!;
+    const coupon = this.chunk?.couponMenu(this, menu.extra);
+    menu.total(formatFen(this.props.order.amount - (coupon?.discount ?? 0)), coupon?.note);
   }
 
   emit(name: LifecycleName, detail: Omit<LifecycleDetail, 'out_trade_no'>) {
@@ -156,7 +206,7 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     if (missing) return this.fail(missing, channel);
     this.show({ kind: 'creating', channel }, messages.creating);
     this.creation?.abort();
-    // Aborted when the dialog closes (componentWillUnmount) or another attempt starts: nothing more is sent.
+    // Aborted when the dialog closes (destroy) or another attempt starts: nothing more is sent.
     const { signal } = (this.creation = new AbortController());
     platform.loadChunk().then(
       (chunk) => {
@@ -168,58 +218,42 @@ export class Checkout extends Component<CheckoutProps, CheckoutState> {
     );
   }
 
-  content(step: CheckoutStep) {
-    const { messages, order } = this.props;
+  /** The current step's content, or undefined when the chunk drew it into the dialog's content. */
+  content(step: CheckoutStep): Node | undefined {
+    const { messages, order, onClose } = this.props;
     switch (step.kind) {
-      case 'menu': {
-        const coupon = this.chunk?.couponMenu(this);
-        return (
-          <ChannelMenu
-            channels={this.props.channels}
-            amount={formatFen(order.amount - (coupon?.discount ?? 0))}
-            messages={messages}
-            onConfirm={(channel) => void this.start(channel)}
-            note={coupon?.note}
-            extra={coupon?.extra}
-          />
-        );
-      }
+      case 'menu':
+        this.menu = channelMenu({
+          channels: this.props.channels,
+          amount: formatFen(order.amount),
+          messages,
+          onConfirm: (channel) => void this.start(channel),
+        });
+        if (this.chunk) this.drawCoupons();
+        return this.menu.form;
       case 'creating':
-        return <StatusMessage kind="progress" title={messages.creating} />;
+        return statusMessage({ kind: 'progress', title: messages.creating });
       case 'trouble': {
         const { channel, notice } = step;
-        if (!notice) return <StatusMessage kind="progress" title={messages.pay} />;
+        if (!notice) return statusMessage({ kind: 'progress', title: messages.pay });
         const action = channel ? notice.action : 'close';
-        return (
-          <StatusMessage
-            kind="trouble"
-            title={notice.title}
-            text={notice.text}
-            action={{
-              label: messages[action],
-              run: () =>
-                action === 'close'
-                  ? this.props.onClose()
-                  : action === 'menu'
-                    ? this.show({ kind: 'menu' }, messages.channels)
-                    : void this.start(channel!),
-            }}
-          />
-        );
+        return statusMessage({
+          kind: 'trouble',
+          title: notice.title,
+          text: notice.text,
+          action: {
+            label: messages[action],
+            run: () =>
+              action === 'close'
+                ? onClose()
+                : action === 'menu'
+                  ? this.show({ kind: 'menu' }, messages.channels)
+                  : void this.start(channel!),
+          },
+        });
       }
       default:
-        return this.chunk?.content(this, step);
+        this.drawn = this.chunk?.content(this, step, this.dialog.content);
     }
-  }
-
-  render({ messages, onClose }: CheckoutProps, { step, live }: CheckoutState) {
-    return (
-      <Modal title={messages.pay} closeLabel={messages.close} onClose={onClose} focusKey={step.kind}>
-        {this.content(step)}
-        <div class="visually-hidden" role="status" aria-live="polite">
-          {live}
-        </div>
-      </Modal>
-    );
   }
 }

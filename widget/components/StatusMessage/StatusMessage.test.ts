@@ -1,21 +1,23 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { fireEvent, screen } from '@testing-library/dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { StatusMessage } from './StatusMessage.tsx';
+import { statusMessage, type StatusMessageProps } from './StatusMessage.ts';
 
-afterEach(cleanup);
+afterEach(() => document.body.replaceChildren());
 
-describe('StatusMessage', () => {
+function show(props: StatusMessageProps) {
+  document.body.append(statusMessage(props));
+}
+
+describe('statusMessage', () => {
   it('says what stopped the payment and what to do, as an alert, with one way out', () => {
     const run = vi.fn();
-    render(
-      <StatusMessage
-        kind="trouble"
-        title="网络连接失败"
-        text="请检查网络后重试。"
-        action={{ label: '重试', run }}
-      />,
-    );
+    show({
+      kind: 'trouble',
+      title: '网络连接失败',
+      text: '请检查网络后重试。',
+      action: { label: '重试', run },
+    });
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('网络连接失败');
     expect(alert).toHaveTextContent('请检查网络后重试。');
@@ -25,7 +27,7 @@ describe('StatusMessage', () => {
   });
 
   it('shows work in progress and success without an alert or a button', () => {
-    render(<StatusMessage kind="progress" title="正在创建订单…" />);
+    show({ kind: 'progress', title: '正在创建订单…' });
     expect(screen.getByRole('heading', { name: '正在创建订单…' })).toBeInTheDocument();
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.queryByRole('button')).toBeNull();

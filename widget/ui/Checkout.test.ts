@@ -5,7 +5,7 @@
  * fetch that answers as the gateway does (or fails as an unreachable gateway does).
  */
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { fireEvent, screen, waitFor, within } from '@testing-library/dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelCode } from '../channels.ts';
 import { createGatewayClient } from '../gateway.ts';
@@ -13,7 +13,7 @@ import { messagesFor, type Locale } from '../i18n.ts';
 import { qrChunk } from '../qr/lazy.ts';
 import type { ClickEvents, DataError, Environment, LifecycleDetail, Order, PublicBill } from '../types.ts';
 import { readDrawnQr } from '../testing/read-drawn-qr.ts';
-import { Checkout } from './Checkout.tsx';
+import { closeCheckouts, showCheckout } from '../testing/show-checkout.ts';
 import type { Platform } from './platform.ts';
 
 const GATEWAY = 'http://gateway.test';
@@ -107,21 +107,19 @@ function setup(options: Setup) {
     win: window,
   };
   const onClose = vi.fn();
-  render(
-    <Checkout
-      order={options.environment === 'wechat' ? { ...order, openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' } : order}
-      environment={options.environment ?? 'desktop'}
-      channels={options.channels ?? ['ali', 'wxmp', 'un']}
-      messages={messagesFor(options.locale)}
-      locale={options.locale}
-      gateway={() => createGatewayClient(GATEWAY, 'app-1', fetchFn)}
-      platform={platform}
-      callbacks={callbacks}
-      instantChannel={options.instantChannel}
-      initialError={options.initialError}
-      onClose={onClose}
-    />,
-  );
+  showCheckout({
+    order: options.environment === 'wechat' ? { ...order, openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' } : order,
+    environment: options.environment ?? 'desktop',
+    channels: options.channels ?? ['ali', 'wxmp', 'un'],
+    messages: messagesFor(options.locale),
+    locale: options.locale,
+    gateway: () => createGatewayClient(GATEWAY, 'app-1', fetchFn),
+    platform,
+    callbacks,
+    instantChannel: options.instantChannel,
+    initialError: options.initialError,
+    onClose,
+  });
   return { creations, errors, events, onClose, platform };
 }
 
@@ -143,7 +141,7 @@ function expectText(alert: HTMLElement, ...parts: string[]) {
 }
 
 afterEach(() => {
-  cleanup();
+  closeCheckouts();
   delete (window as unknown as { WeixinJSBridge?: unknown }).WeixinJSBridge;
 });
 beforeEach(() => {
@@ -474,7 +472,7 @@ describe('the lazy chunk, which creates the bill', () => {
       loadChunk: chunk.loadChunk,
     });
     expect(screen.getByRole('heading', { name: '正在创建订单…' })).toBeVisible();
-    cleanup(); // unmounts the dialog, as BC.close() and the close button do
+    closeCheckouts(); // removes the dialog, as BC.close() and the close button do
     chunk.arrive();
     // The checkout's own callback on the load was registered first, so it has run once this one runs.
     await chunk.loaded.then(() => undefined);
@@ -514,5 +512,40 @@ describe('the lazy chunk cannot be loaded', () => {
     expectText(alert, 'Check your connection and try again.');
     expect(errors.map((error) => error.code)).toEqual(['NETWORK_ERROR']);
     expect(events.map((event) => [event.name, event.detail.channel])).toEqual([['failed', 'ali']]);
+  });
+});
+
+describe('the focus (a keyboard or screen-reader payer)', () => {
+  it('starts on the chosen channel, moves to the notice’s way out, back to the menu, and Esc closes', async () => {
+    const { onClose } = setup({
+      locale: ZH,
+      answers: [
+        refusal(7, 'CHANNEL_ERROR', 'channel: ALI_WEB did not accept the payment, try another channel'),
+      ],
+    });
+    const dialog = screen.getByRole('dialog', { name: '支付' });
+    expect(within(dialog).getByRole('radio', { name: '支付宝支付' })).toHaveFocus();
+    fireEvent.click(within(dialog).getByRole('radio', { name: '银联支付' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: '确认' }));
+    const alert = await notice(ZH, '该支付方式暂不可用');
+    const another = within(alert).getByRole('button', { name: '选择其他支付方式' });
+    expect(another).toHaveFocus();
+    expect(screen.getByRole('status')).toHaveTextContent('该支付方式暂不可用 请选择其他支付方式。');
+    fireEvent.click(another);
+    expect(within(dialog).getByRole('radio', { name: '支付宝支付' })).toHaveFocus();
+    expect(within(dialog).getByText('合计：¥0.01')).toBeInTheDocument();
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalledOnce();
+  });
+
+  it('keeps Tab inside the dialog while a notice shows', async () => {
+    setup({ locale: EN, answers: ['unreachable'], instantChannel: 'ali' });
+    const alert = await notice(EN, 'No connection');
+    const retry = within(alert).getByRole('button', { name: 'Try again' });
+    expect(retry).toHaveFocus();
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Tab' });
+    expect(screen.getByRole('button', { name: 'Close' })).toHaveFocus();
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Tab', shiftKey: true });
+    expect(retry).toHaveFocus();
   });
 });
