@@ -121,6 +121,11 @@ export class WebhookDispatcher {
   private stopped = true;
   private rerun = false;
   private readonly inFlight = new Map<string, AbortController>();
+  /**
+   * Rows started and not finished (their lease being taken, their webhook sent, or their outcome written): a pass
+   * that reads one of them again (its lease not yet committed) leaves it alone instead of starting it twice.
+   */
+  private readonly launched = new Set<string>();
   private readonly deliveries = new Set<Promise<void>>();
   private readonly receivers = new Map<string, ReceiverState>();
   private readonly appsActive = new Map<string, number>();
@@ -227,7 +232,7 @@ export class WebhookDispatcher {
           this.limits.dueBatchPerReceiver,
         );
         this.waitingRows.clear();
-        for (const row of due) if (!this.inFlight.has(row.id)) this.waitingRows.set(row.id, row);
+        for (const row of due) if (!this.launched.has(row.id)) this.waitingRows.set(row.id, row);
         this.cutQueues.clear();
         const perQueue = new Map<string, number>();
         for (const row of due) {
@@ -275,7 +280,7 @@ export class WebhookDispatcher {
     this.pausedRowsWakeAt = 0;
     const byApp = new Map<string, Map<string, OutboxRow[]>>();
     for (const row of due) {
-      if (this.inFlight.has(row.id)) continue;
+      if (this.launched.has(row.id)) continue;
       const key = receiverKey(row.target_url);
       const state = this.receivers.get(key);
       if (state && state.pausedUntil > now) {
@@ -312,6 +317,7 @@ export class WebhookDispatcher {
 
   private launch(row: OutboxRow, appId: string, key: string, state: ReceiverState): void {
     this.waitingRows.delete(row.id);
+    this.launched.add(row.id);
     state.active += 1;
     this.appsActive.set(appId, (this.appsActive.get(appId) ?? 0) + 1);
     const delivery = this.claim(row)
@@ -337,16 +343,20 @@ export class WebhookDispatcher {
         this.options.log?.('warn', 'webhook delivery failed', { webhookId: row.id, error: String(error) });
       })
       .finally(() => {
+        this.launched.delete(row.id);
         state.active -= 1;
         const active = (this.appsActive.get(appId) ?? 1) - 1;
         if (active === 0) this.appsActive.delete(appId);
         else this.appsActive.set(appId, active);
         if (state.active === 0 && state.consecutiveTimeouts === 0) this.receivers.delete(key);
         this.deliveries.delete(delivery);
-        if (this.stopped) return;
-        if (this.waitingRows.size > 0 && !this.running) this.startFairly();
-        // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer.
-        if (this.waitingRows.size === 0 || this.inFlight.size === 0 || this.queueDrained(row)) this.wake();
+        // A pass under way starts what the freed slot allows once its read is back: no second pass for it.
+        if (this.stopped || this.running) return;
+        if (this.waitingRows.size > 0) this.startFairly();
+        // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer. (Not
+        // "nothing being sent": deliveries taking their lease or writing their outcome are still going, and a
+        // read for each such moment made a pass every 11 deliveries of a backlog instead of every ~50: issue 15.)
+        if (this.waitingRows.size === 0 || this.deliveries.size === 0 || this.queueDrained(row)) this.wake();
       });
     this.deliveries.add(delivery);
   }
