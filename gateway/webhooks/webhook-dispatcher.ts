@@ -137,6 +137,13 @@ export class WebhookDispatcher {
   private readonly waitingRows = new Map<string, OutboxRow>();
   /** App + receiver URL queues the last read cut at `dueBatchPerReceiver`: more of their rows may be due. */
   private readonly cutQueues = new Set<string>();
+  /** Receiver keys of the target URLs seen lately (startFairly looks at every waiting row on each finish). */
+  private readonly receiverKeys = new Map<string, string>();
+  /**
+   * Reads of an app under way: deliveries started together (their leases taken in one transaction) share one
+   * read of their app instead of one each, and each read is fresh (a rotated webhook secret applies at once).
+   */
+  private readonly appReads = new Map<string, ReturnType<GatewayStore['apps']['findApp']>>();
   /** Round-robin position over apps, kept between passes. */
   private turn = 0;
   /** The earliest end of a receiver's pause that holds due rows back (0: none). */
@@ -260,6 +267,26 @@ export class WebhookDispatcher {
     return true;
   }
 
+  private receiverOf(targetUrl: string): string {
+    let key = this.receiverKeys.get(targetUrl);
+    if (key === undefined) {
+      if (this.receiverKeys.size >= 10_000) this.receiverKeys.clear();
+      key = receiverKey(targetUrl);
+      this.receiverKeys.set(targetUrl, key);
+    }
+    return key;
+  }
+
+  /** The app of a delivery, read once for the deliveries that start at the same moment. */
+  private appOf(appId: string): ReturnType<GatewayStore['apps']['findApp']> {
+    let read = this.appReads.get(appId);
+    if (!read) {
+      read = this.options.store.apps.findApp(appId).finally(() => this.appReads.delete(appId));
+      this.appReads.set(appId, read);
+    }
+    return read;
+  }
+
   private receiver(key: string): ReceiverState {
     let state = this.receivers.get(key);
     if (!state) {
@@ -281,7 +308,7 @@ export class WebhookDispatcher {
     const byApp = new Map<string, Map<string, OutboxRow[]>>();
     for (const row of due) {
       if (this.launched.has(row.id)) continue;
-      const key = receiverKey(row.target_url);
+      const key = this.receiverOf(row.target_url);
       const state = this.receivers.get(key);
       if (state && state.pausedUntil > now) {
         if (this.pausedRowsWakeAt === 0 || state.pausedUntil < this.pausedRowsWakeAt) {
@@ -401,7 +428,7 @@ export class WebhookDispatcher {
     let delivered = false;
     let timedOut = false;
     try {
-      const app = await this.options.store.apps.findApp(row.app_id);
+      const app = await this.appOf(row.app_id);
       const timestampSeconds = Math.floor(this.now() / 1000);
       const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
