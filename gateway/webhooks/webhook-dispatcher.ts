@@ -258,11 +258,20 @@ export class WebhookDispatcher {
     if (!this.stopped) await this.scheduleNext();
   }
 
-  /** True once the last waiting row of a queue the read cut has started: read the outbox for its next rows. */
-  private queueDrained(row: OutboxRow): boolean {
+  /**
+   * True once a queue the read cut is down to its last quarter of a read (16 rows of 64) waiting: read the outbox for
+   * its next rows now, while those still start as slots free (the read waits for the group commit's fsync, then
+   * ranks every due row: milliseconds, tens of them on a busy disk, during which a backlog that waited for its last
+   * row to start had nothing left to start).
+   */
+  private queueRunningLow(row: OutboxRow): boolean {
     const queue = queueKey(row);
     if (!this.cutQueues.has(queue)) return false;
-    for (const waiting of this.waitingRows.values()) if (queueKey(waiting) === queue) return false;
+    let waiting = 0;
+    const low = Math.floor(this.limits.dueBatchPerReceiver / 4);
+    for (const other of this.waitingRows.values()) {
+      if (queueKey(other) === queue && (waiting += 1) > low) return false;
+    }
     this.cutQueues.delete(queue);
     return true;
   }
@@ -377,13 +386,17 @@ export class WebhookDispatcher {
         else this.appsActive.set(appId, active);
         if (state.active === 0 && state.consecutiveTimeouts === 0) this.receivers.delete(key);
         this.deliveries.delete(delivery);
-        // A pass under way starts what the freed slot allows once its read is back: no second pass for it.
-        if (this.stopped || this.running) return;
+        if (this.stopped) return;
+        // The rows of the last read start as slots free, also while the next read is under way (rows started
+        // meanwhile are `launched`: that read leaves them alone).
         if (this.waitingRows.size > 0) this.startFairly();
+        // A pass under way starts what the freed slot allows once its read is back: no second pass for it.
+        if (this.running) return;
         // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer. (Not
         // "nothing being sent": deliveries taking their lease or writing their outcome are still going, and a
         // read for each such moment made a pass every 11 deliveries of a backlog instead of every ~50: issue 15.)
-        if (this.waitingRows.size === 0 || this.deliveries.size === 0 || this.queueDrained(row)) this.wake();
+        if (this.waitingRows.size === 0 || this.deliveries.size === 0 || this.queueRunningLow(row))
+          this.wake();
       });
     this.deliveries.add(delivery);
   }
