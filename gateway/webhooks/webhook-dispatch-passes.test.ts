@@ -199,9 +199,10 @@ describe('waking the dispatcher', () => {
     await expect.poll(async () => (await opened.outbox.pendingCount()) === 0, { timeout: 5000 }).toBe(true);
     expect(new Set(webhookIds(merchant)).size).toBe(120);
     expect(merchant.received).toHaveLength(120);
-    // 120 rows, 20 a read: 6 reads that start rows, and a few more (8 measured) for the moments a read's rows have all started
-    // (not a read each time every delivery in progress is taking its lease or writing its outcome: 20 and more).
-    expect(reads.count).toBeLessThanOrEqual(10);
+    // 120 rows, 20 a read: 6 reads that start rows, and a few more (measured: 8 on SQLite, 15–18 on PostgreSQL,
+    // whose leases commit later, so a read meets rows just started). Not a read each time every delivery in
+    // progress is taking its lease or writing its outcome: 28 and 43 before.
+    expect(reads.count).toBeLessThanOrEqual(24);
     expect(logged.filter((entry) => entry.level === 'warn')).toEqual([]);
   });
 });
