@@ -121,6 +121,11 @@ export class WebhookDispatcher {
   private stopped = true;
   private rerun = false;
   private readonly inFlight = new Map<string, AbortController>();
+  /**
+   * Rows started and not finished (their lease being taken, their webhook sent, or their outcome written): a pass
+   * that reads one of them again (its lease not yet committed) leaves it alone instead of starting it twice.
+   */
+  private readonly launched = new Set<string>();
   private readonly deliveries = new Set<Promise<void>>();
   private readonly receivers = new Map<string, ReceiverState>();
   private readonly appsActive = new Map<string, number>();
@@ -132,6 +137,13 @@ export class WebhookDispatcher {
   private readonly waitingRows = new Map<string, OutboxRow>();
   /** App + receiver URL queues the last read cut at `dueBatchPerReceiver`: more of their rows may be due. */
   private readonly cutQueues = new Set<string>();
+  /** Receiver keys of the target URLs seen lately (startFairly looks at every waiting row on each finish). */
+  private readonly receiverKeys = new Map<string, string>();
+  /**
+   * Reads of an app under way: deliveries started together (their leases taken in one transaction) share one
+   * read of their app instead of one each, and each read is fresh (a rotated webhook secret applies at once).
+   */
+  private readonly appReads = new Map<string, ReturnType<GatewayStore['apps']['findApp']>>();
   /** Round-robin position over apps, kept between passes. */
   private turn = 0;
   /** The earliest end of a receiver's pause that holds due rows back (0: none). */
@@ -227,7 +239,7 @@ export class WebhookDispatcher {
           this.limits.dueBatchPerReceiver,
         );
         this.waitingRows.clear();
-        for (const row of due) if (!this.inFlight.has(row.id)) this.waitingRows.set(row.id, row);
+        for (const row of due) if (!this.launched.has(row.id)) this.waitingRows.set(row.id, row);
         this.cutQueues.clear();
         const perQueue = new Map<string, number>();
         for (const row of due) {
@@ -246,13 +258,42 @@ export class WebhookDispatcher {
     if (!this.stopped) await this.scheduleNext();
   }
 
-  /** True once the last waiting row of a queue the read cut has started: read the outbox for its next rows. */
-  private queueDrained(row: OutboxRow): boolean {
+  /**
+   * True once a queue the read cut is down to its last quarter of a read (16 rows of 64) waiting: read the outbox for
+   * its next rows now, while those still start as slots free (the read waits for the group commit's fsync, then
+   * ranks every due row: milliseconds, tens of them on a busy disk, during which a backlog that waited for its last
+   * row to start had nothing left to start).
+   */
+  private queueRunningLow(row: OutboxRow): boolean {
     const queue = queueKey(row);
     if (!this.cutQueues.has(queue)) return false;
-    for (const waiting of this.waitingRows.values()) if (queueKey(waiting) === queue) return false;
+    let waiting = 0;
+    const low = Math.floor(this.limits.dueBatchPerReceiver / 4);
+    for (const other of this.waitingRows.values()) {
+      if (queueKey(other) === queue && (waiting += 1) > low) return false;
+    }
     this.cutQueues.delete(queue);
     return true;
+  }
+
+  private receiverOf(targetUrl: string): string {
+    let key = this.receiverKeys.get(targetUrl);
+    if (key === undefined) {
+      if (this.receiverKeys.size >= 10_000) this.receiverKeys.clear();
+      key = receiverKey(targetUrl);
+      this.receiverKeys.set(targetUrl, key);
+    }
+    return key;
+  }
+
+  /** The app of a delivery, read once for the deliveries that start at the same moment. */
+  private appOf(appId: string): ReturnType<GatewayStore['apps']['findApp']> {
+    let read = this.appReads.get(appId);
+    if (!read) {
+      read = this.options.store.apps.findApp(appId).finally(() => this.appReads.delete(appId));
+      this.appReads.set(appId, read);
+    }
+    return read;
   }
 
   private receiver(key: string): ReceiverState {
@@ -275,8 +316,8 @@ export class WebhookDispatcher {
     this.pausedRowsWakeAt = 0;
     const byApp = new Map<string, Map<string, OutboxRow[]>>();
     for (const row of due) {
-      if (this.inFlight.has(row.id)) continue;
-      const key = receiverKey(row.target_url);
+      if (this.launched.has(row.id)) continue;
+      const key = this.receiverOf(row.target_url);
       const state = this.receivers.get(key);
       if (state && state.pausedUntil > now) {
         if (this.pausedRowsWakeAt === 0 || state.pausedUntil < this.pausedRowsWakeAt) {
@@ -312,6 +353,7 @@ export class WebhookDispatcher {
 
   private launch(row: OutboxRow, appId: string, key: string, state: ReceiverState): void {
     this.waitingRows.delete(row.id);
+    this.launched.add(row.id);
     state.active += 1;
     this.appsActive.set(appId, (this.appsActive.get(appId) ?? 0) + 1);
     const delivery = this.claim(row)
@@ -337,6 +379,7 @@ export class WebhookDispatcher {
         this.options.log?.('warn', 'webhook delivery failed', { webhookId: row.id, error: String(error) });
       })
       .finally(() => {
+        this.launched.delete(row.id);
         state.active -= 1;
         const active = (this.appsActive.get(appId) ?? 1) - 1;
         if (active === 0) this.appsActive.delete(appId);
@@ -344,9 +387,16 @@ export class WebhookDispatcher {
         if (state.active === 0 && state.consecutiveTimeouts === 0) this.receivers.delete(key);
         this.deliveries.delete(delivery);
         if (this.stopped) return;
-        if (this.waitingRows.size > 0 && !this.running) this.startFairly();
-        // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer.
-        if (this.waitingRows.size === 0 || this.inFlight.size === 0 || this.queueDrained(row)) this.wake();
+        // The rows of the last read start as slots free, also while the next read is under way (rows started
+        // meanwhile are `launched`: that read leaves them alone).
+        if (this.waitingRows.size > 0) this.startFairly();
+        // A pass under way starts what the freed slot allows once its read is back: no second pass for it.
+        if (this.running) return;
+        // Nothing waiting, or nothing could start (paused receivers): read the outbox and set the timer. (Not
+        // "nothing being sent": deliveries taking their lease or writing their outcome are still going, and a
+        // read for each such moment made a pass every 11 deliveries of a backlog instead of every ~50: issue 15.)
+        if (this.waitingRows.size === 0 || this.deliveries.size === 0 || this.queueRunningLow(row))
+          this.wake();
       });
     this.deliveries.add(delivery);
   }
@@ -391,7 +441,7 @@ export class WebhookDispatcher {
     let delivered = false;
     let timedOut = false;
     try {
-      const app = await this.options.store.apps.findApp(row.app_id);
+      const app = await this.appOf(row.app_id);
       const timestampSeconds = Math.floor(this.now() / 1000);
       const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
