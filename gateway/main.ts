@@ -1,5 +1,6 @@
 /**
- * `npm run gateway`: the gateway alone, configured by the environment.
+ * `npm run gateway`: the gateway alone, configured by the environment, run by node with the flags of
+ * `config.gatewayNodeFlags` in package.json (V8's heap bounds; give them to node when starting the bundle yourself).
  *   SPAY_GATEWAY_HOST (127.0.0.1)  SPAY_GATEWAY_PORT (8080)  SPAY_DATA_DIR (./data)
  *   SPAY_SEED_APP (a SeedApp JSON file; none by default: the demo app, whose secrets are public, is seeded only
  *     by `npm start`)  SPAY_WIDGET_DIR (dist/widget)

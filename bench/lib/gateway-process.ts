@@ -2,7 +2,8 @@
  * The gateway as a separate process, for the benchmarks and the reliability suite: the one helper in
  * `gateway/testing/gateway-process.ts` (also used by the gateway's crash tests), running the built gateway
  * (`dist/gateway/main.js`, bundled by `npm run build`, which `npm run bench` and `npm run test:reliability` run
- * first) with plain node, as `npm run gateway` does, unless another `entry` is given.
+ * first) with plain node and the gateway's node flags (`config.gatewayNodeFlags` in package.json), as `npm run gateway`
+ * does, unless another `entry` is given.
  */
 import {
   startGatewayProcess as startProcess,

@@ -1,6 +1,7 @@
 /** The apps store: lookup by appId, seeding from config files, create and update (the apps CLI). */
 import type { Selectable, Updateable } from 'kysely';
 import type { AppTable, GatewayTx } from './tables.ts';
+import { runCompiledOnce } from './compiled-once.ts';
 import type { App, PreviousSecret, SecretKind, SeedApp } from '../apps/app.ts';
 import type { SecretSealer } from './secret-sealer.ts';
 
@@ -47,7 +48,11 @@ export class AppStore {
   ) {}
 
   async findApp(appId: string): Promise<App | undefined> {
-    const row = await this.db.selectFrom('apps').selectAll().where('app_id', '=', appId).executeTakeFirst();
+    // Compiled once (compiled-once.ts): every signed REST request reads its app.
+    const { rows } = await runCompiledOnce(this.db, 'findApp', { app_id: appId }, (key) =>
+      this.db.selectFrom('apps').selectAll().where('app_id', '=', key.app_id),
+    );
+    const row = rows[0];
     return row ? toApp(row, this.sealer) : undefined;
   }
 

@@ -10,6 +10,7 @@ import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
 import type { Bill, OptionalMap } from '../bills/bill.ts';
 import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
+import { runCompiledOnce } from './compiled-once.ts';
 import { engineOf } from './dialect.ts';
 import { recordConditions, type KeysetPaging, type RecordFilter, type RecordScope } from './record-filter.ts';
 import type { BillTable, GatewayTx, OrderTable } from './tables.ts';
@@ -147,21 +148,24 @@ export class BillStore {
 
   /** Creates the order unless it exists: `created` or `exists` (never an error for a duplicate). */
   async insertOrder(order: Omit<Order, 'status' | 'paidBillId'>, now: number): Promise<'created' | 'exists'> {
-    const result = await this.db
-      .insertInto('orders')
-      .values({
-        app_id: order.appId,
-        mode: order.mode,
-        bill_no: order.billNo,
-        title: order.title,
-        total_fee: order.totalFee,
-        status: 'open',
-        paid_bill_id: null,
-        create_time: now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 'created' : 'exists';
+    const row = {
+      app_id: order.appId,
+      mode: order.mode,
+      bill_no: order.billNo,
+      title: order.title,
+      total_fee: order.totalFee,
+      status: 'open' as const,
+      paid_bill_id: null,
+      create_time: now,
+    };
+    // Compiled once (compiled-once.ts): the hot path of every bill creation.
+    const result = await runCompiledOnce(this.db, 'insertOrder', row, (values) =>
+      this.db
+        .insertInto('orders')
+        .values(values)
+        .onConflict((oc) => oc.doNothing()),
+    );
+    return Number(result.numAffectedRows ?? 0) > 0 ? 'created' : 'exists';
   }
 
   async markOrderPaid(appId: string, mode: AppMode, billNo: string, billId: string): Promise<void> {
@@ -174,40 +178,43 @@ export class BillStore {
       .execute();
   }
 
-  /** Inserts an attempt and answers it as stored (one statement: `insert … returning`). */
+  /** Inserts an attempt and answers it as stored (one statement). */
   async insertBill(bill: NewBill): Promise<Bill> {
-    const row = await this.db
-      .insertInto('bills')
-      .values({
-        id: bill.id,
-        app_id: bill.appId,
-        bill_no: bill.billNo,
-        mode: bill.mode,
-        channel: bill.channel,
-        sub_channel: bill.subChannel,
-        title: bill.title,
-        total_fee: bill.totalFee,
-        return_url: bill.returnUrl,
-        notify_url: bill.notifyUrl,
-        optional: bill.optional ? JSON.stringify(bill.optional) : null,
-        openid: bill.openid,
-        status: 'open',
-        spay_result: 0,
-        trade_no: null,
-        channel_detail: null,
-        create_time: bill.createTime,
-        paid_time: null,
-        closed_time: null,
-        expires_at: bill.expiresAt,
-        refund_required: 0,
-        version: 0,
-        flagged_notice: null,
-        channel_close_pending: 0,
-        reconcile_at: bill.reconcileAt,
-        reconcile_count: 0,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const values = {
+      id: bill.id,
+      app_id: bill.appId,
+      bill_no: bill.billNo,
+      mode: bill.mode,
+      channel: bill.channel,
+      sub_channel: bill.subChannel,
+      title: bill.title,
+      total_fee: bill.totalFee,
+      return_url: bill.returnUrl,
+      notify_url: bill.notifyUrl,
+      optional: bill.optional ? JSON.stringify(bill.optional) : null,
+      openid: bill.openid,
+      status: 'open' as const,
+      spay_result: 0,
+      trade_no: null,
+      channel_detail: null,
+      create_time: bill.createTime,
+      paid_time: null,
+      closed_time: null,
+      expires_at: bill.expiresAt,
+      refund_required: 0,
+      version: 0,
+      flagged_notice: null,
+      channel_close_pending: 0,
+      reconcile_at: bill.reconcileAt,
+      reconcile_count: 0,
+    };
+    // Compiled once (compiled-once.ts): the hot path of every bill creation. Every column is given, so the row
+    // stored is `values`: no `returning` (SQLite would build and hand back the 27 columns it was just given).
+    const { numAffectedRows } = await runCompiledOnce(this.db, 'insertBill', values, (row) =>
+      this.db.insertInto('bills').values(row),
+    );
+    if (Number(numAffectedRows ?? 0) !== 1) throw new Error(`bill ${bill.id} was not inserted`);
+    const row = values;
     return billFromRow(row);
   }
 
