@@ -68,6 +68,46 @@ function watchedStore(store: GatewayStore) {
   return { store: { ...store, outbox } as GatewayStore, reads };
 }
 
+/**
+ * The store with the dispatcher's leases taken (`claimRow`, inside its transactions) and its reads of apps
+ * (`findApp`, for the webhook secret) counted: what a delivery costs the database besides the outbox reads.
+ */
+function countedStore(store: GatewayStore) {
+  const counts = { claims: [] as string[], appReads: 0 };
+  const apps = new Proxy(store.apps, {
+    get(target, property, receiverObject) {
+      if (property === 'findApp') {
+        return (appId: string) => {
+          counts.appReads += 1;
+          return target.findApp(appId);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiverObject);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const counting = (outbox: OutboxStore) =>
+    new Proxy(outbox, {
+      get(target, property, receiverObject) {
+        if (property === 'claimRow') {
+          return (...args: Parameters<OutboxStore['claimRow']>) => {
+            counts.claims.push(args[0]);
+            return target.claimRow(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiverObject);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  const counted: GatewayStore = {
+    ...store,
+    apps,
+    transaction: (work) =>
+      store.transaction((stores) => work({ ...stores, outbox: counting(stores.outbox) })),
+  };
+  return { store: counted, counts };
+}
+
 /** A merchant's server that holds each webhook until the test answers it. */
 async function heldReceiver() {
   const held: Array<{ id: string; answer: (status: number, body: string) => void }> = [];
@@ -204,6 +244,103 @@ describe('waking the dispatcher', () => {
     // progress is taking its lease or writing its outcome: 28 and 43 before.
     expect(reads.count).toBeLessThanOrEqual(24);
     expect(logged.filter((entry) => entry.level === 'warn')).toEqual([]);
+  });
+  it("reads a cut queue's next rows once a quarter of the last read is left waiting, not before nor after", async () => {
+    const opened = await openStore();
+    const { store, reads } = watchedStore(opened);
+    const merchant = await heldReceiver();
+    const app = await seededApp(opened, merchant.url);
+    const clock = frozenClock();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i += 1) ids.push(await enqueue(opened, app, clock.at - 100 + i));
+    const { dispatcher } = dispatcherFor(store, {
+      now: clock.now,
+      timeoutMs: 10_000,
+      limits: { perReceiver: 1, perReceiverAnswering: 1, dueBatchPerReceiver: 8 },
+    });
+    dispatcher.start();
+    const arrived = (count: number) => expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(count);
+    // One at a time, the merchant answering each when the test says: the first read took 8 of the 12 (cut).
+    // Five answered, three of the eight left (the sixth starting, two waiting): no second read yet.
+    for (let sent = 1; sent <= 5; sent += 1) {
+      await arrived(sent);
+      expect(reads.count).toBe(1);
+      merchant.held[sent - 1]!.answer(200, 'success');
+    }
+    // Two of the eight left waiting (a quarter): the next rows are read now, before the queue runs dry.
+    await expect.poll(() => reads.count, { timeout: 3000 }).toBe(2);
+    // That read took the last rows (fewer than 8: not cut): no read again until they have all started.
+    for (let sent = 6; sent <= 11; sent += 1) {
+      await arrived(sent);
+      expect(reads.count).toBe(2);
+      merchant.held[sent - 1]!.answer(200, 'success');
+    }
+    await arrived(12);
+    await expect.poll(() => reads.count, { timeout: 3000 }).toBe(3);
+    merchant.held[11]!.answer(200, 'success');
+    await expect.poll(async () => (await opened.outbox.pendingCount()) === 0, { timeout: 3000 }).toBe(true);
+    expect(merchant.held.map((webhook) => webhook.id)).toEqual(ids);
+  });
+
+  it('while a read is under way, starts the last read’s rows as slots free and neither starts them twice nor reads again for it', async () => {
+    const opened = await openStore();
+    const counted = countedStore(opened);
+    const { store, reads } = watchedStore(counted.store);
+    const merchant = await heldReceiver();
+    const app = await seededApp(opened, merchant.url);
+    const clock = frozenClock();
+    const first = await enqueue(opened, app, clock.at - 3);
+    const second = await enqueue(opened, app, clock.at - 2);
+    const { dispatcher } = dispatcherFor(store, {
+      now: clock.now,
+      timeoutMs: 10_000,
+      limits: { perReceiver: 1, perReceiverAnswering: 1 },
+    });
+    dispatcher.start();
+    await expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(1);
+    // A new webhook wakes the dispatcher; its read (the second and the third webhook due) is slow to come back.
+    let release: () => void = () => {};
+    reads.hold = new Promise<void>((resolve) => (release = resolve));
+    const third = await enqueue(opened, app, clock.at - 1);
+    dispatcher.wake();
+    await expect.poll(() => reads.count, { timeout: 3000 }).toBe(2);
+    // Meanwhile the first is answered: the second (of the first read) starts at once, without another read.
+    merchant.held[0]!.answer(200, 'success');
+    await expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(2);
+    reads.hold = undefined;
+    release();
+    // The slow read brings the second (already started) and the third: the third goes once the second is answered.
+    merchant.held[1]!.answer(200, 'success');
+    await expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(3);
+    merchant.held[2]!.answer(200, 'success');
+    await expect.poll(async () => (await opened.outbox.pendingCount()) === 0, { timeout: 3000 }).toBe(true);
+    await dispatcher.stop();
+    // Four reads: the first, the slow one, one when the third started (nothing left waiting), one when it ended.
+    // The first answer, during the slow read, made no read of its own once that read was back.
+    expect(reads.count).toBe(4);
+    expect(merchant.held.map((webhook) => webhook.id)).toEqual([first, second, third]);
+    // One lease taken per webhook: the second, read again while it was being sent, was not started a second time.
+    expect(counted.counts.claims).toEqual([first, second, third]);
+  });
+
+  it('reads the app once for the deliveries started together, and afresh for the next ones', async () => {
+    const opened = await openStore();
+    const { store, counts } = countedStore(opened);
+    const merchant = await heldReceiver();
+    const app = await seededApp(opened, merchant.url);
+    for (let i = 0; i < 4; i += 1) await enqueue(opened, app, Date.now());
+    const { dispatcher } = dispatcherFor(store, { timeoutMs: 10_000, limits: { perReceiver: 4 } });
+    dispatcher.start();
+    // Four started in one turn (their leases in one transaction): one read of their app for the four signatures.
+    await expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(4);
+    expect(counts.appReads).toBe(1);
+    for (const webhook of merchant.held) webhook.answer(200, 'success');
+    await expect.poll(async () => (await opened.outbox.pendingCount()) === 0, { timeout: 3000 }).toBe(true);
+    // A later webhook reads the app again (a webhook secret rotated meanwhile signs it), not the first read kept.
+    await enqueue(opened, app, Date.now());
+    dispatcher.wake();
+    await expect.poll(() => merchant.held.length, { timeout: 3000 }).toBe(5);
+    expect(counts.appReads).toBe(2);
   });
 });
 
