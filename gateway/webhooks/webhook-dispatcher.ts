@@ -137,8 +137,11 @@ export class WebhookDispatcher {
   private readonly waitingRows = new Map<string, OutboxRow>();
   /** App + receiver URL queues the last read cut at `dueBatchPerReceiver`: more of their rows may be due. */
   private readonly cutQueues = new Set<string>();
-  /** Receiver keys of the target URLs seen lately (startFairly looks at every waiting row on each finish). */
-  private readonly receiverKeys = new Map<string, string>();
+  /**
+   * Receiver keys of the last read's target URLs (startFairly looks at every waiting row on each finish): made anew
+   * at each read, so it holds no more URLs than one read has rows.
+   */
+  private receiverKeys = new Map<string, string>();
   /**
    * Reads of an app under way: deliveries started together (their leases taken in one transaction) share one
    * read of their app instead of one each, and each read is fresh (a rotated webhook secret applies at once).
@@ -241,13 +244,16 @@ export class WebhookDispatcher {
         this.waitingRows.clear();
         for (const row of due) if (!this.launched.has(row.id)) this.waitingRows.set(row.id, row);
         this.cutQueues.clear();
+        const keys = new Map<string, string>();
         const perQueue = new Map<string, number>();
         for (const row of due) {
+          keys.set(row.target_url, this.receiverKeys.get(row.target_url) ?? receiverKey(row.target_url));
           const queue = queueKey(row);
           const count = (perQueue.get(queue) ?? 0) + 1;
           perQueue.set(queue, count);
           if (count >= this.limits.dueBatchPerReceiver) this.cutQueues.add(queue);
         }
+        this.receiverKeys = keys;
         if (!this.stopped) this.startFairly();
       } while (this.rerun && !this.stopped);
     } catch (error) {
@@ -277,13 +283,7 @@ export class WebhookDispatcher {
   }
 
   private receiverOf(targetUrl: string): string {
-    let key = this.receiverKeys.get(targetUrl);
-    if (key === undefined) {
-      if (this.receiverKeys.size >= 10_000) this.receiverKeys.clear();
-      key = receiverKey(targetUrl);
-      this.receiverKeys.set(targetUrl, key);
-    }
-    return key;
+    return this.receiverKeys.get(targetUrl) ?? receiverKey(targetUrl);
   }
 
   /** The app of a delivery, read once for the deliveries that start at the same moment. */
