@@ -6,7 +6,6 @@
  * at once, and what an instance takes at start while another may still be sending a refund.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import type { App } from '../apps/app.ts';
 import type { Bill } from '../bills/bill.ts';
 import type { ChannelAttempt, ChannelRefundRequest, RefundResult } from '../channels/channel.ts';
@@ -16,7 +15,7 @@ import type { Refund } from '../refunds/refund.ts';
 import { openPostgresStore } from '../storage/postgres-store.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import { testApp } from '../testing/gateway-harness.ts';
-import { createTestDatabase } from '../testing/test-database.ts';
+import { createTestDatabase, someoneWaitsForALock } from '../testing/test-database.ts';
 import { UnreachableChannel } from '../testing/refusing-channels.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { GatewayCore } from './gateway-core.ts';
@@ -133,20 +132,6 @@ function gate() {
   };
 }
 
-/** Whether some session of this database waits for a lock right now. */
-async function someoneWaitsForALock(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const waiting = await client.query(
-      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    return (waiting.rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
-}
-
 const scope = () => ({ appId: app.appId, mode: 'test' as const });
 const paging = { skip: 0, limit: 50 };
 
@@ -170,7 +155,7 @@ describe('refunds on PostgreSQL, two instances', () => {
       needApproval: true,
     });
     const refusal = refused.catch((error: unknown) => error);
-    await expect.poll(someoneWaitsForALock).toBe(true);
+    await expect.poll(() => someoneWaitsForALock(url)).toBe(true);
     held.release();
 
     expect(await recorded).toMatchObject({
@@ -222,7 +207,7 @@ describe('refunds on PostgreSQL, two instances', () => {
           audited.push(`second:${refund.status}`);
         },
       );
-      await expect.poll(someoneWaitsForALock).toBe(true);
+      await expect.poll(() => someoneWaitsForALock(url)).toBe(true);
       held.release();
 
       expect(await firstDecision).toEqual({ [pre.id]: { ok: true } });
@@ -264,7 +249,7 @@ describe('refunds on PostgreSQL, two instances', () => {
       .finally(() => (finished = true));
     // Whichever comes first: the second instance done, or waiting on the first one's lock.
     let waited = false;
-    while (!finished && !waited) waited = await someoneWaitsForALock();
+    while (!finished && !waited) waited = await someoneWaitsForALock(url);
     const outcome = waited ? 'waited for the first instance' : 'finished without it';
     held.release();
     await claim;

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { testApp } from '../testing/gateway-harness.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { createTestDatabase, someoneWaitsForALock, type TestDatabase } from '../testing/test-database.ts';
 import { gatewayMigrations } from './migrations.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import type { GatewayStore } from './store.ts';
@@ -99,23 +99,9 @@ describe('the PostgreSQL store', () => {
       events.push('second locked');
     });
     // The second transaction is blocked on the row: let it reach the server, then end the first.
-    await expect.poll(() => waitingForLock(url)).toBe(true);
+    await expect.poll(() => someoneWaitsForALock(url)).toBe(true);
     release();
     await Promise.all([holder, waiter]);
     expect(events).toEqual(['first locked', 'first commits', 'second locked']);
   });
 });
-
-/** Whether some session of this database waits for a row lock right now. */
-async function waitingForLock(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const waiting = await client.query(
-      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    return (waiting.rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
-}

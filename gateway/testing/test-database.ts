@@ -89,3 +89,17 @@ export async function openTestStore(
     },
   };
 }
+
+/** Whether some session of the database at `url` waits for a lock right now (a race test's second party is blocked). */
+export async function someoneWaitsForALock(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const waiting = await client.query(
+      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    return (waiting.rowCount ?? 0) > 0;
+  } finally {
+    await client.end();
+  }
+}
