@@ -39,7 +39,27 @@ export interface Bill {
 /** The `pay` object of `GET /2/rest/bill_public/{id}` and of the SSE stream (the wire type is the SDK's). */
 export type PublicBillStatus = PublicBill;
 
-export function publicBillStatus(bill: Bill): PublicBillStatus {
+/**
+ * What a public status read needs of a bill: its public fields, and whom it belongs to, whether it is due to
+ * expire and its version (the status stream's event id). The store reads only these for the widget's polls.
+ */
+export type BillStatusFields = Pick<
+  Bill,
+  | 'id'
+  | 'appId'
+  | 'billNo'
+  | 'title'
+  | 'totalFee'
+  | 'channel'
+  | 'subChannel'
+  | 'status'
+  | 'createTime'
+  | 'tradeNo'
+  | 'expiresAt'
+  | 'version'
+>;
+
+export function publicBillStatus(bill: BillStatusFields): PublicBillStatus {
   return {
     id: bill.id,
     bill_no: bill.billNo,

@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { publicBillStatus, type Bill } from '../bills/bill.ts';
+import { publicBillStatus, type BillStatusFields } from '../bills/bill.ts';
 import { BeeCloudError, okAnswer } from '../errors/result-codes.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { looksLikeBillId } from '../bills/bill-id.ts';
@@ -23,9 +23,13 @@ export const heartbeatMs = 15_000;
  * The bill behind a public status request. `appId`, when the page names one (`para.app_id`, as BeeCloud's v4
  * script sends it), must be the bill's app: another app's bill is "no such bill", like an unknown id.
  */
-export async function findPublicBill(ctx: GatewayContext, id: string, appId?: string): Promise<Bill> {
+export async function findPublicBill(
+  ctx: GatewayContext,
+  id: string,
+  appId?: string,
+): Promise<BillStatusFields> {
   if (!looksLikeBillId(id)) throw new BeeCloudError('NO_SUCH_BILL', 'id', 'is not a bill id', 404);
-  const bill = await ctx.core.payments.findBill(id);
+  const bill = await ctx.core.payments.findBillStatus(id);
   if (!bill || (appId !== undefined && bill.appId !== appId)) {
     throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${id}`, 404);
   }
@@ -44,7 +48,7 @@ function appIdOf(para: unknown): string | undefined {
   return appId;
 }
 
-function statusEvent(bill: Bill): string {
+function statusEvent(bill: BillStatusFields): string {
   return `event: status\nid: ${bill.version}\ndata: ${JSON.stringify(publicBillStatus(bill))}\n\n`;
 }
 
@@ -109,7 +113,7 @@ export function registerBillStatusRoutes(fastify: FastifyInstance, ctx: GatewayC
     openStreams.add(stream);
     let lastVersion = -1;
     // A change is pushed once its commit is on disk (the store's group commit), like every other answer.
-    const send = (current: Bill) => {
+    const send = (current: BillStatusFields) => {
       void ctx.store.durable().then(
         () => {
           if (current.version <= lastVersion || stream.writableEnded) return;
@@ -122,7 +126,7 @@ export function registerBillStatusRoutes(fastify: FastifyInstance, ctx: GatewayC
     const unsubscribe = ctx.core.events.onBillChange(bill.id, send);
     stream.write('retry: 3000\n\n');
     // Read again after subscribing so a change between the first read and the subscription is not missed.
-    send((await ctx.core.payments.findBill(bill.id)) ?? bill);
+    send((await ctx.core.payments.findBillStatus(bill.id)) ?? bill);
     const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), heartbeatMs);
     heartbeat.unref();
     const cleanUp = () => {

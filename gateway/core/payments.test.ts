@@ -888,6 +888,41 @@ describe('closing and expiring attempts', () => {
     expect(await core.payments.expireDueAttempts()).toEqual([]);
   });
 
+  it("reads a bill's public status with findBill's fields, an attempt past its time expired on the spot", async () => {
+    const later = await core.payments.openAttempt(request({ billTimeoutSeconds: 60 }));
+    const paid = await core.payments.openAttempt(request({ channel: 'ALI_WEB' }));
+    await pay(paid);
+    const statusFields = [
+      'id',
+      'appId',
+      'billNo',
+      'title',
+      'totalFee',
+      'channel',
+      'subChannel',
+      'status',
+      'createTime',
+      'tradeNo',
+      'expiresAt',
+      'version',
+    ] as const;
+    const full = (await core.payments.findBill(paid.id))!;
+    expect(full.tradeNo).not.toBeNull();
+    expect(await core.payments.findBillStatus(paid.id)).toEqual(
+      Object.fromEntries(statusFields.map((field) => [field, full[field]])),
+    );
+    clock += 59_999;
+    expect(await core.payments.findBillStatus(later.id)).toMatchObject({ status: 'open', version: 0 });
+    clock += 1;
+    expect(await core.payments.findBillStatus(later.id)).toMatchObject({
+      status: 'expired',
+      closedTime: clock,
+    });
+    expect(observed.at(-1)).toEqual([later.id, 'expired']);
+    expect((await core.payments.findBill(later.id))?.status).toBe('expired');
+    expect(await core.payments.findBillStatus('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+  });
+
   it('lets a payment continue only while its attempt is open', async () => {
     const { bill } = await core.payments.startPayment(
       request({ app: liveApp, mode: 'live', channel: 'ALI_WEB' }),

@@ -10,7 +10,7 @@
  */
 import type { App, AppMode } from '../apps/app.ts';
 import { newBillId } from '../bills/bill-id.ts';
-import type { Bill, OptionalMap } from '../bills/bill.ts';
+import type { Bill, BillStatusFields, OptionalMap } from '../bills/bill.ts';
 import type { PaymentStart } from '../channels/channel.ts';
 import { channelInfo, isChannelEnabled, type ButtonChannel } from '../channels/channels.ts';
 import type { BillExtras, BillListFilter } from '../storage/bill-store.ts';
@@ -430,10 +430,21 @@ export class Payments {
   /** A bill by id; an open attempt past its expiry is expired on the spot. */
   async findBill(billId: string): Promise<Bill | undefined> {
     const bill = await this.deps.store.bills.findBill(billId);
-    if (bill && bill.status === 'open' && bill.expiresAt !== null && bill.expiresAt <= this.deps.now()) {
-      return (await this.closeAttempt(bill.id, 'expired')) ?? (await this.deps.store.bills.findBill(billId));
-    }
-    return bill;
+    return bill && this.isDueToExpire(bill) ? this.expireNow(bill.id) : bill;
+  }
+
+  /** What a public status read shows of a bill (findBill's rule: an open attempt past its expiry is expired). */
+  async findBillStatus(billId: string): Promise<BillStatusFields | undefined> {
+    const bill = await this.deps.store.bills.findBillStatus(billId);
+    return bill && this.isDueToExpire(bill) ? this.expireNow(bill.id) : bill;
+  }
+
+  private isDueToExpire(bill: Pick<Bill, 'status' | 'expiresAt'>): boolean {
+    return bill.status === 'open' && bill.expiresAt !== null && bill.expiresAt <= this.deps.now();
+  }
+
+  private async expireNow(billId: string): Promise<Bill | undefined> {
+    return (await this.closeAttempt(billId, 'expired')) ?? (await this.deps.store.bills.findBill(billId));
   }
 
   /** Bills of an app and mode with BeeCloud's filters, newest first, with what their records show. */

@@ -1,7 +1,8 @@
 /**
  * A new attempt is answered as stored: `insertBill` (compiled once, no `returning`) answers exactly what a read of
  * the bill gives back, for bills with and without their optional fields, on the run's engine (SQLite, or
- * PostgreSQL under `npm run test:postgres`).
+ * PostgreSQL under `npm run test:postgres`); its public status read (`findBillStatus`, 12 columns) gives the same
+ * values.
  */
 import { describe, expect, it } from 'vitest';
 import { newBillId } from '../bills/bill-id.ts';
@@ -63,6 +64,20 @@ describe('a new attempt', () => {
         return tx.bills.insertBill(attempt);
       });
       expect(answered).toEqual(await store.bills.findBill(attempt.id));
+      expect(await store.bills.findBillStatus(attempt.id)).toEqual({
+        id: answered.id,
+        appId: answered.appId,
+        billNo: answered.billNo,
+        title: answered.title,
+        totalFee: answered.totalFee,
+        channel: answered.channel,
+        subChannel: answered.subChannel,
+        status: answered.status,
+        createTime: answered.createTime,
+        tradeNo: answered.tradeNo,
+        expiresAt: answered.expiresAt,
+        version: answered.version,
+      });
       expect(answered).toMatchObject({
         billNo: attempt.billNo,
         totalFee: attempt.totalFee,

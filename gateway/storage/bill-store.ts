@@ -8,7 +8,7 @@
 import { CompiledQuery, sql, type Selectable } from 'kysely';
 import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
-import type { Bill, OptionalMap } from '../bills/bill.ts';
+import type { Bill, BillStatusFields, OptionalMap } from '../bills/bill.ts';
 import type { ButtonChannel, ChannelFamily } from '../channels/channels.ts';
 import { runCompiledOnce } from './compiled-once.ts';
 import { engineOf } from './dialect.ts';
@@ -228,6 +228,48 @@ export class BillStore {
     );
     const row = rows[0];
     return row ? billFromRow(row) : undefined;
+  }
+
+  /**
+   * What a public status read needs of a bill (the widget's polls): 12 of the row's 26 columns, no JSON to parse,
+   * compiled once.
+   */
+  async findBillStatus(id: string): Promise<BillStatusFields | undefined> {
+    const { rows } = await runCompiledOnce(this.db, 'findBillStatus', { id }, (values) =>
+      this.db
+        .selectFrom('bills')
+        .select([
+          'id',
+          'app_id',
+          'bill_no',
+          'title',
+          'total_fee',
+          'channel',
+          'sub_channel',
+          'status',
+          'create_time',
+          'trade_no',
+          'expires_at',
+          'version',
+        ])
+        .where('id', '=', values.id),
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      appId: row.app_id,
+      billNo: row.bill_no,
+      title: row.title,
+      totalFee: Number(row.total_fee),
+      channel: row.channel as ChannelFamily,
+      subChannel: row.sub_channel as ButtonChannel,
+      status: row.status,
+      createTime: Number(row.create_time),
+      tradeNo: row.trade_no,
+      expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+      version: row.version,
+    };
   }
 
   /** The attempt, locked until the transaction ends (take its order's lock first when you need both). */

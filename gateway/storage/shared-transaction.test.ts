@@ -46,8 +46,20 @@ async function openDatabase() {
     (outside.prepare('select bill_no from bill order by bill_no').all() as Array<{ bill_no: string }>).map(
       (row) => row.bill_no,
     );
-  return { db, sqlite, groupCommit, shared, seenOutside };
+  return { db, sqlite, file, groupCommit, shared, seenOutside };
 }
+
+/** Another process writing to the same file (a CLI, say): it commits on its own. */
+function otherWriter(file: string) {
+  const other = new Database(file);
+  cleanups.push(() => {
+    other.close();
+  });
+  return (billNo: string) =>
+    other.prepare('insert into bill (id, bill_no, total_fee) values (?, ?, 1)').run(`id-${billNo}`, billNo);
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One request: its unit of work, then the wait for durability its answer makes. */
 function createBill(db: Kysely<Tables>, billNo: string, totalFee: number) {
@@ -132,5 +144,73 @@ describe('shared write transactions', () => {
     // Later writes are not acknowledged either: the gateway must restart (which keeps what was committed).
     await createBill(db, 'B003', 300);
     await expect(groupCommit.durable()).rejects.toBeInstanceOf(LostTransactionError);
+  });
+});
+
+describe('read turns', () => {
+  const billNos = (db: Kysely<Tables>) =>
+    db
+      .selectFrom('bill')
+      .select('bill_no')
+      .orderBy('bill_no')
+      .execute()
+      .then((rows) => rows.map((row) => row.bill_no));
+
+  it('runs the reads of one event-loop turn in one read transaction, ended with the turn', async () => {
+    const { db, sqlite, shared } = await openDatabase();
+    await createBill(db, 'B001', 100);
+    await nextTurn();
+    const turnsBefore = shared.readTurns;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => billNos(db)));
+    expect(answers).toEqual(Array.from({ length: 10 }, () => ['B001']));
+    expect(shared.readTurns - turnsBefore).toBe(1);
+    expect(sqlite.inTransaction).toBe(true);
+    await nextTurn();
+    expect(sqlite.inTransaction).toBe(false);
+  });
+
+  it('sees in the next turn what another process committed meanwhile', async () => {
+    const { db, file } = await openDatabase();
+    const write = otherWriter(file);
+    expect(await billNos(db)).toEqual([]);
+    write('X001');
+    // Same turn: the read turn's snapshot.
+    expect(await billNos(db)).toEqual([]);
+    await nextTurn();
+    expect(await billNos(db)).toEqual(['X001']);
+  });
+
+  it('ends before a unit of work begins, so the unit writes on a fresh snapshot', async () => {
+    const { db, file, groupCommit, seenOutside } = await openDatabase();
+    const write = otherWriter(file);
+    expect(await billNos(db)).toEqual([]);
+    // Another process commits after this turn's read began: a write on the read's snapshot would be refused
+    // (SQLITE_BUSY_SNAPSHOT).
+    write('X001');
+    await createBill(db, 'B001', 100);
+    await groupCommit.durable();
+    expect(seenOutside()).toEqual(['B001', 'X001']);
+  });
+
+  it('ends before a write outside any unit', async () => {
+    const { db, file, groupCommit, seenOutside } = await openDatabase();
+    const write = otherWriter(file);
+    expect(await billNos(db)).toEqual([]);
+    write('X001');
+    await db.insertInto('bill').values({ id: 'id-B001', bill_no: 'B001', total_fee: 100 }).execute();
+    await groupCommit.durable();
+    expect(seenOutside()).toEqual(['B001', 'X001']);
+  });
+
+  it('is not begun inside a unit or an open shared transaction', async () => {
+    const { db, sqlite, shared } = await openDatabase();
+    await createBill(db, 'B001', 100);
+    // The first unit's fsync runs: the second unit's writes wait in the open shared transaction.
+    await createBill(db, 'B002', 200);
+    const turnsBefore = shared.readTurns;
+    expect(await billNos(db)).toEqual(['B001', 'B002']);
+    await db.transaction().execute((tx) => tx.selectFrom('bill').select('id').execute());
+    expect(shared.readTurns).toBe(turnsBefore);
+    expect(sqlite.inTransaction).toBe(true);
   });
 });

@@ -20,6 +20,13 @@
  *   made it wait already. Until the shared transaction commits, its writes are visible to this gateway's own
  *   reads only (one connection), never to another process.
  * - A write outside any unit (one statement) joins the open shared transaction, if one is open, and commits with it.
+ * - Reads outside any unit share a read transaction per event-loop turn (a "read turn"): the first read that finds
+ *   no transaction open begins one, and it commits when the turn's I/O callbacks are done (setImmediate). Outside a
+ *   transaction SQLite wraps every statement in its own, taking and dropping the WAL's read lock each time (two
+ *   `fcntl` calls and an `fstat`: half the cost of a status read by primary key on this machine's VM). A read turn
+ *   holds no write lock and sees what every read outside it would have seen (only this connection writes in
+ *   between, and its writes are visible to it); it ends before a unit begins or a write outside a unit runs, so
+ *   writes start from a fresh snapshot exactly as before.
  * - SQLite may roll back a whole transaction on its own (an I/O error, a full disk). The units of a batch lost
  *   that way were never acknowledged: the group commit is told (`lost`) and from then on `durable()` rejects for
  *   anything written after the batch began (answers become errors) until the gateway is restarted, which
@@ -56,11 +63,16 @@ export class SharedTransaction {
   private unitActive = false;
   /** The current unit runs in a savepoint of the shared transaction (false: a plain transaction). */
   private unitShared = false;
+  /** A read turn (a read-only transaction begun for reads outside any unit) is open. */
+  private readTurn = false;
+  private readTurnEndScheduled = false;
   /** Commits waiting for the active unit to end. */
   private commitWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   /** Units run in savepoints, and shared transactions committed (for tests and the bench's notes). */
   units = 0;
   commits = 0;
+  /** Read turns begun (for tests and the bench's notes). */
+  readTurns = 0;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -85,6 +97,7 @@ export class SharedTransaction {
       return plain();
     }
     this.checkOpen();
+    this.endReadTurn();
     if (!this.open) {
       this.openedAfter = this.hooks.writes();
       this.sqlite.exec('BEGIN');
@@ -121,6 +134,38 @@ export class SharedTransaction {
     } finally {
       this.afterUnit();
     }
+  }
+
+  /**
+   * A statement that only reads is about to run: outside any transaction it begins this turn's read turn, which
+   * the next reads of the turn share.
+   */
+  beforeRead(): void {
+    if (!this.enabled || this.readTurn || this.sqlite.inTransaction) return;
+    this.sqlite.exec('BEGIN');
+    this.readTurn = true;
+    this.readTurns += 1;
+    if (!this.readTurnEndScheduled) {
+      this.readTurnEndScheduled = true;
+      setImmediate(this.endReadTurnLater);
+    }
+  }
+
+  /** A statement that writes is about to run: outside a unit it must not run on the read turn's snapshot. */
+  beforeWrite(): void {
+    if (!this.unitActive) this.endReadTurn();
+  }
+
+  private readonly endReadTurnLater = (): void => {
+    this.readTurnEndScheduled = false;
+    this.endReadTurn();
+  };
+
+  /** Ends the read turn, if one is open (it holds no writes: COMMIT only drops its read lock). */
+  private endReadTurn(): void {
+    if (!this.readTurn) return;
+    this.readTurn = false;
+    if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
   }
 
   /**
@@ -233,7 +278,15 @@ export function sharedSqlite(sqlite: Database.Database, file: string, afterSync?
     requestSync: () => void groupCommit.durable().catch(() => {}),
   });
   const dialect = new SharedTransactionDialect(
-    { database: withStatementCache(sqlite, { onWrite: () => groupCommit.noteWrite() }) },
+    {
+      database: withStatementCache(sqlite, {
+        onRead: () => shared.beforeRead(),
+        onWrite: () => {
+          shared.beforeWrite();
+          groupCommit.noteWrite();
+        },
+      }),
+    },
     shared,
   );
   return { dialect, groupCommit, shared };

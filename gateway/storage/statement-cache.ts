@@ -12,7 +12,8 @@
  * prepared for that query and not kept.
  *
  * `onWrite` is called as each statement that writes, or commits, is handed out to run (Kysely runs it at once):
- * the group commit (group-commit.ts) counts them to know what an fsync covers.
+ * the group commit (group-commit.ts) counts them to know what an fsync covers. `onRead` is called as each
+ * statement that only reads is handed out (the shared transaction's read turns, shared-transaction.ts).
  */
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
@@ -35,6 +36,8 @@ export interface StatementCacheOptions {
   capacity?: number;
   /** Called as a statement that writes or commits is handed out. */
   onWrite?: () => void;
+  /** Called as a statement that only reads is handed out. */
+  onRead?: () => void;
 }
 
 interface CachedStatement {
@@ -50,12 +53,13 @@ export function withStatementCache(
   options: StatementCacheOptions = {},
 ): CachingSqliteDatabase {
   const capacity = options.capacity ?? 500;
-  const onWrite = options.onWrite;
+  const { onWrite, onRead } = options;
   const statements = new Map<string, CachedStatement>();
   let hits = 0;
   let prepared = 0;
   const handOut = (entry: CachedStatement): SqliteStatement => {
     if (entry.writes) onWrite?.();
+    else onRead?.();
     return entry.statement as unknown as SqliteStatement;
   };
   return {
