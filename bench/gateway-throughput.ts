@@ -1,9 +1,16 @@
 /**
- * Gateway throughput with autocannon (concurrency 50, ≥ 10 s each), in one run and side by side:
+ * Gateway throughput with autocannon (concurrency 50, 10 s each), in one run and side by side:
  *   - bill creation: REST `POST /2/rest/bill` signed with app_sign, a new bill_no on every request;
  *   - bill status reads: `GET /2/rest/bill_public/{id}` over bills created beforehand;
  * each next to a bare Fastify route answering `{}` (POST with a JSON body / GET), both servers run as child
- * processes (the gateway as built by `npm run build`, `dist/gateway/main.js`; the bare server under tsx). The gateway's peak RSS is the kernel's high-water mark for its process.
+ * processes at once (the gateway as built by `npm run build`, `dist/gateway/main.js`; the bare server under tsx).
+ * The gateway's peak RSS is the kernel's high-water mark for its process.
+ *
+ * Interleaved: each load's seconds are cut into rounds, and each round runs the bare route and the gateway's one
+ * after the other (the order swapped every round), so both meet the same minutes of the machine. On this 2-core VM
+ * the bare server's own req/s swung by half from one minute to the next (the load generator shares the cores), and
+ * a ratio of two loads run minutes apart measured the minute as much as the gateway. Each figure adds its rounds up:
+ * req/s is all requests over all measured seconds, p50 / p99 are over every response of every round.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +19,7 @@ import { join } from 'node:path';
 import { demoApp } from './lib/demo-app.ts';
 import { startGatewayProcess } from './lib/gateway-process.ts';
 import { createBill, payBody } from './lib/rest-requests.ts';
-import { round } from './lib/stats.ts';
+import { percentile, round } from './lib/stats.ts';
 
 export interface LoadFigures {
   name: string;
@@ -38,6 +45,8 @@ export interface ThroughputResult {
   barePost: LoadFigures;
   billCreation: LoadFigures;
   billStatusRead: LoadFigures;
+  /** The rounds each load's seconds were cut into, interleaved with its bare counterpart (absent: one run each). */
+  rounds?: number;
   /** Gateway req/s divided by the bare route's req/s. */
   creationRatio: number;
   readRatio: number;
@@ -60,35 +69,52 @@ export interface LoadOptions {
 /** A 2 s run that is not counted (JIT, SQLite caches), then the measured run. */
 export async function load(options: LoadOptions): Promise<LoadFigures> {
   await loadOnce({ ...options, durationSeconds: 2 });
-  return loadOnce(options);
+  const { seconds: _seconds, latenciesMs: _latencies, ...figures } = await loadOnce(options);
+  return figures;
 }
 
-async function loadOnce(options: LoadOptions): Promise<LoadFigures> {
+/** One autocannon run: its figures, and every response's latency in ms (for figures over several runs). */
+async function loadOnce(
+  options: LoadOptions,
+): Promise<LoadFigures & { seconds: number; latenciesMs: number[] }> {
   let refused = 0;
   let firstRefusal: string | undefined;
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    requests: [
+  const latenciesMs: number[] = [];
+  let instance: autocannon.Instance | undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
       {
-        method: options.method,
-        headers: options.method === 'POST' ? { 'content-type': 'application/json' } : {},
-        setupRequest(request) {
-          const { path, body } = options.next();
-          return { ...request, path, ...(body !== undefined ? { body } : {}) };
-        },
-        onResponse(status, body) {
-          if (status === 200 && options.succeeded && !options.succeeded(body)) {
-            refused += 1;
-            firstRefusal ??= body.slice(0, 300);
-          }
-        },
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        requests: [
+          {
+            method: options.method,
+            headers: options.method === 'POST' ? { 'content-type': 'application/json' } : {},
+            setupRequest(request) {
+              const { path, body } = options.next();
+              return { ...request, path, ...(body !== undefined ? { body } : {}) };
+            },
+            onResponse(status, body) {
+              if (status === 200 && options.succeeded && !options.succeeded(body)) {
+                refused += 1;
+                firstRefusal ??= body.slice(0, 300);
+              }
+            },
+          },
+        ],
       },
-    ],
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
   });
+  instance!.on('response', (_client, _status, _bytes, responseTimeMs: number) =>
+    latenciesMs.push(responseTimeMs),
+  );
+  const result = await finished;
   return {
     name: options.name,
+    seconds: result.duration,
+    latenciesMs,
     requestsPerSecond: round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -104,11 +130,63 @@ async function loadOnce(options: LoadOptions): Promise<LoadFigures> {
   };
 }
 
+/** Figures over several runs of one load: all requests over all seconds, percentiles over every response. */
+function combined(runs: Array<Awaited<ReturnType<typeof loadOnce>>>): LoadFigures {
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+  const latencies = runs.flatMap((run) => run.latenciesMs);
+  const kinds = runs.map((run) => run.errorKinds);
+  const sum = (pick: (kind: LoadFigures['errorKinds']) => number) =>
+    kinds.reduce((total, kind) => total + pick(kind), 0);
+  const firstRefusal = kinds.find((kind) => kind.firstRefusal)?.firstRefusal;
+  return {
+    name: runs[0]!.name,
+    requestsPerSecond: round(requests / seconds),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    requests,
+    errors: runs.reduce((total, run) => total + run.errors, 0),
+    errorKinds: {
+      connection: sum((kind) => kind.connection),
+      timeouts: sum((kind) => kind.timeouts),
+      non2xx: sum((kind) => kind.non2xx),
+      refused: sum((kind) => kind.refused),
+      ...(firstRefusal ? { firstRefusal } : {}),
+    },
+  };
+}
+
+/**
+ * Each load warmed up once (2 s, not counted), then `rounds` rounds of `durationSeconds / rounds` seconds each, the
+ * bare load and the gateway's back to back, the first of the two swapped every round.
+ */
+async function interleaved(
+  bare: LoadOptions,
+  gateway: LoadOptions,
+  rounds: number,
+): Promise<{ bare: LoadFigures; gateway: LoadFigures }> {
+  const seconds = bare.durationSeconds / rounds;
+  await loadOnce({ ...bare, durationSeconds: 2 });
+  await loadOnce({ ...gateway, durationSeconds: 2 });
+  const bareRuns: Array<Awaited<ReturnType<typeof loadOnce>>> = [];
+  const gatewayRuns: typeof bareRuns = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const pair = [
+      async () => bareRuns.push(await loadOnce({ ...bare, durationSeconds: seconds })),
+      async () => gatewayRuns.push(await loadOnce({ ...gateway, durationSeconds: seconds })),
+    ];
+    if (round % 2 === 1) pair.reverse();
+    for (const run of pair) await run();
+  }
+  return { bare: combined(bareRuns), gateway: combined(gatewayRuns) };
+}
+
 export async function measureThroughput(
-  options: { connections?: number; durationSeconds?: number } = {},
+  options: { connections?: number; durationSeconds?: number; rounds?: number } = {},
 ): Promise<ThroughputResult> {
   const connections = options.connections ?? 50;
   const durationSeconds = options.durationSeconds ?? 10;
+  const rounds = options.rounds ?? 5;
   const dataDir = mkdtempSync(join(tmpdir(), 'spay-bench-throughput-'));
   const app = demoApp({ webhookUrl: '' });
   const bare = await startGatewayProcess({ dataDir, app, entry: 'bench/bare-server.ts' });
@@ -119,57 +197,61 @@ export async function measureThroughput(
     throw error;
   });
   try {
-    const bareGet = await load({
-      name: 'bare Fastify GET {}',
-      url: bare.url,
-      method: 'GET',
-      connections,
-      durationSeconds,
-      next: () => ({ path: '/bare' }),
-    });
-    const barePost = await load({
-      name: 'bare Fastify POST {}',
-      url: bare.url,
-      method: 'POST',
-      connections,
-      durationSeconds,
-      next: () => ({ path: '/bare', body: JSON.stringify(payBody(app)) }),
-    });
-    const bareServerPeakRssBytes = bare.peakRssBytes();
-    await bare.kill('SIGTERM');
-
-    const billCreation = await load({
-      name: 'POST /2/rest/bill',
-      url: gateway.url,
-      method: 'POST',
-      connections,
-      durationSeconds,
-      next: () => ({ path: '/2/rest/bill', body: JSON.stringify(payBody(app)) }),
-      succeeded: (body) => body.includes('"result_code":0'),
-    });
     const billIds: string[] = [];
     for (let i = 0; i < 200; i += 1) billIds.push((await createBill(gateway.url, app)).id);
     let readIndex = 0;
-    const billStatusRead = await load({
-      name: 'GET /2/rest/bill_public/{id}',
-      url: gateway.url,
-      method: 'GET',
-      connections,
-      durationSeconds,
-      next: () => ({ path: `/2/rest/bill_public/${billIds[readIndex++ % billIds.length]}` }),
-      succeeded: (body) => body.includes('"result_code":0'),
-    });
+    const reads = await interleaved(
+      {
+        name: 'bare Fastify GET {}',
+        url: bare.url,
+        method: 'GET',
+        connections,
+        durationSeconds,
+        next: () => ({ path: '/bare' }),
+      },
+      {
+        name: 'GET /2/rest/bill_public/{id}',
+        url: gateway.url,
+        method: 'GET',
+        connections,
+        durationSeconds,
+        next: () => ({ path: `/2/rest/bill_public/${billIds[readIndex++ % billIds.length]}` }),
+        succeeded: (body) => body.includes('"result_code":0'),
+      },
+      rounds,
+    );
+    const creations = await interleaved(
+      {
+        name: 'bare Fastify POST {}',
+        url: bare.url,
+        method: 'POST',
+        connections,
+        durationSeconds,
+        next: () => ({ path: '/bare', body: JSON.stringify(payBody(app)) }),
+      },
+      {
+        name: 'POST /2/rest/bill',
+        url: gateway.url,
+        method: 'POST',
+        connections,
+        durationSeconds,
+        next: () => ({ path: '/2/rest/bill', body: JSON.stringify(payBody(app)) }),
+        succeeded: (body) => body.includes('"result_code":0'),
+      },
+      rounds,
+    );
     return {
       connections,
       durationSeconds,
-      bareGet,
-      barePost,
-      billCreation,
-      billStatusRead,
-      creationRatio: round(billCreation.requestsPerSecond / barePost.requestsPerSecond, 3),
-      readRatio: round(billStatusRead.requestsPerSecond / bareGet.requestsPerSecond, 3),
+      rounds,
+      bareGet: reads.bare,
+      barePost: creations.bare,
+      billCreation: creations.gateway,
+      billStatusRead: reads.gateway,
+      creationRatio: round(creations.gateway.requestsPerSecond / creations.bare.requestsPerSecond, 3),
+      readRatio: round(reads.gateway.requestsPerSecond / reads.bare.requestsPerSecond, 3),
       gatewayPeakRssBytes: gateway.peakRssBytes(),
-      bareServerPeakRssBytes,
+      bareServerPeakRssBytes: bare.peakRssBytes(),
     };
   } finally {
     await bare.kill('SIGKILL');

@@ -34,6 +34,7 @@ const results: BenchResults = {
   throughput: {
     connections: 50,
     durationSeconds: 10,
+    rounds: 5,
     bareGet: load('bare Fastify GET {}', 9000),
     barePost: load('bare Fastify POST {}', 5000),
     billCreation: load('POST /2/rest/bill', 500),
@@ -75,6 +76,9 @@ describe('the benchmark table', () => {
   it('puts each gateway route next to its bare Fastify baseline with the ratio, and the peak RSS', () => {
     expect(table).toMatch(/\| POST \/2\/rest\/bill +\| 500 +\| 5 ms +\| 20 ms +\| 0 +\| 0\.1 +\|/);
     expect(table).toContain('gateway peak RSS 140.0 MB (bare Fastify process 100.0 MB)');
+    expect(table).toContain(
+      "Gateway throughput (autocannon, 50 connections, 10 s each in 5 rounds interleaved with the bare route's)",
+    );
   });
 
   it('names the failing share of the dispatch run', () => {

@@ -103,7 +103,8 @@ export function renderTable(results: BenchResults): string {
     ];
     parts.push(
       table(
-        `Gateway throughput (autocannon, ${throughput.connections} connections, ${throughput.durationSeconds} s each)`,
+        `Gateway throughput (autocannon, ${throughput.connections} connections, ${throughput.durationSeconds} s each` +
+          (throughput.rounds ? ` in ${throughput.rounds} rounds interleaved with the bare route's)` : ')'),
         ['route', 'req/s', 'p50', 'p99', 'errors', 'vs bare'],
         [
           row(throughput.bareGet, '1'),
