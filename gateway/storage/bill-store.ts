@@ -393,7 +393,8 @@ export class BillStore {
     const rows = await this.db
       .selectFrom('bills')
       .select('id')
-      .where('status', '=', 'open')
+      // Literals, as the partial index states them: SQLite answers from it only then.
+      .where('status', '=', sql.lit('open'))
       .where('expires_at', 'is not', null)
       .where('expires_at', '<=', now)
       .limit(limit)
@@ -406,7 +407,8 @@ export class BillStore {
     const rows = await this.db
       .selectFrom('bills')
       .selectAll()
-      .where('status', '=', 'open')
+      // Literals, as the partial index states them: SQLite answers from it only then.
+      .where('status', '=', sql.lit('open'))
       .where('reconcile_at', 'is not', null)
       .where('reconcile_at', '<=', now)
       .orderBy('reconcile_at')
@@ -425,7 +427,8 @@ export class BillStore {
     const rows = await this.db
       .selectFrom('bills')
       .selectAll()
-      .where('status', '=', 'open')
+      // Literals, as the partial index states them: SQLite answers from it only then.
+      .where('status', '=', sql.lit('open'))
       .where('reconcile_at', 'is not', null)
       .where('reconcile_at', '<=', now)
       .orderBy('reconcile_at')
@@ -460,7 +463,8 @@ export class BillStore {
     const rows = await this.db
       .selectFrom('bills')
       .selectAll()
-      .where('channel_close_pending', '=', 1)
+      // A literal, not a parameter: SQLite answers from the partial index only when the query states its condition.
+      .where('channel_close_pending', '=', sql.lit(1))
       .where('reconcile_at', '<=', now)
       .orderBy('reconcile_at')
       .limit(limit)
@@ -477,7 +481,8 @@ export class BillStore {
     const rows = await this.db
       .selectFrom('bills')
       .selectAll()
-      .where('channel_close_pending', '=', 1)
+      // A literal, not a parameter: SQLite answers from the partial index only when the query states its condition.
+      .where('channel_close_pending', '=', sql.lit(1))
       .where('reconcile_at', '<=', now)
       .orderBy('reconcile_at')
       .limit(limit)
