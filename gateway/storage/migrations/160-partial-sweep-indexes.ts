@@ -1,6 +1,6 @@
 /**
  * Migration 160_partial_sweep_indexes (issue 15): the three indexes the background sweeps read hold only the bills
- * they look for.
+ * they look for, and `bills_by_app_time`, which no read needed, is gone.
  *
  * `bills_reconcile` (the reconciliation of live attempts: `reconcile_at is not null and reconcile_at <= now`) held
  * every bill, a test-mode or sandbox bill with a NULL; `bills_close_pending` held every bill's
@@ -16,6 +16,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 export const m160_partial_sweep_indexes: Migration = {
   async up(db: Kysely<unknown>) {
+    // Every read of bills by app names its mode too: `bills_by_app_mode_time` (app_id, mode, create_time, id)
+    // answers them all, and this one was only written.
+    await db.schema.dropIndex('bills_by_app_time').execute();
     await db.schema.dropIndex('bills_open_expiry').execute();
     await db.schema
       .createIndex('bills_open_expiry')
