@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoApp } from './lib/demo-app.ts';
 import { startGatewayProcess } from './lib/gateway-process.ts';
-import { createBill, payBody } from './lib/rest-requests.ts';
+import { createBill, loadPayBody } from './lib/rest-requests.ts';
 import { percentile, round } from './lib/stats.ts';
 
 export interface LoadFigures {
@@ -227,7 +227,7 @@ export async function measureThroughput(
         method: 'POST',
         connections,
         durationSeconds,
-        next: () => ({ path: '/bare', body: JSON.stringify(payBody(app)) }),
+        next: () => ({ path: '/bare', body: loadPayBody(app) }),
       },
       {
         name: 'POST /2/rest/bill',
@@ -235,7 +235,7 @@ export async function measureThroughput(
         method: 'POST',
         connections,
         durationSeconds,
-        next: () => ({ path: '/2/rest/bill', body: JSON.stringify(payBody(app)) }),
+        next: () => ({ path: '/2/rest/bill', body: loadPayBody(app) }),
         succeeded: (body) => body.includes('"result_code":0'),
       },
       rounds,

@@ -14,7 +14,7 @@ import { startThrowawayPostgres } from '../scripts/postgres-cluster.ts';
 import { load, type LoadFigures } from './gateway-throughput.ts';
 import { demoApp } from './lib/demo-app.ts';
 import { startGatewayProcess, type GatewayProcess } from './lib/gateway-process.ts';
-import { createBill, payBody } from './lib/rest-requests.ts';
+import { createBill, loadPayBody } from './lib/rest-requests.ts';
 import { round } from './lib/stats.ts';
 
 export interface InstancesRow {
@@ -90,7 +90,7 @@ async function measureSetup(
       method: 'POST',
       connections: options.connections,
       durationSeconds: options.durationSeconds,
-      next: () => ({ path: '/2/rest/bill', body: JSON.stringify(payBody(app)) }),
+      next: () => ({ path: '/2/rest/bill', body: loadPayBody(app) }),
       succeeded: (body) => body.includes('"result_code":0'),
     }));
     const billIds: string[] = [];

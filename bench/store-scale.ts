@@ -26,7 +26,7 @@ import {
   type FillTarget,
 } from './lib/fill-bills.ts';
 import { startGatewayProcess } from './lib/gateway-process.ts';
-import { callGateway, payBody, signedAuth } from './lib/rest-requests.ts';
+import { callGateway, loadPayBody, signedAuth } from './lib/rest-requests.ts';
 import { round } from './lib/stats.ts';
 
 export interface ScaleRow {
@@ -155,7 +155,7 @@ async function measureEngine(
           method: 'POST',
           connections: options.connections,
           durationSeconds: options.durationSeconds,
-          next: () => ({ path: '/2/rest/bill', body: JSON.stringify(payBody(app)) }),
+          next: () => ({ path: '/2/rest/bill', body: loadPayBody(app) }),
           succeeded: (body) => body.includes('"result_code":0'),
         }),
       );
