@@ -5,7 +5,7 @@
  * Time-ordered rather than all random (version 4, before issue 15): the primary-key index of the bills table took
  * each new id at a random place, so every bill created wrote a different leaf page of it to the WAL at each commit;
  * ids that grow with time land on its last pages, as the other time-ordered indexes do (a bill and its order
- * inserted 10 to a transaction, SQLite alone: 87–95 µs before, 64–68 µs with these ids). 74 random bits keep an id
+ * inserted 10 to a transaction, SQLite alone: 86–106 µs before, 64–74 µs with these ids). 74 random bits keep an id
  * unguessable: it still names a bill to anyone who polls its public status, and nothing more.
  */
 import { randomUUID } from 'node:crypto';

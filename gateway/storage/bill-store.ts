@@ -5,7 +5,7 @@
  * (`lockOrder`, `lockBill`: `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the one write transaction at a time is
  * the lock). Lock order, to stay free of deadlocks: the order row, then its attempts.
  */
-import { CompiledQuery, sql, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { BillStatus } from '../../sdk/rest-types.ts';
 import type { AppMode } from '../apps/app.ts';
 import type { Bill, BillStatusFields, OptionalMap } from '../bills/bill.ts';
@@ -15,31 +15,55 @@ import { engineOf } from './dialect.ts';
 import { recordConditions, type KeysetPaging, type RecordFilter, type RecordScope } from './record-filter.ts';
 import type { BillTable, GatewayTx, OrderTable } from './tables.ts';
 
-export function billFromRow(row: Selectable<BillTable>): Bill {
+/** The columns a public status read takes (`findBillStatus`), and what they give. */
+const statusColumns = [
+  'id',
+  'app_id',
+  'bill_no',
+  'title',
+  'total_fee',
+  'channel',
+  'sub_channel',
+  'status',
+  'create_time',
+  'trade_no',
+  'expires_at',
+  'version',
+] as const;
+
+function billStatusFromRow(
+  row: Pick<Selectable<BillTable>, (typeof statusColumns)[number]>,
+): BillStatusFields {
   return {
     id: row.id,
     appId: row.app_id,
     billNo: row.bill_no,
-    mode: row.mode,
     channel: row.channel as ChannelFamily,
     subChannel: row.sub_channel as ButtonChannel,
     title: row.title,
     totalFee: Number(row.total_fee),
+    status: row.status,
+    tradeNo: row.trade_no,
+    createTime: Number(row.create_time),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    version: row.version,
+  };
+}
+
+export function billFromRow(row: Selectable<BillTable>): Bill {
+  return {
+    ...billStatusFromRow(row),
+    mode: row.mode,
     returnUrl: row.return_url,
     notifyUrl: row.notify_url,
     optional: row.optional === null ? null : (JSON.parse(row.optional) as OptionalMap),
     openid: row.openid,
-    status: row.status,
     spayResult: row.spay_result === 1,
-    tradeNo: row.trade_no,
     channelDetail:
       row.channel_detail === null ? null : (JSON.parse(row.channel_detail) as Record<string, unknown>),
-    createTime: Number(row.create_time),
     paidTime: row.paid_time === null ? null : Number(row.paid_time),
     closedTime: row.closed_time === null ? null : Number(row.closed_time),
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     refundRequired: row.refund_required === 1,
-    version: row.version,
     reconcileCount: row.reconcile_count,
   };
 }
@@ -218,13 +242,10 @@ export class BillStore {
     return billFromRow(row);
   }
 
-  /** `findBill`'s SQL, compiled once: Kysely would build and compile the query anew on every status read. */
-  private findBillSql: string | undefined;
-
+  /** A bill by id, compiled once (compiled-once.ts): Kysely would build and compile the query on every read. */
   async findBill(id: string): Promise<Bill | undefined> {
-    this.findBillSql ??= this.db.selectFrom('bills').selectAll().where('id', '=', id).compile().sql;
-    const { rows } = await this.db.executeQuery<Selectable<BillTable>>(
-      CompiledQuery.raw(this.findBillSql, [id]),
+    const { rows } = await runCompiledOnce(this.db, 'findBill', { id }, (values) =>
+      this.db.selectFrom('bills').selectAll().where('id', '=', values.id),
     );
     const row = rows[0];
     return row ? billFromRow(row) : undefined;
@@ -236,40 +257,10 @@ export class BillStore {
    */
   async findBillStatus(id: string): Promise<BillStatusFields | undefined> {
     const { rows } = await runCompiledOnce(this.db, 'findBillStatus', { id }, (values) =>
-      this.db
-        .selectFrom('bills')
-        .select([
-          'id',
-          'app_id',
-          'bill_no',
-          'title',
-          'total_fee',
-          'channel',
-          'sub_channel',
-          'status',
-          'create_time',
-          'trade_no',
-          'expires_at',
-          'version',
-        ])
-        .where('id', '=', values.id),
+      this.db.selectFrom('bills').select(statusColumns).where('id', '=', values.id),
     );
     const row = rows[0];
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      appId: row.app_id,
-      billNo: row.bill_no,
-      title: row.title,
-      totalFee: Number(row.total_fee),
-      channel: row.channel as ChannelFamily,
-      subChannel: row.sub_channel as ButtonChannel,
-      status: row.status,
-      createTime: Number(row.create_time),
-      tradeNo: row.trade_no,
-      expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-      version: row.version,
-    };
+    return row ? billStatusFromRow(row) : undefined;
   }
 
   /** The attempt, locked until the transaction ends (take its order's lock first when you need both). */

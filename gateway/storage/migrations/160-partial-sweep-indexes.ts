@@ -6,7 +6,7 @@
  * every bill, a test-mode or sandbox bill with a NULL; `bills_close_pending` held every bill's
  * `channel_close_pending`, 0 for all but the few closed attempts still to close at their channel. A bill creation
  * wrote both (two more B-trees, their pages written to the WAL at each commit): measured on SQLite alone, a bill and
- * its order inserted 10 to a transaction cost 87–95 µs before, 63–73 µs with these two partial indexes. Now a bill
+ * its order inserted 10 to a transaction cost 86–106 µs before, 63–73 µs with the reconciliation and close indexes partial. Now a bill
  * is in `bills_reconcile` only while it is open with a reconciliation time (the sweep reads it in `reconcile_at`
  * order; it used to read every open bill by `bills_open_expiry` and sort them), `bills_open_expiry` only while it
  * is open with an expiry (by `expires_at` alone: a paid or closed bill leaves it), and `bills_close_pending` — by `reconcile_at`, the
