@@ -158,27 +158,39 @@ function combined(runs: Array<Awaited<ReturnType<typeof loadOnce>>>): LoadFigure
 
 /**
  * Each load warmed up once (2 s, not counted), then `rounds` rounds of `durationSeconds / rounds` seconds each, the
- * bare load and the gateway's back to back, the first of the two swapped every round.
+ * loads back to back, their order reversed every other round (A B C, C B A, …): what the machine does meanwhile
+ * falls on every load alike. Figures per load, over all its rounds.
  */
+export async function interleavedLoads(
+  loads: LoadOptions[],
+  rounds: number,
+  /** Called after every run (warm-up or measured) with the load's index: waits until its server settled. */
+  afterRun: (index: number) => Promise<void> = async () => {},
+): Promise<LoadFigures[]> {
+  for (const [index, options] of loads.entries()) {
+    await loadOnce({ ...options, durationSeconds: 2 });
+    await afterRun(index);
+  }
+  const runs = loads.map(() => [] as Array<Awaited<ReturnType<typeof loadOnce>>>);
+  for (let round = 0; round < rounds; round += 1) {
+    const order = loads.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      const options = loads[index]!;
+      runs[index]!.push(await loadOnce({ ...options, durationSeconds: options.durationSeconds / rounds }));
+      await afterRun(index);
+    }
+  }
+  return runs.map(combined);
+}
+
 async function interleaved(
   bare: LoadOptions,
   gateway: LoadOptions,
   rounds: number,
 ): Promise<{ bare: LoadFigures; gateway: LoadFigures }> {
-  const seconds = bare.durationSeconds / rounds;
-  await loadOnce({ ...bare, durationSeconds: 2 });
-  await loadOnce({ ...gateway, durationSeconds: 2 });
-  const bareRuns: Array<Awaited<ReturnType<typeof loadOnce>>> = [];
-  const gatewayRuns: typeof bareRuns = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const pair = [
-      async () => bareRuns.push(await loadOnce({ ...bare, durationSeconds: seconds })),
-      async () => gatewayRuns.push(await loadOnce({ ...gateway, durationSeconds: seconds })),
-    ];
-    if (round % 2 === 1) pair.reverse();
-    for (const run of pair) await run();
-  }
-  return { bare: combined(bareRuns), gateway: combined(gatewayRuns) };
+  const [bareFigures, gatewayFigures] = await interleavedLoads([bare, gateway], rounds);
+  return { bare: bareFigures!, gateway: gatewayFigures! };
 }
 
 export async function measureThroughput(

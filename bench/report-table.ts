@@ -135,7 +135,7 @@ export function renderTable(results: BenchResults): string {
       `${figures.requestsPerSecond.toFixed(0)} (p99 ${figures.p99Ms} ms${figures.errors ? `, ${figures.errors} errors` : ''})`;
     parts.push(
       table(
-        `The store at ${scale.sizes.map(count).join(', ')} bills (req/s, autocannon, ${scale.connections} connections, ${scale.durationSeconds} s each)`,
+        `The store at ${scale.sizes.map(count).join(', ')} bills (req/s, autocannon, ${scale.connections} connections, ${scale.durationSeconds} s each${scale.rounds ? `, the sizes interleaved in ${scale.rounds} rounds` : ''})`,
         [
           'engine',
           'bills',
