@@ -74,7 +74,7 @@ export function registerBillStatusRoutes(fastify: FastifyInstance, ctx: GatewayC
       if (paraError !== undefined) throw paraError;
       const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
       reply.header('cache-control', 'no-store');
-      return { ...okAnswer(), pay: publicBillStatus(bill) };
+      return okAnswer({ pay: publicBillStatus(bill) });
     }
     // JSONP (BeeCloud's v4 script polls `?para={"app_id":…,"callback":"queryFun"}`): errors come back through
     // the callback too, so the page's poll sees them.
@@ -82,7 +82,7 @@ export function registerBillStatusRoutes(fastify: FastifyInstance, ctx: GatewayC
     try {
       if (paraError !== undefined) throw paraError;
       const bill = await findPublicBill(ctx, request.params.id, appIdOf(para));
-      answer = { ...okAnswer(), pay: publicBillStatus(bill) };
+      answer = okAnswer({ pay: publicBillStatus(bill) });
     } catch (error) {
       const known = toBeeCloudError(error as Error, 'button');
       if (!known) throw error;

@@ -43,8 +43,7 @@ export function registerButtonCouponRoutes(app: FastifyInstance, ctx: GatewayCon
         order.amount,
         order.outTradeNo,
       );
-      const answer: ButtonCouponsAnswer = {
-        ...okAnswer(),
+      const answer: ButtonCouponsAnswer = okAnswer({
         resultCode: 0,
         result_code: 0,
         coupons: listed.map(({ coupon, discount, refusal }) => ({
@@ -58,7 +57,7 @@ export function registerButtonCouponRoutes(app: FastifyInstance, ctx: GatewayCon
           usable: refusal === undefined,
           reason: refusal ?? '',
         })),
-      };
+      });
       return answer;
     },
   );

@@ -68,38 +68,36 @@ export async function createButtonBill(
 }
 
 function buttonAnswer(ctx: GatewayContext, bill: Bill, start: PaymentStart): ButtonBillAnswer {
-  const base = { ...okAnswer(), resultCode: 0, result_code: 0, id: bill.id } as const;
+  // Object.assign rather than `{ ...base, action, … }` (okAnswer says why).
+  const base = okAnswer({ resultCode: 0 as const, result_code: 0 as const, id: bill.id });
   switch (start.action) {
     case 'redirect':
-      return {
-        ...base,
-        action: 'redirect',
+      return Object.assign(base, {
+        action: 'redirect' as const,
         url: start.url,
         method: start.method,
         param: start.param,
         ...(channelInfo(bill.subChannel).family === 'ALI'
           ? { guide_url: `${ctx.publicUrl()}/1/pay/jsbutton/guide/${bill.id}` }
           : {}),
-      };
+      });
     case 'qr':
-      return {
-        ...base,
-        action: 'qr',
+      return Object.assign(base, {
+        action: 'qr' as const,
         code_url: start.codeUrl,
         url: start.codeUrl,
         total_fee: bill.totalFee,
         expires_at: bill.expiresAt,
-      };
+      });
     case 'jsapi':
-      return {
-        ...base,
-        action: 'jsapi',
+      return Object.assign(base, {
+        action: 'jsapi' as const,
         app_id: start.params.appId,
         timestamp: start.params.timeStamp,
         nonce_str: start.params.nonceStr,
         package: start.params.package,
         sign_type: start.params.signType,
         pay_sign: start.params.paySign,
-      };
+      });
   }
 }

@@ -139,7 +139,13 @@ export class Payments {
     const bill = await this.deps.store.transaction(async (tx) => {
       const key = { appId: request.app.appId, mode: request.mode, billNo: request.billNo };
       const created = await tx.bills.insertOrder(
-        { ...key, title: request.title, totalFee: request.totalFee },
+        {
+          appId: key.appId,
+          mode: key.mode,
+          billNo: key.billNo,
+          title: request.title,
+          totalFee: request.totalFee,
+        },
         now,
       );
       if (created === 'exists') {

@@ -78,12 +78,11 @@ function registerBillQueries(fastify: FastifyInstance, rest: RestContext, paths:
       );
       // A full page may have a next one: its cursor names this page's last bill (keyset paging, any depth).
       const last = found.length === limit ? found[found.length - 1]!.bill : undefined;
-      return {
-        ...okAnswer(),
+      return okAnswer({
         count: bills.length,
         bills,
         ...(last ? { next_cursor: encodeListCursor({ createTime: last.createTime, id: last.id }) } : {}),
-      };
+      });
     },
   );
 
@@ -102,7 +101,7 @@ function registerBillQueries(fastify: FastifyInstance, rest: RestContext, paths:
         { appId: app.appId, mode: paths.mode(app.mode) },
         billQueryFrom(request.query),
       );
-      return { ...okAnswer(), count };
+      return okAnswer({ count });
     },
   );
 
@@ -123,7 +122,7 @@ function registerBillQueries(fastify: FastifyInstance, rest: RestContext, paths:
         throw new BeeCloudError('NO_SUCH_BILL', 'id', `no bill ${request.params.id.slice(0, 64)}`);
       }
       const [pay] = await billRecords(rest, [bill], true);
-      return { ...okAnswer(), pay };
+      return okAnswer({ pay });
     },
   );
 }

@@ -41,19 +41,19 @@ export function registerInternationalRoutes(fastify: FastifyInstance, rest: Rest
           kind: 'card',
           card: pay.card,
         });
-        return { ...okAnswer(), id: bill.id, credit_card_id: cardId };
+        return okAnswer({ id: bill.id, credit_card_id: cardId });
       }
       if (pay.cardId !== undefined) {
         const { bill } = await core.counterPayments.chargeCard(payment, {
           kind: 'saved',
           cardId: pay.cardId,
         });
-        return { ...okAnswer(), id: bill.id };
+        return okAnswer({ id: bill.id });
       }
       const { bill, start } = await core.payments.startPayment(payment);
       if (start.action !== 'redirect')
         throw new Error(`${pay.channel} answered ${start.action}, not a redirect`);
-      return { ...okAnswer(), id: bill.id, url: start.url };
+      return okAnswer({ id: bill.id, url: start.url });
     },
   );
 }

@@ -74,11 +74,11 @@ export function registerOfflineRoutes(fastify: FastifyInstance, rest: RestContex
       const payment = paymentRequestOf(app, pay, request.ip);
       if (pay.authCode !== undefined) {
         const { bill, paid } = await core.counterPayments.chargePaymentCode(payment, pay.authCode);
-        return { ...okAnswer(), id: bill.id, pay_result: paid };
+        return okAnswer({ id: bill.id, pay_result: paid });
       }
       const { bill, start } = await core.payments.startPayment(payment);
       if (start.action !== 'qr') throw new Error(`${pay.channel} answered ${start.action}, not a QR code`);
-      return { ...okAnswer(), id: bill.id, code_url: start.codeUrl };
+      return okAnswer({ id: bill.id, code_url: start.codeUrl });
     },
   );
 
@@ -98,7 +98,7 @@ export function registerOfflineRoutes(fastify: FastifyInstance, rest: RestContex
       const attempts = await core.counterPayments.refreshOrder(app, app.mode, billNo, channel);
       if (attempts.length === 0) throw new BeeCloudError('NO_SUCH_BILL', 'bill_no', `no bill ${billNo}`);
       const paid = attempts.find((bill) => bill.status === 'paid');
-      return { ...okAnswer(), pay_result: paid !== undefined, id: (paid ?? attempts[0])?.id };
+      return okAnswer({ pay_result: paid !== undefined, id: (paid ?? attempts[0])?.id });
     },
   );
 
@@ -117,8 +117,8 @@ export function registerOfflineRoutes(fastify: FastifyInstance, rest: RestContex
       const { app } = await authenticated(rest, request, 'payment');
       const { billNo, channel } = revertFrom(request.params.bill_no, request.body);
       const outcome = await core.counterPayments.revertOrder(app, app.mode, billNo, channel);
-      if (outcome.reverted) return { ...okAnswer(), revert_status: true };
-      return { ...okAnswer(), revert_status: false, err_detail: outcome.reason };
+      if (outcome.reverted) return okAnswer({ revert_status: true });
+      return okAnswer({ revert_status: false, err_detail: outcome.reason });
     },
   );
 
@@ -142,7 +142,7 @@ export function registerOfflineRoutes(fastify: FastifyInstance, rest: RestContex
         ...order
       } = offlineRefundFrom(request.body);
       const refund = await core.refunds.createRefund(app, { ...order, needApproval: false });
-      return { ...okAnswer(), id: refund.id, refund_result: refund.status === 'succeeded' };
+      return okAnswer({ id: refund.id, refund_result: refund.status === 'succeeded' });
     },
   );
 }

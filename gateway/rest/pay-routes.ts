@@ -42,7 +42,7 @@ async function pay(
     const url = sandboxUrl(payRequest.channel, bill.id, start);
     if (url !== undefined) fields.url = url;
   }
-  return { ...okAnswer(), id: bill.id, ...fields };
+  return okAnswer({ id: bill.id, ...fields });
 }
 
 export function registerPayRoutes(fastify: FastifyInstance, rest: RestContext): void {

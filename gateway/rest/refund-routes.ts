@@ -70,7 +70,7 @@ export function registerRefundRoutes(fastify: FastifyInstance, rest: RestContext
     async (request) => {
       const { app } = await authenticated(rest, request, 'master', { oneUse: true });
       const refund = await refunds.createRefund(app, refundRequestFrom(request.body));
-      return { ...okAnswer(), id: refund.id };
+      return okAnswer({ id: refund.id });
     },
   );
 
@@ -88,7 +88,7 @@ export function registerRefundRoutes(fastify: FastifyInstance, rest: RestContext
     const result_map = Object.fromEntries(
       Object.entries(outcomes).map(([id, outcome]) => [id, approvalAnswer(outcome)]),
     );
-    return { ...okAnswer(), result_map };
+    return okAnswer({ result_map });
   });
 
   const listRoute = schemaRoute({
@@ -104,11 +104,10 @@ export function registerRefundRoutes(fastify: FastifyInstance, rest: RestContext
     const paging = pagingFrom(request.query);
     const found = await refunds.list({ appId: app.appId, mode: app.mode }, filter, paging);
     const needDetail = request.query.need_detail ?? false;
-    return {
-      ...okAnswer(),
+    return okAnswer({
       count: found.length,
       refunds: found.map((refund) => refundRecord(refund, needDetail)),
-    };
+    });
   });
 
   const countRoute = schemaRoute({
@@ -121,7 +120,7 @@ export function registerRefundRoutes(fastify: FastifyInstance, rest: RestContext
   server.get('/2/rest/refunds/count', countRoute, async (request) => {
     const { app } = await authenticated(rest, request, 'payment');
     const count = await refunds.count({ appId: app.appId, mode: app.mode }, refundQueryFrom(request.query));
-    return { ...okAnswer(), count };
+    return okAnswer({ count });
   });
 
   const statusRoute = schemaRoute({
@@ -138,7 +137,7 @@ export function registerRefundRoutes(fastify: FastifyInstance, rest: RestContext
     if (refund === undefined || !channelFilterMatches(channel, refund.channel, refund.subChannel)) {
       throw new BeeCloudError('NO_SUCH_REFUND', 'refund_no', `no refund ${refundNo} on this channel`);
     }
-    return { ...okAnswer(), refund_status: refundRecord(refund, false).refund_status };
+    return okAnswer({ refund_status: refundRecord(refund, false).refund_status });
   });
 
   const byIdRoute = schemaRoute({
@@ -154,6 +153,6 @@ export function registerRefundRoutes(fastify: FastifyInstance, rest: RestContext
     const refund = await refunds.find({ appId: app.appId, mode: app.mode }, request.params.id);
     if (refund === undefined)
       throw new BeeCloudError('NO_SUCH_REFUND', 'id', `no refund ${request.params.id.slice(0, 64)}`);
-    return { ...okAnswer(), refund: refundRecord(refund, true) };
+    return okAnswer({ refund: refundRecord(refund, true) });
   });
 }

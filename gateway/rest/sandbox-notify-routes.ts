@@ -115,6 +115,6 @@ export function registerSandboxNotifyRoutes(fastify: FastifyInstance, rest: Rest
       );
     }
     const [pay] = await billRecords(rest, [result.bill], false);
-    return { ...okAnswer(), id: result.bill.id, outcome: result.outcome, pay };
+    return okAnswer({ id: result.bill.id, outcome: result.outcome, pay });
   });
 }

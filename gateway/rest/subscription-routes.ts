@@ -86,7 +86,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const plan = await subscriptions.createPlan(app, planInputFrom(request.body));
-      return { ...okAnswer(), plan: planRecord(plan) };
+      return okAnswer({ plan: planRecord(plan) });
     },
   );
 
@@ -102,9 +102,9 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const { filter, paging, countOnly } = planQueryFrom(request.query);
-      if (countOnly) return { ...okAnswer(), total_count: await subscriptions.countPlans(app, filter) };
+      if (countOnly) return okAnswer({ total_count: await subscriptions.countPlans(app, filter) });
       const plans = await subscriptions.listPlans(app, filter, paging);
-      return { ...okAnswer(), count: plans.length, plans: plans.map(planRecord) };
+      return okAnswer({ count: plans.length, plans: plans.map(planRecord) });
     },
   );
 
@@ -120,7 +120,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     }),
     async (request) => {
       const { app } = await signed(request);
-      return { ...okAnswer(), plan: planRecord(await subscriptions.plan(app, idParam(request, 'plan_id'))) };
+      return okAnswer({ plan: planRecord(await subscriptions.plan(app, idParam(request, 'plan_id'))) });
     },
   );
 
@@ -137,7 +137,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     server[method]('/2/plan/:id', updatePlanRoute, async (request) => {
       const { app } = await signed(request);
       const update = planUpdateFrom(request.body);
-      return { ...okAnswer(), id: await subscriptions.updatePlan(app, idParam(request, 'plan_id'), update) };
+      return okAnswer({ id: await subscriptions.updatePlan(app, idParam(request, 'plan_id'), update) });
     });
   }
 
@@ -153,7 +153,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     }),
     async (request) => {
       const { app } = await signed(request);
-      return { ...okAnswer(), id: await subscriptions.deletePlan(app, idParam(request, 'plan_id')) };
+      return okAnswer({ id: await subscriptions.deletePlan(app, idParam(request, 'plan_id')) });
     },
   );
 
@@ -168,7 +168,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     }),
     async (request) => {
       await signed(request);
-      return { ...okAnswer(), banks: [...SUBSCRIPTION_BANKS], common_banks: [...COMMON_BANKS] };
+      return okAnswer({ banks: [...SUBSCRIPTION_BANKS], common_banks: [...COMMON_BANKS] });
     },
   );
 
@@ -186,7 +186,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const { smsId } = await subscriptions.sendPasscode(app, request.body.phone);
-      return { ...okAnswer(), sms_id: smsId };
+      return okAnswer({ sms_id: smsId });
     },
   );
 
@@ -203,7 +203,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const subscription = await subscriptions.subscribe(app, subscribeInputFrom(request.body));
-      return { ...okAnswer(), subscription: subscriptionRecord(subscription) };
+      return okAnswer({ subscription: subscriptionRecord(subscription) });
     },
   );
 
@@ -219,10 +219,9 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const { filter, paging, countOnly } = subscriptionQueryFrom(request.query);
-      if (countOnly)
-        return { ...okAnswer(), total_count: await subscriptions.countSubscriptions(app, filter) };
+      if (countOnly) return okAnswer({ total_count: await subscriptions.countSubscriptions(app, filter) });
       const found = await subscriptions.listSubscriptions(app, filter, paging);
-      return { ...okAnswer(), count: found.length, subscriptions: found.map(subscriptionRecord) };
+      return okAnswer({ count: found.length, subscriptions: found.map(subscriptionRecord) });
     },
   );
 
@@ -239,7 +238,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const subscription = await subscriptions.subscription(app, idParam(request, 'id'));
-      return { ...okAnswer(), subscription: subscriptionRecord(subscription) };
+      return okAnswer({ subscription: subscriptionRecord(subscription) });
     },
   );
 
@@ -256,8 +255,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const charges = await subscriptions.charges(app, idParam(request, 'id'));
-      return {
-        ...okAnswer(),
+      return okAnswer({
         charges: charges.map((charge): SubscriptionChargeRecord => ({
           id: charge.id,
           period: charge.period,
@@ -270,7 +268,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
           created_at: charge.createdAt,
           ...(charge.finishedAt !== null ? { finished_at: charge.finishedAt } : {}),
         })),
-      };
+      });
     },
   );
 
@@ -288,7 +286,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
       const { app } = await signed(request);
       const update = subscriptionUpdateFrom(request.body);
       const id = await subscriptions.updateSubscription(app, idParam(request, 'id'), update);
-      return { ...okAnswer(), id };
+      return okAnswer({ id });
     });
   }
 
@@ -305,7 +303,7 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const atPeriodEnd = flagValue(request.query.at_period_end);
-      return { ...okAnswer(), id: await subscriptions.cancel(app, idParam(request, 'id'), atPeriodEnd) };
+      return okAnswer({ id: await subscriptions.cancel(app, idParam(request, 'id'), atPeriodEnd) });
     },
   );
 
@@ -322,12 +320,11 @@ export function registerSubscriptionRoutes(fastify: FastifyInstance, rest: RestC
     async (request) => {
       const { app } = await signed(request);
       const outcome = verifyCardFactors(app, cardFactorsFrom(request.body));
-      return {
-        ...okAnswer(),
+      return okAnswer({
         card_id: outcome.cardId,
         auth_result: outcome.authResult,
         auth_msg: outcome.authMsg,
-      };
+      });
     },
   );
 }

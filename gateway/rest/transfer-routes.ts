@@ -64,12 +64,11 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
       // WeChat answers a transfer it refused at once: BeeCloud passed that on as a channel error.
       throw new BeeCloudError('CHANNEL_ERROR', 'channel_user_id', transfer.message ?? 'the transfer failed');
     }
-    return {
-      ...okAnswer(),
+    return okAnswer({
       id: transfer.id,
       transfer_status: transfer.status,
       ...(confirmUrl !== null ? { url: confirmUrl } : {}),
-    };
+    });
   });
 
   const cardRoute = schemaRoute({
@@ -83,7 +82,7 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
   server.post('/2/rest/bc_transfer', cardRoute, async (request) => {
     const { app } = await authenticated(rest, request, 'master', { oneUse: true });
     const transfer = await transfers.cardTransfer(app, cardTransferRequestFrom(request.body));
-    return { ...okAnswer(), id: transfer.id, transfer_status: transfer.status };
+    return okAnswer({ id: transfer.id, transfer_status: transfer.status });
   });
 
   // A batch of 1000 items is well over the 64 KiB of the other endpoints.
@@ -98,11 +97,10 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
   server.post('/2/rest/transfers', batchRoute, async (request) => {
     const { app } = await authenticated(rest, request, 'master', { oneUse: true });
     const outcome = await transfers.batchTransfer(app, batchTransferRequestFrom(request.body));
-    return {
-      ...okAnswer(),
+    return okAnswer({
       ids: outcome.transfers.map((transfer) => transfer.id),
       ...(outcome.confirmUrl !== null ? { url: outcome.confirmUrl } : {}),
-    };
+    });
   });
 
   const listRoute = schemaRoute({
@@ -121,11 +119,10 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
       pagingFrom(request.query),
     );
     const needDetail = request.query.need_detail ?? false;
-    return {
-      ...okAnswer(),
+    return okAnswer({
       count: found.length,
       bills: found.map((transfer) => transferRecord(transfer, needDetail)),
-    };
+    });
   });
 
   const countRoute = schemaRoute({
@@ -141,7 +138,7 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
       { appId: app.appId, mode: app.mode },
       transferFilterFrom(request.query),
     );
-    return { ...okAnswer(), count };
+    return okAnswer({ count });
   });
 
   const banksRoute = schemaRoute({
@@ -154,6 +151,6 @@ export function registerTransferRoutes(fastify: FastifyInstance, rest: RestConte
   server.get('/2/rest/bc_transfer/banks', banksRoute, async (request) => {
     const banks = banksFor(bankListTypeFrom(request.query));
     // The Python SDK reads size + bank_list, the Java SDK banks.
-    return { ...okAnswer(), size: banks.length, bank_list: banks, banks };
+    return okAnswer({ size: banks.length, bank_list: banks, banks });
   });
 }

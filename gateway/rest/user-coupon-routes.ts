@@ -78,7 +78,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
     async (request) => {
       const { app } = await authenticated(rest, request, 'payment');
       const { created } = await users.register(scopeOf(app), request.body.buyer_id.trim());
-      return { ...okAnswer(), created_count: created };
+      return okAnswer({ created_count: created });
     },
   );
 
@@ -97,7 +97,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
       const buyerIds = request.body.buyer_ids.map((buyerId) => buyerId.trim());
       if (buyerIds.length === 0) throw new BeeCloudError('MISS_PARAM', 'buyer_ids', 'must not be empty');
       const { created } = await users.registerBatch(scopeOf(app), request.body.email.trim(), buyerIds);
-      return { ...okAnswer(), created_count: created };
+      return okAnswer({ created_count: created });
     },
   );
 
@@ -119,7 +119,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
         { merchant: query.email, ...timeRangeFrom(query) },
         { skip: query.skip ?? 0, limit: query.limit ?? 1000 },
       );
-      return { ...okAnswer(), users: found.map(userRecord) };
+      return okAnswer({ users: found.map(userRecord) });
     },
   );
 
@@ -137,7 +137,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
     async (request) => {
       const { app } = await authenticated(rest, request, 'payment');
       const failed = await users.attachHistoryBills(scopeOf(app), billInfoFrom(request.body));
-      return { ...okAnswer(), failed_bills: failed };
+      return okAnswer({ failed_bills: failed });
     },
   );
 
@@ -154,7 +154,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
     async (request) => {
       const { app } = await authenticated(rest, request, 'master');
       const template = await coupons.createTemplate(scopeOf(app), templateInputFrom(request.body));
-      return { ...okAnswer(), id: template.id, coupon_template: templateRecord(template) };
+      return okAnswer({ id: template.id, coupon_template: templateRecord(template) });
     },
   );
 
@@ -176,7 +176,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
         request.params.id,
         request.body.status as TemplateStatus,
       );
-      return { ...okAnswer(), id: template.id, coupon_template: templateRecord(template) };
+      return okAnswer({ id: template.id, coupon_template: templateRecord(template) });
     },
   );
 
@@ -200,7 +200,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
           `no coupon template ${request.params.id.slice(0, 64)}`,
         );
       }
-      return { ...okAnswer(), coupon_template: templateRecord(template) };
+      return okAnswer({ coupon_template: templateRecord(template) });
     },
   );
 
@@ -216,10 +216,9 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
     async (request) => {
       const { app } = await authenticated(rest, request, 'payment');
       const { filter, paging, countOnly } = templateQueryFrom(request.query);
-      if (countOnly)
-        return { ...okAnswer(), total_count: await coupons.countTemplates(scopeOf(app), filter) };
+      if (countOnly) return okAnswer({ total_count: await coupons.countTemplates(scopeOf(app), filter) });
       const found = await coupons.listTemplates(scopeOf(app), filter, paging);
-      return { ...okAnswer(), coupon_templates: found.map(templateRecord) };
+      return okAnswer({ coupon_templates: found.map(templateRecord) });
     },
   );
 
@@ -238,7 +237,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
       const { app } = await authenticated(rest, request, 'payment');
       const { template_id: templateId, user_id: userId } = request.body;
       const coupon = await coupons.issue(scopeOf(app), templateId, userId.trim());
-      return { ...okAnswer(), id: coupon.id, coupon: couponRecord(coupon, now()) };
+      return okAnswer({ id: coupon.id, coupon: couponRecord(coupon, now()) });
     },
   );
 
@@ -258,7 +257,7 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
       if (coupon === undefined) {
         throw new BeeCloudError('PARAM_INVALID', 'id', `no coupon ${request.params.id.slice(0, 64)}`);
       }
-      return { ...okAnswer(), coupon: couponRecord(coupon, now()) };
+      return okAnswer({ coupon: couponRecord(coupon, now()) });
     },
   );
 
@@ -274,9 +273,9 @@ export function registerUserCouponRoutes(server: FastifyInstance, rest: RestCont
     async (request) => {
       const { app } = await authenticated(rest, request, 'payment');
       const { filter, paging, countOnly } = couponQueryFrom(request.query, now());
-      if (countOnly) return { ...okAnswer(), total_count: await coupons.count(scopeOf(app), filter) };
+      if (countOnly) return okAnswer({ total_count: await coupons.count(scopeOf(app), filter) });
       const found = await coupons.list(scopeOf(app), filter, paging);
-      return { ...okAnswer(), coupons: found.map((coupon) => couponRecord(coupon, now())) };
+      return okAnswer({ coupons: found.map((coupon) => couponRecord(coupon, now())) });
     },
   );
 }

@@ -32,7 +32,7 @@ export function registerWebhookDeliveryRoutes(fastify: FastifyInstance, rest: Re
     const { app } = await authenticated(rest, request, 'payment');
     const filter = { ...deliveryFilterFrom(request.query), appId: app.appId };
     const webhooks = await listDeliveries(db, filter, pagingFrom(request.query));
-    return { ...okAnswer(), count: webhooks.length, webhooks };
+    return okAnswer({ count: webhooks.length, webhooks });
   });
 
   const resendRoute = schemaRoute({
@@ -57,6 +57,6 @@ export function registerWebhookDeliveryRoutes(fastify: FastifyInstance, rest: Re
     }
     rest.gateway.webhooks.wake();
     const webhooks = await listDeliveries(db, filter, { skip: 0, limit: 50 });
-    return { ...okAnswer(), count: webhooks.length, webhooks };
+    return okAnswer({ count: webhooks.length, webhooks });
   });
 }

@@ -122,15 +122,15 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: GatewayContext)
     if (requested !== 'ok' && requested !== 'fail' && requested !== 'cancel') {
       throw new BeeCloudError('PARAM_INVALID', 'result', 'must be "ok", "fail" or "cancel"');
     }
-    if (requested === 'cancel') return { ...okAnswer(), err_msg: 'get_brand_wcpay_request:cancel' };
+    if (requested === 'cancel') return okAnswer({ err_msg: 'get_brand_wcpay_request:cancel' });
     if (requested === 'fail') {
       await sandboxFail(ctx, bill, 'payer failed the JSAPI payment');
-      return { ...okAnswer(), err_msg: 'get_brand_wcpay_request:fail' };
+      return okAnswer({ err_msg: 'get_brand_wcpay_request:fail' });
     }
     const result = await sandboxPay(ctx, bill);
     const paid =
       result.outcome === 'paid' || result.outcome === 'already_paid' || result.outcome === 'notify_dropped';
-    return { ...okAnswer(), err_msg: paid ? 'get_brand_wcpay_request:ok' : 'get_brand_wcpay_request:fail' };
+    return okAnswer({ err_msg: paid ? 'get_brand_wcpay_request:ok' : 'get_brand_wcpay_request:fail' });
   });
 
   app.get<{ Querystring: Record<string, unknown> }>('/sandbox/wx/oauth', async (request, reply) => {

@@ -127,7 +127,8 @@ export class OutboxStore {
         rows.map((row) => row.id),
       )
       .execute();
-    return rows.map((row) => ({ ...row, lease_until: leaseUntil, leased_by: lease.owner }));
+    // Object.assign, not `{ ...row, lease_until, … }` (V8's slow path on Node 20: see okAnswer).
+    return rows.map((row) => Object.assign(row, { lease_until: leaseUntil, leased_by: lease.owner }));
   }
 
   /**

@@ -23,8 +23,9 @@ export interface WebhookFacts {
 
 export function buildWebhookBody(facts: WebhookFacts, timestampMs: number): WebhookBody {
   const { app } = facts;
-  return {
-    ...facts.extraFields,
+  // The extra fields first, the standard ones over them; Object.assign rather than `{ ...extra, sign, … }` (V8's
+  // slow path on Node 20: see okAnswer).
+  return Object.assign({}, facts.extraFields, {
     sign: webhookLegacySign(app.appId, paySecretFor(app, facts.mode), timestampMs),
     signature: webhookSignature(
       app.appId,
@@ -44,5 +45,5 @@ export function buildWebhookBody(facts: WebhookFacts, timestampMs: number): Webh
     message_detail: facts.messageDetail,
     optional: facts.optional ?? {},
     channel_transaction_id: facts.channelTransactionId,
-  };
+  });
 }
