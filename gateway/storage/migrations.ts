@@ -14,6 +14,7 @@ import { m120_transfers } from './migrations/120-transfers.ts';
 import { m140_international } from './migrations/140-international.ts';
 import { m150_paid_bills_index } from './migrations/150-paid-bills-index.ts';
 import { m160_partial_sweep_indexes } from './migrations/160-partial-sweep-indexes.ts';
+import { m170_outbox_pass_indexes } from './migrations/170-outbox-pass-indexes.ts';
 import { m110_console } from './migrations/110-console.ts';
 import { m130_users_coupons } from './migrations/130-users-coupons.ts';
 import { m135_subscriptions } from './migrations/135-subscriptions.ts';
@@ -135,4 +136,5 @@ export const gatewayMigrations: Record<string, Migration> = {
   '140_international': m140_international,
   '150_paid_bills_index': m150_paid_bills_index,
   '160_partial_sweep_indexes': m160_partial_sweep_indexes,
+  '170_outbox_pass_indexes': m170_outbox_pass_indexes,
 };

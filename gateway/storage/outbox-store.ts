@@ -59,6 +59,67 @@ const deliveryStatements = {
     "update webhook_outbox set attempt_count = ?, next_attempt_at = ?, lease_until = null, leased_by = null where id = ? and status = 'pending'",
 } as const;
 
+/**
+ * `due` with at most `perTarget` rows per app and receiver URL, read through `webhook_outbox_pending_by_target`
+ * (`status = 'pending'` written as a literal: SQLite uses a partial index only then). `receivers` is a loose scan of
+ * that index: the first pending row, then, again and again, the first pending row of the next URL of the same app or
+ * else of the next app — one index seek per receiver (a row-value `(app_id, target_url) >` comparison seeked on
+ * app_id alone and walked the receiver's whole backlog). Each receiver's due rows come from the same index, in due
+ * order, `limit perTarget`. SQLite is told the index (`indexed by`: left to itself it took `webhook_outbox_due`,
+ * whose `status` prefix covers the whole backlog, and sorted).
+ */
+function duePerTargetStatements(engine: SqlEngine) {
+  // The outbox read through the partial index, as `alias`.
+  const pending = (alias: string) =>
+    `webhook_outbox as ${alias}${engine === 'sqlite' ? ' indexed by webhook_outbox_pending_by_target' : ''}`;
+  const receivers = `with recursive receivers(id) as (
+  select (select f.id from ${pending('f')} where f.status = 'pending' order by f.app_id, f.target_url limit 1)
+  union all
+  select coalesce(
+    (select n.id from ${pending('n')}
+      where n.status = 'pending' and n.app_id = c.app_id and n.target_url > c.target_url
+      order by n.target_url limit 1),
+    (select n.id from ${pending('n')}
+      where n.status = 'pending' and n.app_id > c.app_id
+      order by n.app_id, n.target_url limit 1))
+  from receivers join webhook_outbox as c on c.id = receivers.id
+)`;
+  const dueOfReceiver = (receiver: { app: string; url: string }) => `select d.* from ${pending('d')}
+  where d.status = 'pending' and d.app_id = ${receiver.app} and d.target_url = ${receiver.url}
+    and d.next_attempt_at <= ? and (d.lease_until is null or d.lease_until <= ?)
+  order by d.next_attempt_at, d.id limit ?`;
+  let place = 0;
+  const numbered = (text: string) => text.replace(/\?/g, () => `$${(place += 1)}`);
+  return {
+    /** SQLite: the receivers, then each one's due rows (SQLite has no LATERAL join; a statement costs no trip). */
+    receivers: `${receivers}
+select r.app_id, r.target_url from receivers join webhook_outbox as r on r.id = receivers.id`,
+    dueOfReceiver: dueOfReceiver({ app: '?', url: '?' }),
+    /** PostgreSQL: one statement, each receiver's rows by a LATERAL join. */
+    duePerReceiver: numbered(`${receivers}
+select o.* from receivers
+  join webhook_outbox as r on r.id = receivers.id
+  cross join lateral (${dueOfReceiver({ app: 'r.app_id', url: 'r.target_url' })}) as o
+order by o.next_attempt_at, o.id limit ?`),
+  };
+}
+const duePerTarget = {
+  sqlite: duePerTargetStatements('sqlite'),
+  postgres: duePerTargetStatements('postgres'),
+};
+
+/**
+ * The end of the earliest lease still running after `?`, from `webhook_outbox_leases` (migration 170: pending rows
+ * with a lease only; its conditions written as literals, and SQLite told the index — left to itself it took
+ * `webhook_outbox_due`, whose `status` prefix covers the whole backlog).
+ */
+const leaseEndAfter: Record<SqlEngine, string> = {
+  sqlite:
+    "select min(lease_until) as at from webhook_outbox indexed by webhook_outbox_leases where status = 'pending' and lease_until is not null and lease_until > ?",
+  postgres:
+    "select min(lease_until) as at from webhook_outbox where status = 'pending' and lease_until is not null and lease_until > $1",
+};
+
 type DeliveryStatementName =
   keyof typeof deliveryStatements | 'deliveredLeased' | 'failedLeased' | 'retryLeased';
 
@@ -154,33 +215,37 @@ export class OutboxStore {
   /**
    * Pending deliveries due at `now` and leased by nobody (or by a lease that ran out), earliest first. With
    * `perTarget`, at most that many of each app's receiver URL: one receiver's backlog (it hangs, the merchant's
-   * server is down) never fills the batch and hides the other apps' deliveries from the dispatcher.
+   * server is down) never fills the batch and hides the other apps' deliveries from the dispatcher. That read walks
+   * `webhook_outbox_pending_by_target` (migration 170) from one receiver to the next and takes the first due rows of
+   * each: its cost follows the receivers and the rows taken, not the backlog.
    */
   async due(now: number, limit: number, perTarget?: number): Promise<OutboxRow[]> {
-    const due = this.db
-      .selectFrom('webhook_outbox')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]));
-    if (perTarget === undefined) return due.orderBy('next_attempt_at').limit(limit).execute();
-    const ranked = await this.db
-      .selectFrom(
-        due
-          .select(
-            sql<number>`row_number() over (partition by app_id, target_url order by next_attempt_at, id)`.as(
-              'place_in_queue',
-            ),
-          )
-          .as('due'),
-      )
-      .selectAll()
-      .where('place_in_queue', '<=', perTarget)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return ranked.map(({ place_in_queue: _place, ...row }) => row);
+    if (perTarget === undefined) {
+      return this.db
+        .selectFrom('webhook_outbox')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+        .orderBy('next_attempt_at')
+        .limit(limit)
+        .execute();
+    }
+    const statements = duePerTarget[this.engine];
+    const query = <R>(text: string, parameters: unknown[]) =>
+      this.db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+    if (this.engine === 'postgres') {
+      return (await query<OutboxRow>(statements.duePerReceiver, [now, now, perTarget, limit])).rows;
+    }
+    const receivers = await query<{ app_id: string; target_url: string }>(statements.receivers, []);
+    const due: OutboxRow[] = [];
+    for (const receiver of receivers.rows) {
+      const parameters = [receiver.app_id, receiver.target_url, now, now, perTarget];
+      due.push(...(await query<OutboxRow>(statements.dueOfReceiver, parameters)).rows);
+    }
+    return due
+      .sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || (a.id < b.id ? -1 : 1))
+      .slice(0, limit);
   }
 
   /** When the earliest pending delivery is due (or its lease runs out); undefined when none is pending. */
@@ -208,12 +273,11 @@ export class OutboxStore {
       .where('status', '=', 'pending')
       .where('next_attempt_at', '>', after)
       .executeTakeFirst();
-    const leaseEnd = await this.db
-      .selectFrom('webhook_outbox')
-      .select((eb) => eb.fn.min('lease_until').as('at'))
-      .where('status', '=', 'pending')
-      .where('lease_until', '>', after)
-      .executeTakeFirst();
+    const {
+      rows: [leaseEnd],
+    } = await this.db.executeQuery<{ at: number | string | null }>(
+      CompiledQuery.raw(leaseEndAfter[this.engine], [after]),
+    );
     const times = [due?.at, leaseEnd?.at]
       .filter((at) => at !== null && at !== undefined)
       .map((at) => Number(at));

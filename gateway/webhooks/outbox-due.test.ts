@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxRow } from '../storage/outbox-store.ts';
 import type { GatewayStore } from '../storage/store.ts';
 import { openTestStore } from '../testing/test-database.ts';
@@ -159,5 +160,101 @@ describe('the outbox as the dispatcher reads it', () => {
       attempt_count: 2,
       leased_by: null,
     });
+  });
+});
+
+describe('the due rows of many receivers', () => {
+  it('are the first perTarget due rows of each receiver, earliest first (ties by id), up to the batch limit', async () => {
+    const appIds = ['appA', 'appB', 'appC'];
+    const store = await storeWithApps(appIds);
+    const urls = ['https://a.example/hook', 'https://b.example/hook'];
+    // A fixed pseudo-random mix: due and not yet due, equal due times, one receiver with a backlog.
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const rows: Array<{ id: string; app: string; url: string; at: number }> = [];
+    for (let i = 0; i < 60; i += 1) {
+      const app = i < 20 ? 'appA' : appIds[next(3)]!;
+      const url = i < 20 ? urls[0]! : urls[next(2)]!;
+      const at = NOW - 100 + 10 * next(15); // some after NOW: not due
+      rows.push({ id: await enqueue(store, app, url, at), app, url, at });
+    }
+    const leased = rows.find((row) => row.at <= NOW)!;
+    await store.outbox.claimRow(leased.id, NOW, { owner: 'dispatcher-1', leaseMs: 30_000 });
+
+    const expected = (limit: number, perTarget: number) => {
+      const due = rows
+        .filter((row) => row.at <= NOW && row.id !== leased.id)
+        .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+      const taken = new Map<string, number>();
+      return due
+        .filter((row) => {
+          const key = `${row.app} ${row.url}`;
+          taken.set(key, (taken.get(key) ?? 0) + 1);
+          return taken.get(key)! <= perTarget;
+        })
+        .slice(0, limit)
+        .map((row) => row.id);
+    };
+    for (const [limit, perTarget] of [
+      [100, 3],
+      [100, 1],
+      [7, 2],
+      [100, 100],
+    ] as const) {
+      expect(ids(await store.outbox.due(NOW, limit, perTarget))).toEqual(expected(limit, perTarget));
+    }
+  });
+
+  it('are read on SQLite through the pass indexes, one seek per receiver, never a scan of the backlog', async () => {
+    const store = await storeWithApps(['appA']);
+    if (!store.description.startsWith('sqlite:')) return; // the query plans asked of are SQLite's
+    for (let i = 0; i < 5; i += 1) await enqueue(store, 'appA', 'https://a.example/hook', NOW - i);
+    const prepare = vi.spyOn(Database.prototype, 'prepare');
+    try {
+      expect(await store.outbox.due(NOW, 10, 2)).toHaveLength(2);
+      // When the next pass is due: the earliest lease still running counts (a claimed row, leased for 30 s).
+      const [first] = await store.outbox.due(NOW, 1, 1);
+      await store.outbox.claimRow(first!.id, NOW, { owner: 'dispatcher-1', leaseMs: 30_000 });
+      expect(await store.outbox.nextDueAfter(NOW)).toBe(NOW + 30_000);
+      const prepared = prepare.mock.calls.map(([sql]) => sql);
+      const leaseEnd = prepared.find((sql) => /min\(lease_until\)/.test(sql));
+      expect(leaseEnd).toBeDefined();
+      const walk = prepared.find((sql) => /with recursive receivers/.test(sql));
+      const dueOfReceiver = prepared.find((sql) => /d\.app_id = \? and d\.target_url = \?/.test(sql));
+      expect(walk).toBeDefined();
+      expect(dueOfReceiver).toBeDefined();
+      await store.durable();
+      const sqlite = new Database(store.description.replace(/^sqlite:/, ''), { readonly: true });
+      try {
+        const plan = (text: string, ...values: unknown[]) =>
+          (sqlite.prepare(`explain query plan ${text}`).all(...values) as Array<{ detail: string }>)
+            .map((step) => step.detail)
+            .filter((detail) => / (webhook_outbox|[cfnrd]) |TEMP B-TREE/.test(detail));
+        // The walk: the first receiver (the index read in its order, `limit 1`: its first entry), then one seek
+        // for the next URL of the app and one for the next app; the rows found, by id.
+        expect(plan(walk!)).toEqual([
+          'SCAN f USING COVERING INDEX webhook_outbox_pending_by_target',
+          'SEARCH c USING INDEX sqlite_autoindex_webhook_outbox_1 (id=?)',
+          'SEARCH n USING COVERING INDEX webhook_outbox_pending_by_target (app_id=? AND target_url>?)',
+          'SEARCH n USING COVERING INDEX webhook_outbox_pending_by_target (app_id>?)',
+          'SEARCH r USING INDEX sqlite_autoindex_webhook_outbox_1 (id=?)',
+        ]);
+        // A receiver's due rows: a range of the index, already in due order (no sort).
+        expect(plan(dueOfReceiver!, 'appA', 'https://a.example/hook', NOW, NOW, 2)).toEqual([
+          'SEARCH d USING INDEX webhook_outbox_pending_by_target (app_id=? AND target_url=? AND next_attempt_at<?)',
+        ]);
+        // The earliest lease still running: the first entry past `after` in the index of leased pending rows.
+        expect(plan(leaseEnd!, NOW)).toEqual([
+          'SEARCH webhook_outbox USING COVERING INDEX webhook_outbox_leases (lease_until>?)',
+        ]);
+      } finally {
+        sqlite.close();
+      }
+    } finally {
+      prepare.mockRestore();
+    }
   });
 });
