@@ -29,11 +29,12 @@ export interface DispatchResult {
 }
 
 /**
- * Webhooks in each run's backlog. 2,000 since 2026-12-03 (500 before): a backlog of 500 drained in about a third of
- * a second on the quiet machine, most of it the gateway's first moments (a receiver's 4 deliveries at once growing
- * to 16, V8 compiling the hot paths), so the figure said little about the dispatcher's pace (bench/README.md).
+ * Webhooks in each run's backlog: 6,000 since the evening of 2026-12-03 (2,000 before, 500 before that). A smaller
+ * backlog drained in about a second or less, much of it the gateway's first moments (a receiver's 4 deliveries at
+ * once growing to 16, V8 compiling the hot paths), so the figure said little about the dispatcher's pace; a larger
+ * one also shows a pass whose cost grows with the backlog (it did until migration 170: bench/README.md).
  */
-export const dispatchBacklog = 2000;
+export const dispatchBacklog = 6000;
 
 /** Writes `count` paid bills (and so `count` pending PAY webhooks) into dataDir without sending any. */
 async function writeBacklog(
