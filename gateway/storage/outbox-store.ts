@@ -161,20 +161,25 @@ export class OutboxStore {
       .execute();
   }
 
-  /**
-   * Takes up to `limit` pending deliveries due at `now` that nobody holds (earliest first) and leases them to
-   * `lease.owner`. Run it in a transaction (`store.transaction`); rows another instance is claiming at that moment
-   * are skipped, not waited for.
-   */
-  async claimDue(now: number, limit: number, lease: OutboxLease): Promise<OutboxRow[]> {
-    const rows = await this.db
+  /** The first `limit` pending deliveries due at `now` that nobody holds (or whose lease ran out), earliest first. */
+  private dueUnleased(now: number, limit: number) {
+    return this.db
       .selectFrom('webhook_outbox')
       .selectAll()
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
       .orderBy('next_attempt_at')
-      .limit(limit)
+      .limit(limit);
+  }
+
+  /**
+   * Takes up to `limit` pending deliveries due at `now` that nobody holds (earliest first) and leases them to
+   * `lease.owner`. Run it in a transaction (`store.transaction`); rows another instance is claiming at that moment
+   * are skipped, not waited for.
+   */
+  async claimDue(now: number, limit: number, lease: OutboxLease): Promise<OutboxRow[]> {
+    const rows = await this.dueUnleased(now, limit)
       .$if(engineOf(this.db) === 'postgres', (query) => query.forUpdate().skipLocked())
       .execute();
     if (rows.length === 0) return [];
@@ -220,17 +225,7 @@ export class OutboxStore {
    * each: its cost follows the receivers and the rows taken, not the backlog.
    */
   async due(now: number, limit: number, perTarget?: number): Promise<OutboxRow[]> {
-    if (perTarget === undefined) {
-      return this.db
-        .selectFrom('webhook_outbox')
-        .selectAll()
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-        .orderBy('next_attempt_at')
-        .limit(limit)
-        .execute();
-    }
+    if (perTarget === undefined) return this.dueUnleased(now, limit).execute();
     const statements = duePerTarget[this.engine];
     const query = <R>(text: string, parameters: unknown[]) =>
       this.db.executeQuery<R>(CompiledQuery.raw(text, parameters));
