@@ -85,49 +85,61 @@ async function openSizeStore(
   databaseUrl: string | undefined,
 ): Promise<SizeStore> {
   const dataDir = mkdtempSync(join(tmpdir(), `spay-bench-scale-${engine}-${size}-`));
-  const gateway = await startGatewayProcess({ dataDir, app, databaseUrl, startTimeoutMs: 90_000 });
-  const target: FillTarget = {
-    dataDir,
-    databaseUrl,
-    appId: app.appId,
-    mode: app.mode === 'live' ? 'live' : 'test',
-    newestTime,
-  };
-  const fillStart = Date.now();
-  await fillBills(target, 0, size);
-  const fillSeconds = round((Date.now() - fillStart) / 1000, 1);
-  const filter = {
-    channel: 'WX',
-    spay_result: true,
-    start_time: filledCreateTime(target, size) - FILL_STEP_MS,
-    end_time: Date.now() + 3_600_000,
-    limit: 10,
-  };
-  const listPath = (extra: Record<string, unknown>) => {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries({ ...signedAuth(app, 'app'), ...filter, ...extra })) {
-      query.set(name, String(value));
+  const gateway = await startGatewayProcess({ dataDir, app, databaseUrl, startTimeoutMs: 90_000 }).catch(
+    (error: unknown) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    },
+  );
+  // Until the caller holds it, a store that fails its fill or its checks is stopped and removed here.
+  try {
+    const target: FillTarget = {
+      dataDir,
+      databaseUrl,
+      appId: app.appId,
+      mode: app.mode === 'live' ? 'live' : 'test',
+      newestTime,
+    };
+    const fillStart = Date.now();
+    await fillBills(target, 0, size);
+    const fillSeconds = round((Date.now() - fillStart) / 1000, 1);
+    const filter = {
+      channel: 'WX',
+      spay_result: true,
+      start_time: filledCreateTime(target, size) - FILL_STEP_MS,
+      end_time: Date.now() + 3_600_000,
+      limit: 10,
+    };
+    const listPath = (extra: Record<string, unknown>) => {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries({ ...signedAuth(app, 'app'), ...filter, ...extra })) {
+        query.set(name, String(value));
+      }
+      return `/2/rest/bills?${query}`;
+    };
+    const deepSkip = Math.floor(matchesBelow(size) / 2);
+    const cursor = encodeListCursor({
+      createTime: filledCreateTime(target, 6 * (deepSkip - 1)),
+      id: filledBillId(6 * (deepSkip - 1)),
+    });
+    const bySkip = await callGateway(`${gateway.url}${listPath({ skip: deepSkip })}`);
+    const byCursor = await callGateway(`${gateway.url}${listPath({ cursor })}`);
+    const firstIds = (answer: typeof bySkip) =>
+      ((answer.json.bills ?? []) as { id: string }[]).map((bill) => bill.id).join(',');
+    if (firstIds(bySkip) === '' || firstIds(bySkip) !== firstIds(byCursor)) {
+      throw new Error(
+        `${engine} at ${size}: the deep page by skip and by cursor differ: ${bySkip.text.slice(0, 200)} / ${byCursor.text.slice(0, 200)}`,
+      );
     }
-    return `/2/rest/bills?${query}`;
-  };
-  const deepSkip = Math.floor(matchesBelow(size) / 2);
-  const cursor = encodeListCursor({
-    createTime: filledCreateTime(target, 6 * (deepSkip - 1)),
-    id: filledBillId(6 * (deepSkip - 1)),
-  });
-  const bySkip = await callGateway(`${gateway.url}${listPath({ skip: deepSkip })}`);
-  const byCursor = await callGateway(`${gateway.url}${listPath({ cursor })}`);
-  const firstIds = (answer: typeof bySkip) =>
-    ((answer.json.bills ?? []) as { id: string }[]).map((bill) => bill.id).join(',');
-  if (firstIds(bySkip) === '' || firstIds(bySkip) !== firstIds(byCursor)) {
-    throw new Error(
-      `${engine} at ${size}: the deep page by skip and by cursor differ: ${bySkip.text.slice(0, 200)} / ${byCursor.text.slice(0, 200)}`,
-    );
+    if (!firstIds(bySkip).startsWith(filledBillId(6 * deepSkip))) {
+      throw new Error(`${engine} at ${size}: the deep page does not start at filled bill ${6 * deepSkip}`);
+    }
+    return { size, fillSeconds, gateway, dataDir, listPath, deepSkip, cursor };
+  } catch (error) {
+    await gateway.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
-  if (!firstIds(bySkip).startsWith(filledBillId(6 * deepSkip))) {
-    throw new Error(`${engine} at ${size}: the deep page does not start at filled bill ${6 * deepSkip}`);
-  }
-  return { size, fillSeconds, gateway, dataDir, listPath, deepSkip, cursor };
 }
 
 /**
