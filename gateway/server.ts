@@ -64,6 +64,11 @@ export interface GatewayOptions {
    * gateway instances can serve one merchant platform (README "Running several instances").
    */
   databaseUrl?: string;
+  /**
+   * SQLite only: WAL checkpoints on a worker thread instead of inside a COMMIT on the event loop
+   * (`storage/wal-checkpointer.ts`). The gateway process (`main.ts`) turns it on; gateways built in tests do not.
+   */
+  sqliteCheckpointWorker?: boolean;
   seedApps?: SeedApp[];
   widgetDir?: string;
   /** The built merchant console (default: `console` beside the widget directory). */
@@ -168,6 +173,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   const store = await openStore(
     { dataDir: resolve(options.dataDir), databaseUrl: options.databaseUrl },
     extraMigrations,
+    { checkpointWorker: options.sqliteCheckpointWorker ?? false },
   );
   const allowPrivateTargets = options.allowPrivateTargets ?? privateTargetsAllowedByEnv();
   for (const seed of options.seedApps ?? []) {

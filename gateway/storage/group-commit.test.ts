@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -80,6 +80,49 @@ describe('the group commit', () => {
     await Promise.all([first, second]);
     expect(groupCommit.syncs).toBe(synced + 2);
   });
+
+  it.runIf(existsSync('/proc/self/fd'))(
+    'syncs the WAL file SQLite writes now, after the one it synced before was removed',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'spay-group-commit-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const file = join(dir, 'gateway.sqlite');
+      const walFile = `${file}-wal`;
+      /** What this process's descriptors on the WAL point at: its path, or its path marked "(deleted)". */
+      const walDescriptors = () =>
+        readdirSync('/proc/self/fd')
+          .map((fd) => {
+            try {
+              return readlinkSync(`/proc/self/fd/${fd}`);
+            } catch {
+              return '';
+            }
+          })
+          .filter((target) => target.startsWith(walFile));
+      const groupCommit = new WalGroupCommit(file);
+      cleanups.push(() => groupCommit.close());
+      const first = new Database(file);
+      first.pragma('journal_mode = WAL');
+      first.exec('create table bill (id text)');
+      groupCommit.noteWrite();
+      await groupCommit.durable();
+      const firstWal = statSync(walFile).ino;
+      // The last connection closing checkpoints the WAL and removes it; the next one writes a new file.
+      first.close();
+      expect(existsSync(walFile)).toBe(false);
+      const second = new Database(file);
+      cleanups.push(() => {
+        second.close();
+      });
+      second.exec("insert into bill values ('b1')");
+      groupCommit.noteWrite();
+      expect(statSync(walFile).ino).not.toBe(firstWal);
+      await groupCommit.durable();
+      // The group commit's descriptor moved to the new file: none is left on the removed one.
+      expect(walDescriptors().filter((target) => target.endsWith('(deleted)'))).toEqual([]);
+      expect(walDescriptors().length).toBeGreaterThanOrEqual(2);
+    },
+  );
 
   it('says a read left everything durable, and a write not until its sync completed', async () => {
     const { db, groupCommit } = openDatabase();

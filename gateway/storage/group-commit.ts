@@ -14,7 +14,7 @@
  * The gateway waits for `durable()` before any answer leaves (a Fastify onSend hook) and before the webhook
  * dispatcher reads due rows, so no client, channel or merchant hears of a write that a power cut could undo.
  */
-import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, statSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** What `durable()` rejects with once SQLite lost writes it had not acknowledged. */
@@ -127,10 +127,12 @@ export class WalGroupCommit {
 
   /**
    * The `-wal` file, opened once (SQLite keeps it while its connection is open; it is reopened should it ever
-   * be replaced). The directory is synced when it is opened, so the file's name survives a power cut too.
+   * be removed — a file can only be replaced under its name once the old one has no name left, `nlink` 0: one
+   * `fstat` a sync, where comparing inodes with the name's took a `stat` more). The directory is synced when it is
+   * opened, so the file's name survives a power cut too.
    */
   private walDescriptor(): number {
-    if (this.fd !== undefined && fstatSync(this.fd).ino === statSync(this.walFile).ino) return this.fd;
+    if (this.fd !== undefined && fstatSync(this.fd).nlink > 0) return this.fd;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = openSync(this.walFile, 'r');
     const directory = openSync(dirname(this.walFile), 'r');
