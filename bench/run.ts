@@ -3,7 +3,7 @@
  * compete for the 2 cores, then the table on stdout and everything in bench/results.json.
  *   SPAY_BENCH_ONLY=size,timing,webhook,throughput,instances,scale,dispatch   run a subset
  *   SPAY_BENCH_SCALE_SIZES=10000,100000,1000000   the store sizes of the scale table
- *   SPAY_BENCH_SCALE_SECONDS=6                    seconds per load and size of the scale table (in 3 rounds)
+ *   SPAY_BENCH_SCALE_SECONDS=10                   seconds per load and size of the scale table (in 5 rounds)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,7 +64,7 @@ await step('instances: SQLite, PostgreSQL × 1, 2, 3', 'instances', async () => 
 await step('the store at 10 k … 1 M bills: SQLite, PostgreSQL', 'scale', async () => {
   results.storeScale = await measureStoreScale({
     connections: 50,
-    durationSeconds: Number(process.env.SPAY_BENCH_SCALE_SECONDS) || 6,
+    durationSeconds: Number(process.env.SPAY_BENCH_SCALE_SECONDS) || 10,
   });
 });
 await step('webhook dispatch', 'dispatch', async () => {

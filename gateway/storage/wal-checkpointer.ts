@@ -4,8 +4,8 @@
  * `synchronous = NORMAL`, fsyncs the WAL and the database file — milliseconds during which the gateway's event
  * loop answered nobody, every 50–80 bills created (a p99 killer).
  *
- * With `openSqliteStore(…, { checkpointWorker: true })` (off by default: the worker's isolate adds about 10 MB to the
- * gateway's RSS, measured under the bill-creation load, and issue 15 holds RSS ≤ 150 MB) the store's connection
+ * With `openSqliteStore(…, { checkpointWorker: true })` (what the gateway process runs, `main.ts`; the worker's
+ * isolate adds about 8 MB to its RSS, paid for by a smaller SQLite page cache, `store.ts`) the store's connection
  * runs with `wal_autocheckpoint = 0` and a worker thread with its own connection
  * runs `PRAGMA wal_checkpoint(PASSIVE)` every `everyWrites` writes the group commit counted: it never takes the
  * writer's lock (the gateway never waits for it) and copies every frame no reader still needs. Once the whole WAL
